@@ -1,0 +1,58 @@
+# DataQuery Pro: `make run` serves the app with demo data; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts -type f 2>/dev/null)
+
+.PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean
+
+$(BIN)/dataquery: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+
+setup: $(BIN)/dataquery web/node_modules/.installed
+
+web: web/dist/index.html
+
+## Serve on http://127.0.0.1:8000 with demo data (generated once).
+run: setup web
+	$(BIN)/dataquery migrate
+	$(BIN)/dataquery demo --if-empty
+	$(BIN)/dataquery serve
+
+## The OpenAPI schema and the typed web client generated from it.
+api-client: $(BIN)/dataquery web/node_modules/.installed
+	$(BIN)/dataquery openapi --out web/openapi.json
+	cd web && npm run --silent gen:api
+
+check-api-client: $(BIN)/dataquery web/node_modules/.installed
+	@scripts/check-api-client.sh
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	cd web && npm run lint
+
+typecheck: setup
+	$(BIN)/mypy
+	cd web && npm run typecheck
+
+test-web: setup
+	cd web && npm test
+
+test-py: setup web
+	$(BIN)/pytest
+
+test: lint typecheck check-api-client test-web test-py
+
+clean:
+	rm -rf $(VENV) web/node_modules web/dist .mypy_cache .pytest_cache .ruff_cache test-results

@@ -1,0 +1,1 @@
+"""DataQuery Pro."""

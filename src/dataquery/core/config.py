@@ -1,0 +1,58 @@
+"""Settings: every knob is a `DQ_` environment variable (or a line in `.env`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-dev-secret-not-for-production"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DQ_", env_file=".env", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    warehouse_url: str = Field(
+        default="duckdb:///var/dataquery.duckdb",
+        description="SQLAlchemy URL of the warehouse (DuckDB file, PostgreSQL or Oracle).",
+    )
+    data_dir: Path = Field(default=Path("var"), description="Where files of the app live.")
+    demo_dir: Path | None = Field(
+        default=None, description="Demo Parquet files; default <data_dir>/demo."
+    )
+    demo_customers: int = Field(default=1_000_000, ge=1)
+    web_dist: Path = Field(default=Path("web/dist"), description="The built React app.")
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    log_level: str = "INFO"
+    log_json: bool = Field(default=False, description="JSON log lines instead of console.")
+    cors_origins: list[str] = Field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Settings:
+        if (
+            self.env is Environment.PRODUCTION
+            and self.secret_key.get_secret_value() == DEFAULT_SECRET
+        ):
+            raise ValueError("DQ_SECRET_KEY must be set when DQ_ENV=production")
+        return self
+
+    @property
+    def resolved_demo_dir(self) -> Path:
+        return self.demo_dir or self.data_dir / "demo"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

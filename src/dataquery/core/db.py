@@ -1,0 +1,79 @@
+"""The warehouse: one SQLAlchemy engine, one transaction per request.
+
+The same metadata serves DuckDB (embedded default), PostgreSQL (server) and Oracle (the bank's).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class JSONText(sa.TypeDecorator[Any]):
+    """JSON kept as text: the same column on DuckDB, PostgreSQL and Oracle."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# IINs are 12-character strings everywhere: leading zeros matter.
+IIN = sa.String(12)
+
+
+def create_warehouse_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return sa.create_engine(url, pool_pre_ping=parsed.get_backend_name() != "duckdb")
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """The request's transaction: committed when the endpoint returns, rolled back on error."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# scope="function": the commit happens before the response is sent, so a failed commit is
+# reported to the client instead of after a 200.
+DB = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,117 @@
+"""Bulk-load Parquet into the warehouse: DuckDB reads the file itself, PostgreSQL gets COPY.
+
+Never row by row. The load replaces the table inside the caller's transaction, so a failed
+load leaves the previous data in place.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from dataquery.core.errors import InvalidInput
+
+_BATCH_ROWS = 200_000
+
+
+def sql_type(arrow_type: pa.DataType) -> sa.types.TypeEngine[Any]:
+    if pa.types.is_boolean(arrow_type):
+        return sa.Boolean()
+    if pa.types.is_integer(arrow_type):
+        return sa.BigInteger() if arrow_type.bit_width > 32 else sa.Integer()
+    if pa.types.is_floating(arrow_type):
+        return sa.Float()
+    if pa.types.is_decimal(arrow_type):
+        return sa.Numeric(arrow_type.precision, arrow_type.scale)
+    if pa.types.is_date(arrow_type):
+        return sa.Date()
+    if pa.types.is_timestamp(arrow_type):
+        return sa.DateTime()
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return sa.Text()
+    raise InvalidInput(f"unsupported column type {arrow_type}")
+
+
+def read_parquet_schema(path: Path) -> pa.Schema:
+    try:
+        return pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InvalidInput(f"{path.name} is not a readable Parquet file: {exc}") from exc
+
+
+def describe_columns(schema: pa.Schema) -> list[dict[str, str]]:
+    return [{"name": f.name, "type": str(f.type)} for f in schema]
+
+
+def quoted(conn: Connection, identifier: str) -> str:
+    return conn.dialect.identifier_preparer.quote(identifier)
+
+
+def replace_table_from_parquet(conn: Connection, table_name: str, path: Path) -> int:
+    """Replace `table_name` with the contents of `path`; returns the row count.
+
+    A table the migrations own (e.g. mb11_global_control) keeps its definition and is refilled;
+    any other table is recreated from the file's schema.
+    """
+    schema = read_parquet_schema(path)
+    if "iin" not in schema.names:
+        raise InvalidInput(f"{path.name} has no iin column")
+    table = quoted(conn, table_name)
+    owned = sa.inspect(conn).has_table(table_name) and _is_migration_owned(table_name)
+    if conn.dialect.name == "duckdb":
+        if owned:
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+            cols = ", ".join(quoted(conn, c) for c in schema.names)
+            conn.execute(
+                sa.text(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM read_parquet(:path)"),
+                {"path": str(path)},
+            )
+        else:
+            conn.execute(
+                sa.text(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_parquet(:path)"),
+                {"path": str(path)},
+            )
+    else:
+        if owned:
+            conn.execute(sa.text(f"DELETE FROM {table}"))
+        else:
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+            target = sa.Table(
+                table_name,
+                sa.MetaData(),
+                *(sa.Column(f.name, sql_type(f.type)) for f in schema),
+            )
+            target.create(conn)
+        _copy_parquet(conn, table, path)
+        if not owned:
+            conn.execute(sa.text(f"CREATE INDEX ON {table} (iin)"))
+            conn.execute(sa.text(f"ANALYZE {table}"))
+    count = conn.execute(sa.text(f"SELECT COUNT(*) FROM {table}")).scalar_one()
+    return int(count)
+
+
+def _is_migration_owned(table_name: str) -> bool:
+    from dataquery.core.models import Base
+
+    return table_name in Base.metadata.tables
+
+
+def _copy_parquet(conn: Connection, table: str, path: Path) -> None:
+    """PostgreSQL: stream the file in batches through COPY ... FROM STDIN as CSV."""
+    dbapi = conn.connection.driver_connection
+    parquet = pq.ParquetFile(path)
+    columns = ", ".join(quoted(conn, c) for c in parquet.schema_arrow.names)
+    options = pacsv.WriteOptions(include_header=False)
+    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
+    with dbapi.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
+            buffer = io.BytesIO()
+            pacsv.write_csv(batch, buffer, write_options=options)
+            copy.write(buffer.getvalue())

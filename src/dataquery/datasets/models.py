@@ -1,0 +1,39 @@
+"""The dataset catalog: every table the audience engine may read, with its size and freshness."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dataquery.core.db import Base, JSONText, utcnow
+
+
+class DatasetCategory(StrEnum):
+    FEATURE_STORE = "feature_store"
+    BLACKLIST = "blacklist"
+    ABC_MODEL = "abc_model"
+    PUSH = "push"
+    PRODUCT = "product"
+    ANALYTICS = "analytics"
+    POOL = "pool"
+    UPLOAD = "upload"
+
+
+class Dataset(Base):
+    __tablename__ = "dq_datasets"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(32), index=True)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    source: Mapped[str | None] = mapped_column(sa.String(500))
+    table_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    row_count: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    columns: Mapped[list[dict[str, Any]]] = mapped_column(JSONText, default=list)
+    owner: Mapped[str | None] = mapped_column(sa.String(100))
+    purpose: Mapped[str | None] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    refreshed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

@@ -1,0 +1,82 @@
+"""The dataset catalog: register, load and refresh datasets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from dataquery.core.db import utcnow
+from dataquery.core.errors import InvalidInput, NotFound
+from dataquery.datasets.catalog import STANDARD_BY_NAME, DatasetSpec
+from dataquery.datasets.loader import (
+    describe_columns,
+    read_parquet_schema,
+    replace_table_from_parquet,
+)
+from dataquery.datasets.models import Dataset
+
+
+def list_datasets(db: Session, category: str | None = None) -> list[Dataset]:
+    query = sa.select(Dataset).order_by(Dataset.category, Dataset.name)
+    if category:
+        query = query.where(Dataset.category == category)
+    return list(db.scalars(query))
+
+
+def get_dataset(db: Session, name: str) -> Dataset:
+    dataset = db.get(Dataset, name)
+    if dataset is None:
+        raise NotFound(f"dataset {name!r} is not in the catalog")
+    return dataset
+
+
+def load_dataset(db: Session, spec: DatasetSpec, path: Path) -> Dataset:
+    """Load `path` into the spec's table and record it in the catalog, in one transaction."""
+    rows = replace_table_from_parquet(db.connection(), spec.table_name, path)
+    dataset = db.get(Dataset, spec.name) or Dataset(name=spec.name, created_at=utcnow())
+    dataset.category = spec.category.value
+    dataset.description = spec.description
+    dataset.table_name = spec.table_name
+    dataset.source = str(path)
+    dataset.row_count = rows
+    dataset.columns = describe_columns(read_parquet_schema(path))
+    dataset.refreshed_at = utcnow()
+    db.add(dataset)
+    db.flush()
+    return dataset
+
+
+def refresh_dataset(db: Session, name: str) -> Dataset:
+    """Reload a dataset from the Parquet file it came from."""
+    dataset = get_dataset(db, name)
+    spec = STANDARD_BY_NAME.get(name)
+    if spec is None or not dataset.source:
+        raise InvalidInput(f"dataset {name!r} has no file source to refresh from")
+    path = Path(dataset.source)
+    if not path.is_file():
+        raise InvalidInput(f"the source file of {name!r} is missing: {path.name}")
+    return load_dataset(db, spec, path)
+
+
+def load_demo(
+    db: Session,
+    customers: int,
+    seed: int,
+    out_dir: Path,
+    as_of: date,
+    progress: Callable[[str, float], None] | None = None,
+) -> list[Dataset]:
+    """Generate the synthetic bank and load every dataset of it into the warehouse."""
+    from dataquery.datasets.demo import generate_demo
+
+    files = generate_demo(customers, seed, out_dir, as_of, progress)
+    loaded = []
+    for demo_file in files:
+        if progress:
+            progress(f"load {demo_file.name}", 0.0)
+        loaded.append(load_dataset(db, STANDARD_BY_NAME[demo_file.name], demo_file.path))
+    return loaded

@@ -1,0 +1,27 @@
+"""Long work (big audiences, deploys, uploads, exports) runs as jobs the UI polls."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dataquery.core.db import Base, JSONText, utcnow
+
+
+class Job(Base):
+    __tablename__ = "dq_jobs"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    progress: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    message: Mapped[str | None] = mapped_column(sa.String(500))
+    result: Mapped[Any] = mapped_column(JSONText, nullable=True)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    owner: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

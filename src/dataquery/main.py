@@ -1,0 +1,89 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from dataquery.core.config import Settings, get_settings
+from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+from dataquery.core.handlers import install_error_handlers
+from dataquery.core.health import app_version
+from dataquery.core.health import router as health_router
+from dataquery.core.logging import configure_logging, get_logger
+from dataquery.core.web import mount_web
+from dataquery.datasets.router import router as datasets_router
+from dataquery.reference.router import router as reference_router
+
+API_PREFIX = "/api/v1"
+log = get_logger("dataquery.http")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'none'"
+    ),
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    engine = create_warehouse_engine(settings.warehouse_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("starting", warehouse=engine.dialect.name, version=app_version())
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="DataQuery Pro",
+        version=app_version(),
+        description="Campaign audiences, splits and deployment for a retail bank.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_error_handlers(app)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        if request.url.path.startswith(API_PREFIX):
+            log.info(
+                "request",
+                method=request.method,
+                path=request.url.path,
+                status=response.status_code,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+        return response
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(health_router)
+    api.include_router(reference_router)
+    api.include_router(datasets_router)
+    app.include_router(api)
+    mount_web(app, settings.web_dist)
+    return app

@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.dialects import oracle
+from sqlalchemy.engine import Engine
+from sqlalchemy.schema import CreateIndex, CreateSequence, CreateTable
+
+from dataquery.core.migrate import alembic_config
+from dataquery.core.models import Base
+
+BANK_TABLES = {
+    "mb01_camp_dict",
+    "rb3_tr_campaign_dict",
+    "fd_rb2_campaigns_users",
+    "mb22_local_target",
+    "mb21_local_control",
+    "off_limit_campaigns_users",
+    "fd_rb2_pop_up_campaign",
+    "mb11_global_control",
+}
+
+
+def test_migrations_create_every_table(engine: Engine) -> None:
+    tables = set(sa.inspect(engine).get_table_names())
+    assert tables >= BANK_TABLES
+    assert set(Base.metadata.tables) <= tables
+    assert "dq_alembic_version" in tables
+
+
+def test_migrated_columns_match_the_models(engine: Engine) -> None:
+    # information_schema works on both engines (DuckDB's SQLAlchemy reflection does not).
+    query = sa.text(
+        "SELECT table_name, column_name, is_nullable FROM information_schema.columns"
+        " WHERE table_name IN :tables"
+    ).bindparams(sa.bindparam("tables", expanding=True))
+    with engine.connect() as conn:
+        rows = conn.execute(query, {"tables": list(Base.metadata.tables)}).all()
+    reflected = {(t, c): nullable == "YES" for t, c, nullable in rows}
+    expected = {
+        (table.name, column.name): bool(column.nullable)
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+    }
+    assert reflected == expected
+
+
+@pytest.mark.postgres
+def test_autogenerate_finds_nothing_to_do_on_postgres(postgres_databases: Any) -> None:
+    """The revisions and the models agree (Alembic's comparison needs PostgreSQL's catalog)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    name, url = postgres_databases.new()
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "version_table": "dq_alembic_version"}
+            )
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+        postgres_databases.drop(name)
+
+
+def test_reference_data_is_seeded(engine: Engine) -> None:
+    with engine.connect() as conn:
+        by_type = dict(
+            conn.execute(
+                sa.text("SELECT campaign_type, COUNT(*) FROM dq_streams GROUP BY campaign_type")
+            ).all()
+        )
+        filials = conn.execute(sa.text("SELECT code FROM dq_filials ORDER BY code")).scalars().all()
+        push = conn.execute(sa.text("SELECT COUNT(*) FROM dq_push_event_types")).scalar_one()
+        channels = conn.execute(sa.text("SELECT code FROM dq_channels")).scalars().all()
+        assert by_type == {"RB1": 10, "RB3": 22}
+        assert list(filials) == [f"{i:02d}" for i in range(1, 37)]
+        assert push == 18
+        assert set(channels) == {"push", "popup", "sms"}
+
+
+def test_code_sequences_count_up(engine: Engine) -> None:
+    with engine.connect() as conn:
+        for name in ("camp_cd_seq", "xls_ow_id_seq"):
+            seq = sa.Sequence(name)
+            first, second = conn.scalar(seq.next_value()), conn.scalar(seq.next_value())
+            assert second == first + 1
+
+
+def test_downgrade_then_upgrade_round_trips(engine: Engine) -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert BANK_TABLES.isdisjoint(sa.inspect(engine).get_table_names())
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert set(sa.inspect(engine).get_table_names()) >= BANK_TABLES
+
+
+def test_models_compile_for_oracle() -> None:
+    dialect = oracle.dialect()
+    for table in Base.metadata.sorted_tables:
+        ddl = str(CreateTable(table).compile(dialect=dialect))
+        assert f"CREATE TABLE {table.name}" in ddl
+        for index in table.indexes:
+            assert "CREATE INDEX" in str(CreateIndex(index).compile(dialect=dialect))
+    assert "VARCHAR2(12 CHAR)" in str(
+        CreateTable(Base.metadata.tables["mb22_local_target"]).compile(dialect=dialect)
+    )
+    for sequence in Base.metadata._sequences.values():
+        assert "CREATE SEQUENCE" in str(CreateSequence(sequence).compile(dialect=dialect))
+
+
+def test_migrations_render_as_oracle_sql() -> None:
+    """The revisions themselves, run offline against the Oracle dialect."""
+    config = alembic_config("oracle+oracledb://scott:tiger@localhost/bank")
+    out = io.StringIO()
+    config.output_buffer = out
+    with redirect_stdout(out):
+        command.upgrade(config, "head", sql=True)
+    sql = out.getvalue()
+    for table in BANK_TABLES:
+        assert f"CREATE TABLE {table}" in sql
+    assert "CREATE SEQUENCE camp_cd_seq" in sql
+    assert "INSERT INTO dq_filials" in sql
+
+
+@pytest.mark.parametrize("table", sorted(BANK_TABLES))
+def test_iin_columns_are_12_char_strings(table: str) -> None:
+    column = Base.metadata.tables[table].columns.get("iin")
+    if column is not None:
+        assert isinstance(column.type, sa.String) and column.type.length == 12

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from dataquery.cli import app
+from dataquery.core.config import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    monkeypatch.setenv("DQ_WAREHOUSE_URL", f"duckdb:///{tmp_path}/wh.duckdb")
+    monkeypatch.setenv("DQ_DATA_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_iin_check_prints_one_json_object_per_value() -> None:
+    result = runner.invoke(
+        app, ["iin", "check", "061211600012", " 61211600012 ", "940140000385", "x"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["valid"] for r in rows] == [True, True, True, False]
+    assert rows[0] == {
+        **rows[0],
+        "input": "061211600012",
+        "normalized": "061211600012",
+        "reason": "ok",
+        "kind": "person",
+        "birth_date": "2006-12-11",
+        "gender": "F",
+    }
+    assert rows[1]["normalized"] == "061211600012"
+    assert rows[2]["kind"] == "bin" and rows[2]["birth_date"] is None
+    assert rows[3]["reason"] == "invalid_format"
+    for row in rows:
+        assert {"input", "normalized", "valid", "reason", "kind", "birth_date", "gender"} <= set(
+            row
+        )
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0 and result.stdout.strip()[0].isdigit()
+
+
+@pytest.mark.parametrize("command", ["serve", "migrate", "demo", "iin", "version", "openapi"])
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_migrate_then_demo_loads_the_catalog(cli_env: Path) -> None:
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    out = cli_env / "demo"
+    result = runner.invoke(
+        app,
+        ["demo", "--customers", "3000", "--seed", "3", "--out", str(out), "--as-of", "2026-11-28"],
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "feature_store.parquet").is_file()
+    engine = sa.create_engine(f"duckdb:///{cli_env}/wh.duckdb")
+    with engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT name, row_count FROM dq_datasets")).all())
+        assert rows["feature_store"] == 3000
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM feature_store")).scalar_one() == 3000
+    engine.dispose()
+
+    again = runner.invoke(app, ["demo", "--if-empty", "--customers", "10"])
+    assert again.exit_code == 0
+    assert "already loaded" in again.output
+
+
+def test_openapi_lists_the_foundation_routes() -> None:
+    result = runner.invoke(app, ["openapi"])
+    paths = json.loads(result.stdout)["paths"]
+    assert {"/api/v1/health", "/api/v1/datasets", "/api/v1/reference/filials"} <= set(paths)
