@@ -19,6 +19,7 @@ from dataquery.core.config import Settings
 from dataquery.core.db import create_warehouse_engine
 from dataquery.core.migrate import upgrade
 from dataquery.main import create_app
+from helpers import PASSWORDS, USERNAMES, add_user, login
 
 POSTGRES_URL = os.environ.get("DQ_TEST_POSTGRES_URL")
 DEMO_AS_OF = date(2026, 11, 28)
@@ -125,6 +126,36 @@ def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as test_client:
         yield test_client
         test_client.app.state.engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def users(client: TestClient) -> dict[str, str]:
+    """One signed-up user per role (local backend); returns role -> username."""
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    for role, username in USERNAMES.items():
+        add_user(engine, username, role, PASSWORDS[role])
+    return USERNAMES
+
+
+@pytest.fixture
+def auth_headers(client: TestClient, users: dict[str, str]) -> dict[str, dict[str, str]]:
+    """role -> Authorization header of a signed-in user with that role."""
+    return {role: login(client, users[role], PASSWORDS[role]) for role in users}
+
+
+@pytest.fixture
+def as_user(client: TestClient, auth_headers: dict[str, dict[str, str]]) -> TestClient:
+    return TestClient(client.app, headers=auth_headers["user"])
+
+
+@pytest.fixture
+def as_analyst(client: TestClient, auth_headers: dict[str, dict[str, str]]) -> TestClient:
+    return TestClient(client.app, headers=auth_headers["analyst"])
+
+
+@pytest.fixture
+def as_admin(client: TestClient, auth_headers: dict[str, dict[str, str]]) -> TestClient:
+    return TestClient(client.app, headers=auth_headers["admin"])
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dataquery import iin
-from dataquery.iin import IINCheck, IINKind
+from dataquery.iin import Gender, IINCheck, IINKind
 
 KNOWN_PERSONS = [
     # iin, birth date, gender
@@ -423,7 +423,7 @@ def test_make_iin_rejects_what_it_cannot_encode(born: date, sex: Any, serial: in
 # --- properties ------------------------------------------------------------------------------
 
 births = st.dates(min_value=date(1800, 1, 1), max_value=date(2099, 12, 31))
-genders = st.sampled_from(["M", "F"])
+genders: st.SearchStrategy[Gender] = st.sampled_from(["M", "F"])
 serials = st.integers(min_value=0, max_value=9999)
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from dataquery.core.config import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(no_args_is_help=True, help="DataQuery Pro: campaign audiences for the bank.")
 iin_app = typer.Typer(no_args_is_help=True, help="Check and normalise IINs.")
@@ -139,3 +142,159 @@ def iin_check(values: Annotated[list[str], typer.Argument(help="IINs to check.")
 
     for value in values:
         typer.echo(json.dumps(iin.check(value).to_dict(), ensure_ascii=False))
+
+
+users_app = typer.Typer(
+    no_args_is_help=True,
+    help=f"Manage who may sign in (the allowed-users table). {WRITES_DUCKDB}",
+)
+app.add_typer(users_app, name="users")
+
+
+def _users_session() -> Iterator[Session]:
+    from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+
+    engine = create_warehouse_engine(get_settings().warehouse_url)
+    try:
+        with make_sessionmaker(engine).begin() as db:
+            yield db
+    finally:
+        engine.dispose()
+
+
+def _read_password(from_stdin: bool) -> str | None:
+    if not from_stdin:
+        return None
+    password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise typer.BadParameter("no password on standard input")
+    return password
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"[red]{message}[/]")
+    raise typer.Exit(2)
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="user | analyst | admin")] = "user",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin (local).")
+    ] = False,
+) -> None:
+    """Allow USERNAME to sign in with ROLE."""
+    from pydantic import ValidationError
+
+    from dataquery.auth import service
+    from dataquery.auth.schemas import UserCreate
+    from dataquery.core.errors import DQError
+
+    try:
+        data = UserCreate.model_validate(
+            {"username": username, "role": role, "password": _read_password(password_stdin)}
+        )
+        for db in _users_session():
+            service.create_user(db, get_settings(), data)
+    except (ValidationError, DQError) as exc:
+        _fail(str(exc))
+    err.print(f"[green]added[/] {data.username} ({data.role})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List the users allowed to sign in."""
+    from dataquery.auth import service
+
+    for db in _users_session():
+        for user in service.list_users(db):
+            state = "enabled" if user.enabled else "disabled"
+            typer.echo(f"{user.username}\t{user.role}\t{state}")
+
+
+def _update(username: str, **changes: object) -> None:
+    from pydantic import ValidationError
+
+    from dataquery.auth import service
+    from dataquery.auth.schemas import UserUpdate
+    from dataquery.core.errors import DQError
+
+    try:
+        data = UserUpdate.model_validate(changes)
+        for db in _users_session():
+            user = service.get_user(db, username)
+            # The CLI acts as the operator of the machine, not as a signed-in user.
+            operator = type(user)(username="<cli>", role="admin")
+            service.update_user(db, get_settings(), operator, username, data)
+    except (ValidationError, DQError) as exc:
+        _fail(str(exc))
+    err.print(f"[green]updated[/] {username}")
+
+
+@users_app.command("set-role")
+def users_set_role(username: str, role: str) -> None:
+    """Change the role of USERNAME (user | analyst | admin)."""
+    _update(username, role=role)
+
+
+@users_app.command("disable")
+def users_disable(username: str) -> None:
+    """Stop USERNAME from signing in (their refresh tokens are revoked)."""
+    _update(username, enabled=False)
+
+
+@users_app.command("enable")
+def users_enable(username: str) -> None:
+    """Let a disabled USERNAME sign in again."""
+    _update(username, enabled=True)
+
+
+@users_app.command("reset-password")
+def users_reset_password(
+    username: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+) -> None:
+    """Set a new password (local backend); a random one is printed unless --password-stdin."""
+    from dataquery.auth.security import generate_password
+
+    password = _read_password(password_stdin) or generate_password()
+    _update(username, password=password)
+    if not password_stdin:
+        typer.echo(f"new password for {username}: {password}")
+
+
+@users_app.command("ensure-admin")
+def users_ensure_admin() -> None:
+    """Create `admin` if no administrator exists (local backend): the password is
+    DQ_BOOTSTRAP_ADMIN_PASSWORD or a random one, printed once."""
+    import sqlalchemy as sa
+
+    from dataquery.auth import service
+    from dataquery.auth.models import User
+    from dataquery.auth.roles import Role
+    from dataquery.auth.schemas import UserCreate
+    from dataquery.auth.security import generate_password
+    from dataquery.core.config import AuthBackend
+
+    settings = get_settings()
+    for db in _users_session():
+        existing = db.scalar(sa.select(User.username).where(User.role == Role.ADMIN.value))
+        if existing:
+            typer.echo(
+                f"Administrator: {existing} (password unchanged; "
+                f"`dataquery users reset-password {existing}` sets a new one)"
+            )
+            return
+        local = settings.auth_backend is AuthBackend.LOCAL
+        given = settings.bootstrap_admin_password
+        password = (given.get_secret_value() if given else generate_password()) if local else None
+        service.create_user(
+            db, settings, UserCreate(username="admin", role=Role.ADMIN, password=password)
+        )
+    if password is None:
+        typer.echo("Administrator: admin (signs in with the directory password)")
+    elif given:
+        typer.echo("Administrator: admin (password from DQ_BOOTSTRAP_ADMIN_PASSWORD)")
+    else:
+        typer.echo(f"Administrator: admin  password: {password}  (shown once)")

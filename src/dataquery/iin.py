@@ -149,13 +149,13 @@ def check_digit(first11: str) -> int | None:
 def _checksum_ok(iin: str) -> bool:
     """Check digit test for 12 ASCII digits, unrolled: this is the hot path of `is_valid`."""
     d0, d1, d2, d3, d4, d5, d6, d7, d8, d9, d10, d11 = iin.encode("ascii")
-    # ord("0") == 48 and the weights sum to 66 (≡ 0 mod 11), so the raw byte values give the
-    # same remainder as the digits and the "- 48" can be skipped in the first pass.
+    # The bytes are digits + 48. Weight 11 is ≡ 0 mod 11, so d10 drops out of the first pass;
+    # the weights left (1..10) sum to 55 and the second ones to 66, both ≡ 0 mod 11, so the
+    # "+ 48" of every byte adds nothing to either remainder and need not be subtracted.
     total = (
         d0 + 2 * d1 + 3 * d2 + 4 * d3 + 5 * d4 + 6 * d5 + 7 * d6 + 8 * d7 + 9 * d8 + 10 * d9
-    ) % 11  # weight 11 on d10 is ≡ 0 mod 11
+    ) % 11
     if total == 10:
-        # The second weights also sum to 66, so the same shortcut holds.
         total = (
             3 * d0
             + 4 * d1

@@ -8,7 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
 
+from dataquery.audit.router import router as audit_router
+from dataquery.audit.service import record_outcome, start_request
+from dataquery.auth.router import router as auth_router
+from dataquery.auth.router import users_router
 from dataquery.core.config import Settings, get_settings
 from dataquery.core.db import create_warehouse_engine, make_sessionmaker
 from dataquery.core.handlers import install_error_handlers
@@ -68,7 +73,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         started = time.perf_counter()
+        audit = start_request(request)
         response = await call_next(request)
+        if audit.mutating and not audit.written:
+            # The request's transaction did not carry its audit row (refused, failed, or
+            # it wrote nothing): record the attempt on its own.
+            audit.describe_route(request)
+            await run_in_threadpool(
+                record_outcome, app.state.sessionmaker, audit, response.status_code
+            )
         response.headers.update(SECURITY_HEADERS)
         if request.url.path.startswith(API_PREFIX):
             log.info(
@@ -82,6 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health_router)
+    api.include_router(auth_router)
+    api.include_router(users_router)
+    api.include_router(audit_router)
     api.include_router(reference_router)
     api.include_router(datasets_router)
     app.include_router(api)

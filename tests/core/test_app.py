@@ -41,8 +41,8 @@ def test_unknown_api_route_is_a_json_404(client: TestClient) -> None:
     assert "nothing-here" in response.json()["detail"]
 
 
-def test_bad_query_parameter_is_a_json_422(client: TestClient) -> None:
-    response = client.get("/api/v1/reference/streams", params={"campaign_type": "RB9"})
+def test_bad_query_parameter_is_a_json_422(as_user: TestClient) -> None:
+    response = as_user.get("/api/v1/reference/streams", params={"campaign_type": "RB9"})
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "InvalidInput"

@@ -20,8 +20,9 @@ def _load_all(engine: Engine, demo_dir: Path) -> None:
 
 
 def test_catalog_lists_every_loaded_dataset_with_its_rows(
-    client: TestClient, engine: Engine, demo_files: Path
+    as_user: TestClient, engine: Engine, demo_files: Path
 ) -> None:
+    client = as_user
     assert client.get("/api/v1/datasets").json() == {"items": [], "total": 0}
     _load_all(engine, demo_files)
     body = client.get("/api/v1/datasets").json()
@@ -52,8 +53,9 @@ def test_global_control_fills_the_bank_table(engine: Engine, demo_files: Path) -
 
 
 def test_refresh_reloads_from_the_source_file(
-    client: TestClient, engine: Engine, demo_files: Path, tmp_path: Path
+    as_admin: TestClient, engine: Engine, demo_files: Path, tmp_path: Path
 ) -> None:
+    client = as_admin
     source = tmp_path / "bloggers.parquet"
     shutil.copy(demo_files / "bloggers.parquet", source)
     with make_sessionmaker(engine).begin() as db:
@@ -70,8 +72,9 @@ def test_refresh_reloads_from_the_source_file(
 
 
 def test_failed_refresh_keeps_the_previous_data(
-    client: TestClient, engine: Engine, demo_files: Path, tmp_path: Path
+    as_admin: TestClient, engine: Engine, demo_files: Path, tmp_path: Path
 ) -> None:
+    client = as_admin
     source = tmp_path / "employees.parquet"
     shutil.copy(demo_files / "employees.parquet", source)
     with make_sessionmaker(engine).begin() as db:
@@ -85,10 +88,17 @@ def test_failed_refresh_keeps_the_previous_data(
         assert conn.execute(sa.text("SELECT COUNT(*) FROM employees")).scalar_one() == rows
 
 
-def test_unknown_dataset_is_404(client: TestClient) -> None:
+def test_unknown_dataset_is_404(as_admin: TestClient) -> None:
     for response in (
-        client.get("/api/v1/datasets/nope"),
-        client.post("/api/v1/datasets/nope/refresh"),
+        as_admin.get("/api/v1/datasets/nope"),
+        as_admin.post("/api/v1/datasets/nope/refresh"),
     ):
         assert response.status_code == 404
         assert response.json()["error"] == "NotFound"
+
+
+def test_only_admins_refresh(as_analyst: TestClient, engine: Engine, demo_files: Path) -> None:
+    _load_all(engine, demo_files)
+    response = as_analyst.post("/api/v1/datasets/bloggers/refresh")
+    assert response.status_code == 403
+    assert response.json()["error"] == "PermissionDenied"

@@ -118,7 +118,10 @@ def test_iins_stay_unique_and_valid_across_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(demo, "CHUNK_SIZE", 3_000)
-    files = generate_demo(10_000, 3, tmp_path, AS_OF)
+    files = generate_demo(10_000, 3, tmp_path / "first", AS_OF)
+    again = generate_demo(10_000, 3, tmp_path / "again", AS_OF)
+    for first, second in zip(files, again, strict=True):
+        assert first.path.read_bytes() == second.path.read_bytes(), first.name
     table = pq.read_table(files[0].path)
     iins = table["iin"].to_pylist()
     assert pq.ParquetFile(files[0].path).metadata.num_row_groups == 4

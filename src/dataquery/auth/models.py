@@ -22,3 +22,19 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+
+class RefreshToken(Base):
+    """Issued refresh tokens, so logout can revoke one before it expires."""
+
+    __tablename__ = "dq_refresh_tokens"
+
+    jti: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(100), index=True)
+    issued_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

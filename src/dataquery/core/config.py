@@ -18,6 +18,11 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class AuthBackend(StrEnum):
+    LOCAL = "local"
+    LDAP = "ldap"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DQ_", env_file=".env", extra="ignore")
 
@@ -36,6 +41,27 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="JSON log lines instead of console.")
     cors_origins: list[str] = Field(default_factory=list)
+
+    # Sign-in
+    auth_backend: AuthBackend = AuthBackend.LOCAL
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_hours: int = Field(default=12, ge=1)
+    bootstrap_admin_password: SecretStr | None = None
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+
+    # LDAP (DQ_AUTH_BACKEND=ldap): search-then-bind with a service account, or a DN template.
+    ldap_url: str = Field(default="ldap://127.0.0.1:389", description="ldap:// or ldaps://")
+    ldap_start_tls: bool = False
+    ldap_ca_file: Path | None = None
+    ldap_bind_dn: str | None = None
+    ldap_bind_password: SecretStr | None = None
+    ldap_user_base_dn: str = "ou=people,dc=bank,dc=kz"
+    ldap_user_filter: str = "(uid={username})"
+    ldap_user_dn_template: str | None = Field(
+        default=None, description="e.g. uid={username},ou=people,dc=bank,dc=kz; skips the search"
+    )
+    ldap_timeout_seconds: float = Field(default=5.0, gt=0)
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -46,6 +46,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def naive_utc(moment: datetime) -> datetime:
+    """Timestamps are stored as naive UTC; convert an aware one first."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 # IINs are 12-character strings everywhere: leading zeros matter.
 IIN = sa.String(12)
 
@@ -58,11 +63,18 @@ def create_warehouse_engine(url: str) -> Engine:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """The request's transaction: committed when the endpoint returns, rolled back on error."""
+    """The request's transaction: committed when the endpoint returns, rolled back on error.
+
+    A mutating request's audit row is written in this same transaction.
+    """
+    from dataquery.audit.service import audit_context, record_success
+
     session: Session = request.app.state.sessionmaker()
     try:
         yield session
+        record_success(request, session)
         session.commit()
+        audit_context(request).written = True
     except BaseException:
         session.rollback()
         raise

@@ -1,7 +1,7 @@
 """Imports every table so `Base.metadata` is complete (Alembic, tests, DDL compile)."""
 
 from dataquery.audit.models import AuditEntry
-from dataquery.auth.models import User
+from dataquery.auth.models import RefreshToken, User
 from dataquery.campaigns.models import (
     CampaignDict,
     PopUpCampaign,
@@ -28,6 +28,7 @@ __all__ = [
     "PopUpCampaign",
     "PushEventType",
     "RB3CampaignDict",
+    "RefreshToken",
     "Stream",
     "User",
     "campaign_users",

@@ -285,7 +285,7 @@ def generate_demo(
         raise ValueError(f"seed must be non-negative, got {seed}")
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    context = _RunContext(customers, seed, as_of)
+    context = _RunContext(seed, as_of)
     paths = {name: out_dir / f"{name}.parquet" for name in DATASET_NAMES}
     temporary = {name: path.with_name(path.name + ".tmp") for name, path in paths.items()}
     writers: dict[str, pq.ParquetWriter] = {}
@@ -342,7 +342,7 @@ def generate_demo(
 class _RunContext:
     """Run-wide constants and the IIN serial counters carried from chunk to chunk."""
 
-    def __init__(self, customers: int, seed: int, as_of: date) -> None:
+    def __init__(self, seed: int, as_of: date) -> None:
         self.as_of = (as_of - _EPOCH).days
         ages = np.arange(_MIN_AGE, _MAX_AGE + 1)
         # A person is `age` on as_of iff born in [youngest_birth(age + 1) + 1, youngest_birth(age)].
@@ -373,7 +373,6 @@ class _RunContext:
         self.phone_multiplier = _coprime_multiplier(run_rng, _PHONE_SPACE)
         self.phone_offset = int(run_rng.integers(0, _PHONE_SPACE))
         self.psid_offset = np.uint64(run_rng.integers(0, 2**63, dtype=np.uint64))
-        self.customers = customers
 
 
 def _generate_chunk(
@@ -581,8 +580,10 @@ def _assign_iins(context: _RunContext, birth: IntArray, female: BoolArray) -> By
     """Valid, unique IINs as an (n, 12) array of ASCII digits.
 
     Each (birth date, gender) has a counter of serial slots carried across chunks; a slot owns
-    two serials, so a serial whose check digit cannot be computed has a fallback. When both
-    fail (rare), the customer takes a fresh slot from the same counter, which nobody else holds.
+    serials 2s+1 and 2s+2, so a serial without a check digit (about 1 in 121) has a fallback.
+    With these weights both serials of a slot cannot fail together (without a carry they share
+    the first sum and their second sums differ by 2; with one, their first sums differ), but
+    should both ever fail, the customer takes a fresh slot that nobody else holds.
     """
     as_dates = birth.astype("datetime64[D]")
     years = as_dates.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -663,18 +664,16 @@ def _products(
 ) -> tuple[pa.Table, IntArray]:
     """Product holdings of the owners (1–5 distinct products each) and each owner's count."""
     count = 1 + rng.choice(len(_PRODUCTS_PER_OWNER), size=owners.size, p=_PRODUCTS_PER_OWNER)
-    owner_age = age[owners][:, None]
+    owner_age = age[owners]
     weight = np.tile(
         np.array([_PRODUCT_BASE_WEIGHT[code] for code in PRODUCT_CODES]), (owners.size, 1)
     )
     column = {code: i for i, code in enumerate(PRODUCT_CODES)}
-    weight[:, column["mortgage"]] *= np.where(
-        (owner_age[:, 0] >= 27) & (owner_age[:, 0] <= 50), 2.5, 0.3
-    )
-    weight[:, column["auto_loan"]] *= np.where(owner_age[:, 0] <= 60, 1.5, 0.3)
-    weight[:, column["brokerage"]] *= np.where(owner_age[:, 0] < 40, 2.0, 0.5)
-    weight[:, column["term_deposit"]] *= np.where(owner_age[:, 0] >= 50, 2.5, 1.0)
-    weight[:, column["payroll_project"]] *= np.where(owner_age[:, 0] <= 63, 1.0, 0.05)
+    weight[:, column["mortgage"]] *= np.where((owner_age >= 27) & (owner_age <= 50), 2.5, 0.3)
+    weight[:, column["auto_loan"]] *= np.where(owner_age <= 60, 1.5, 0.3)
+    weight[:, column["brokerage"]] *= np.where(owner_age < 40, 2.0, 0.5)
+    weight[:, column["term_deposit"]] *= np.where(owner_age >= 50, 2.5, 1.0)
+    weight[:, column["payroll_project"]] *= np.where(owner_age <= 63, 1.0, 0.05)
     weight[:, column["virtual_card"]] *= np.where(app[owners], 1.5, 0.05)
     for code in _CREDIT_PRODUCTS:
         weight[:, column[code]] *= np.where(risky[owners], 0.15, 1.0)

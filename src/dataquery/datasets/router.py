@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from dataquery.auth.deps import AdminUser, current_user
 from dataquery.core.db import DB
 from dataquery.core.schemas import ItemList
 from dataquery.datasets import service
 from dataquery.datasets.schemas import DatasetOut
 
-router = APIRouter(prefix="/datasets", tags=["datasets"])
+router = APIRouter(prefix="/datasets", tags=["datasets"], dependencies=[Depends(current_user)])
 
 
 @router.get("")
@@ -24,5 +25,5 @@ def get_dataset(db: DB, name: str) -> DatasetOut:
 
 
 @router.post("/{name}/refresh")
-def refresh_dataset(db: DB, name: str) -> DatasetOut:
+def refresh_dataset(db: DB, name: str, _: AdminUser) -> DatasetOut:
     return DatasetOut.model_validate(service.refresh_dataset(db, name))

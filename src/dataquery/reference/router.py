@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from dataquery.auth.deps import current_user
 from dataquery.core.db import DB
 from dataquery.core.schemas import ItemList
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
 
-router = APIRouter(prefix="/reference", tags=["reference"])
+router = APIRouter(prefix="/reference", tags=["reference"], dependencies=[Depends(current_user)])
 
 
 @router.get("/streams")

@@ -1,0 +1,96 @@
+"""/auth (sign-in, tokens) and /users (the allowed users, admin only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, status
+
+from dataquery.audit.service import audit_context
+from dataquery.auth import service
+from dataquery.auth.deps import AdminUser, AppSettings, CurrentUser
+from dataquery.auth.schemas import (
+    LoginRequest,
+    PasswordConfirmation,
+    RefreshRequest,
+    TokenPair,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+from dataquery.core.db import DB
+from dataquery.core.schemas import ItemList
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+users_router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post("/login")
+def login(request: Request, body: LoginRequest, db: DB, settings: AppSettings) -> TokenPair:
+    context = audit_context(request)
+    context.username = service.normalize_username(body.username)
+    user = service.authenticate(db, settings, body.username, body.password, context.client_ip)
+    return service.issue_tokens(db, settings, user)
+
+
+@router.post("/refresh")
+def refresh(
+    request: Request, db: DB, settings: AppSettings, body: RefreshRequest | None = None
+) -> TokenPair:
+    pair = service.refresh(db, settings, body.refresh_token if body else None)
+    audit_context(request).username = pair.user.username
+    return pair
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(
+    request: Request, db: DB, settings: AppSettings, body: RefreshRequest | None = None
+) -> None:
+    audit_context(request).username = service.logout(
+        db, settings, body.refresh_token if body else None
+    )
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+@users_router.get("")
+def list_users(db: DB, _: AdminUser) -> ItemList[UserOut]:
+    items = [UserOut.model_validate(u) for u in service.list_users(db)]
+    return ItemList(items=items, total=len(items))
+
+
+@users_router.post("", status_code=status.HTTP_201_CREATED)
+def create_user(
+    request: Request, body: UserCreate, db: DB, settings: AppSettings, _: AdminUser
+) -> UserOut:
+    user = service.create_user(db, settings, body)
+    context = audit_context(request)
+    context.target = user.username
+    context.summary = {"role": user.role, "enabled": user.enabled}
+    return UserOut.model_validate(user)
+
+
+@users_router.patch("/{username}")
+def update_user(
+    request: Request,
+    username: str,
+    body: UserUpdate,
+    db: DB,
+    settings: AppSettings,
+    admin: AdminUser,
+) -> UserOut:
+    user = service.update_user(db, settings, admin, username, body)
+    changes = body.model_dump(exclude_none=True)
+    if "password" in changes:
+        changes["password"] = "changed"
+    audit_context(request).summary = changes
+    return UserOut.model_validate(user)
+
+
+@users_router.delete("/{username}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_user(
+    username: str, body: PasswordConfirmation, db: DB, settings: AppSettings, admin: AdminUser
+) -> None:
+    service.confirm_password(settings, admin, body.password)
+    service.delete_user(db, admin, username)

@@ -1,0 +1,80 @@
+"""Walk every route of the OpenAPI schema: 401 without a token, 403 for roles below the
+route's requirement, never 401/403 for roles that meet it."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from dataquery.auth.roles import Role
+
+PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login")}
+# Routes that authenticate by the refresh token in the body instead of the access token.
+REFRESH_TOKEN_ROUTES = {("POST", "/api/v1/auth/refresh"), ("POST", "/api/v1/auth/logout")}
+
+# The least role each route needs. A new route must be added here: the test fails until it is.
+REQUIRED: dict[tuple[str, str], Role] = {
+    ("GET", "/api/v1/auth/me"): Role.USER,
+    ("GET", "/api/v1/reference/streams"): Role.USER,
+    ("GET", "/api/v1/reference/filials"): Role.USER,
+    ("GET", "/api/v1/reference/push-event-types"): Role.USER,
+    ("GET", "/api/v1/reference/channels"): Role.USER,
+    ("GET", "/api/v1/datasets"): Role.USER,
+    ("GET", "/api/v1/datasets/{name}"): Role.USER,
+    ("POST", "/api/v1/datasets/{name}/refresh"): Role.ADMIN,
+    ("GET", "/api/v1/users"): Role.ADMIN,
+    ("POST", "/api/v1/users"): Role.ADMIN,
+    ("PATCH", "/api/v1/users/{username}"): Role.ADMIN,
+    ("DELETE", "/api/v1/users/{username}"): Role.ADMIN,
+    ("GET", "/api/v1/audit"): Role.ADMIN,
+}
+
+
+def _routes(client: TestClient) -> list[tuple[str, str]]:
+    schema = client.get("/openapi.json").json()
+    return [
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+    ]
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "nonexistent-item", path)
+
+
+def test_every_route_is_classified(client: TestClient) -> None:
+    routes = set(_routes(client))
+    assert routes == set(REQUIRED) | PUBLIC | REFRESH_TOKEN_ROUTES
+
+
+def test_no_token_means_401(client: TestClient) -> None:
+    for method, path in _routes(client):
+        if (method, path) in PUBLIC:
+            continue
+        response = client.request(method, _concrete(path), json={})
+        assert response.status_code == 401, (method, path, response.status_code)
+        assert response.json()["error"] == "NotAuthenticated"
+
+
+def test_public_routes_answer_without_a_token(client: TestClient) -> None:
+    assert client.get("/api/v1/health").status_code == 200
+    assert (
+        client.post("/api/v1/auth/login", json={"username": "x", "password": "y"}).status_code
+        == 401
+    )
+
+
+def test_roles_hold_on_every_route(
+    client: TestClient, auth_headers: dict[str, dict[str, str]]
+) -> None:
+    for (method, path), needed in REQUIRED.items():
+        for role_name, headers in auth_headers.items():
+            role = Role(role_name)
+            response = client.request(method, _concrete(path), json={}, headers=headers)
+            if role.allows(needed):
+                assert response.status_code not in (401, 403), (method, path, role)
+            else:
+                assert response.status_code == 403, (method, path, role, response.status_code)
+                assert response.json()["error"] == "PermissionDenied"
