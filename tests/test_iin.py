@@ -149,9 +149,10 @@ NORMALISATION_CASES: list[tuple[object, str, tuple[str, ...]]] = [
     ("6,1211600012E+10", "061211600012", ("scientific_notation", "leading_zero")),
     ("6.1211600012e10", "061211600012", ("scientific_notation", "leading_zero")),
     ("7.91028302728E+11", "791028302728", ("scientific_notation",)),
-    # E+11 is taken literally: 6.1211600012 × 10¹¹ = 612116000120, twelve digits, not 0612…
-    ("6.1211600012E+11", "612116000120", ("scientific_notation",)),
-    ("6,1211600012E+11", "612116000120", ("scientific_notation",)),
+    # 6.1211600012 × 10¹¹ = 612116000120 fails the checksum, while its 11 significant digits
+    # are a valid IIN that lost its leading zero: files carry this exponent slip, recover it.
+    ("6.1211600012E+11", "061211600012", ("scientific_notation", "leading_zero")),
+    ("6,1211600012E+11", "061211600012", ("scientific_notation", "leading_zero")),
     ("0612-1160-0012", "061211600012", ("separators",)),
     ("0612.1160.0012", "061211600012", ("separators",)),
     ("061211-600012", "061211600012", ("separators",)),

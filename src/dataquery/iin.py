@@ -331,6 +331,11 @@ def _normalize_text(text: str) -> _Normalized:
         if isinstance(expanded, _Normalized):
             return expanded
         fixes.append("scientific_notation")
+        mantissa = whole + (fraction or "")
+        if _lost_zero_in_mantissa(expanded, mantissa):
+            # "6.1211600012E+11": the 11 significant digits are an IIN that lost its leading
+            # zero, written with the wrong exponent; the expansion itself fails the checksum.
+            return _finish(mantissa, fixes)
         return _finish(expanded, fixes)
 
     if _SEPARATED.fullmatch(cleaned):
@@ -346,6 +351,12 @@ def _normalize_text(text: str) -> _Normalized:
     if _NEGATIVE.fullmatch(cleaned):
         return _fail("invalid_format", "is a negative number")
     return _fail("invalid_format", "contains characters other than digits")
+
+
+def _lost_zero_in_mantissa(expanded: str, mantissa: str) -> bool:
+    if len(expanded) != IIN_LENGTH or len(mantissa) != IIN_LENGTH - 1 or not mantissa.isdigit():
+        return False
+    return not _checksum_ok(expanded) and _checksum_ok("0" + mantissa)
 
 
 def _normalize_float(value: float) -> _Normalized:
