@@ -27,6 +27,7 @@ web: web/dist/index.html
 run: setup web
 	$(BIN)/dataquery migrate
 	$(BIN)/dataquery demo --if-empty
+	@$(BIN)/dataquery users ensure-admin
 	$(BIN)/dataquery serve
 
 ## The OpenAPI schema and the typed web client generated from it.
