@@ -52,11 +52,17 @@ def check_login_throttle(
 
 
 def verify_credentials(settings: Settings, user: User | None, username: str, password: str) -> bool:
-    """Checks the password against the configured backend (raises 503 if LDAP is down)."""
+    """Checks the password against the configured backend (raises 503 if LDAP is down).
+
+    With LDAP, the directory's name and mail fill in what the users table lacks."""
     if settings.auth_backend is AuthBackend.LDAP:
         from dataquery.auth.ldap import ldap_authenticate
 
-        return ldap_authenticate(settings, username, password) is not None
+        directory_user = ldap_authenticate(settings, username, password)
+        if directory_user is not None and user is not None:
+            user.display_name = user.display_name or directory_user.display_name
+            user.email = user.email or directory_user.email
+        return directory_user is not None
     return user is not None and security.verify_password(user.password_hash, password)
 
 
