@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts -type f 2>/dev/null)
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig*.json \
+	web/package.json web/eslint.config.js -type f 2>/dev/null)
 
 .PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pathlib import PurePath
+
+from pydantic import BaseModel, field_serializer
 
 from dataquery.core.schemas import APIModel
 
@@ -24,3 +26,8 @@ class DatasetOut(APIModel):
     purpose: str | None
     created_at: datetime
     refreshed_at: datetime | None
+
+    @field_serializer("source")
+    def _file_name_only(self, source: str | None) -> str | None:
+        """The server's paths are nobody's business: show the file name."""
+        return PurePath(source).name if source else None

@@ -1,0 +1,208 @@
+"""End-to-end support: a real `dataquery serve` on a fresh warehouse with demo data, and
+Debian's Chromium driven by Playwright. Fixtures are in conftest.py; this module holds what
+they and the tests share, so that later suites (sign-in, campaigns) can reuse it.
+
+Nothing is built here: `web/dist` must exist (`cd web && npm ci && npm run build`). The
+warehouse is prepared with the CLI while the server is stopped (a DuckDB file has one writing
+process); then the server starts on a free port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WEB_DIST = REPO_ROOT / "web" / "dist"
+RESULTS_DIR = REPO_ROOT / "test-results"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DEMO_CUSTOMERS = 20_000
+DEMO_SEED = 7
+STARTUP_TIMEOUT_S = 60.0
+THIN_SPACE = "\u202f"  # the web app groups digits with it in Russian: 20 000
+
+# One user per role, each with a password made for this run.
+E2E_USERS = {
+    role: (f"e2e-{role}", secrets.token_urlsafe(16)) for role in ("user", "analyst", "admin")
+}
+
+
+def dataquery_command() -> str:
+    """The `dataquery` script of the interpreter running the tests (the project's venv)."""
+    beside = Path(sys.executable).with_name("dataquery")
+    found = str(beside) if beside.exists() else shutil.which("dataquery")
+    if not found:
+        pytest.fail("the `dataquery` command is not installed: pip install -e '.[dev]'")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def tail(log: Path, lines: int = 40) -> str:
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def run_cli(args: list[str], env: dict[str, str], log: Path, stdin: str | None = None) -> None:
+    """Run `dataquery ARGS`, appending its output to `log`; fail the test run if it fails."""
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"\n$ dataquery {' '.join(args)}\n")
+        out.flush()
+        done = subprocess.run(
+            [dataquery_command(), *args],
+            env=env,
+            cwd=REPO_ROOT,
+            input=stdin,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    if done.returncode != 0:
+        pytest.fail(f"`dataquery {' '.join(args)}` failed ({done.returncode}):\n{tail(log)}")
+
+
+def server_env(workdir: Path, web_dist: Path) -> dict[str, str]:
+    """The environment of a server of its own: no DQ_ setting leaks in from the caller."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DQ_")}
+    env.update(
+        DQ_WAREHOUSE_URL=f"duckdb:///{workdir / 'wh.duckdb'}",
+        DQ_DATA_DIR=str(workdir / "var"),
+        DQ_WEB_DIST=str(web_dist),
+        DQ_AUTH_BACKEND="local",
+    )
+    return env
+
+
+def prepare_warehouse(env: dict[str, str], workdir: Path, log: Path) -> None:
+    """Migrate, load the demo bank and add the e2e users (the server must not be running)."""
+    run_cli(["migrate"], env, log)
+    demo_args = ["--customers", str(DEMO_CUSTOMERS), "--seed", str(DEMO_SEED)]
+    run_cli(["demo", *demo_args, "--out", str(workdir / "demo")], env, log)
+    for role, (username, password) in E2E_USERS.items():
+        add = ["users", "add", username, "--role", role, "--password-stdin"]
+        run_cli(add, env, log, stdin=password + "\n")
+
+
+@dataclass
+class DQServer:
+    """A running `dataquery serve`: where it listens, its environment and its log."""
+
+    base_url: str
+    env: dict[str, str]
+    workdir: Path
+    log: Path
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def get_json(self, path: str, token: str | None = None) -> object:
+        request = urllib.request.Request(self.url(path))
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    def access_token(self, role: str = "analyst") -> str:
+        """Sign in through the API as the e2e user of `role` (cached for the session)."""
+        if role not in self._tokens:
+            username, password = E2E_USERS[role]
+            request = urllib.request.Request(
+                self.url("/api/v1/auth/login"),
+                data=json.dumps({"username": username, "password": password}).encode(),
+                headers={"Content-Type": "application/json"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                self._tokens[role] = json.load(response)["access_token"]
+        return self._tokens[role]
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"`dataquery serve` exited with {process.returncode}:\n{tail(log)}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/api/v1/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"`dataquery serve` not healthy within {STARTUP_TIMEOUT_S:.0f} s:\n{tail(log)}")
+
+
+@contextmanager
+def running_server(env: dict[str, str], workdir: Path, log: Path) -> Iterator[DQServer]:
+    """Start `dataquery serve` on a free port, wait for /api/v1/health, stop it on exit."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    with log.open("a", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [dataquery_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=REPO_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_healthy(process, base_url, log)
+        yield DQServer(base_url=base_url, env=env, workdir=workdir, log=log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@dataclass
+class BrowserErrors:
+    """Console errors and uncaught exceptions seen by a page; a test asserts there are none."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.messages.append(f"console: {message.text}")
+
+    def on_page_error(self, error: Exception) -> None:
+        self.messages.append(f"page error: {error}")
+
+
+def new_context(browser: Browser, token: str | None = None) -> BrowserContext:
+    """A fresh browser profile (empty localStorage) in the bank's locale and time zone."""
+    return browser.new_context(
+        viewport={"width": 1440, "height": 900},
+        locale="ru-RU",
+        timezone_id="Asia/Almaty",
+        # Until the web app has its sign-in page, the token rides on every request as a header.
+        extra_http_headers={"Authorization": f"Bearer {token}"} if token else None,
+    )

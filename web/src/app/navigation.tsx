@@ -1,0 +1,74 @@
+import {
+  AuditOutlined,
+  BookOutlined,
+  BulbOutlined,
+  CloudUploadOutlined,
+  ConsoleSqlOutlined,
+  DashboardOutlined,
+  DatabaseOutlined,
+  RocketOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+
+import type { Messages } from '../i18n/ru';
+
+export type NavLabel = keyof Messages['nav'];
+
+export interface NavLeaf {
+  path: string;
+  label: NavLabel;
+  icon: ReactNode;
+}
+
+export interface NavGroup {
+  key: string;
+  label: NavLabel;
+  icon: ReactNode;
+  children: NavLeaf[];
+}
+
+export type NavEntry = NavLeaf | NavGroup;
+
+/** The navigation of the whole product, in menu order. */
+export const NAVIGATION: NavEntry[] = [
+  { path: '/campaigns/new', label: 'campaignManager', icon: <RocketOutlined /> },
+  { path: '/campaigns', label: 'activeTheories', icon: <BulbOutlined /> },
+  { path: '/uploads', label: 'uploads', icon: <CloudUploadOutlined /> },
+  { path: '/query', label: 'queryBuilder', icon: <ConsoleSqlOutlined /> },
+  { path: '/datasets', label: 'datasets', icon: <DatabaseOutlined /> },
+  { path: '/monitoring', label: 'monitoring', icon: <DashboardOutlined /> },
+  {
+    key: '/admin',
+    label: 'admin',
+    icon: <SettingOutlined />,
+    children: [
+      { path: '/admin/users', label: 'users', icon: <TeamOutlined /> },
+      { path: '/admin/audit', label: 'audit', icon: <AuditOutlined /> },
+      { path: '/admin/reference', label: 'reference', icon: <BookOutlined /> },
+    ],
+  },
+];
+
+export function isGroup(entry: NavEntry): entry is NavGroup {
+  return 'children' in entry;
+}
+
+export const NAV_LEAVES: NavLeaf[] = NAVIGATION.flatMap((entry) => (isGroup(entry) ? entry.children : [entry]));
+
+/**
+ * The menu item for a location: the leaf whose path is the longest prefix of it, so that
+ * `/campaigns/C000012345` highlights Active Theories and `/campaigns/new` the Campaign Manager.
+ */
+export function activeLeaf(pathname: string): NavLeaf | undefined {
+  return NAV_LEAVES.filter((leaf) => pathname === leaf.path || pathname.startsWith(`${leaf.path}/`)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0];
+}
+
+/** The group that holds a leaf, if any. */
+export function groupOf(leaf: NavLeaf | undefined): NavGroup | undefined {
+  if (!leaf) return undefined;
+  return NAVIGATION.filter(isGroup).find((group) => group.children.includes(leaf));
+}
