@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from pathlib import PurePath
 
 from pydantic import BaseModel, field_serializer
