@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig*.json \
 	web/package.json web/eslint.config.js -type f 2>/dev/null)
 
-.PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean
+.PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean \
+	bench-uploads bench-audience bench-deploy
 
 $(BIN)/dataquery: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +59,13 @@ test: lint typecheck check-api-client test-web test-py
 
 clean:
 	rm -rf $(VENV) web/node_modules web/dist .mypy_cache .pytest_cache .ruff_cache test-results
+
+## Benchmarks, each against its reference baseline in the same run.
+bench-uploads: setup
+	$(BIN)/python bench/uploads.py
+
+bench-audience: setup
+	$(BIN)/python bench/audience.py
+
+bench-deploy: setup
+	$(BIN)/python bench/deploy.py

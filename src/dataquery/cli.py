@@ -298,3 +298,38 @@ def users_ensure_admin() -> None:
         typer.echo("Administrator: admin (password from DQ_BOOTSTRAP_ADMIN_PASSWORD)")
     else:
         typer.echo(f"Administrator: admin  password: {password}  (shown once)")
+
+
+audience_app = typer.Typer(no_args_is_help=True, help="Build audiences from a spec file.")
+app.add_typer(audience_app, name="audience")
+
+
+@audience_app.command(
+    "preview",
+    help="Print the funnel of SPEC.json (an audience spec, version 1) as JSON: removed and "
+    "remaining per step, size, sample rows and distributions. Reads only; with the embedded "
+    "DuckDB warehouse the server must be stopped (a DuckDB file admits one process).",
+)
+def audience_preview(
+    spec_file: Annotated[Path, typer.Argument(metavar="SPEC.json", help="The spec to preview.")],
+    sample: Annotated[bool, typer.Option(help="Include sample rows.")] = True,
+    distributions: Annotated[bool, typer.Option(help="Include the distributions.")] = True,
+) -> None:
+    from pydantic import ValidationError
+
+    from dataquery.audiences import service
+    from dataquery.audiences.spec import AudienceSpec
+    from dataquery.core.errors import DQError
+
+    try:
+        spec = AudienceSpec.model_validate_json(spec_file.read_bytes())
+    except OSError as exc:
+        _fail(f"cannot read {spec_file}: {exc.strerror or exc}")
+    except ValidationError as exc:
+        _fail(f"{spec_file} is not a valid audience spec:\n{exc}")
+    try:
+        for db in _users_session():
+            result = service.preview(db, spec, None, sample=sample, distributions=distributions)
+    except DQError as exc:
+        _fail(exc.detail)
+    typer.echo(result.model_dump_json(indent=2))

@@ -10,10 +10,12 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from dataquery.audiences.router import router as audiences_router
 from dataquery.audit.router import router as audit_router
 from dataquery.audit.service import record_outcome, start_request
 from dataquery.auth.router import router as auth_router
 from dataquery.auth.router import users_router
+from dataquery.campaigns.router import router as campaigns_router
 from dataquery.core.config import Settings, get_settings
 from dataquery.core.db import create_warehouse_engine, make_sessionmaker
 from dataquery.core.handlers import install_error_handlers
@@ -22,7 +24,9 @@ from dataquery.core.health import router as health_router
 from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
+from dataquery.jobs.router import router as jobs_router
 from dataquery.reference.router import router as reference_router
+from dataquery.uploads.router import router as uploads_router
 
 API_PREFIX = "/api/v1"
 log = get_logger("dataquery.http")
@@ -100,6 +104,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(audit_router)
     api.include_router(reference_router)
     api.include_router(datasets_router)
+    api.include_router(audiences_router)
+    api.include_router(jobs_router)
+    api.include_router(uploads_router)
+    api.include_router(campaigns_router)
     app.include_router(api)
     mount_web(app, settings.web_dist)
     return app

@@ -1,4 +1,4 @@
-"""End-to-end fixtures (helpers in dq_e2e.py): the server, the browser, a signed-in page."""
+"""End-to-end fixtures (helpers in dq_e2e.py): the server, the browser, pages signed in or not."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from dq_e2e import (
     WEB_DIST,
     BrowserErrors,
     DQServer,
+    OpenPage,
     new_context,
     prepare_warehouse,
     running_server,
     server_env,
+    sign_in_fast,
 )
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 
 @pytest.fixture(scope="session")
@@ -63,17 +65,34 @@ def browser_errors() -> BrowserErrors:
 
 
 @pytest.fixture
-def page(browser: Browser, dq_server: DQServer, browser_errors: BrowserErrors) -> Iterator[Page]:
-    """A fresh page signed in as the e2e analyst, recording console errors."""
-    context = new_context(browser, dq_server.access_token("analyst"))
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.on("console", browser_errors.on_console)
-    page.on("pageerror", browser_errors.on_page_error)
+def open_page(
+    browser: Browser, dq_server: DQServer, browser_errors: BrowserErrors
+) -> Iterator[OpenPage]:
+    """`open_page(role)`: a page in a fresh browser profile, recording console errors, signed in
+    as the e2e user of `role` by the fast path (no login page), or not signed in (None)."""
+    contexts: list[BrowserContext] = []
+
+    def open_(role: str | None) -> Page:
+        context = new_context(browser)
+        contexts.append(context)
+        if role:
+            sign_in_fast(context, dq_server, role)
+        page = context.new_page()
+        page.on("console", browser_errors.on_console)
+        page.on("pageerror", browser_errors.on_page_error)
+        return page
+
     try:
-        yield page
+        yield open_
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def page(open_page: OpenPage) -> Page:
+    """A fresh page signed in as the e2e analyst (fast path), recording console errors."""
+    return open_page("analyst")
 
 
 @pytest.fixture(scope="session")

@@ -19,13 +19,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEB_DIST = REPO_ROOT / "web" / "dist"
@@ -128,18 +128,39 @@ class DQServer:
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.load(response)
 
-    def access_token(self, role: str = "analyst") -> str:
-        """Sign in through the API as the e2e user of `role` (cached for the session)."""
-        if role not in self._tokens:
-            username, password = E2E_USERS[role]
-            request = urllib.request.Request(
-                self.url("/api/v1/auth/login"),
-                data=json.dumps({"username": username, "password": password}).encode(),
-                headers={"Content-Type": "application/json"},
-                method="POST",
-            )
+    def post_json(
+        self, path: str, body: object, token: str | None = None
+    ) -> tuple[int, object | None]:
+        """POST JSON; returns (status, body) for errors too, instead of raising."""
+        request = urllib.request.Request(
+            self.url(path),
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                self._tokens[role] = json.load(response)["access_token"]
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            return error.code, json.loads(raw) if raw else None
+
+    def login(self, role: str) -> dict[str, object]:
+        """A fresh token pair for the e2e user of `role` (each call is a new sign-in)."""
+        username, password = E2E_USERS[role]
+        status, pair = self.post_json(
+            "/api/v1/auth/login", {"username": username, "password": password}
+        )
+        assert status == 200 and isinstance(pair, dict), f"sign-in as {username}: {status} {pair}"
+        return pair
+
+    def access_token(self, role: str = "analyst") -> str:
+        """An access token of the e2e user of `role`, for API calls (cached for the session)."""
+        if role not in self._tokens:
+            self._tokens[role] = str(self.login(role)["access_token"])
         return self._tokens[role]
 
 
@@ -197,12 +218,53 @@ class BrowserErrors:
         self.messages.append(f"page error: {error}")
 
 
-def new_context(browser: Browser, token: str | None = None) -> BrowserContext:
-    """A fresh browser profile (empty localStorage) in the bank's locale and time zone."""
-    return browser.new_context(
+def new_context(browser: Browser) -> BrowserContext:
+    """A fresh browser profile (empty storage, not signed in) in the bank's locale and time zone."""
+    context = browser.new_context(
         viewport={"width": 1440, "height": 900},
         locale="ru-RU",
         timezone_id="Asia/Almaty",
-        # Until the web app has its sign-in page, the token rides on every request as a header.
-        extra_http_headers={"Authorization": f"Bearer {token}"} if token else None,
     )
+    context.set_default_timeout(15_000)
+    return context
+
+
+# The `open_page` fixture: `open_page(role)` → a page signed in as that e2e user, or not (None).
+OpenPage = Callable[[str | None], Page]
+
+# Where the web app keeps its refresh token (web/src/auth/session.ts, REFRESH_TOKEN_KEY).
+REFRESH_TOKEN_KEY = "dq.refreshToken"
+
+_SEED_SESSION = """
+(() => {
+  try {
+    if (!sessionStorage.getItem("dq.e2e.seeded")) {
+      sessionStorage.setItem("dq.e2e.seeded", "1");
+      sessionStorage.setItem(%(key)s, %(token)s);
+    }
+  } catch (e) {}  // about:blank and other opaque origins have no storage
+})();
+"""
+
+
+def sign_in_fast(context: BrowserContext, server: DQServer, role: str) -> None:
+    """Sign a browser context in as the e2e user of `role` without the login page.
+
+    For tests that are not about signing in: the user signs in through the API and the refresh
+    token is put where the app keeps it (sessionStorage) before the first page loads; the app then
+    restores the session silently, as after a reload. Seeded once per tab, so that a later sign-out
+    (or the app's rotation of the token) is not undone on the next navigation.
+    """
+    token = str(server.login(role)["refresh_token"])
+    context.add_init_script(
+        _SEED_SESSION % {"key": json.dumps(REFRESH_TOKEN_KEY), "token": json.dumps(token)}
+    )
+
+
+def sign_in_through_page(page: Page, role: str, password: str | None = None) -> None:
+    """Fill in and send the login page (which must be showing) as the e2e user of `role`."""
+    username, real_password = E2E_USERS[role]
+    password = real_password if password is None else password
+    page.get_by_label("Имя пользователя").fill(username)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # Uploads: the size limit, and the size above which an upload is processed as a job.
+    upload_max_mb: int = Field(default=50, ge=1)
+    upload_job_threshold_mb: float = Field(default=5, ge=0)
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
         if (

@@ -1,5 +1,7 @@
 """Imports every table so `Base.metadata` is complete (Alembic, tests, DDL compile)."""
 
+import dataquery.campaigns.app_tables  # noqa: F401  (dq_campaign_details, dq_campaign_events)
+from dataquery.audiences.models import Audience, audience_members  # noqa: F401
 from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import RefreshToken, User
 from dataquery.campaigns.models import (
@@ -16,6 +18,7 @@ from dataquery.core.db import Base
 from dataquery.datasets.models import Dataset
 from dataquery.jobs.models import Job
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
+from dataquery.uploads.models import Upload
 
 __all__ = [
     "AuditEntry",
@@ -30,6 +33,7 @@ __all__ = [
     "RB3CampaignDict",
     "RefreshToken",
     "Stream",
+    "Upload",
     "User",
     "campaign_users",
     "contact_history",

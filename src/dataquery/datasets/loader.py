@@ -1,4 +1,4 @@
-"""Bulk-load Parquet into the warehouse: DuckDB reads the file itself, PostgreSQL gets COPY.
+"""Bulk-load Parquet or Arrow into the warehouse: DuckDB reads it itself, PostgreSQL gets COPY.
 
 Never row by row. The load replaces the table inside the caller's transaction, so a failed
 load leaves the previous data in place.
@@ -7,6 +7,8 @@ load leaves the previous data in place.
 from __future__ import annotations
 
 import io
+import uuid
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +107,80 @@ def _is_migration_owned(table_name: str) -> bool:
 
 def _copy_parquet(conn: Connection, table: str, path: Path) -> None:
     """PostgreSQL: stream the file in batches through COPY ... FROM STDIN as CSV."""
-    dbapi = conn.connection.driver_connection
     parquet = pq.ParquetFile(path)
-    columns = ", ".join(quoted(conn, c) for c in parquet.schema_arrow.names)
+    _copy_batches(
+        conn, table, parquet.schema_arrow.names, parquet.iter_batches(batch_size=_BATCH_ROWS)
+    )
+
+
+def _copy_batches(
+    conn: Connection, table: str, names: list[str], batches: Iterable[pa.RecordBatch]
+) -> None:
+    """PostgreSQL: COPY ... FROM STDIN as CSV, one batch at a time."""
+    dbapi = conn.connection.driver_connection
+    columns = ", ".join(quoted(conn, c) for c in names)
     options = pacsv.WriteOptions(include_header=False)
     statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
     with dbapi.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for batch in parquet.iter_batches(batch_size=_BATCH_ROWS):
+        for batch in batches:
             buffer = io.BytesIO()
             pacsv.write_csv(batch, buffer, write_options=options)
             copy.write(buffer.getvalue())
+
+
+def create_table_from_arrow(
+    conn: Connection,
+    table_name: str,
+    data: pa.Table,
+    *,
+    column_types: Mapping[str, sa.types.TypeEngine[Any]] | None = None,
+    unique_index: str | None = None,
+    compress_strings: bool = True,
+) -> int:
+    """Create `table_name` (it must not exist) holding `data`; returns the row count.
+
+    DuckDB reads the Arrow table in place; PostgreSQL gets COPY in batches, then an index on
+    `unique_index` (unique: the caller guarantees it) and ANALYZE. Runs in the caller's
+    transaction, so a failure leaves nothing behind.
+
+    `compress_strings=False` keeps DuckDB's string columns uncompressed: choosing and building
+    the dictionary/FSST compression is most of the cost of a bulk load of text (about 2 of the
+    3 CPU-seconds for two million rows of four text columns); the table is then 2–3× larger.
+    """
+    table = quoted(conn, table_name)
+    overrides = column_types or {}
+    target = sa.Table(
+        table_name,
+        sa.MetaData(),
+        *(sa.Column(f.name, overrides.get(f.name) or sql_type(f.type)) for f in data.schema),
+    )
+    if conn.dialect.name == "duckdb":
+        duck = conn.connection.driver_connection
+        view = f"arrow_{uuid.uuid4().hex}"
+        duck.register(view, data)  # type: ignore[union-attr]
+        try:
+            if compress_strings:
+                select = f"SELECT * FROM {quoted(conn, view)}"
+                conn.execute(sa.text(f"CREATE TABLE {table} AS {select}"))
+            else:
+                conn.execute(sa.text(_duckdb_uncompressed_ddl(conn, target)))
+                conn.execute(sa.text(f"INSERT INTO {table} SELECT * FROM {quoted(conn, view)}"))
+        finally:
+            duck.unregister(view)  # type: ignore[union-attr]
+        return data.num_rows
+    target.create(conn)
+    _copy_batches(conn, table, data.schema.names, data.to_batches(max_chunksize=_BATCH_ROWS))
+    if unique_index is not None:
+        conn.execute(sa.text(f"CREATE UNIQUE INDEX ON {table} ({quoted(conn, unique_index)})"))
+    conn.execute(sa.text(f"ANALYZE {table}"))
+    return data.num_rows
+
+
+def _duckdb_uncompressed_ddl(conn: Connection, target: sa.Table) -> str:
+    columns = []
+    for column in target.columns:
+        kind = column.type.compile(dialect=conn.dialect)
+        text = isinstance(column.type, sa.String)
+        suffix = " USING COMPRESSION uncompressed" if text else ""
+        columns.append(f"{quoted(conn, column.name)} {kind}{suffix}")
+    return f"CREATE TABLE {quoted(conn, target.name)} ({', '.join(columns)})"

@@ -4,6 +4,154 @@
  */
 
 export interface paths {
+    "/api/v1/audiences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audiences
+         * @description Your saved audiences, newest first (admins: everyone's).
+         */
+        get: operations["list_audiences_api_v1_audiences_get"];
+        put?: never;
+        /**
+         * Save Audience
+         * @description Compute the spec and freeze its IINs as a snapshot: what a campaign will deploy.
+         */
+        post: operations["save_audience_api_v1_audiences_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/default-spec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audience Default Spec
+         * @description A new spec: every customer minus the global control group (on by default).
+         */
+        get: operations["audience_default_spec_api_v1_audiences_default_spec_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Explain Spec
+         * @description Which steps of the spec remove this IIN (each tested on its own), or that it is in.
+         */
+        post: operations["explain_spec_api_v1_audiences_explain_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audience Options
+         * @description Lists with sizes, uploads, product codes, score columns, streams, filials, push types,
+         *     channels, the caller's saved audiences and the default spec: one call feeds the builder.
+         */
+        get: operations["audience_options_api_v1_audiences_options_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Audience
+         * @description The exact funnel (removed and remaining per step), size, 20 sample rows and the
+         *     distributions of the final audience. Reads only.
+         */
+        post: operations["preview_audience_api_v1_audiences_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/{audience_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Audience */
+        get: operations["get_audience_api_v1_audiences__audience_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Audience
+         * @description Delete a saved audience and its snapshot (owner or admin; not while a campaign uses it).
+         */
+        delete: operations["delete_audience_api_v1_audiences__audience_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/{audience_id}/explain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain Saved
+         * @description The saved spec evaluated as saved (its reference date) on today's data, and whether the
+         *     IIN is in the frozen snapshot.
+         */
+        get: operations["explain_saved_api_v1_audiences__audience_id__explain_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -89,6 +237,249 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Campaigns */
+        get: operations["list_campaigns_api_v1_campaigns_get"];
+        put?: never;
+        /**
+         * Create Campaign
+         * @description A new draft with its code(s) from the database sequences; 422 names every bad field.
+         */
+        post: operations["create_campaign_api_v1_campaigns_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Dashboard
+         * @description Counts across campaigns; per-day series over the last `days` days (contacts also ahead).
+         */
+        get: operations["get_dashboard_api_v1_campaigns_dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/sms-segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count Sms
+         * @description The segment counter of the details form, by the same rules as the saved draft.
+         */
+        get: operations["count_sms_api_v1_campaigns_sms_segments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/split-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Split
+         * @description Target/control sizes and the sample-ratio check for a share and seed, before a draft.
+         */
+        post: operations["preview_split_api_v1_campaigns_split_preview_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Campaign */
+        get: operations["get_campaign_api_v1_campaigns__code__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Campaign
+         * @description Removes the campaign from every table at once (admin, password re-entered).
+         */
+        delete: operations["delete_campaign_api_v1_campaigns__code__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Campaign
+         * @description Changes a draft (owner or admin); the result is validated like a new draft.
+         */
+        patch: operations["update_campaign_api_v1_campaigns__code__patch"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy Campaign
+         * @description A new draft with new code(s), from any campaign as a template.
+         */
+        post: operations["copy_campaign_api_v1_campaigns__code__copy_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/deploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deploy Campaign
+         * @description dry_run: rows per table and drop-outs per channel, nothing written. Otherwise writes
+         *     every bank table in one transaction; a second deploy answers 409.
+         */
+        post: operations["deploy_campaign_api_v1_campaigns__code__deploy_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Members
+         * @description The members as a file, streamed (IIN as text in XLSX).
+         */
+        get: operations["export_members_api_v1_campaigns__code__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Members
+         * @description Adds IINs (pasted, or an upload's) to the target or control group of a deployed
+         *     campaign, with a validation report.
+         */
+        post: operations["add_members_api_v1_campaigns__code__members_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/members/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove Members */
+        post: operations["remove_members_api_v1_campaigns__code__members_remove_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign Stats */
+        get: operations["campaign_stats_api_v1_campaigns__code__stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Status
+         * @description activate (deployed → active, between its dates), finish (once started), cancel (a draft,
+         *     or deployed and not started: its members are released). 409 otherwise.
+         */
+        post: operations["change_status_api_v1_campaigns__code__status_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets": {
         parameters: {
             query?: never;
@@ -149,6 +540,23 @@ export interface paths {
         };
         /** Health */
         get: operations["health_api_v1_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Job */
+        get: operations["get_job_api_v1_jobs__job_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -225,6 +633,53 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Uploads
+         * @description The caller's uploads, newest first (an admin sees everyone's, or `owner`'s).
+         */
+        get: operations["list_uploads_api_v1_uploads_get"];
+        put?: never;
+        /**
+         * Create Upload
+         * @description Upload an IIN list. Files up to DQ_UPLOAD_JOB_THRESHOLD_MB are answered with the
+         *     report (201); larger ones with a job to poll at /jobs/{job_id} (202), whose result is the
+         *     report. A rejected file (strict mode with bad rows, no valid IIN) is a 422 with the report.
+         */
+        post: operations["create_upload_api_v1_uploads_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{upload_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Upload */
+        get: operations["get_upload_api_v1_uploads__upload_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Upload
+         * @description Delete an upload: its dataset table, catalog row and report (owner or admin).
+         */
+        delete: operations["delete_upload_api_v1_uploads__upload_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -265,6 +720,161 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AgeFilter
+         * @description Keep full years at reference_date within [min, max] (either bound may be left out).
+         *
+         *     The birth date comes from the feature store, else from the IIN; unknown ages are removed.
+         */
+        AgeFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "age";
+            /** Max */
+            max?: number | null;
+            /** Min */
+            min?: number | null;
+        };
+        /** AudienceCreate */
+        AudienceCreate: {
+            /** Name */
+            name: string;
+            spec: components["schemas"]["AudienceSpec-Input"];
+        };
+        /** AudienceList */
+        AudienceList: {
+            /** Items */
+            items: components["schemas"]["AudienceSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** AudienceOut */
+        AudienceOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Funnel */
+            funnel: components["schemas"]["FunnelStep"][];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /**
+             * Reference Date
+             * Format: date
+             */
+            reference_date: string;
+            /** Size */
+            size: number;
+            spec: components["schemas"]["AudienceSpec-Output"];
+        };
+        /**
+         * AudienceSource
+         * @description The frozen snapshot of a saved audience.
+         */
+        "AudienceSource-Input": {
+            /** Audience Id */
+            audience_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "audience";
+        };
+        /**
+         * AudienceSource
+         * @description The frozen snapshot of a saved audience.
+         */
+        "AudienceSource-Output": {
+            /** Audience Id */
+            audience_id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "audience";
+        };
+        /** AudienceSpec */
+        "AudienceSpec-Input": {
+            /** Filters */
+            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Input"])[];
+            /**
+             * Limit
+             * @description Keep at most this many, after rank: the highest scores when ranked, else a deterministic spread over IINs.
+             */
+            limit?: number | null;
+            rank?: components["schemas"]["Rank"] | null;
+            /**
+             * Reference Date
+             * Format: date
+             * @description The day ages, active campaigns and contact windows are computed for.
+             */
+            reference_date?: string;
+            /** Source */
+            source?: components["schemas"]["FeatureStoreSource"] | components["schemas"]["ProductsSource"] | components["schemas"]["UploadSource-Input"] | components["schemas"]["AudienceSource-Input"];
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version: 1;
+        };
+        /** AudienceSpec */
+        "AudienceSpec-Output": {
+            /** Filters */
+            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Output"])[];
+            /**
+             * Limit
+             * @description Keep at most this many, after rank: the highest scores when ranked, else a deterministic spread over IINs.
+             */
+            limit?: number | null;
+            rank?: components["schemas"]["Rank"] | null;
+            /**
+             * Reference Date
+             * Format: date
+             * @description The day ages, active campaigns and contact windows are computed for.
+             */
+            reference_date?: string;
+            /** Source */
+            source?: components["schemas"]["FeatureStoreSource"] | components["schemas"]["ProductsSource"] | components["schemas"]["UploadSource-Output"] | components["schemas"]["AudienceSource-Output"];
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version: 1;
+        };
+        /** AudienceSummary */
+        AudienceSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /**
+             * Reference Date
+             * Format: date
+             */
+            reference_date: string;
+            /** Size */
+            size: number;
+        };
         /** AuditEntryOut */
         AuditEntryOut: {
             /** Action */
@@ -291,6 +901,365 @@ export interface components {
             /** Username */
             username: string | null;
         };
+        /** Bucket */
+        Bucket: {
+            /** Count */
+            count: number;
+            /** Key */
+            key: string;
+        };
+        /** CampaignCopy */
+        CampaignCopy: {
+            /** Audience Id */
+            audience_id?: string | null;
+            /** End Date */
+            end_date?: string | null;
+            /**
+             * Name
+             * @description Default: the source's name + (копия).
+             */
+            name?: string | null;
+            /**
+             * Start Date
+             * @description Default: kept, or moved to today.
+             */
+            start_date?: string | null;
+        };
+        /** CampaignCreate */
+        CampaignCreate: {
+            /**
+             * Audience Id
+             * @description A saved audience.
+             */
+            audience_id: string;
+            /** Channels */
+            channels: ("push" | "popup" | "sms")[];
+            /**
+             * Control Share
+             * @default 0.1
+             */
+            control_share: number;
+            /** Deep Link */
+            deep_link?: string | null;
+            /** Description */
+            description?: string | null;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Name */
+            name: string;
+            /** @description Required with popup. */
+            popup?: components["schemas"]["PopupContent"] | null;
+            /** Product Code */
+            product_code?: string | null;
+            /**
+             * Push Event Type
+             * @description Push event type: its opt-outs drop out of the push channel.
+             */
+            push_event_type?: string | null;
+            /** @description Bonus terms (RB3 only, required). */
+            rb3?: components["schemas"]["RB3Terms-Input"] | null;
+            /**
+             * Split Seed
+             * @description Random when omitted; kept on the draft.
+             */
+            split_seed?: number | null;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /**
+             * Stream
+             * @description A stream of this campaign type.
+             */
+            stream: string;
+            texts?: components["schemas"]["CampaignTexts"] | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "RB1" | "RB3";
+        };
+        /** CampaignEventOut */
+        CampaignEventOut: {
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            /** Kind */
+            kind: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Username */
+            username: string | null;
+        };
+        /** CampaignList */
+        CampaignList: {
+            /** Items */
+            items: components["schemas"]["CampaignSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** CampaignOut */
+        CampaignOut: {
+            /**
+             * Allowed Statuses
+             * @description Statuses POST /status accepts now.
+             */
+            allowed_statuses: string[];
+            /** Audience Id */
+            audience_id: string | null;
+            /** Audience Spec */
+            audience_spec: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Can Edit
+             * @description The caller may change this campaign.
+             */
+            can_edit: boolean;
+            /** Channels */
+            channels: string[];
+            /** Code */
+            code: string;
+            /** Control Count */
+            control_count: number;
+            /** Control Share */
+            control_share: number;
+            /** Copied From */
+            copied_from: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deep Link */
+            deep_link: string | null;
+            /** Deploy Job Id */
+            deploy_job_id: string | null;
+            /** Deployed At */
+            deployed_at: string | null;
+            /** Description */
+            description: string | null;
+            /**
+             * Effective Status
+             * @description draft, scheduled, active, ended, finished or cancelled (by today's date)
+             */
+            effective_status: string;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            popup: components["schemas"]["PopupContent"] | null;
+            /** Product Code */
+            product_code: string | null;
+            /** Push Event Type */
+            push_event_type: string | null;
+            rb3: components["schemas"]["RB3Terms-Output"] | null;
+            /**
+             * Sms Segments
+             * @description Per language, with sms only.
+             */
+            sms_segments: {
+                [key: string]: components["schemas"]["SmsSegments"];
+            };
+            /** @description None when the audience no longer exists. */
+            split: components["schemas"]["SplitResult"] | null;
+            /** Split Seed */
+            split_seed: number;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            status: components["schemas"]["CampaignStatus"];
+            /** Stream */
+            stream: string;
+            /** Target Count */
+            target_count: number;
+            texts: components["schemas"]["CampaignTexts"];
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "RB1" | "RB3";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Warnings */
+            warnings: string[];
+            /** Xls Ow Id */
+            xls_ow_id: string | null;
+        };
+        /** CampaignStats */
+        CampaignStats: {
+            /**
+             * Channels
+             * @description delivery rows per channel
+             */
+            channels: {
+                [key: string]: number;
+            };
+            /** Code */
+            code: string;
+            /**
+             * Contacts Per Day
+             * @description [{day, channel, count}]
+             */
+            contacts_per_day: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Dropouts
+             * @description From the deploy and later adds.
+             */
+            dropouts: {
+                [key: string]: components["schemas"]["ChannelDropouts"];
+            };
+            /** Effective Status */
+            effective_status: string;
+            /**
+             * Groups
+             * @description target and control sizes
+             */
+            groups: {
+                [key: string]: number;
+            };
+            /** History */
+            history: components["schemas"]["CampaignEventOut"][];
+            split: components["schemas"]["SplitResult"] | null;
+            status: components["schemas"]["CampaignStatus"];
+        };
+        /**
+         * CampaignStatus
+         * @description Stored status. `deployed` campaigns become `active` by hand (or show as active between
+         *     their dates, see `effective_status`); `finished` and `cancelled` are final.
+         * @enum {string}
+         */
+        CampaignStatus: "draft" | "deployed" | "active" | "finished" | "cancelled";
+        /** CampaignSummary */
+        CampaignSummary: {
+            /** Channels */
+            channels: string[];
+            /** Code */
+            code: string;
+            /** Control Count */
+            control_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deployed At */
+            deployed_at: string | null;
+            /** Description */
+            description: string | null;
+            /**
+             * Effective Status
+             * @description draft, scheduled, active, ended, finished or cancelled (by today's date)
+             */
+            effective_status: string;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            status: components["schemas"]["CampaignStatus"];
+            /** Stream */
+            stream: string;
+            /** Target Count */
+            target_count: number;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "RB1" | "RB3";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Xls Ow Id */
+            xls_ow_id: string | null;
+        };
+        /** CampaignTexts */
+        CampaignTexts: {
+            kz?: components["schemas"]["LanguageText"] | null;
+            ru?: components["schemas"]["LanguageText"] | null;
+        };
+        /**
+         * CampaignUpdate
+         * @description A partial change of a draft; the result is checked like a new draft.
+         */
+        CampaignUpdate: {
+            /** Audience Id */
+            audience_id?: string | null;
+            /** Channels */
+            channels?: ("push" | "popup" | "sms")[] | null;
+            /** Control Share */
+            control_share?: number | null;
+            /** Deep Link */
+            deep_link?: string | null;
+            /** Description */
+            description?: string | null;
+            /** End Date */
+            end_date?: string | null;
+            /** Name */
+            name?: string | null;
+            popup?: components["schemas"]["PopupContent"] | null;
+            /** Product Code */
+            product_code?: string | null;
+            /** Push Event Type */
+            push_event_type?: string | null;
+            rb3?: components["schemas"]["RB3Terms-Input"] | null;
+            /** Split Seed */
+            split_seed?: number | null;
+            /** Start Date */
+            start_date?: string | null;
+            /** Stream */
+            stream?: string | null;
+            texts?: components["schemas"]["CampaignTexts"] | null;
+        };
+        /** ChannelDropouts */
+        ChannelDropouts: {
+            /** Dropped */
+            dropped: number;
+            /** Eligible */
+            eligible: number;
+            /**
+             * Reasons
+             * @description not_in_feature_store, no_p_sid, push_disabled, opted_out, no_valid_phone
+             */
+            reasons: {
+                [key: string]: number;
+            };
+        };
         /** ChannelOut */
         ChannelOut: {
             /** Code */
@@ -300,12 +1269,68 @@ export interface components {
             /** Name Ru */
             name_ru: string;
         };
+        /** ColumnMapping */
+        ColumnMapping: {
+            /**
+             * Column
+             * @description The column's name in the stored dataset
+             */
+            column: string;
+            /**
+             * Name
+             * @description The column's name in the file (column_N without a header)
+             */
+            name: string;
+        };
         /** ColumnOut */
         ColumnOut: {
             /** Name */
             name: string;
             /** Type */
             type: string;
+        };
+        /** DailyCount */
+        DailyCount: {
+            /** Count */
+            count: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+        };
+        /** Dashboard */
+        Dashboard: {
+            /** Active Today */
+            active_today: number;
+            /** By Effective Status */
+            by_effective_status: {
+                [key: string]: number;
+            };
+            /** By Owner */
+            by_owner: {
+                [key: string]: number;
+            };
+            /** By Status */
+            by_status: {
+                [key: string]: number;
+            };
+            /** By Stream */
+            by_stream: {
+                [key: string]: number;
+            };
+            /** By Type */
+            by_type: {
+                [key: string]: number;
+            };
+            /** Contacts Per Day */
+            contacts_per_day: components["schemas"]["DailyCount"][];
+            /** Members Deployed Per Day */
+            members_deployed_per_day: components["schemas"]["DailyCount"][];
+            /** Members In Active */
+            members_in_active: number;
+            /** Total */
+            total: number;
         };
         /** DatasetOut */
         DatasetOut: {
@@ -335,6 +1360,173 @@ export interface components {
             /** Table Name */
             table_name: string;
         };
+        /** Deleted */
+        Deleted: {
+            /** Code */
+            code: string;
+            /** Rows */
+            rows: {
+                [key: string]: number;
+            };
+        };
+        /** DeployAccepted */
+        DeployAccepted: {
+            /** Code */
+            code: string;
+            /** Job Id */
+            job_id: string;
+            /** Members */
+            members: number;
+        };
+        /** DeployReport */
+        DeployReport: {
+            /** Channels */
+            channels: {
+                [key: string]: components["schemas"]["ChannelDropouts"];
+            };
+            /** Code */
+            code: string;
+            /** Control */
+            control: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Seconds */
+            seconds: number;
+            split: components["schemas"]["SplitResult"];
+            /**
+             * Tables
+             * @description Rows written (or to be written) per table.
+             */
+            tables: {
+                [key: string]: number;
+            };
+            /** Target */
+            target: number;
+            /** Warnings */
+            warnings: string[];
+        };
+        /**
+         * DeviceFilter
+         * @description Keep the listed devices; "none" means no mobile app (device_os is empty).
+         */
+        DeviceFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "device";
+            /** Values */
+            values: ("android" | "ios" | "none")[];
+        };
+        /** Distributions */
+        Distributions: {
+            /**
+             * Age
+             * @description Bands 18-24, 25-34, 35-44, 45-54, 55-64, 65+ (always), <18 and unknown when present.
+             */
+            age?: components["schemas"]["Bucket"][];
+            /**
+             * Device
+             * @description android, ios, none (no app).
+             */
+            device?: components["schemas"]["Bucket"][];
+            /**
+             * Filial
+             * @description By filial code.
+             */
+            filial?: components["schemas"]["Bucket"][];
+            /**
+             * Gender
+             * @description M, F, unknown when present.
+             */
+            gender?: components["schemas"]["Bucket"][];
+        };
+        /** ErrorResponse */
+        ErrorResponse: {
+            /** Detail */
+            detail: string;
+            /** Error */
+            error: string;
+        };
+        /** ExplainOut */
+        ExplainOut: {
+            /** @description The step the funnel counts it at (the first of removed_by). */
+            first_removed_by: components["schemas"]["ExplainStep"] | null;
+            /**
+             * Iin
+             * @description The IIN as normalised (e.g. a lost leading zero restored).
+             */
+            iin: string;
+            /**
+             * In Audience
+             * @description Whether the spec selects it now; None when the spec cannot be evaluated.
+             */
+            in_audience: boolean | null;
+            /**
+             * In Snapshot
+             * @description Saved audiences: whether it is in the frozen snapshot.
+             */
+            in_snapshot?: boolean | null;
+            /** In Source */
+            in_source: boolean | null;
+            /** Message */
+            message: string;
+            /**
+             * Removed By
+             * @description Every step that removes it, each tested on its own (not only the first).
+             */
+            removed_by: components["schemas"]["ExplainStep"][];
+        };
+        /** ExplainRequest */
+        ExplainRequest: {
+            /** Iin */
+            iin: string;
+            spec: components["schemas"]["AudienceSpec-Input"];
+        };
+        /** ExplainStep */
+        ExplainStep: {
+            /** Filter Index */
+            filter_index?: number | null;
+            /** Kind */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Step */
+            step: number;
+        };
+        /** FeatureStoreInfo */
+        FeatureStoreInfo: {
+            /** Columns */
+            columns: string[];
+            /** Customers */
+            customers: number;
+            /** Loaded */
+            loaded: boolean;
+        };
+        /**
+         * FeatureStoreSource
+         * @description Every customer in the feature store.
+         */
+        FeatureStoreSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "feature_store";
+        };
+        /**
+         * FilialFilter
+         * @description Keep customers of the listed filials (branch codes).
+         */
+        FilialFilter: {
+            /** Codes */
+            codes: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "filial";
+        };
         /** FilialOut */
         FilialOut: {
             /** Code */
@@ -347,6 +1539,58 @@ export interface components {
             name_ru: string;
             /** Region */
             region: string;
+        };
+        /**
+         * FrequencyCapFilter
+         * @description Remove anyone with at least `max_contacts` contacts in the same window as recent_contact.
+         */
+        FrequencyCapFilter: {
+            /** Days */
+            days: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "frequency_cap";
+            /** Max Contacts */
+            max_contacts: number;
+        };
+        /** FunnelStep */
+        FunnelStep: {
+            /**
+             * Filter Index
+             * @description The position of the step's filter in spec.filters.
+             */
+            filter_index?: number | null;
+            /**
+             * Kind
+             * @description source, not_in_feature_store, a filter kind, rank or limit.
+             */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Remaining */
+            remaining: number;
+            /** Removed */
+            removed: number;
+            /**
+             * Step
+             * @description 0 is the source; then one step per filter; rank and limit last.
+             */
+            step: number;
+        };
+        /**
+         * GenderFilter
+         * @description Keep the listed genders (feature store, else the IIN's).
+         */
+        GenderFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "gender";
+            /** Values */
+            values: ("M" | "F")[];
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -406,12 +1650,81 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** ItemList[UploadSummary] */
+        ItemList_UploadSummary_: {
+            /** Items */
+            items: components["schemas"]["UploadSummary"][];
+            /** Total */
+            total: number;
+        };
         /** ItemList[UserOut] */
         ItemList_UserOut_: {
             /** Items */
             items: components["schemas"]["UserOut"][];
             /** Total */
             total: number;
+        };
+        /** JobOut */
+        JobOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Message */
+            message: string | null;
+            /** Owner */
+            owner: string | null;
+            /** Progress */
+            progress: number;
+            /** Result */
+            result?: unknown;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed";
+        };
+        /** LanguageText */
+        LanguageText: {
+            /**
+             * Body
+             * @description Push and SMS text.
+             */
+            body?: string | null;
+            /**
+             * Title
+             * @description Push title (required with push).
+             */
+            title?: string | null;
+        };
+        /** ListOption */
+        ListOption: {
+            /** Category */
+            category: string;
+            /**
+             * Default
+             * @description On in a new spec (the global control group).
+             */
+            default: boolean;
+            /** Description */
+            description: string | null;
+            /** Name */
+            name: string;
+            /** Purpose */
+            purpose?: string | null;
+            /** Row Count */
+            row_count: number;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -421,12 +1734,259 @@ export interface components {
             username: string;
         };
         /**
-         * PasswordConfirmation
-         * @description Destructive actions ask for the caller's own password again.
+         * MauFilter
+         * @description Keep monthly active users of the app.
          */
-        PasswordConfirmation: {
-            /** Password */
-            password: string;
+        MauFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "mau";
+        };
+        /** MembersChange */
+        MembersChange: {
+            /**
+             * Group
+             * @default target
+             * @enum {string}
+             */
+            group: "target" | "control";
+            /**
+             * Iins
+             * @description IINs as typed or pasted (strings or numbers; normalised as in uploads).
+             */
+            iins?: unknown[] | null;
+            /** Upload Id */
+            upload_id?: string | null;
+        };
+        /** MembersReport */
+        MembersReport: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "add" | "remove";
+            /**
+             * Already Member
+             * @description add: already in this campaign (either group).
+             */
+            already_member: number;
+            /**
+             * Changed
+             * @description Added or removed.
+             */
+            changed: number;
+            /**
+             * Channels
+             * @description add to target: delivery rows.
+             */
+            channels: {
+                [key: string]: components["schemas"]["ChannelDropouts"];
+            };
+            /** Code */
+            code: string;
+            /** Control Count */
+            control_count: number;
+            /**
+             * Duplicate
+             * @description Repeated in the input (counted once).
+             */
+            duplicate: number;
+            /**
+             * Global Control
+             * @description add to target: in the global control, skipped.
+             */
+            global_control: number;
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "target" | "control";
+            /** Invalid */
+            invalid: number;
+            /**
+             * Invalid Examples
+             * @description Up to 20 {input, reason}.
+             */
+            invalid_examples: {
+                [key: string]: string;
+            }[];
+            /**
+             * Normalized
+             * @description Valid after normalising (leading zero, spaces, E+11…).
+             */
+            normalized: number;
+            /**
+             * Not Member
+             * @description remove: not in that group of this campaign.
+             */
+            not_member: number;
+            /** Received */
+            received: number;
+            /** Target Count */
+            target_count: number;
+            /** Valid */
+            valid: number;
+        };
+        /**
+         * OptionsOut
+         * @description Everything the builder's panels need, in one call.
+         */
+        OptionsOut: {
+            /** Audiences */
+            audiences: components["schemas"]["AudienceSummary"][];
+            /** Channels */
+            channels: components["schemas"]["ChannelOut"][];
+            default_spec: components["schemas"]["AudienceSpec-Output"];
+            /** Devices */
+            devices: string[];
+            feature_store: components["schemas"]["FeatureStoreInfo"];
+            /** Filials */
+            filials: components["schemas"]["FilialOut"][];
+            /** Genders */
+            genders: string[];
+            /** Products */
+            products: components["schemas"]["ProductOption"][];
+            /** Push Event Types */
+            push_event_types: components["schemas"]["PushEventTypeOut"][];
+            /** Score Columns */
+            score_columns: string[];
+            /** Streams */
+            streams: components["schemas"]["StreamOut"][];
+            /** Suppression Lists */
+            suppression_lists: components["schemas"]["ListOption"][];
+            /** Uploads */
+            uploads: components["schemas"]["UploadOption"][];
+        };
+        /** PopupContent */
+        PopupContent: {
+            /** Button Kz */
+            button_kz?: string | null;
+            /** Button Ru */
+            button_ru?: string | null;
+            /** Deep Link */
+            deep_link?: string | null;
+            /** Image Url */
+            image_url?: string | null;
+            /**
+             * Priority
+             * @description Lower shows first.
+             * @default 100
+             */
+            priority: number;
+            /** Text Kz */
+            text_kz: string;
+            /** Text Ru */
+            text_ru: string;
+            /** Title Kz */
+            title_kz: string;
+            /** Title Ru */
+            title_ru: string;
+        };
+        /** PreviewOut */
+        PreviewOut: {
+            distributions: components["schemas"]["Distributions"];
+            /** Elapsed Ms */
+            elapsed_ms: number;
+            /** Funnel */
+            funnel: components["schemas"]["FunnelStep"][];
+            /**
+             * Reference Date
+             * Format: date
+             */
+            reference_date: string;
+            /** Sample */
+            sample: components["schemas"]["SampleRow"][];
+            /** Size */
+            size: number;
+            /** Warnings */
+            warnings: string[];
+        };
+        /** PreviewRequest */
+        PreviewRequest: {
+            /**
+             * Distributions
+             * @description Include the distributions.
+             * @default true
+             */
+            distributions: boolean;
+            /**
+             * Sample
+             * @description Include 20 sample rows.
+             * @default true
+             */
+            sample: boolean;
+            spec: components["schemas"]["AudienceSpec-Input"];
+        };
+        /** PreviewRow */
+        PreviewRow: {
+            /** Row */
+            row: number;
+            /**
+             * Values
+             * @description One value per entry of `columns`
+             */
+            values: (string | null)[];
+        };
+        /**
+         * ProductFilter
+         * @description `has`: keep owners of any listed product; `has_not`: remove them.
+         */
+        ProductFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "product";
+            /**
+             * Mode
+             * @default has
+             * @enum {string}
+             */
+            mode: "has" | "has_not";
+            /** Products */
+            products: string[];
+        };
+        /** ProductOption */
+        ProductOption: {
+            /** Code */
+            code: string;
+            /**
+             * Rows
+             * @description Product holdings with this code (about the owners).
+             */
+            rows: number;
+        };
+        /**
+         * ProductsSource
+         * @description Owners of the listed products: of any of them, or of all of them.
+         */
+        ProductsSource: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "products";
+            /**
+             * Mode
+             * @default any
+             * @enum {string}
+             */
+            mode: "any" | "all";
+            /** Products */
+            products: string[];
+        };
+        /**
+         * PushEnabledFilter
+         * @description Keep customers with push notifications enabled.
+         */
+        PushEnabledFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "push_enabled";
         };
         /** PushEventTypeOut */
         PushEventTypeOut: {
@@ -439,6 +1999,109 @@ export interface components {
             /** Name Ru */
             name_ru: string;
         };
+        /**
+         * PushOptoutFilter
+         * @description Remove customers who opted out of any of the listed push event types.
+         */
+        PushOptoutFilter: {
+            /** Event Types */
+            event_types: string[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "push_optout";
+        };
+        /** RB3Terms */
+        "RB3Terms-Input": {
+            /** Accrual End */
+            accrual_end?: string | null;
+            /** Accrual Start */
+            accrual_start?: string | null;
+            /** Bonus Cap */
+            bonus_cap?: number | string | null;
+            /**
+             * Bonus Type
+             * @enum {string}
+             */
+            bonus_type: "cashback_pct" | "fixed" | "points";
+            /** Bonus Value */
+            bonus_value: number | string;
+            /** Conditions Kz */
+            conditions_kz?: string | null;
+            /** Conditions Ru */
+            conditions_ru?: string | null;
+            /**
+             * Mcc Codes
+             * @description Merchant category codes, 4 digits each.
+             */
+            mcc_codes?: string[];
+            /** Min Txn Amount */
+            min_txn_amount?: number | string | null;
+            /** Partner */
+            partner?: string | null;
+        };
+        /** RB3Terms */
+        "RB3Terms-Output": {
+            /** Accrual End */
+            accrual_end?: string | null;
+            /** Accrual Start */
+            accrual_start?: string | null;
+            /** Bonus Cap */
+            bonus_cap?: string | null;
+            /**
+             * Bonus Type
+             * @enum {string}
+             */
+            bonus_type: "cashback_pct" | "fixed" | "points";
+            /** Bonus Value */
+            bonus_value: string;
+            /** Conditions Kz */
+            conditions_kz?: string | null;
+            /** Conditions Ru */
+            conditions_ru?: string | null;
+            /**
+             * Mcc Codes
+             * @description Merchant category codes, 4 digits each.
+             */
+            mcc_codes?: string[];
+            /** Min Txn Amount */
+            min_txn_amount?: string | null;
+            /** Partner */
+            partner?: string | null;
+        };
+        /**
+         * Rank
+         * @description The last step: keep rows whose sum of the chosen score columns (nulls as 0) is at least
+         *     `min`, then the `top_n` highest (ties by IIN ascending).
+         */
+        Rank: {
+            /** Min */
+            min?: number | null;
+            /** Sum Of */
+            sum_of: string[];
+            /** Top N */
+            top_n?: number | null;
+        };
+        /**
+         * RecentContactFilter
+         * @description Remove anyone contacted in the `days` days up to reference_date (contact_date from
+         *     reference_date - days to reference_date, inclusive), optionally only by the listed streams
+         *     and channels (empty = all).
+         */
+        RecentContactFilter: {
+            /** Channels */
+            channels?: string[];
+            /** Days */
+            days: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "recent_contact";
+            /** Streams */
+            streams?: string[];
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -449,6 +2112,130 @@ export interface components {
          * @enum {string}
          */
         Role: "user" | "analyst" | "admin";
+        /** RowError */
+        RowError: {
+            /**
+             * Problem
+             * @enum {string}
+             */
+            problem: "invalid_format" | "bad_checksum" | "bin" | "empty";
+            /** Reason */
+            reason: string;
+            /**
+             * Row
+             * @description The row as the user sees it in the file (the header is row 1)
+             */
+            row: number;
+            /** Value */
+            value: string | null;
+        };
+        /** SampleRow */
+        SampleRow: {
+            /** Age */
+            age: number | null;
+            /** Device */
+            device: string | null;
+            /** Filial */
+            filial: string | null;
+            /** Gender */
+            gender: string | null;
+            /** Iin */
+            iin: string;
+            /** Mau */
+            mau: boolean | null;
+            /** Score */
+            score?: number | null;
+        };
+        /** SmsCount */
+        SmsCount: {
+            segments: components["schemas"]["SmsSegments"];
+            /** Warning */
+            warning: string | null;
+        };
+        /** SmsSegments */
+        SmsSegments: {
+            /** Characters */
+            characters: number;
+            /**
+             * Encoding
+             * @enum {string}
+             */
+            encoding: "gsm7" | "ucs2";
+            /** Per Segment */
+            per_segment: number;
+            /** Segments */
+            segments: number;
+        };
+        /** SplitPreviewRequest */
+        SplitPreviewRequest: {
+            /** Audience Id */
+            audience_id: string;
+            /**
+             * Control Share
+             * @default 0.1
+             */
+            control_share: number;
+            /** Split Seed */
+            split_seed: number;
+        };
+        /** SplitResult */
+        SplitResult: {
+            /** Chi2 */
+            chi2: number;
+            /** Control */
+            control: number;
+            /**
+             * Control Share
+             * @description Intended share of the control group.
+             */
+            control_share: number;
+            /**
+             * Mismatch
+             * @description p < 0.001: the split does not match the intended share.
+             */
+            mismatch: boolean;
+            /** Observed Control Share */
+            observed_control_share: number;
+            /**
+             * Source
+             * @description audience: computed now from the saved audience; tables: counted in the deployed mb22/mb21 rows.
+             * @enum {string}
+             */
+            source: "audience" | "tables";
+            /**
+             * Srm P Value
+             * @description Sample-ratio chi-square p-value vs the intended share.
+             */
+            srm_p_value: number;
+            /** Target */
+            target: number;
+        };
+        /** StatusChange */
+        StatusChange: {
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "finished" | "cancelled";
+        };
+        /**
+         * StreamFilter
+         * @description Remove members of the stream's campaigns active at reference_date: their local control
+         *     group (mb21), local target group (mb22) or both.
+         */
+        StreamFilter: {
+            /** Exclude */
+            exclude?: ("local_control" | "local_target")[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "stream";
+            /** Stream */
+            stream: string;
+        };
         /** StreamOut */
         StreamOut: {
             /** Campaign Type */
@@ -463,6 +2250,20 @@ export interface components {
             name_ru: string;
             /** Sort Order */
             sort_order: number;
+        };
+        /**
+         * SuppressionFilter
+         * @description Remove everyone on a list: a catalog list of category blacklist or abc_model, or an upload
+         *     of purpose suppression (`upload_<id>`).
+         */
+        SuppressionFilter: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "suppression";
+            /** List */
+            list: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -481,6 +2282,340 @@ export interface components {
              */
             token_type: string;
             user: components["schemas"]["UserBrief"];
+        };
+        /**
+         * UploadFilter
+         * @description `include`: keep only the upload's IINs; `exclude`: remove them.
+         */
+        "UploadFilter-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "upload";
+            /**
+             * Mode
+             * @default exclude
+             * @enum {string}
+             */
+            mode: "include" | "exclude";
+            /** Upload Id */
+            upload_id: string;
+        };
+        /**
+         * UploadFilter
+         * @description `include`: keep only the upload's IINs; `exclude`: remove them.
+         */
+        "UploadFilter-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "upload";
+            /**
+             * Mode
+             * @default exclude
+             * @enum {string}
+             */
+            mode: "include" | "exclude";
+            /** Upload Id */
+            upload_id: string;
+        };
+        /** UploadOption */
+        UploadOption: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset */
+            dataset: string;
+            /** Description */
+            description: string | null;
+            /** Owner */
+            owner: string | null;
+            /** Purpose */
+            purpose: string | null;
+            /** Row Count */
+            row_count: number;
+            /** Upload Id */
+            upload_id: string;
+        };
+        /** UploadQueued */
+        UploadQueued: {
+            /** Job Id */
+            job_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "queued";
+            /**
+             * Upload Id
+             * @description The upload's id once the job has succeeded
+             */
+            upload_id: string;
+        };
+        /**
+         * UploadRejected
+         * @description A 422: `report` when the file was read but rejected (strict mode, no valid IIN);
+         *     `columns`/`candidates` when the IIN column is missing or ambiguous; `sheets` when the
+         *     requested sheet does not exist.
+         */
+        UploadRejected: {
+            /** Candidates */
+            candidates?: string[] | null;
+            /** Columns */
+            columns?: string[] | null;
+            /** Detail */
+            detail: string;
+            /** Error */
+            error: string;
+            report?: components["schemas"]["UploadReport"] | null;
+            /** Sheets */
+            sheets?: string[] | null;
+        };
+        /** UploadReport */
+        UploadReport: {
+            /** Columns */
+            columns: components["schemas"]["ColumnMapping"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Dataset
+             * @description The catalog dataset and table: upload_<id>
+             */
+            dataset: string | null;
+            /**
+             * Delimiter
+             * @description ; , | or tab; None for one value a line
+             */
+            delimiter: string | null;
+            /**
+             * Encoding
+             * @description utf-8, utf-8-bom, utf-16le, utf-16be or cp1251
+             */
+            encoding: string | null;
+            /**
+             * Errors
+             * @description The first 100 rows that are not valid
+             */
+            errors: components["schemas"]["RowError"][];
+            /** Filename */
+            filename: string;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "csv" | "tsv" | "text" | "xlsx" | "xls" | "parquet";
+            /** Has Header */
+            has_header: boolean;
+            /**
+             * Id
+             * @description None when the file was rejected: nothing was stored
+             */
+            id: string | null;
+            /** Iin Column */
+            iin_column: string;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "skip" | "strict";
+            /** Owner */
+            owner: string;
+            /**
+             * Preview
+             * @description The first 20 rows, every column
+             */
+            preview: components["schemas"]["PreviewRow"][];
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "audience" | "suppression";
+            /** Rows Bad Checksum */
+            rows_bad_checksum: number;
+            /** Rows Bin */
+            rows_bin: number;
+            /**
+             * Rows Blank
+             * @description Rows with no value at all: skipped, not in rows_total
+             */
+            rows_blank: number;
+            /**
+             * Rows Duplicate
+             * @description Valid rows whose IIN appeared earlier in the file
+             */
+            rows_duplicate: number;
+            /** Rows Empty */
+            rows_empty: number;
+            /** Rows Invalid Format */
+            rows_invalid_format: number;
+            /**
+             * Rows Normalized
+             * @description Valid rows that needed fixing (lost zero, …)
+             */
+            rows_normalized: number;
+            /**
+             * Rows Total
+             * @description valid + invalid_format + bad_checksum + bin + empty
+             */
+            rows_total: number;
+            /** Rows Valid */
+            rows_valid: number;
+            /** Sheet */
+            sheet: string | null;
+            /**
+             * Sheets
+             * @description Every sheet of an Excel workbook
+             */
+            sheets: string[] | null;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ready" | "rejected";
+            /**
+             * Unique Iins
+             * @description Distinct valid IINs: the rows of the dataset
+             */
+            unique_iins: number;
+        };
+        /**
+         * UploadSource
+         * @description The IINs of an accepted upload (catalog dataset `upload_<upload_id>`).
+         */
+        "UploadSource-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "upload";
+            /** Upload Id */
+            upload_id: string;
+        };
+        /**
+         * UploadSource
+         * @description The IINs of an accepted upload (catalog dataset `upload_<upload_id>`).
+         */
+        "UploadSource-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "upload";
+            /** Upload Id */
+            upload_id: string;
+        };
+        /** UploadSummary */
+        UploadSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Dataset
+             * @description The catalog dataset and table: upload_<id>
+             */
+            dataset: string | null;
+            /**
+             * Delimiter
+             * @description ; , | or tab; None for one value a line
+             */
+            delimiter: string | null;
+            /**
+             * Encoding
+             * @description utf-8, utf-8-bom, utf-16le, utf-16be or cp1251
+             */
+            encoding: string | null;
+            /** Filename */
+            filename: string;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "csv" | "tsv" | "text" | "xlsx" | "xls" | "parquet";
+            /** Has Header */
+            has_header: boolean;
+            /**
+             * Id
+             * @description None when the file was rejected: nothing was stored
+             */
+            id: string | null;
+            /** Iin Column */
+            iin_column: string;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "skip" | "strict";
+            /** Owner */
+            owner: string;
+            /**
+             * Purpose
+             * @enum {string}
+             */
+            purpose: "audience" | "suppression";
+            /** Rows Bad Checksum */
+            rows_bad_checksum: number;
+            /** Rows Bin */
+            rows_bin: number;
+            /**
+             * Rows Blank
+             * @description Rows with no value at all: skipped, not in rows_total
+             */
+            rows_blank: number;
+            /**
+             * Rows Duplicate
+             * @description Valid rows whose IIN appeared earlier in the file
+             */
+            rows_duplicate: number;
+            /** Rows Empty */
+            rows_empty: number;
+            /** Rows Invalid Format */
+            rows_invalid_format: number;
+            /**
+             * Rows Normalized
+             * @description Valid rows that needed fixing (lost zero, …)
+             */
+            rows_normalized: number;
+            /**
+             * Rows Total
+             * @description valid + invalid_format + bad_checksum + bin + empty
+             */
+            rows_total: number;
+            /** Rows Valid */
+            rows_valid: number;
+            /** Sheet */
+            sheet: string | null;
+            /**
+             * Sheets
+             * @description Every sheet of an Excel workbook
+             */
+            sheets: string[] | null;
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ready" | "rejected";
+            /**
+             * Unique Iins
+             * @description Distinct valid IINs: the rows of the dataset
+             */
+            unique_iins: number;
         };
         /** UserBrief */
         UserBrief: {
@@ -571,6 +2706,19 @@ export interface components {
             /** Reachable */
             reachable: boolean;
         };
+        /**
+         * PasswordConfirmation
+         * @description Destructive actions ask for the caller's own password again.
+         */
+        dataquery__auth__schemas__PasswordConfirmation: {
+            /** Password */
+            password: string;
+        };
+        /** PasswordConfirmation */
+        dataquery__campaigns__schemas__PasswordConfirmation: {
+            /** Password */
+            password: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -580,6 +2728,274 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audiences_api_v1_audiences_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description Part of the name. */
+                q?: string | null;
+                /** @description Admins: one owner's. */
+                owner?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_audience_api_v1_audiences_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudienceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    audience_default_spec_api_v1_audiences_default_spec_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceSpec-Output"];
+                };
+            };
+        };
+    };
+    explain_spec_api_v1_audiences_explain_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExplainRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplainOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    audience_options_api_v1_audiences_options_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptionsOut"];
+                };
+            };
+        };
+    };
+    preview_audience_api_v1_audiences_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_audience_api_v1_audiences__audience_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audience_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_audience_api_v1_audiences__audience_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audience_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    explain_saved_api_v1_audiences__audience_id__explain_get: {
+        parameters: {
+            query: {
+                iin: string;
+            };
+            header?: never;
+            path: {
+                audience_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplainOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_audit_api_v1_audit_get: {
         parameters: {
             query?: {
@@ -735,6 +3151,531 @@ export interface operations {
             };
         };
     };
+    list_campaigns_api_v1_campaigns_get: {
+        parameters: {
+            query?: {
+                type?: ("RB1" | "RB3") | null;
+                stream?: string | null;
+                status?: components["schemas"]["CampaignStatus"][] | null;
+                owner?: string | null;
+                /** @description Running on or after this day. */
+                date_from?: string | null;
+                /** @description Running on or before this day. */
+                date_to?: string | null;
+                /** @description Code, name, description. */
+                q?: string | null;
+                /** @description created_at, start_date, name, … */
+                sort?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_campaign_api_v1_campaigns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dashboard_api_v1_campaigns_dashboard_get: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    count_sms_api_v1_campaigns_sms_segments_get: {
+        parameters: {
+            query: {
+                text: string;
+                language?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsCount"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    preview_split_api_v1_campaigns_split_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SplitPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SplitResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_campaign_api_v1_campaigns__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_campaign_api_v1_campaigns__code__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["dataquery__campaigns__schemas__PasswordConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_campaign_api_v1_campaigns__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    copy_campaign_api_v1_campaigns__code__copy_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CampaignCopy"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    deploy_campaign_api_v1_campaigns__code__deploy_post: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+                /** @description Run as a job (202 + job_id). Default: only above 200000 members. */
+                background?: boolean | null;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployReport"] | components["schemas"]["DeployAccepted"];
+                };
+            };
+            /** @description Started as a job: poll /jobs/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployAccepted"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_members_api_v1_campaigns__code__export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx" | "parquet";
+                group?: "target" | "control" | "all";
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_members_api_v1_campaigns__code__members_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembersChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_members_api_v1_campaigns__code__members_remove_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembersChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembersReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    campaign_stats_api_v1_campaigns__code__stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStats"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_status_api_v1_campaigns__code__status_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_datasets_api_v1_datasets_get: {
         parameters: {
             query?: {
@@ -857,6 +3798,37 @@ export interface operations {
             };
         };
     };
+    get_job_api_v1_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_channels_api_v1_reference_channels_get: {
         parameters: {
             query?: never;
@@ -948,6 +3920,180 @@ export interface operations {
             };
         };
     };
+    list_uploads_api_v1_uploads_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                /** @description Admins: only this user's */
+                owner?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemList_UploadSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_upload_api_v1_uploads_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV, TSV, text, XLSX, XLS or Parquet; at most DQ_UPLOAD_MAX_MB (50 MB)
+                     */
+                    file: string;
+                    /** @description The IIN column's name or 1-based number; found by header or content when absent */
+                    iin_column?: string;
+                    /**
+                     * @default skip
+                     * @enum {string}
+                     */
+                    mode?: "skip" | "strict";
+                    /**
+                     * @default audience
+                     * @enum {string}
+                     */
+                    purpose?: "audience" | "suppression";
+                    /** @description Excel: the sheet's name or 1-based number; the first non-empty one when absent */
+                    sheet?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadReport"];
+                };
+            };
+            /** @description A large file: processed as a job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadQueued"];
+                };
+            };
+            /** @description Larger than DQ_UPLOAD_MAX_MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a CSV, text, Excel or Parquet file */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rejected; `report` when it was read */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadRejected"];
+                };
+            };
+        };
+    };
+    get_upload_api_v1_uploads__upload_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_upload_api_v1_uploads__upload_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_users_api_v1_users_get: {
         parameters: {
             query?: never;
@@ -1012,7 +4158,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PasswordConfirmation"];
+                "application/json": components["schemas"]["dataquery__auth__schemas__PasswordConfirmation"];
             };
         };
         responses: {

@@ -58,12 +58,12 @@ describe('the shell', () => {
 
   it('opens the admin group on an admin page and shows its sub-items', async () => {
     mockBackend();
-    renderApp('/admin/audit');
+    renderApp('/admin/reference');
     expect(menu().getByText('Пользователи')).toBeInTheDocument();
     expect(menu().getByText('Журнал аудита')).toBeInTheDocument();
     expect(menu().getByText('Справочники')).toBeInTheDocument();
     expect(screen.getByText(/Раздел в разработке/)).toBeInTheDocument();
-    await waitFor(() => expect(document.title).toBe('Журнал аудита · DataQuery Pro'));
+    await waitFor(() => expect(document.title).toBe('Справочники · DataQuery Pro'));
   });
 
   it('redirects / to the datasets page', async () => {

@@ -1,13 +1,16 @@
-import { UserOutlined } from '@ant-design/icons';
-import { Avatar, Layout, Menu, Space, Tooltip, Typography, theme } from 'antd';
+import { Layout, Menu, Tooltip, Typography, theme } from 'antd';
 import type { MenuProps } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 
+import { roleAllows } from '../auth/roles';
+import { RoleGuard } from '../auth/RoleGuard';
+import { UserMenu } from '../auth/UserMenu';
+import { useCurrentUser } from '../auth/useSession';
 import { HealthBadge } from '../components/HealthBadge';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { activeLeaf, groupOf, isGroup, NAVIGATION } from './navigation';
+import { activeLeaf, groupOf, isGroup, NAVIGATION, requiredRole, type NavLeaf } from './navigation';
 
 const { Header, Sider, Content } = Layout;
 
@@ -36,24 +39,29 @@ export function AppLayout() {
     document.title = page ? `${page} · DataQuery Pro` : 'DataQuery Pro';
   }, [leaf, t]);
 
-  const items: MenuProps['items'] = useMemo(
-    () =>
-      NAVIGATION.map((entry) =>
-        isGroup(entry)
-          ? {
-              key: entry.key,
-              icon: entry.icon,
-              label: t(`nav.${entry.label}`),
-              children: entry.children.map((child) => ({
-                key: child.path,
-                icon: child.icon,
-                label: <Link to={child.path}>{t(`nav.${child.label}`)}</Link>,
-              })),
-            }
-          : { key: entry.path, icon: entry.icon, label: <Link to={entry.path}>{t(`nav.${entry.label}`)}</Link> },
-      ),
-    [t],
-  );
+  const role = useCurrentUser()?.role;
+  const items: MenuProps['items'] = useMemo(() => {
+    // A page the role may not open stays in the menu, disabled, saying which role it needs;
+    // a whole group the role may not see (Admin) is left out.
+    const leafItem = (leaf: NavLeaf) =>
+      roleAllows(role, leaf.minRole)
+        ? { key: leaf.path, icon: leaf.icon, label: <Link to={leaf.path}>{t(`nav.${leaf.label}`)}</Link> }
+        : {
+            key: leaf.path,
+            icon: leaf.icon,
+            disabled: true,
+            label: (
+              <Tooltip title={t('roleRequired', { role: t(`roles.${leaf.minRole}`) })} placement="right">
+                <span data-testid={`nav-locked-${leaf.label}`}>{t(`nav.${leaf.label}`)}</span>
+              </Tooltip>
+            ),
+          };
+    return NAVIGATION.filter((entry) => !isGroup(entry) || roleAllows(role, entry.minRole)).map((entry) =>
+      isGroup(entry)
+        ? { key: entry.key, icon: entry.icon, label: t(`nav.${entry.label}`), children: entry.children.map(leafItem) }
+        : leafItem(entry),
+    );
+  }, [t, role]);
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -79,13 +87,7 @@ export function AppLayout() {
         <div style={{ flex: 1 }} />
         <HealthBadge />
         <LanguageSwitch />
-        <Tooltip title={t('header.userMenu')} placement="bottomRight">
-          {/* Placeholder for the user menu: sign-in arrives with the next issue. */}
-          <Space data-testid="user-menu" style={{ cursor: 'default' }}>
-            <Avatar size="small" icon={<UserOutlined />} />
-            <Typography.Text type="secondary">{t('header.guest')}</Typography.Text>
-          </Space>
-        </Tooltip>
+        <UserMenu />
       </Header>
       <Layout>
         <Sider
@@ -110,7 +112,10 @@ export function AppLayout() {
           </nav>
         </Sider>
         <Content style={{ padding: 24, minWidth: 0 }}>
-          <Outlet />
+          {/* Pages the role may not open say so (the navigation knows each page's role). */}
+          <RoleGuard minRole={requiredRole(pathname)}>
+            <Outlet />
+          </RoleGuard>
         </Content>
       </Layout>
     </Layout>

@@ -12,6 +12,7 @@ import {
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 
+import type { Role } from '../auth/session';
 import type { Messages } from '../i18n/ru';
 
 export type NavLabel = keyof Messages['nav'];
@@ -20,6 +21,8 @@ export interface NavLeaf {
   path: string;
   label: NavLabel;
   icon: ReactNode;
+  /** The least role that may open the page; below it the item is disabled and the page says so. */
+  minRole?: Role;
 }
 
 export interface NavGroup {
@@ -27,15 +30,17 @@ export interface NavGroup {
   label: NavLabel;
   icon: ReactNode;
   children: NavLeaf[];
+  /** The least role that may see the group at all (its pages inherit it); hidden below it. */
+  minRole?: Role;
 }
 
 export type NavEntry = NavLeaf | NavGroup;
 
 /** The navigation of the whole product, in menu order. */
 export const NAVIGATION: NavEntry[] = [
-  { path: '/campaigns/new', label: 'campaignManager', icon: <RocketOutlined /> },
+  { path: '/campaigns/new', label: 'campaignManager', icon: <RocketOutlined />, minRole: 'analyst' },
   { path: '/campaigns', label: 'activeTheories', icon: <BulbOutlined /> },
-  { path: '/uploads', label: 'uploads', icon: <CloudUploadOutlined /> },
+  { path: '/uploads', label: 'uploads', icon: <CloudUploadOutlined />, minRole: 'analyst' },
   { path: '/query', label: 'queryBuilder', icon: <ConsoleSqlOutlined /> },
   { path: '/datasets', label: 'datasets', icon: <DatabaseOutlined /> },
   { path: '/monitoring', label: 'monitoring', icon: <DashboardOutlined /> },
@@ -43,6 +48,7 @@ export const NAVIGATION: NavEntry[] = [
     key: '/admin',
     label: 'admin',
     icon: <SettingOutlined />,
+    minRole: 'admin',
     children: [
       { path: '/admin/users', label: 'users', icon: <TeamOutlined /> },
       { path: '/admin/audit', label: 'audit', icon: <AuditOutlined /> },
@@ -71,4 +77,10 @@ export function activeLeaf(pathname: string): NavLeaf | undefined {
 export function groupOf(leaf: NavLeaf | undefined): NavGroup | undefined {
   if (!leaf) return undefined;
   return NAVIGATION.filter(isGroup).find((group) => group.children.includes(leaf));
+}
+
+/** The least role that may open a location, from the navigation: its leaf's, else its group's. */
+export function requiredRole(pathname: string): Role | undefined {
+  const leaf = activeLeaf(pathname);
+  return leaf?.minRole ?? groupOf(leaf)?.minRole;
 }

@@ -1,25 +1,37 @@
 import { Navigate, type RouteObject } from 'react-router';
 
+import { RequireAuth } from '../auth/RequireAuth';
+import { AuditPage } from '../pages/admin/AuditPage';
+import { UsersPage } from '../pages/admin/UsersPage';
+import { LoginPage } from '../pages/auth/LoginPage';
+import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { UnderConstructionPage } from '../pages/UnderConstructionPage';
+import { UploadsPage } from '../pages/uploads/UploadsPage';
 import { AppLayout } from './AppLayout';
 
 export const routes: RouteObject[] = [
+  { path: '/login', element: <LoginPage /> },
   {
     path: '/',
-    element: <AppLayout />,
+    // Every page but /login needs a session; pages also need the role the navigation gives them.
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
     children: [
       { index: true, element: <Navigate to="/datasets" replace /> },
-      { path: 'campaigns/new', element: <UnderConstructionPage section="campaignManager" /> },
+      { path: 'campaigns/new', element: <CampaignNewRoute /> },
       { path: 'campaigns', element: <UnderConstructionPage section="activeTheories" /> },
-      { path: 'uploads', element: <UnderConstructionPage section="uploads" /> },
+      { path: 'uploads', element: <UploadsPage /> },
       { path: 'query', element: <UnderConstructionPage section="queryBuilder" /> },
       { path: 'datasets', element: <DatasetsPage /> },
       { path: 'monitoring', element: <UnderConstructionPage section="monitoring" /> },
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
-      { path: 'admin/users', element: <UnderConstructionPage section="users" /> },
-      { path: 'admin/audit', element: <UnderConstructionPage section="audit" /> },
+      { path: 'admin/users', element: <UsersPage /> },
+      { path: 'admin/audit', element: <AuditPage /> },
       { path: 'admin/reference', element: <UnderConstructionPage section="reference" /> },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -13,7 +13,8 @@ interface ErrorAlertProps {
 /** Shows a failed API call with the server's own explanation (`detail`) and a retry button. */
 export function ErrorAlert({ title, error, onRetry }: ErrorAlertProps) {
   const { t } = useTranslation();
-  // Until the sign-in page exists (next issue), a 401 can only mean "not signed in": say so plainly.
+  // A 401 that reaches a page means the session could not be renewed (the app is on its way to
+  // the login page): say so plainly rather than show the server's technical detail.
   const unauthenticated = error instanceof ApiError && error.status === 401;
   return (
     <Alert

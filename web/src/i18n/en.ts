@@ -1,3 +1,6 @@
+import { audienceEn } from './audience';
+import { authEn } from './auth';
+import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
 
 const en: Messages = {
@@ -16,8 +19,6 @@ const en: Messages = {
   },
   header: {
     language: 'Interface language',
-    userMenu: 'Sign-in comes in the next version',
-    guest: 'Guest',
   },
   health: {
     ok: 'System is up',
@@ -38,8 +39,6 @@ const en: Messages = {
     uploads: 'Here you will upload an Excel or CSV file of IINs and get a validation report.',
     queryBuilder: 'Here you will compose a query over a dataset, view the result and export it.',
     monitoring: 'Here will be the system status, background jobs and the daily pool distribution.',
-    users: 'Here an administrator will manage users and their roles.',
-    audit: 'Here will be the log of user actions: who changed what, and when.',
     reference: 'Here an administrator will edit reference data: streams, branches, push event types and channels.',
   },
   notFound: {
@@ -84,6 +83,9 @@ const en: Messages = {
       upload: 'Upload',
     },
   },
+  audience: audienceEn,
+  ...authEn,
+  ...uploadsEn,
 };
 
 export default en;

@@ -33,3 +33,23 @@ export function formatDateTime(iso: string | null | undefined, language: string,
     timeZone,
   }).format(date);
 }
+
+/**
+ * Format an ISO date-time to the second (`14.03.2025, 14:30:05`) in the user's time zone (or
+ * `timeZone`), for logs where the order of events within a minute matters; null when missing or broken.
+ */
+export function formatTimestamp(iso: string | null | undefined, language: string, timeZone?: string): string | null {
+  if (!iso) return null;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return null;
+  return new Intl.DateTimeFormat(localeOf(language), {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(date);
+}

@@ -2,6 +2,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 
+import { session } from '../auth/session';
 import i18n from '../i18n';
 
 // jsdom lacks the layout APIs that antd's responsive grid, table and menu ask for.
@@ -37,6 +38,8 @@ window.getComputedStyle = (element: Element) => getComputedStyle(element);
 
 beforeEach(async () => {
   window.localStorage.clear();
+  window.sessionStorage.clear();
+  session.reset();
   await i18n.changeLanguage('ru');
 });
 

@@ -111,11 +111,20 @@ describe('Datasets page', () => {
     expect(screen.queryByText('feature_store')).not.toBeInTheDocument();
   });
 
-  it('says plainly when one is not signed in', async () => {
-    mockDatasets({ status: 401, body: { error: 'NotAuthenticated', detail: 'sign in first: this needs an access token' } });
-    renderApp('/datasets');
+  it('sends the user to sign in when the session cannot be renewed', async () => {
+    // The API refuses the access token and /auth/refresh refuses the refresh token.
+    mockFetch((url) => {
+      if (url.pathname === '/api/v1/datasets')
+        return { status: 401, body: { error: 'NotAuthenticated', detail: 'sign in first: this needs an access token' } };
+      if (url.pathname === '/api/v1/auth/refresh')
+        return { status: 401, body: { error: 'NotAuthenticated', detail: 'the refresh token has been revoked; sign in again' } };
+      return undefined;
+    });
+    const { router } = renderApp('/datasets');
 
-    const alert = await screen.findByRole('alert');
-    expect(within(alert).getByText(/Нужно войти в систему/)).toBeInTheDocument();
+    expect(await screen.findByText('Сеанс истёк. Войдите снова, чтобы продолжить.')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(router.state.location.search).toBe('?next=%2Fdatasets');
+    expect(screen.queryByText('feature_store')).not.toBeInTheDocument();
   });
 });

@@ -1,0 +1,845 @@
+"""Spec → SQL: one statement computes the exact funnel in one pass, on any SQLAlchemy dialect.
+
+The shape (SQLAlchemy Core, no engine-specific SQL; compiles for DuckDB, PostgreSQL and Oracle):
+
+    WITH base AS (the source LEFT JOIN the feature store for attributes, + what the IIN says
+                  where the feature store does not),
+         sets AS (SELECT iin, 1 AS step FROM list_1 UNION ALL SELECT iin, 4 FROM list_2 ...),
+         membership AS (SELECT iin, MIN(step) AS first_excluded, MAX(...) AS in_<step> ...
+                        FROM sets GROUP BY iin),
+         flagged AS (SELECT base.iin,
+                            LEAST(COALESCE(first_excluded, N),
+                                  CASE WHEN <row step 2 fails> THEN 2 ... ELSE N END) % N
+                              AS failed_at
+                     FROM base LEFT JOIN membership ON membership.iin = base.iin)
+    SELECT failed_at, COUNT(*) FROM flagged GROUP BY failed_at
+
+Every step that is a set of IINs (suppression lists, uploads, products, push opt-outs, campaign
+groups, contact history) goes into ONE union and ONE aggregate, joined to the base once. For
+exclusions only the first step an IIN is on matters, so a single MIN replaces a join per list.
+Measured on DuckDB with 1 M customers and 11 lists of 5-10 %: about 0.40 s of CPU, against
+0.75 s for one IN semi-join (mark join) per list and 2-4x that for a LEFT JOIN per DISTINCT list
+or correlated EXISTS: each list IIN is hashed into one table and each customer probes it once.
+
+Steps that test the customer's own row (age, gender, device, ...) are null-safe predicates on
+the base row. `removed` per step is the count of rows whose first failing step it is; the
+rank's top_n and the limit remove `max(0, remaining - n)` and are applied last.
+
+`preview()` adds the distributions and a sample to the same statement by materializing
+`flagged` once. Identifiers come only from the catalog (`Resolved`) and are quoted by the
+dialect; values are bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from dataquery.audiences import spec as s
+from dataquery.campaigns.models import CampaignDict, contact_history, local_control, local_target
+
+Predicate = sa.ColumnElement[bool]
+Expression = sa.ColumnElement[Any]
+
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("18-24", 18, 24),
+    ("25-34", 25, 34),
+    ("35-44", 35, 44),
+    ("45-54", 45, 54),
+    ("55-64", 55, 64),
+    ("65+", 65, None),
+)
+UNKNOWN = "unknown"
+UNDER_18 = "<18"
+NO_DEVICE = "none"
+SAMPLE_SIZE = 20
+# The columns of the preview statement after `part` (see Compiler.preview).
+PREVIEW_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
+    "step": sa.Integer(),
+    "key": sa.String(),
+    "n": sa.BigInteger(),
+    "iin": sa.String(),
+    "age": sa.Integer(),
+    "gender": sa.String(),
+    "filial": sa.String(),
+    "device": sa.String(),
+    "mau": sa.Boolean(),
+    "score": sa.Float(),
+}
+# The order of unranked audiences: IIN digit positions that do not follow the birth date.
+SPREAD_DIGITS = (12, 6, 2, 5, 11)
+
+# The attribute columns of the feature store the engine reads, with their SQL types.
+FEATURE_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
+    "iin": sa.String(),
+    "birth_date": sa.Date(),
+    "gender": sa.String(),
+    "filial_code": sa.String(),
+    "device_os": sa.String(),
+    "is_mau": sa.Boolean(),
+    "push_enabled": sa.Boolean(),
+}
+PROFILE_COLUMNS = (
+    "birth_date",
+    "gender",
+    "filial_code",
+    "device_os",
+    "is_mau",
+    "birth_key",
+    "gender_iin",
+)
+
+
+def _one(value: int) -> Expression:
+    """An integer written into the SQL: step numbers are ours, never user input."""
+    return sa.literal_column(str(int(value)), sa.Integer())
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the catalog says about the names in a spec: table names and columns.
+
+    Built by `audiences.resolve` after checking every name; the compiler trusts it.
+    """
+
+    feature_store: str
+    feature_columns: frozenset[str]
+    score_columns: tuple[str, ...] = ()
+    products: str | None = None
+    push_optouts: str | None = None
+    lists: dict[str, str] = field(default_factory=dict)  # suppression list name → table
+    uploads: dict[str, str] = field(default_factory=dict)  # upload id → table
+    members_table: str = "dq_audience_members"
+    labels: dict[str, str] = field(default_factory=dict)  # "list:<name>" etc. → label
+
+
+@dataclass(frozen=True)
+class Step:
+    """One funnel entry. Exactly one of `relations` (a set of IINs) and `passes` (a test of the
+    base row) is set for a filter step; the source step has neither."""
+
+    number: int
+    kind: str
+    label: str
+    filter_index: int | None = None
+    relations: tuple[sa.Select[Any], ...] = ()
+    exclude: bool = True
+    passes: Callable[[sa.CTE], Predicate] | None = None
+    top_n: int | None = None  # rank / limit: keep at most this many (applied arithmetically)
+
+
+def _table(name: str, *columns: str, scores: Sequence[str] = ()) -> sa.TableClause:
+    """A table named by the catalog; the dialect's preparer quotes it when it needs quoting."""
+    return sa.table(
+        name,
+        *(sa.column(c, FEATURE_COLUMNS.get(c, sa.String())) for c in columns),
+        *(sa.column(c, sa.Float()) for c in scores),
+    )
+
+
+# --- IIN fallbacks, computed in SQL -----------------------------------------------------------
+
+
+def _text(value: str) -> Expression:
+    """A constant string of ours written into the SQL (digits and codes, never user input)."""
+    assert re.fullmatch(r"[A-Za-z0-9_<+\-]+", value), value
+    return sa.literal_column(f"'{value}'", sa.String())
+
+
+def _texts(*values: str) -> list[Expression]:
+    return [_text(v) for v in values]
+
+
+def _substr(text: Expression, position: int, length: int) -> Expression:
+    return sa.func.substr(text, _one(position), _one(length))
+
+
+def _digit(text: Expression, position: int) -> Expression:
+    """The digit at a 1-based position: ASCII arithmetic never fails on bad input (a CAST
+    would), and ascii/substr exist on DuckDB, PostgreSQL and Oracle alike."""
+    return sa.func.ascii(_substr(text, position, 1)) - _one(48)
+
+
+def birth_head(iin: Expression, birth_date: Expression) -> Expression:
+    """The IIN's first 7 characters (YYMMDD + century digit), only where the feature store has no
+    birth date. Everything read from the IIN is computed from such a "head", which is NULL for
+    almost every row: the engine may evaluate the digit arithmetic below on every row (DuckDB
+    hoists repeated subexpressions out of CASE), and on NULLs it costs nothing."""
+    return sa.case(
+        (sa.and_(birth_date.is_(None), sa.func.length(iin) == _one(12)), _substr(iin, 1, 7)),
+        else_=sa.null(),
+    )
+
+
+def gender_head(iin: Expression, gender: Expression) -> Expression:
+    """The IIN's 5th to 7th characters (BIN marker .. century/gender digit), only where the
+    feature store has no gender."""
+    return sa.case(
+        (sa.and_(gender.is_(None), sa.func.length(iin) == _one(12)), _substr(iin, 5, 3)),
+        else_=sa.null(),
+    )
+
+
+def iin_birth_key(head: Expression) -> Expression:
+    """The birth date in a `birth_head` as the integer YYYYMMDD, or NULL.
+
+    Century digit 1-2 → 1800s, 3-4 → 1900s, 5-6 → 2000s; NULL for other century digits,
+    impossible dates (31 April, 29 February of a common year) and BINs (whose 5th digit 4-6 makes
+    the day impossible). Integer arithmetic only: no division, whose meaning differs by engine.
+    """
+    seventh = _substr(head, 7, 1)
+    century = sa.case(
+        (seventh.in_(_texts("1", "2")), _one(1800)),
+        (seventh.in_(_texts("3", "4")), _one(1900)),
+        (seventh.in_(_texts("5", "6")), _one(2000)),
+        else_=sa.null(),
+    )
+    digits = [_digit(head, i) for i in range(1, 7)]
+    yy = digits[0] * _one(10) + digits[1]
+    month = digits[2] * _one(10) + digits[3]
+    day = digits[4] * _one(10) + digits[5]
+    # 1800, 1900 and 2000 are multiples of 4, so only the two-digit year decides divisibility by
+    # 4; of the century years (yy = 00) only 2000 is a leap year.
+    leap = sa.and_(yy % _one(4) == _one(0), sa.or_(yy != _one(0), seventh.in_(_texts("5", "6"))))
+    days_in_month = sa.case(
+        (month == _one(2), sa.case((leap, _one(29)), else_=_one(28))),
+        (month.in_([_one(4), _one(6), _one(9), _one(11)]), _one(30)),
+        else_=_one(31),
+    )
+    valid = sa.and_(
+        *(d.between(_one(0), _one(9)) for d in digits),
+        month.between(_one(1), _one(12)),
+        day.between(_one(1), days_in_month),
+    )
+    key = (century + yy) * _one(10000) + month * _one(100) + day
+    return sa.case((valid, key), else_=sa.null())
+
+
+def iin_gender(head: Expression) -> Expression:
+    """'M' or 'F' from a `gender_head` (7th IIN digit odd/even, 1-6), NULL for BINs and others."""
+    seventh = _substr(head, 3, 1)
+    return sa.case(
+        (_substr(head, 1, 1).in_(_texts("4", "5", "6")), sa.null()),
+        (seventh.in_(_texts("1", "3", "5")), _text("M")),
+        (seventh.in_(_texts("2", "4", "6")), _text("F")),
+        else_=sa.null(),
+    )
+
+
+def latest_birth_for_age(reference: date, age: int) -> date:
+    """The latest birth date of someone at least `age` full years old on `reference`.
+
+    Full years follow the calendar: one is a year older on the same month and day, and someone
+    born on 29 February is a year older on 1 March in a common year. So the bound is the same
+    day `age` years earlier, or 28 February when that day does not exist.
+    """
+    try:
+        return reference.replace(year=reference.year - age)
+    except ValueError:
+        return reference.replace(year=reference.year - age, day=28)
+
+
+def _date_key(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def age_in_years(rows: sa.CTE | sa.Subquery, reference: date) -> Expression:
+    """Full years at `reference`: the feature store's birth date, else the IIN's (or NULL).
+
+    Both birth dates become the integer YYYYMMDD; then full years = floor((ref - birth) /
+    10000), which is exact around birthdays and 29 February (the MMDD part decides whether this
+    year's birthday has come). The division is written over a decimal so that every engine,
+    whether its integer `/` truncates or not, gives the same result.
+    """
+    birth = rows.c.birth_date
+    from_store = (
+        sa.extract("year", birth) * _one(10000)
+        + sa.extract("month", birth) * _one(100)
+        + sa.extract("day", birth)
+    )
+    key = sa.case((birth.is_not(None), from_store), else_=rows.c.birth_key)
+    years = sa.func.floor((_one(_date_key(reference)) - key) / sa.literal_column("10000.0"))
+    return sa.cast(years, sa.Integer())
+
+
+# --- steps ------------------------------------------------------------------------------------
+
+
+class Compiler:
+    """Builds the statements for one resolved spec."""
+
+    def __init__(self, spec: s.AudienceSpec, resolved: Resolved) -> None:
+        self.spec = spec
+        self.resolved = resolved
+        self.reference = spec.reference_date
+        self.fs = _table(resolved.feature_store, *FEATURE_COLUMNS, scores=resolved.score_columns)
+        self.steps = self._plan()
+
+    # The funnel's steps, in order: source, (not in feature store), filters, rank, limit.
+    def _plan(self) -> list[Step]:
+        steps: list[Step] = [Step(0, "source", self._source_label())]
+        if not isinstance(self.spec.source, s.FeatureStoreSource):
+            steps.append(
+                Step(
+                    1,
+                    "not_in_feature_store",
+                    "Нет в витрине признаков",
+                    passes=lambda base: base.c.fs_iin.is_not(None),
+                )
+            )
+        for index, item in enumerate(self.spec.filters):
+            steps.append(self._filter_step(len(steps), index, item))
+        if self.spec.rank is not None:
+            steps.append(self._rank_step(len(steps), self.spec.rank))
+        if self.spec.limit is not None:
+            steps.append(
+                Step(len(steps), "limit", f"Не больше {self.spec.limit:,}", top_n=self.spec.limit)
+            )
+        return steps
+
+    def _source_label(self) -> str:
+        source = self.spec.source
+        if isinstance(source, s.ProductsSource):
+            joined = ", ".join(source.products)
+            return f"Владельцы продуктов ({'все' if source.mode == 'all' else 'любой'}): {joined}"
+        if isinstance(source, s.UploadSource):
+            return self.resolved.labels.get(
+                f"upload:{source.upload_id}", f"Загрузка {source.upload_id}"
+            )
+        if isinstance(source, s.AudienceSource):
+            return self.resolved.labels.get(
+                f"audience:{source.audience_id}", f"Аудитория {source.audience_id}"
+            )
+        return "Все клиенты (витрина признаков)"
+
+    def source_relation(self) -> sa.Select[Any] | None:
+        """The source's IINs (distinct), or None for the feature store itself."""
+        source = self.spec.source
+        if isinstance(source, s.ProductsSource):
+            products = self._products()
+            codes = sorted(set(source.products))
+            query = (
+                sa.select(products.c.iin)
+                .where(products.c.product_code.in_(codes))
+                .group_by(products.c.iin)
+            )
+            if source.mode == "all" and len(codes) > 1:
+                query = query.having(
+                    sa.func.count(sa.distinct(products.c.product_code)) == len(codes)
+                )
+            return query
+        if isinstance(source, s.UploadSource):
+            upload = _table(self.resolved.uploads[source.upload_id], "iin")
+            return sa.select(upload.c.iin)
+        if isinstance(source, s.AudienceSource):
+            members = _table(self.resolved.members_table, "audience_id", "iin")
+            return sa.select(members.c.iin).where(members.c.audience_id == source.audience_id)
+        return None
+
+    def _products(self) -> sa.TableClause:
+        assert self.resolved.products is not None
+        return _table(self.resolved.products, "iin", "product_code")
+
+    def _filter_step(self, number: int, index: int, item: s.Filter) -> Step:
+        def row(label: str, passes: Callable[[sa.CTE], Predicate]) -> Step:
+            return Step(number, item.kind, label, index, passes=passes)
+
+        def sets(label: str, *relations: sa.Select[Any], exclude: bool = True) -> Step:
+            return Step(number, item.kind, label, index, relations=relations, exclude=exclude)
+
+        if isinstance(item, s.SuppressionFilter):
+            table = _table(self.resolved.lists[item.list], "iin")
+            label = self.resolved.labels.get(f"list:{item.list}", item.list)
+            return sets(f"Стоп-лист: {label}", sa.select(table.c.iin))
+        if isinstance(item, s.AgeFilter):
+            return row(_age_label(item), lambda base: self._age_passes(base, item))
+        if isinstance(item, s.GenderFilter):
+            values = sorted(set(item.values))
+            return row(
+                "Пол: " + ", ".join(values),
+                lambda base: sa.or_(
+                    _in(base.c.gender, values),
+                    sa.and_(base.c.gender.is_(None), _in(base.c.gender_iin, values)),
+                ),
+            )
+        if isinstance(item, s.DeviceFilter):
+            return row("Устройство: " + ", ".join(item.values), lambda b: _device(b, item))
+        if isinstance(item, s.FilialFilter):
+            codes = sorted(set(item.codes))
+            return row(
+                "Филиал: " + ", ".join(codes),
+                lambda base: _in(base.c.filial_code, codes),
+            )
+        if isinstance(item, s.MauFilter):
+            return row("Активны в приложении (MAU)", lambda b: _is_true(b.c.is_mau))
+        if isinstance(item, s.PushEnabledFilter):
+            return row("Push включены", lambda b: _is_true(b.c.push_enabled))
+        if isinstance(item, s.PushOptoutFilter):
+            assert self.resolved.push_optouts is not None
+            optouts = _table(self.resolved.push_optouts, "iin", "event_type")
+            types = sorted(set(item.event_types))
+            return sets(
+                "Отказ от push: " + ", ".join(types),
+                sa.select(optouts.c.iin).where(optouts.c.event_type.in_(types)),
+            )
+        if isinstance(item, s.ProductFilter):
+            products = self._products()
+            codes = sorted(set(item.products))
+            has = item.mode == "has"
+            return sets(
+                ("Есть продукт: " if has else "Нет продукта: ") + ", ".join(codes),
+                sa.select(products.c.iin).where(products.c.product_code.in_(codes)),
+                exclude=not has,
+            )
+        if isinstance(item, s.StreamFilter):
+            return sets(
+                f"Участники активных кампаний направления {item.stream}",
+                *self._stream_relations(item),
+            )
+        if isinstance(item, s.RecentContactFilter):
+            return sets(_recent_label(item), self._recent_contacts(item))
+        if isinstance(item, s.FrequencyCapFilter):
+            history = contact_history.c
+            return sets(
+                f"{item.max_contacts}+ контактов за {item.days} дн.",
+                sa.select(history.iin)
+                .where(self._contact_window(item.days))
+                .group_by(history.iin)
+                .having(sa.func.count() >= item.max_contacts),
+            )
+        if isinstance(item, s.UploadFilter):
+            upload = _table(self.resolved.uploads[item.upload_id], "iin")
+            name = self.resolved.labels.get(f"upload:{item.upload_id}", item.upload_id)
+            include = item.mode == "include"
+            return sets(
+                ("Только из загрузки: " if include else "Исключить загрузку: ") + name,
+                sa.select(upload.c.iin),
+                exclude=not include,
+            )
+        raise AssertionError(f"unhandled filter kind {item.kind}")  # pragma: no cover
+
+    def _age_passes(self, base: sa.CTE, item: s.AgeFilter) -> Predicate:
+        """Age bounds become birth-date bounds computed here, so the warehouse compares dates
+        instead of computing every customer's age."""
+        birth = base.c.birth_date
+        store: list[Predicate] = [birth.is_not(None)]
+        low_key, high_key = 1, 99_999_999
+        if item.min is not None:
+            latest = latest_birth_for_age(self.reference, item.min)
+            store.append(birth <= latest)
+            high_key = _date_key(latest)
+        if item.max is not None:
+            earliest = latest_birth_for_age(self.reference, item.max + 1)
+            store.append(birth > earliest)
+            low_key = _date_key(earliest) + 1
+        # The IIN's date once, under BETWEEN: one evaluation per row, and only where the feature
+        # store has no birth date (its head is NULL elsewhere).
+        key = sa.func.coalesce(base.c.birth_key, 0)
+        fallback = sa.and_(birth.is_(None), key.between(low_key, high_key))
+        return sa.or_(sa.and_(*store), fallback)
+
+    def _stream_relations(self, item: s.StreamFilter) -> list[sa.Select[Any]]:
+        campaigns = CampaignDict.__table__.c
+        groups = {"local_control": local_control, "local_target": local_target}
+        relations = []
+        for name in sorted(set(item.exclude)):
+            group = groups[name]
+            relations.append(
+                sa.select(group.c.iin)
+                .join_from(group, CampaignDict.__table__, campaigns.camp_cd == group.c.camp_cd)
+                .where(
+                    campaigns.stream == item.stream,
+                    campaigns.start_date <= self.reference,
+                    campaigns.end_date >= self.reference,
+                )
+            )
+        return relations
+
+    def _contact_window(self, days: int) -> Predicate:
+        start = date.fromordinal(self.reference.toordinal() - days)
+        return contact_history.c.contact_date.between(start, self.reference)
+
+    def _recent_contacts(self, item: s.RecentContactFilter) -> sa.Select[Any]:
+        history = contact_history.c
+        query = sa.select(history.iin).where(self._contact_window(item.days))
+        if item.streams:
+            query = query.where(history.stream.in_(sorted(set(item.streams))))
+        if item.channels:
+            query = query.where(history.channel.in_(sorted(set(item.channels))))
+        return query
+
+    def _rank_step(self, number: int, rank: s.Rank) -> Step:
+        parts = [" + ".join(rank.sum_of)]
+        if rank.min is not None:
+            parts.append(f"≥ {rank.min:g}")
+        if rank.top_n is not None:
+            parts.append(f"топ {rank.top_n:,}")
+        minimum = rank.min
+        return Step(
+            number,
+            "rank",
+            "Ранжирование: " + ", ".join(parts),
+            passes=None if minimum is None else (lambda base: self.score(base) >= minimum),
+            top_n=rank.top_n,
+        )
+
+    def score(self, base: sa.CTE) -> Expression:
+        assert self.spec.rank is not None
+        terms: list[Expression] = [
+            sa.func.coalesce(base.c[name], sa.literal_column("0.0", sa.Float()))
+            for name in self.spec.rank.sum_of
+        ]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return total
+
+    # --- statements --------------------------------------------------------------------------
+
+    @property
+    def set_steps(self) -> list[Step]:
+        return [step for step in self.steps if step.relations]
+
+    @property
+    def keep_at_most(self) -> int | None:
+        """The rank's top_n and the limit, whichever is smaller (None: keep every survivor)."""
+        limits = [step.top_n for step in self.steps if step.top_n is not None]
+        return min(limits) if limits else None
+
+    def _base(self, iin: str | None = None) -> sa.CTE:
+        """The source joined to the feature store: one row per source IIN."""
+        needed = ["birth_date", "gender", "filial_code", "device_os", "is_mau", "push_enabled"]
+        if self.spec.rank is not None:
+            needed += list(self.spec.rank.sum_of)
+        fs = self.fs
+        attributes = [
+            fs.c[c]
+            if c in self.resolved.feature_columns or c in self.resolved.score_columns
+            else sa.cast(sa.null(), FEATURE_COLUMNS[c]).label(c)
+            for c in needed
+        ]
+        relation = self.source_relation()
+        if relation is None:
+            raw = _narrow(
+                sa.select(fs.c.iin, *attributes, *_heads(fs.c.iin, attributes)), fs.c.iin, iin
+            )
+        else:
+            # The IIN fallbacks read the source's IIN: they hold even without a feature-store row.
+            source = _narrow(relation, relation.selected_columns[0], iin).subquery("source")
+            raw = sa.select(
+                source.c.iin.label("iin"),
+                fs.c.iin.label("fs_iin"),
+                *attributes,
+                *_heads(source.c.iin, attributes),
+            ).select_from(source.outerjoin(fs, fs.c.iin == source.c.iin))
+        # What the IIN says, computed once here from the heads (NULL wherever the feature store
+        # knows), so every later test reads a column instead of repeating the arithmetic.
+        heads = raw.subquery("heads")
+        return sa.select(
+            *(c for c in heads.c if c.name not in ("birth_head", "gender_head")),
+            iin_birth_key(heads.c.birth_head).label("birth_key"),
+            iin_gender(heads.c.gender_head).label("gender_iin"),
+        ).cte("base")
+
+    def _sets(self, iin: str | None) -> sa.CTE | None:
+        branches = []
+        for step in self.set_steps:
+            for relation in step.relations:
+                column = relation.selected_columns[0]
+                branch = relation.with_only_columns(
+                    column.label("iin"),
+                    _one(step.number).label("step"),
+                    maintain_column_froms=True,
+                )
+                branches.append(_narrow(branch, column, iin))
+        if not branches:
+            return None
+        return sa.union_all(*branches).cte("sets")
+
+    def _membership(self, iin: str | None = None, every_step: bool = False) -> sa.CTE | None:
+        """Per IIN on any set: the first exclusion step it is on, and a flag per inclusion step
+        (`every_step`: a 1/0 flag for every set step, for explain)."""
+        sets = self._sets(iin)
+        if sets is None:
+            return None
+        steps = self.set_steps
+        columns: list[Expression] = [sets.c.iin]
+        if every_step:
+            columns += [
+                sa.func.max(sa.case((sets.c.step == step.number, _one(1)), else_=_one(0))).label(
+                    f"in_{step.number}"
+                )
+                for step in steps
+            ]
+            return sa.select(*columns).group_by(sets.c.iin).cte("membership")
+        excluded = [step.number for step in steps if step.exclude]
+        if excluded:
+            first = (
+                sa.func.min(sets.c.step)
+                if len(excluded) == len(steps)
+                else sa.func.min(
+                    sa.case((sets.c.step.in_([_one(n) for n in excluded]), sets.c.step))
+                )
+            )
+            columns.append(first.label("first_excluded"))
+        columns += [
+            sa.func.max(sa.case((sets.c.step == step.number, _one(1)))).label(f"in_{step.number}")
+            for step in steps
+            if not step.exclude
+        ]
+        return sa.select(*columns).group_by(sets.c.iin).cte("membership")
+
+    def _failed_at(self, base: sa.CTE, membership: sa.CTE | None) -> Expression:
+        """The number of the first step that removes the row, 0 when none does.
+
+        Exclusion sets need no CASE branch each: `first_excluded` already is the first such step
+        the IIN is on, so the result is the smaller of it and the first failing other step
+        (a CASE over row tests and inclusion sets, in order). Every test is null-safe by
+        construction, so a NULL never lets a row slip through a step.
+        """
+        none = _one(len(self.steps))  # "no step": larger than every step number
+        whens: list[tuple[Predicate, Expression]] = []
+        for step in self.steps:
+            number = _one(step.number)
+            if step.relations and not step.exclude:
+                assert membership is not None
+                whens.append((membership.c[f"in_{step.number}"].is_(None), number))
+            elif step.passes is not None:
+                whens.append((sa.not_(step.passes(base)), number))
+        if not any(step.relations and step.exclude for step in self.steps):
+            return sa.case(*whens, else_=_one(0)) if whens else _one(0)
+        assert membership is not None
+        excluded = sa.func.coalesce(membership.c.first_excluded, none)
+        if not whens:
+            return excluded % none
+        # LEAST of two non-null values, then "no step" (== none) becomes 0 by the modulo.
+        return sa.func.least(excluded, sa.case(*whens, else_=none)) % none
+
+    def flagged(self, columns: Sequence[str] = ()) -> sa.CTE:
+        """Every source row with `failed_at`, the first step that removes it (0: none), its
+        score when ranked, and the named base `columns`."""
+        base = self._base()
+        membership = self._membership()
+        selected: list[Expression] = [
+            base.c.iin,
+            self._failed_at(base, membership).label("failed_at"),
+        ]
+        if self.spec.rank is not None:
+            selected.append(self.score(base).label("score"))
+        selected += [base.c[c] for c in columns]
+        query = sa.select(*selected).select_from(base)
+        if membership is not None:
+            query = query.select_from(base.outerjoin(membership, membership.c.iin == base.c.iin))
+        return query.cte("flagged")
+
+    def funnel(self) -> sa.Select[Any]:
+        """(failed_at, n): the whole funnel in one pass."""
+        flagged = self.flagged()
+        return sa.select(flagged.c.failed_at, sa.func.count().label("n")).group_by(
+            flagged.c.failed_at
+        )
+
+    def preview(
+        self, sample_size: int = SAMPLE_SIZE, distributions: bool = True
+    ) -> sa.CompoundSelect[Any]:
+        """The funnel, the profile of the final audience and a sample, in ONE statement.
+
+        The source is joined and every step tested once, into `flagged`, which is materialized
+        (DuckDB and PostgreSQL; other engines decide themselves), and read by small parts:
+
+        - part "funnel": (step = failed_at, n) over every row;
+        - parts "age_band", "gender", "filial", "device": (key, n) over the final audience;
+        - part "sample": the first `sample_size` rows of the final audience with attributes.
+
+        Columns: part, step, key, n, iin, age, gender, filial, device, mau, score.
+        """
+        flagged = _materialized(self.flagged(PROFILE_COLUMNS))
+        survivors = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
+        if self.keep_at_most is not None:
+            survivors = survivors.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
+        # Materialized too: the parts below then read the final rows, not every source row.
+        final = _materialized(survivors.cte("final"))
+
+        def part(name: str, **values: Expression) -> list[Expression]:
+            return [
+                _text(name).label("part"),
+                *(
+                    values[column].label(column)
+                    if column in values
+                    else sa.cast(sa.null(), kind).label(column)
+                    for column, kind in PREVIEW_COLUMNS.items()
+                ),
+            ]
+
+        parts: list[sa.Select[Any]] = [
+            sa.select(*part("funnel", step=flagged.c.failed_at, n=sa.func.count())).group_by(
+                flagged.c.failed_at
+            )
+        ]
+        for key in self._profile_keys(final) if distributions else []:
+            # Grouped by a subquery's column, not by the expression: engines then never have to
+            # match a repeated expression (with its bound dates) between SELECT and GROUP BY.
+            keys = sa.select(key).subquery(f"{key.name}_keys")
+            column = keys.c[key.name]
+            parts.append(sa.select(*part(key.name, key=column, n=sa.func.count())).group_by(column))
+        # The rows first, then their attributes: only `sample_size` ages are computed. Ranked:
+        # the best scores; otherwise any rows of the audience (sorting every survivor for a
+        # sample would cost more than the rest of the preview).
+        first_rows = sa.select(final).limit(sample_size)
+        if self.spec.rank is not None:
+            first_rows = first_rows.order_by(*self.order_by(final))
+        first = first_rows.subquery("sample_rows")
+        if sample_size <= 0:
+            return sa.union_all(*parts)
+        parts.append(
+            sa.select(
+                *part(
+                    "sample",
+                    iin=first.c.iin,
+                    age=age_in_years(first, self.reference),
+                    gender=sa.func.coalesce(first.c.gender, first.c.gender_iin),
+                    filial=first.c.filial_code,
+                    device=first.c.device_os,
+                    mau=first.c.is_mau,
+                    score=first.c.score if self.spec.rank is not None else sa.null(),
+                )
+            )
+        )
+        return sa.union_all(*parts)
+
+    def _profile_keys(self, rows: sa.CTE | sa.Subquery) -> list[sa.Label[Any]]:
+        return [
+            age_band(rows, self.reference).label("age_band"),
+            sa.func.coalesce(rows.c.gender, rows.c.gender_iin, _text(UNKNOWN)).label("gender"),
+            sa.func.coalesce(rows.c.filial_code, _text(UNKNOWN)).label("filial"),
+            sa.func.coalesce(rows.c.device_os, _text(NO_DEVICE)).label("device"),
+        ]
+
+    def order_by(self, rows: sa.CTE | sa.Subquery) -> list[Expression]:
+        """Rank order (score high to low, then IIN), else a deterministic spread: by the check
+        digit, the last serial digit, the units of the birth day and year, then the IIN. These
+        digits do not follow the birth date, so the first rows are spread over ages."""
+        if self.spec.rank is not None:
+            return [rows.c.score.desc(), rows.c.iin.asc()]
+        return [*(_substr(rows.c.iin, p, 1) for p in SPREAD_DIGITS), rows.c.iin.asc()]
+
+    def members(self, columns: Sequence[str] = ()) -> sa.Select[Any]:
+        """The final audience: IIN, score when ranked, and the named base `columns`."""
+        flagged = self.flagged(columns)
+        query = sa.select(*(c for c in flagged.c if c.name != "failed_at")).where(
+            flagged.c.failed_at == 0
+        )
+        if self.keep_at_most is not None:
+            query = query.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
+        return query
+
+    def explain(self, iin: str) -> sa.Select[Any]:
+        """The IIN's row with a 1/0 "passes" column per step (`p_<number>`), each evaluated on
+        its own; no row when the IIN is not in the source."""
+        base = self._base(iin)
+        membership = self._membership(iin, every_step=True)
+        columns: list[Expression] = [base.c.iin]
+        for step in self.steps:
+            name = f"p_{step.number}"
+            if step.relations:
+                assert membership is not None
+                member = sa.func.coalesce(membership.c[f"in_{step.number}"], 0)
+                passes = member == (0 if step.exclude else 1)
+                columns.append(sa.case((passes, _one(1)), else_=_one(0)).label(name))
+            elif step.passes is not None:
+                columns.append(sa.case((step.passes(base), _one(1)), else_=_one(0)).label(name))
+        if not isinstance(self.spec.source, s.FeatureStoreSource):
+            columns.append(base.c.fs_iin)
+        query = sa.select(*columns).select_from(base)
+        if membership is not None:
+            query = query.select_from(base.outerjoin(membership, membership.c.iin == base.c.iin))
+        return query
+
+    def is_member(self, iin: str) -> sa.Select[Any]:
+        """One row when the IIN is in the final audience (after top_n and the limit)."""
+        final = self.members().subquery("final")
+        return sa.select(_one(1)).select_from(final).where(final.c.iin == iin)
+
+
+def _heads(iin: Expression, attributes: Sequence[Expression]) -> list[Expression]:
+    """birth_head and gender_head of `iin`, given the birth_date and gender columns (first two)."""
+    return [
+        birth_head(iin, attributes[0]).label("birth_head"),
+        gender_head(iin, attributes[1]).label("gender_head"),
+    ]
+
+
+def _materialized(cte: sa.CTE) -> sa.CTE:
+    """Computed once however often it is read (the engine would otherwise inline it per read)."""
+    return cte.prefix_with("MATERIALIZED", dialect="postgresql").prefix_with(
+        "MATERIALIZED", dialect="duckdb"
+    )
+
+
+def _narrow(query: sa.Select[Any], column: Expression, iin: str | None) -> sa.Select[Any]:
+    return query if iin is None else query.where(column == iin)
+
+
+def age_band(rows: sa.CTE | sa.Subquery, reference: date) -> Expression:
+    """The age band at `reference` by comparing birth dates with the bands' bounds (no age is
+    computed per row): the feature store's date, else the IIN's as YYYYMMDD."""
+    birth = rows.c.birth_date
+    key = rows.c.birth_key
+    bounds = [(UNDER_18, 18)] + [(name, high + 1) for name, _low, high in AGE_BANDS if high]
+    store = [(birth > latest_birth_for_age(reference, age), name) for name, age in bounds]
+    fallback = [
+        (key > _date_key(latest_birth_for_age(reference, age)), name) for name, age in bounds
+    ]
+    last = AGE_BANDS[-1][0]
+    return sa.case(
+        (
+            birth.is_not(None),
+            sa.case(*((test, _text(name)) for test, name in store), else_=_text(last)),
+        ),
+        (key.is_(None), _text(UNKNOWN)),
+        *((test, _text(name)) for test, name in fallback),
+        else_=_text(last),
+    )
+
+
+def _in(column: Expression, values: Sequence[str]) -> Predicate:
+    """Null-safe IN: FALSE (not NULL) for a NULL column, so a CASE never lets it slip through.
+    (Cheaper than COALESCE(column, '') IN (...), which copies every string.)"""
+    return sa.and_(column.is_not(None), column.in_(values))
+
+
+def _is_true(column: Expression) -> Predicate:
+    """Null-safe: NULL counts as false. `= true` renders as `= 1` where booleans are numbers."""
+    return sa.and_(column.is_not(None), column == sa.true())
+
+
+def _device(base: sa.CTE, item: s.DeviceFilter) -> Predicate:
+    devices = sorted({v for v in item.values if v != NO_DEVICE})
+    tests: list[Predicate] = []
+    if devices:
+        tests.append(_in(base.c.device_os, devices))
+    if NO_DEVICE in item.values:
+        tests.append(base.c.device_os.is_(None))
+    return sa.or_(*tests)
+
+
+def _age_label(item: s.AgeFilter) -> str:
+    if item.min is not None and item.max is not None:
+        return f"Возраст {item.min}–{item.max}"
+    if item.min is not None:
+        return f"Возраст от {item.min}"
+    return f"Возраст до {item.max}"
+
+
+def _recent_label(item: s.RecentContactFilter) -> str:
+    label = f"Контакт за последние {item.days} дн."
+    if item.streams:
+        label += " (направления: " + ", ".join(item.streams) + ")"
+    if item.channels:
+        label += " (каналы: " + ", ".join(item.channels) + ")"
+    return label

@@ -1,0 +1,244 @@
+"""Check a spec against the catalog and the reference data, and say where its data lives.
+
+Every unknown name (list, upload, column, product, stream, filial, push type, channel, saved
+audience) is collected and reported at once as one 422 naming them, with a `problems` list the UI
+can attach to the right panel. Table names come from the catalog only, never from the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from dataquery.audiences import spec as s
+from dataquery.audiences.compiler import FEATURE_COLUMNS, Resolved
+from dataquery.audiences.models import Audience, audience_members
+from dataquery.core.errors import Conflict, InvalidInput
+from dataquery.datasets.models import Dataset, DatasetCategory
+from dataquery.reference.models import Channel, Filial, PushEventType, Stream
+
+SUPPRESSION_CATEGORIES = frozenset(
+    {DatasetCategory.BLACKLIST.value, DatasetCategory.ABC_MODEL.value}
+)
+UPLOAD_PURPOSE_SUPPRESSION = "suppression"
+_NUMERIC_TYPES = ("double", "float", "int", "decimal", "uint")
+# Which feature-store columns each filter reads.
+_FILTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "age": ("birth_date",),
+    "gender": ("gender",),
+    "device": ("device_os",),
+    "filial": ("filial_code",),
+    "mau": ("is_mau",),
+    "push_enabled": ("push_enabled",),
+}
+
+
+def upload_dataset_name(upload_id: str) -> str:
+    """The catalog name the uploads module registers an accepted upload under."""
+    return f"upload_{upload_id}"
+
+
+def is_score_column(column: dict[str, Any]) -> bool:
+    name, kind = str(column.get("name", "")), str(column.get("type", "")).lower()
+    return name.startswith("score_") and kind.startswith(_NUMERIC_TYPES)
+
+
+@dataclass
+class _Problems:
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, path: str, message: str, unknown: Iterable[str] = ()) -> None:
+        self.items.append({"path": path, "message": message, "unknown": sorted(set(unknown))})
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            detail = "; ".join(f"{p['path']}: {p['message']}" for p in self.items)
+            raise InvalidInput(detail, extra={"problems": self.items})
+
+
+def _known(db: Session, column: Any, values: Iterable[str]) -> set[str]:
+    wanted = sorted(set(values))
+    if not wanted:
+        return set()
+    return set(db.scalars(sa.select(column).where(column.in_(wanted)).distinct()))
+
+
+def _missing(db: Session, column: Any, values: Iterable[str]) -> list[str]:
+    wanted = set(values)
+    return sorted(wanted - _known(db, column, wanted))
+
+
+def _quote(names: Iterable[str]) -> str:
+    return ", ".join(repr(n) for n in sorted(set(names)))
+
+
+def visible_audience(audience: Audience, viewer: Viewer | None) -> bool:
+    return viewer is None or viewer.is_admin or audience.owner == viewer.username
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks: saved audiences are visible to their owner and to admins. None = the operator
+    (CLI), who sees everything."""
+
+    username: str
+    is_admin: bool
+
+
+def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> Resolved:
+    """The catalog facts the compiler needs, or InvalidInput naming everything unknown."""
+    datasets = {d.name: d for d in db.scalars(sa.select(Dataset))}
+    feature_store = datasets.get("feature_store")
+    if feature_store is None:
+        raise Conflict("the feature store is not loaded yet: load the datasets first")
+    columns = {str(c.get("name")): c for c in feature_store.columns or []}
+    missing_base = [c for c in ("iin",) if c not in columns]
+    if missing_base:
+        raise Conflict("the feature store has no iin column")
+    problems = _Problems()
+    lists: dict[str, str] = {}
+    uploads: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    products_needed: list[tuple[str, list[str]]] = []
+
+    def need_dataset(name: str, path: str) -> Dataset | None:
+        dataset = datasets.get(name)
+        if dataset is None:
+            problems.add(path, f"the dataset {name!r} is not loaded", [name])
+        return dataset
+
+    def upload(upload_id: str, path: str, purpose: str | None = None) -> None:
+        dataset = datasets.get(upload_dataset_name(upload_id))
+        if dataset is None or dataset.category != DatasetCategory.UPLOAD.value:
+            problems.add(path, f"unknown upload {upload_id!r}", [upload_id])
+            return
+        if purpose is not None and dataset.purpose != purpose:
+            problems.add(
+                path,
+                f"upload {upload_id!r} was not uploaded as a suppression list "
+                f"(its purpose is {dataset.purpose or 'not set'})",
+                [upload_id],
+            )
+            return
+        uploads[upload_id] = dataset.table_name
+        labels[f"upload:{upload_id}"] = dataset.description or f"Загрузка {upload_id}"
+
+    # --- source
+    source = spec.source
+    if isinstance(source, s.ProductsSource):
+        products_needed.append(("source.products", source.products))
+    elif isinstance(source, s.UploadSource):
+        upload(source.upload_id, "source.upload_id")
+    elif isinstance(source, s.AudienceSource):
+        audience = db.get(Audience, source.audience_id)
+        if audience is None or not visible_audience(audience, viewer):
+            problems.add(
+                "source.audience_id",
+                f"unknown saved audience {source.audience_id!r}",
+                [source.audience_id],
+            )
+        else:
+            labels[f"audience:{audience.id}"] = f"Аудитория «{audience.name}»"
+
+    # --- filters
+    streams: dict[str, list[str]] = {}
+    channels: dict[str, list[str]] = {}
+    for index, item in enumerate(spec.filters):
+        path = f"filters[{index}]"
+        for column in _FILTER_COLUMNS.get(item.kind, ()):
+            if column not in columns:
+                problems.add(path, f"the feature store has no column {column!r}", [column])
+        if isinstance(item, s.SuppressionFilter):
+            dataset = datasets.get(item.list)
+            if dataset is not None and dataset.category in SUPPRESSION_CATEGORIES:
+                lists[item.list] = dataset.table_name
+                labels[f"list:{item.list}"] = item.list
+            elif dataset is not None and (
+                dataset.category == DatasetCategory.UPLOAD.value
+                and dataset.purpose == UPLOAD_PURPOSE_SUPPRESSION
+            ):
+                lists[item.list] = dataset.table_name
+                labels[f"list:{item.list}"] = dataset.description or item.list
+            elif dataset is not None:
+                problems.add(
+                    f"{path}.list",
+                    f"{item.list!r} is a {dataset.category} dataset, not a suppression list",
+                    [item.list],
+                )
+            else:
+                problems.add(f"{path}.list", f"unknown suppression list {item.list!r}", [item.list])
+        elif isinstance(item, s.FilialFilter):
+            unknown = _missing(db, Filial.code, item.codes)
+            if unknown:
+                problems.add(f"{path}.codes", f"unknown filial codes {_quote(unknown)}", unknown)
+        elif isinstance(item, s.PushOptoutFilter):
+            need_dataset("push_optouts", path)
+            unknown = _missing(db, PushEventType.code, item.event_types)
+            if unknown:
+                problems.add(
+                    f"{path}.event_types", f"unknown push event types {_quote(unknown)}", unknown
+                )
+        elif isinstance(item, s.ProductFilter):
+            products_needed.append((f"{path}.products", item.products))
+        elif isinstance(item, s.StreamFilter):
+            streams.setdefault(f"{path}.stream", []).append(item.stream)
+        elif isinstance(item, s.RecentContactFilter):
+            if item.streams:
+                streams.setdefault(f"{path}.streams", []).extend(item.streams)
+            if item.channels:
+                channels.setdefault(f"{path}.channels", []).extend(item.channels)
+        elif isinstance(item, s.UploadFilter):
+            upload(item.upload_id, f"{path}.upload_id")
+
+    for path, names in streams.items():
+        unknown = _missing(db, Stream.code, names)
+        if unknown:
+            problems.add(path, f"unknown streams {_quote(unknown)}", unknown)
+    for path, names in channels.items():
+        unknown = _missing(db, Channel.code, names)
+        if unknown:
+            problems.add(path, f"unknown channels {_quote(unknown)}", unknown)
+
+    products_table: str | None = None
+    if products_needed:
+        products = need_dataset("products", products_needed[0][0])
+        if products is not None:
+            products_table = products.table_name
+            table = sa.table(products_table, sa.column("product_code", sa.String()))
+            for path, codes in products_needed:
+                unknown = _missing(db, table.c.product_code, codes)
+                if unknown:
+                    problems.add(path, f"unknown product codes {_quote(unknown)}", unknown)
+
+    # --- rank
+    score_columns: tuple[str, ...] = ()
+    if spec.rank is not None:
+        scores = {name: c for name, c in columns.items() if is_score_column(c)}
+        unknown = [c for c in spec.rank.sum_of if c not in scores]
+        if unknown:
+            problems.add(
+                "rank.sum_of",
+                f"not score columns of the feature store: {_quote(unknown)} "
+                f"(score columns: {', '.join(sorted(scores)) or 'none'})",
+                unknown,
+            )
+        # The names written into SQL are the catalog's, looked up by what the spec asked for.
+        score_columns = tuple(str(scores[c]["name"]) for c in spec.rank.sum_of if c in scores)
+
+    problems.raise_if_any()
+    push = datasets.get("push_optouts")
+    return Resolved(
+        feature_store=feature_store.table_name,
+        feature_columns=frozenset(c for c in columns if c in FEATURE_COLUMNS),
+        score_columns=score_columns,
+        products=products_table,
+        push_optouts=push.table_name if push is not None else None,
+        lists=lists,
+        uploads=uploads,
+        members_table=audience_members.name,
+        labels=labels,
+    )

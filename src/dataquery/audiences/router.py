@@ -1,0 +1,128 @@
+"""/api/v1/audiences: build (options, default spec, preview, explain), save, list, get, delete.
+
+Previewing and explaining only read: every signed-in role may do it. Saving needs an analyst;
+saved audiences are their owner's (admins see and delete all).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from dataquery.audiences import service
+from dataquery.audiences.schemas import (
+    AudienceCreate,
+    AudienceList,
+    AudienceOut,
+    AudienceSummary,
+    ExplainOut,
+    ExplainRequest,
+    OptionsOut,
+    PreviewOut,
+    PreviewRequest,
+)
+from dataquery.audiences.spec import AudienceSpec, default_spec
+from dataquery.audit.service import audit_context
+from dataquery.auth.deps import AnalystUser, CurrentUser
+from dataquery.core.db import DB
+
+router = APIRouter(prefix="/audiences", tags=["audiences"])
+
+
+def _viewer(user: CurrentUser) -> service.Viewer:
+    viewer = service.viewer_of(user)
+    assert viewer is not None
+    return viewer
+
+
+@router.get("/options")
+def audience_options(db: DB, user: CurrentUser) -> OptionsOut:
+    """Lists with sizes, uploads, product codes, score columns, streams, filials, push types,
+    channels, the caller's saved audiences and the default spec: one call feeds the builder."""
+    return service.options(db, _viewer(user))
+
+
+@router.get("/default-spec")
+def audience_default_spec(_: CurrentUser) -> AudienceSpec:
+    """A new spec: every customer minus the global control group (on by default)."""
+    return default_spec()
+
+
+@router.post("/preview")
+def preview_audience(
+    request: Request, db: DB, user: CurrentUser, body: PreviewRequest
+) -> PreviewOut:
+    """The exact funnel (removed and remaining per step), size, 20 sample rows and the
+    distributions of the final audience. Reads only."""
+    result = service.preview(
+        db, body.spec, _viewer(user), sample=body.sample, distributions=body.distributions
+    )
+    audit_context(request).summary = {"size": result.size, "steps": len(result.funnel)}
+    return result
+
+
+@router.post("/explain")
+def explain_spec(request: Request, db: DB, user: CurrentUser, body: ExplainRequest) -> ExplainOut:
+    """Which steps of the spec remove this IIN (each tested on its own), or that it is in."""
+    result = service.explain(db, body.spec, body.iin, _viewer(user))
+    audit_context(request).target = f"iin={result.iin}"
+    return result
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def save_audience(request: Request, db: DB, user: AnalystUser, body: AudienceCreate) -> AudienceOut:
+    """Compute the spec and freeze its IINs as a snapshot: what a campaign will deploy."""
+    audience = service.save(db, user, body)
+    context = audit_context(request)
+    context.target = f"audience={audience.id}"
+    context.summary = {"name": audience.name, "size": audience.size}
+    return AudienceOut.model_validate(audience)
+
+
+@router.get("")
+def list_audiences(
+    db: DB,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
+    owner: Annotated[str | None, Query(max_length=100, description="Admins: one owner's.")] = None,
+) -> AudienceList:
+    """Your saved audiences, newest first (admins: everyone's)."""
+    items, total = service.list_audiences(
+        db, _viewer(user), limit=limit, offset=offset, search=q, owner=owner
+    )
+    return AudienceList(
+        items=[AudienceSummary.model_validate(a) for a in items],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{audience_id}")
+def get_audience(db: DB, user: CurrentUser, audience_id: str) -> AudienceOut:
+    return AudienceOut.model_validate(service.get_audience(db, _viewer(user), audience_id))
+
+
+@router.delete("/{audience_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_audience(request: Request, db: DB, user: AnalystUser, audience_id: str) -> Response:
+    """Delete a saved audience and its snapshot (owner or admin; not while a campaign uses it)."""
+    audience = service.delete_audience(db, _viewer(user), audience_id)
+    context = audit_context(request)
+    context.target = f"audience={audience.id}"
+    context.summary = {"name": audience.name, "size": audience.size}
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{audience_id}/explain")
+def explain_saved(
+    db: DB,
+    user: CurrentUser,
+    audience_id: str,
+    iin: Annotated[str, Query(min_length=1, max_length=40)],
+) -> ExplainOut:
+    """The saved spec evaluated as saved (its reference date) on today's data, and whether the
+    IIN is in the frozen snapshot."""
+    return service.explain_saved(db, _viewer(user), audience_id, iin)

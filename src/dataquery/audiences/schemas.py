@@ -1,0 +1,172 @@
+"""Request and response shapes of the audiences API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from dataquery.audiences.spec import AudienceSpec
+from dataquery.core.schemas import APIModel
+from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
+
+
+class PreviewRequest(BaseModel):
+    spec: AudienceSpec
+    sample: bool = Field(default=True, description="Include 20 sample rows.")
+    distributions: bool = Field(default=True, description="Include the distributions.")
+
+
+class FunnelStep(BaseModel):
+    step: int = Field(description="0 is the source; then one step per filter; rank and limit last.")
+    kind: str = Field(description="source, not_in_feature_store, a filter kind, rank or limit.")
+    label: str
+    removed: int
+    remaining: int
+    filter_index: int | None = Field(
+        default=None, description="The position of the step's filter in spec.filters."
+    )
+
+
+class SampleRow(BaseModel):
+    iin: str
+    age: int | None
+    gender: str | None
+    filial: str | None
+    device: str | None
+    mau: bool | None
+    score: float | None = None
+
+
+class Bucket(BaseModel):
+    key: str
+    count: int
+
+
+class Distributions(BaseModel):
+    age: list[Bucket] = Field(
+        default_factory=list,
+        description="Bands 18-24, 25-34, 35-44, 45-54, 55-64, 65+ (always), <18 and unknown "
+        "when present.",
+    )
+    gender: list[Bucket] = Field(default_factory=list, description="M, F, unknown when present.")
+    filial: list[Bucket] = Field(default_factory=list, description="By filial code.")
+    device: list[Bucket] = Field(default_factory=list, description="android, ios, none (no app).")
+
+
+class PreviewOut(BaseModel):
+    reference_date: date
+    funnel: list[FunnelStep]
+    size: int
+    sample: list[SampleRow]
+    distributions: Distributions
+    warnings: list[str]
+    elapsed_ms: float
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class AudienceCreate(BaseModel):
+    name: Name
+    spec: AudienceSpec
+
+
+class AudienceSummary(APIModel):
+    id: str
+    name: str
+    owner: str
+    size: int
+    reference_date: date
+    created_at: datetime
+
+
+class AudienceOut(AudienceSummary):
+    spec: AudienceSpec
+    funnel: list[FunnelStep]
+
+
+class AudienceList(BaseModel):
+    items: list[AudienceSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class ExplainRequest(BaseModel):
+    spec: AudienceSpec
+    iin: str = Field(min_length=1, max_length=40)
+
+
+class ExplainStep(BaseModel):
+    step: int
+    kind: str
+    label: str
+    filter_index: int | None = None
+
+
+class ExplainOut(BaseModel):
+    iin: str = Field(description="The IIN as normalised (e.g. a lost leading zero restored).")
+    in_audience: bool | None = Field(
+        description="Whether the spec selects it now; None when the spec cannot be evaluated."
+    )
+    in_source: bool | None
+    removed_by: list[ExplainStep] = Field(
+        description="Every step that removes it, each tested on its own (not only the first)."
+    )
+    first_removed_by: ExplainStep | None = Field(
+        description="The step the funnel counts it at (the first of removed_by)."
+    )
+    in_snapshot: bool | None = Field(
+        default=None, description="Saved audiences: whether it is in the frozen snapshot."
+    )
+    message: str
+
+
+class ListOption(BaseModel):
+    name: str
+    category: str
+    description: str | None
+    row_count: int
+    purpose: str | None = None
+    default: bool = Field(description="On in a new spec (the global control group).")
+
+
+class UploadOption(BaseModel):
+    upload_id: str
+    dataset: str
+    description: str | None
+    row_count: int
+    purpose: str | None
+    owner: str | None
+    created_at: datetime
+
+
+class ProductOption(BaseModel):
+    code: str
+    rows: int = Field(description="Product holdings with this code (about the owners).")
+
+
+class FeatureStoreInfo(BaseModel):
+    loaded: bool
+    customers: int
+    columns: list[str]
+
+
+class OptionsOut(BaseModel):
+    """Everything the builder's panels need, in one call."""
+
+    feature_store: FeatureStoreInfo
+    suppression_lists: list[ListOption]
+    uploads: list[UploadOption]
+    products: list[ProductOption]
+    score_columns: list[str]
+    streams: list[StreamOut]
+    filials: list[FilialOut]
+    push_event_types: list[PushEventTypeOut]
+    channels: list[ChannelOut]
+    genders: list[str]
+    devices: list[str]
+    audiences: list[AudienceSummary]
+    default_spec: AudienceSpec

@@ -1,0 +1,475 @@
+"""Audiences: preview a spec, save a frozen snapshot, list, explain one IIN.
+
+Every result comes from statements compiled by `audiences.compiler` and run in the caller's
+transaction; the IINs never travel through Python except the 20 sample rows. Results are fetched
+eagerly (on DuckDB a second execute on a connection invalidates a pending result).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from dataquery import iin as iin_module
+from dataquery.audiences import spec as s
+from dataquery.audiences.compiler import (
+    AGE_BANDS,
+    NO_DEVICE,
+    SAMPLE_SIZE,
+    UNDER_18,
+    UNKNOWN,
+    Compiler,
+    Step,
+)
+from dataquery.audiences.models import Audience, audience_members
+from dataquery.audiences.resolve import (
+    SUPPRESSION_CATEGORIES,
+    UPLOAD_PURPOSE_SUPPRESSION,
+    Viewer,
+    is_score_column,
+    resolve,
+    visible_audience,
+)
+from dataquery.audiences.schemas import (
+    AudienceCreate,
+    AudienceSummary,
+    Bucket,
+    Distributions,
+    ExplainOut,
+    ExplainStep,
+    FeatureStoreInfo,
+    FunnelStep,
+    ListOption,
+    OptionsOut,
+    PreviewOut,
+    ProductOption,
+    SampleRow,
+    UploadOption,
+)
+from dataquery.auth.models import User
+from dataquery.auth.roles import Role
+from dataquery.campaigns.models import CampaignDict
+from dataquery.core.db import utcnow
+from dataquery.core.errors import Conflict, DQError, InvalidInput, NotFound, PermissionDenied
+from dataquery.datasets.models import Dataset, DatasetCategory
+from dataquery.reference.models import Channel, Filial, PushEventType, Stream
+from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
+
+GLOBAL_CONTROL = "global_control"
+MAX_PAGE = 200
+
+
+def viewer_of(user: User | None) -> Viewer | None:
+    """None: the operator (CLI), who sees every saved audience."""
+    if user is None:
+        return None
+    return Viewer(user.username, Role(user.role) is Role.ADMIN)
+
+
+def compile_spec(db: Session, spec: s.AudienceSpec, viewer: Viewer | None) -> Compiler:
+    return Compiler(spec, resolve(db, spec, viewer))
+
+
+# --- preview ---------------------------------------------------------------------------------
+
+
+def funnel_from_counts(compiler: Compiler, counts: dict[int, int]) -> list[FunnelStep]:
+    """The funnel from (first failing step → rows). Rank's top_n and the limit keep at most
+    that many of what remains; they are applied here because they need no row data."""
+    remaining = sum(counts.values())
+    steps: list[FunnelStep] = []
+    for step in compiler.steps:
+        removed = 0 if step.number == 0 else counts.get(step.number, 0)
+        if step.top_n is not None:
+            removed += max(0, remaining - removed - step.top_n)
+        remaining -= removed
+        steps.append(
+            FunnelStep(
+                step=step.number,
+                kind=step.kind,
+                label=step.label,
+                removed=removed,
+                remaining=remaining,
+                filter_index=step.filter_index,
+            )
+        )
+    return steps
+
+
+def warnings_for(spec: s.AudienceSpec, size: int) -> list[str]:
+    warnings = []
+    if not any(
+        isinstance(f, s.SuppressionFilter) and f.list == GLOBAL_CONTROL for f in spec.filters
+    ):
+        warnings.append(
+            "The global control group is not excluded: its members must never be contacted."
+        )
+    if size == 0:
+        warnings.append("The audience is empty.")
+    return warnings
+
+
+def _buckets(counts: dict[str, int], always: Sequence[str], tail: Sequence[str]) -> list[Bucket]:
+    """`always` keys first (zero when absent), then any others in order, `tail` keys last."""
+    ordered = list(always) + sorted(k for k in counts if k not in always and k not in tail)
+    ordered += [k for k in tail if k in counts]
+    return [Bucket(key=key, count=counts.get(key, 0)) for key in ordered]
+
+
+def _distributions(rows: Iterable[Any]) -> Distributions:
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row.part, {})[row.key] = int(row.n)
+    bands = [name for name, _low, _high in AGE_BANDS]
+    return Distributions(
+        age=_buckets(
+            counts.get("age_band", {}),
+            [UNDER_18, *bands] if UNDER_18 in counts.get("age_band", {}) else bands,
+            [UNKNOWN],
+        ),
+        gender=_buckets(counts.get("gender", {}), ["M", "F"], [UNKNOWN]),
+        filial=_buckets(counts.get("filial", {}), [], [UNKNOWN]),
+        device=_buckets(counts.get("device", {}), ["android", "ios", NO_DEVICE], []),
+    )
+
+
+def preview(
+    db: Session,
+    spec: s.AudienceSpec,
+    viewer: Viewer | None,
+    *,
+    sample: bool = True,
+    distributions: bool = True,
+) -> PreviewOut:
+    """The funnel, size, sample and distributions of a spec: one statement."""
+    started = time.perf_counter()
+    compiler = compile_spec(db, spec, viewer)
+    if sample or distributions:
+        statement = compiler.preview(SAMPLE_SIZE if sample else 0, distributions)
+        rows = db.execute(statement).all()
+        counts = {int(r.step): int(r.n) for r in rows if r.part == "funnel"}
+        profile = [r for r in rows if r.part not in ("funnel", "sample")]
+        sample_rows = [
+            SampleRow(
+                iin=r.iin,
+                age=r.age,
+                gender=r.gender,
+                filial=r.filial,
+                device=r.device,
+                mau=r.mau,
+                score=r.score,
+            )
+            for r in rows
+            if r.part == "sample"
+        ]
+    else:
+        counts = {int(step): int(n) for step, n in db.execute(compiler.funnel()).all()}
+        profile, sample_rows = [], []
+    funnel = funnel_from_counts(compiler, counts)
+    size = funnel[-1].remaining
+    return PreviewOut(
+        reference_date=spec.reference_date,
+        funnel=funnel,
+        size=size,
+        sample=sample_rows if sample else [],
+        distributions=_distributions(profile) if distributions else Distributions(),
+        warnings=warnings_for(spec, size),
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+def funnel_only(db: Session, spec: s.AudienceSpec, viewer: Viewer | None) -> list[FunnelStep]:
+    compiler = compile_spec(db, spec, viewer)
+    counts = {int(step): int(n) for step, n in db.execute(compiler.funnel()).all()}
+    return funnel_from_counts(compiler, counts)
+
+
+# --- saved audiences -------------------------------------------------------------------------
+
+
+def save(db: Session, owner: User, data: AudienceCreate) -> Audience:
+    """Freeze the spec's audience: INSERT ... SELECT of its IINs, then the funnel beside it.
+
+    The funnel is computed after the insert, in the same transaction; if the two disagree the
+    data changed in between (possible on PostgreSQL's read committed) and the save is refused
+    rather than storing a funnel that does not match the snapshot.
+    """
+    viewer = viewer_of(owner)
+    compiler = compile_spec(db, data.spec, viewer)
+    audience_id = str(uuid.uuid4())
+    final = compiler.members().subquery("final")
+    db.execute(
+        sa.insert(audience_members).from_select(
+            ["audience_id", "iin"],
+            sa.select(sa.literal(audience_id, sa.String(36)), final.c.iin),
+        )
+    )
+    size = snapshot_size(db, audience_id)
+    counts = {int(step): int(n) for step, n in db.execute(compiler.funnel()).all()}
+    funnel = funnel_from_counts(compiler, counts)
+    if funnel[-1].remaining != size:
+        raise Conflict(
+            "the data changed while the audience was being saved "
+            f"({size:,} saved, {funnel[-1].remaining:,} counted); save it again"
+        )
+    audience = Audience(
+        id=audience_id,
+        name=data.name,
+        owner=owner.username,
+        spec=data.spec.model_dump(mode="json"),
+        funnel=[step.model_dump() for step in funnel],
+        size=size,
+        reference_date=data.spec.reference_date,
+        created_at=utcnow(),
+    )
+    db.add(audience)
+    db.flush()
+    return audience
+
+
+def snapshot_size(db: Session, audience_id: str) -> int:
+    query = sa.select(sa.func.count()).where(audience_members.c.audience_id == audience_id)
+    return int(db.execute(query).scalar_one())
+
+
+def list_audiences(
+    db: Session,
+    viewer: Viewer,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    search: str | None = None,
+    owner: str | None = None,
+) -> tuple[list[Audience], int]:
+    """The viewer's audiences, newest first; admins see everyone's (or one owner's)."""
+    query = sa.select(Audience)
+    if not viewer.is_admin:
+        query = query.where(Audience.owner == viewer.username)
+    elif owner:
+        query = query.where(Audience.owner == owner)
+    if search:
+        query = query.where(sa.func.lower(Audience.name).contains(search.lower(), autoescape=True))
+    total = int(db.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one())
+    page = query.order_by(Audience.created_at.desc(), Audience.id).limit(limit).offset(offset)
+    return list(db.scalars(page)), total
+
+
+def get_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:
+    audience = db.get(Audience, audience_id)
+    if audience is None:
+        raise NotFound(f"there is no saved audience {audience_id!r}")
+    if not visible_audience(audience, viewer):
+        raise PermissionDenied("this audience belongs to someone else")
+    return audience
+
+
+def delete_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:
+    audience = get_audience(db, viewer, audience_id)
+    campaigns = list(
+        db.scalars(
+            sa.select(CampaignDict.camp_cd)
+            .where(CampaignDict.audience_id == audience_id)
+            .order_by(CampaignDict.camp_cd)
+        )
+    )
+    if campaigns:
+        raise Conflict(
+            "the audience is used by campaign(s) " + ", ".join(campaigns) + "; it cannot be deleted"
+        )
+    db.execute(sa.delete(audience_members).where(audience_members.c.audience_id == audience_id))
+    db.delete(audience)
+    db.flush()
+    return audience
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+
+def normalize_iin(value: str) -> str:
+    digits, _fixes = iin_module.normalize(value)
+    if digits is None:
+        raise InvalidInput(f"{value!r} is not an IIN: it needs 12 digits")
+    return digits
+
+
+def _explain_step(step: Step) -> ExplainStep:
+    return ExplainStep(
+        step=step.number, kind=step.kind, label=step.label, filter_index=step.filter_index
+    )
+
+
+def explain(db: Session, spec: s.AudienceSpec, value: str, viewer: Viewer | None) -> ExplainOut:
+    """Every step that removes the IIN, each tested on its own, or that it is in."""
+    iin = normalize_iin(value)
+    compiler = compile_spec(db, spec, viewer)
+    row = db.execute(compiler.explain(iin)).first()
+    source = compiler.steps[0]
+    if row is None:
+        step = _explain_step(source)
+        return ExplainOut(
+            iin=iin,
+            in_audience=False,
+            in_source=False,
+            removed_by=[step],
+            first_removed_by=step,
+            message=f"{iin} is not in the source ({source.label}).",
+        )
+    values = row._mapping
+    failing = [
+        step
+        for step in compiler.steps
+        if f"p_{step.number}" in values and int(values[f"p_{step.number}"]) == 0
+    ]
+    if not failing and compiler.keep_at_most is not None:
+        cut = _cut_by(db, compiler, iin)
+        if cut is not None:
+            failing.append(cut)
+    removed_by = [_explain_step(step) for step in failing]
+    if removed_by:
+        message = f"{iin} is removed by: " + "; ".join(step.label for step in failing) + "."
+    else:
+        message = f"{iin} is in the audience."
+    return ExplainOut(
+        iin=iin,
+        in_audience=not removed_by,
+        in_source=True,
+        removed_by=removed_by,
+        first_removed_by=removed_by[0] if removed_by else None,
+        message=message,
+    )
+
+
+def _cut_by(db: Session, compiler: Compiler, iin: str) -> Step | None:
+    """For a row that passes every test: the rank (top_n) or limit step that leaves it out."""
+    if db.execute(compiler.is_member(iin)).first() is not None:
+        return None
+    rank = next((step for step in compiler.steps if step.kind == "rank"), None)
+    limit = next((step for step in compiler.steps if step.kind == "limit"), None)
+    if rank is not None and rank.top_n is not None and limit is not None:
+        ranked_only = Compiler(compiler.spec.model_copy(update={"limit": None}), compiler.resolved)
+        if db.execute(ranked_only.is_member(iin)).first() is None:
+            return rank
+        return limit
+    return rank if rank is not None and rank.top_n is not None else limit
+
+
+def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> ExplainOut:
+    """The saved spec evaluated on today's data, and whether the IIN is in the frozen snapshot
+    (which is what a campaign deploys)."""
+    audience = get_audience(db, viewer, audience_id)
+    iin = normalize_iin(value)
+    in_snapshot = (
+        db.execute(
+            sa.select(audience_members.c.iin).where(
+                audience_members.c.audience_id == audience_id, audience_members.c.iin == iin
+            )
+        ).first()
+        is not None
+    )
+    snapshot = "in" if in_snapshot else "not in"
+    try:
+        result = explain(db, s.AudienceSpec.model_validate(audience.spec), iin, viewer)
+    except DQError as exc:  # a list or upload of the saved spec is gone
+        return ExplainOut(
+            iin=iin,
+            in_audience=None,
+            in_source=None,
+            removed_by=[],
+            first_removed_by=None,
+            in_snapshot=in_snapshot,
+            message=f"{iin} is {snapshot} the saved snapshot; the saved spec cannot be "
+            f"evaluated on today's data: {exc.detail}",
+        )
+    now = "the saved spec selects it on today's data" if result.in_audience else result.message
+    return result.model_copy(
+        update={
+            "in_snapshot": in_snapshot,
+            "message": f"{iin} is {snapshot} the saved snapshot; {now}",
+        }
+    )
+
+
+# --- options ---------------------------------------------------------------------------------
+
+
+def options(db: Session, viewer: Viewer | None) -> OptionsOut:
+    datasets = list(db.scalars(sa.select(Dataset).order_by(Dataset.name)))
+    by_name = {d.name: d for d in datasets}
+    feature_store = by_name.get("feature_store")
+    columns = [c for c in (feature_store.columns if feature_store else []) or []]
+    lists = [
+        ListOption(
+            name=d.name,
+            category=d.category,
+            description=d.description,
+            row_count=d.row_count,
+            purpose=d.purpose,
+            default=d.name == GLOBAL_CONTROL,
+        )
+        for d in datasets
+        if d.category in SUPPRESSION_CATEGORIES
+        or (d.category == DatasetCategory.UPLOAD.value and d.purpose == UPLOAD_PURPOSE_SUPPRESSION)
+    ]
+    lists.sort(key=lambda o: (not o.default, o.category, o.name))
+    uploads = [
+        UploadOption(
+            upload_id=d.name.removeprefix("upload_"),
+            dataset=d.name,
+            description=d.description,
+            row_count=d.row_count,
+            purpose=d.purpose,
+            owner=d.owner,
+            created_at=d.created_at,
+        )
+        for d in sorted(datasets, key=lambda d: d.created_at, reverse=True)
+        if d.category == DatasetCategory.UPLOAD.value and d.name.startswith("upload_")
+    ]
+    products: list[ProductOption] = []
+    if "products" in by_name:
+        table = sa.table(by_name["products"].table_name, sa.column("product_code", sa.String()))
+        rows = db.execute(
+            sa.select(table.c.product_code, sa.func.count())
+            .group_by(table.c.product_code)
+            .order_by(table.c.product_code)
+        ).all()
+        products = [ProductOption(code=code, rows=int(n)) for code, n in rows if code is not None]
+    audiences: list[Audience] = []
+    if viewer is not None:
+        audiences, _total = list_audiences(db, viewer, limit=MAX_PAGE)
+    return OptionsOut(
+        feature_store=FeatureStoreInfo(
+            loaded=feature_store is not None,
+            customers=feature_store.row_count if feature_store else 0,
+            columns=[str(c.get("name")) for c in columns],
+        ),
+        suppression_lists=lists,
+        uploads=uploads,
+        products=products,
+        score_columns=sorted(str(c["name"]) for c in columns if is_score_column(c)),
+        streams=[
+            StreamOut.model_validate(x)
+            for x in db.scalars(
+                sa.select(Stream).order_by(Stream.campaign_type, Stream.sort_order, Stream.code)
+            )
+        ],
+        filials=[
+            FilialOut.model_validate(x) for x in db.scalars(sa.select(Filial).order_by("code"))
+        ],
+        push_event_types=[
+            PushEventTypeOut.model_validate(x)
+            for x in db.scalars(sa.select(PushEventType).order_by("code"))
+        ],
+        channels=[
+            ChannelOut.model_validate(x) for x in db.scalars(sa.select(Channel).order_by("code"))
+        ],
+        genders=["M", "F"],
+        devices=["android", "ios", NO_DEVICE],
+        audiences=[AudienceSummary.model_validate(a) for a in audiences],
+        default_spec=s.default_spec(date.today()),
+    )

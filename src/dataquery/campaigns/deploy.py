@@ -1,0 +1,642 @@
+"""Deploy: a draft's split written into the bank's tables in one transaction, in bulk.
+
+    mb01_camp_dict            status draft → deployed, counts, deployed_at (a conditional
+                              UPDATE: of two concurrent deploys one finds no draft → 409)
+    mb22_local_target         target group   } Arrow: a registered view on DuckDB, COPY on
+    mb21_local_control        control group  } PostgreSQL
+    fd_rb2_campaigns_users    target × channel, with p_sid and phone   } INSERT … SELECT from
+    off_limit_campaigns_users the contact history at the start date    } the feature-store join,
+                                                                         made once (a temp table)
+    rb3_tr_campaign_dict      RB3 bonus terms
+    fd_rb2_pop_up_campaign    pop-up content
+
+Rows go in IIN order, so primary keys and indexes grow at their end. Nothing is written row by
+row, and nothing is committed before the end: a failure anywhere, or the process dying, leaves
+the draft as it was and no row of the campaign in any table.
+
+Who drops out of a channel, and why (the first reason that applies):
+push: not_in_feature_store, no_p_sid, push_disabled, opted_out (only when the campaign names a
+push event type); sms: not_in_feature_store, no_valid_phone (not +77 and 9 digits); popup: none.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import sqlalchemy as sa
+from fastapi import FastAPI
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from dataquery.audit.models import AuditEntry
+from dataquery.auth.models import User
+from dataquery.campaigns import service
+from dataquery.campaigns.bulk import compiled_sql, staged
+from dataquery.campaigns.models import (
+    CampaignDict,
+    PopUpCampaign,
+    RB3CampaignDict,
+    campaign_users,
+    contact_history,
+    local_control,
+    local_target,
+)
+from dataquery.campaigns.schemas import (
+    CampaignStatus,
+    ChannelDropouts,
+    DeployAccepted,
+    DeployReport,
+)
+from dataquery.campaigns.split import Split, split_audience, split_result
+from dataquery.core.db import utcnow
+from dataquery.core.errors import Conflict, InvalidInput
+from dataquery.datasets.models import Dataset
+
+# Above this many members a deploy runs as a job the UI polls (202 + job_id).
+JOB_THRESHOLD = 200_000
+
+PHONE_PATTERN = r"^\+77[0-9]{9}$"
+PUSH_REASONS = ("not_in_feature_store", "no_p_sid", "push_disabled", "opted_out")
+SMS_REASONS = ("not_in_feature_store", "no_valid_phone")
+
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(fraction: float, message: str) -> None:
+    return None
+
+
+# What the warehouse offers -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The catalog tables a deploy reads: the feature store (p_sid, phone, push_enabled) and,
+    when the campaign names a push event type, the push opt-outs."""
+
+    feature_store: sa.TableClause | None
+    optouts: sa.TableClause | None
+
+
+def _dataset_table(db: Session, name: str) -> str | None:
+    return db.scalar(sa.select(Dataset.table_name).where(Dataset.name == name))
+
+
+def sources(db: Session, channels: list[str], push_event_type: str | None) -> Sources:
+    feature_store = optouts = None
+    if {"push", "sms"} & set(channels):
+        name = _dataset_table(db, "feature_store")
+        if name is None:
+            raise Conflict(
+                "the feature store (dataset feature_store) is not loaded: push and SMS need its "
+                "p_sid and phone; load it first"
+            )
+        feature_store = sa.table(
+            name,
+            sa.column("iin", sa.String),
+            sa.column("p_sid", sa.String),
+            sa.column("phone", sa.String),
+            sa.column("push_enabled", sa.Boolean),
+        )
+    if "push" in channels and push_event_type:
+        name = _dataset_table(db, "push_optouts")
+        if name is None:
+            raise Conflict(
+                f"the campaign excludes opt-outs of {push_event_type!r}, but the dataset "
+                "push_optouts is not loaded"
+            )
+        optouts = sa.table(name, sa.column("iin", sa.String), sa.column("event_type", sa.String))
+    return Sources(feature_store, optouts)
+
+
+def reach(targets: sa.FromClause, src: Sources, push_event_type: str | None) -> sa.Select[Any]:
+    """Per target IIN: p_sid, phone, and why it drops out of push and of SMS (NULL: it stays)."""
+    fs = src.feature_store
+    if fs is None:
+        return sa.select(
+            targets.c.iin,
+            sa.null().label("p_sid"),
+            sa.null().label("phone"),
+            sa.null().label("push_reason"),
+            sa.null().label("sms_reason"),
+        )
+    joined = targets.outerjoin(fs, fs.c.iin == targets.c.iin)
+    push_rules: list[tuple[sa.ColumnElement[bool], str]] = [
+        (fs.c.iin.is_(None), "not_in_feature_store"),
+        (sa.or_(fs.c.p_sid.is_(None), fs.c.p_sid == ""), "no_p_sid"),
+        (sa.not_(sa.func.coalesce(fs.c.push_enabled, sa.false())), "push_disabled"),
+    ]
+    if src.optouts is not None and push_event_type:
+        opted = (
+            sa.select(src.optouts.c.iin)
+            .where(src.optouts.c.event_type == push_event_type)
+            .distinct()
+            .subquery("opted")
+        )
+        joined = joined.outerjoin(opted, opted.c.iin == targets.c.iin)
+        push_rules.append((opted.c.iin.is_not(None), "opted_out"))
+    phone_ok = sa.func.coalesce(fs.c.phone, "").regexp_match(PHONE_PATTERN)
+    return sa.select(
+        targets.c.iin,
+        fs.c.p_sid,
+        fs.c.phone,
+        sa.case(*push_rules, else_=sa.null()).label("push_reason"),
+        sa.case(
+            (fs.c.iin.is_(None), "not_in_feature_store"),
+            (sa.not_(phone_ok), "no_valid_phone"),
+            else_=sa.null(),
+        ).label("sms_reason"),
+    ).select_from(joined)
+
+
+def channel_dropouts(
+    conn: Connection, targets: sa.FromClause, src: Sources, campaign: Plan
+) -> dict[str, ChannelDropouts]:
+    """Eligible and dropped per channel, with reasons, in one pass over the targets."""
+    rows = reach(targets, src, campaign.push_event_type).subquery("reach")
+    return _count_dropouts(conn, rows, campaign.channels)
+
+
+def _count_dropouts(
+    conn: Connection, rows: sa.FromClause, channels: list[str]
+) -> dict[str, ChannelDropouts]:
+    counted = conn.execute(
+        sa.select(rows.c.push_reason, rows.c.sms_reason, sa.func.count()).group_by(
+            rows.c.push_reason, rows.c.sms_reason
+        )
+    ).all()
+    total = sum(int(n) for _, _, n in counted)
+    report: dict[str, ChannelDropouts] = {}
+    for channel in channels:
+        reasons: dict[str, int] = {}
+        if channel in ("push", "sms"):
+            column = 0 if channel == "push" else 1
+            for row in counted:
+                if row[column] is not None:
+                    reasons[row[column]] = reasons.get(row[column], 0) + int(row[2])
+        dropped = sum(reasons.values())
+        report[channel] = ChannelDropouts(
+            eligible=total - dropped, dropped=dropped, reasons=reasons
+        )
+    return report
+
+
+def deliver(
+    conn: Connection,
+    targets: sa.FromClause,
+    src: Sources,
+    campaign: Plan,
+    contact_date: date,
+    now: datetime,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, ChannelDropouts]:
+    """fd_rb2_campaigns_users (target × channel) and off_limit_campaigns_users (the contact on
+    `contact_date`) for the targets; returns eligible and dropped per channel.
+
+    The join with the feature store runs once, into a temporary table; every table is then
+    filled from it in IIN order, so the primary keys and indexes are written sequentially."""
+    with materialized(conn, reach(targets, src, campaign.push_event_type)) as rows:
+        deliveries, contacts = [], []
+        for channel in campaign.channels:
+            keep = {
+                "push": rows.c.push_reason.is_(None),
+                "sms": rows.c.sms_reason.is_(None),
+            }.get(channel, sa.true())
+            channel_value = sa.literal(channel, sa.String).label("channel")
+            deliveries.append(
+                sa.select(
+                    sa.literal(campaign.code, sa.String),
+                    rows.c.iin,
+                    channel_value,
+                    rows.c.p_sid,
+                    rows.c.phone,
+                    sa.literal(campaign.stream, sa.String),
+                    sa.literal(campaign.start_date, sa.Date),
+                    sa.literal(campaign.end_date, sa.Date),
+                    sa.literal(now, sa.DateTime),
+                ).where(keep)
+            )
+            contacts.append(
+                sa.select(
+                    rows.c.iin,
+                    sa.literal(campaign.code, sa.String),
+                    sa.literal(campaign.stream, sa.String),
+                    channel_value,
+                    sa.literal(contact_date, sa.Date),
+                ).where(keep)
+            )
+        # One statement per table, in key order: the indexes grow at their end.
+        delivery = sa.union_all(*deliveries).subquery("delivery")
+        columns = [
+            "camp_cd", "iin", "channel", "p_sid", "phone", "stream", "start_date", "end_date",
+            "created_at",
+        ]  # fmt: skip
+        conn.execute(
+            sa.insert(campaign_users).from_select(
+                columns,
+                sa.select(*delivery.c).order_by(
+                    bytewise(conn, delivery.c.iin), bytewise(conn, delivery.c.channel)
+                ),
+            )
+        )
+        if progress:
+            progress(campaign_users.name)
+        contact = sa.union_all(*contacts).subquery("contact")
+        conn.execute(
+            sa.insert(contact_history).from_select(
+                ["iin", "camp_cd", "stream", "channel", "contact_date"],
+                sa.select(*contact.c).order_by(
+                    bytewise(conn, contact.c.iin), bytewise(conn, contact.c.channel)
+                ),
+            )
+        )
+        if progress:
+            progress(contact_history.name)
+        return _count_dropouts(conn, rows, campaign.channels)
+
+
+@contextmanager
+def materialized(conn: Connection, query: sa.Select[Any]) -> Iterator[sa.TableClause]:
+    """The rows of `query` as a temporary table for the block (DuckDB, PostgreSQL); other
+    engines read the query itself each time."""
+    columns: list[sa.ColumnClause[Any]] = [sa.column(c.name) for c in query.selected_columns]
+    if conn.dialect.name not in ("duckdb", "postgresql"):
+        yield query.subquery("reach")  # type: ignore[misc]
+        return
+    name = f"dq_reach_{uuid.uuid4().hex[:12]}"
+    sql, params = compiled_sql(conn, query)
+    on_commit = " ON COMMIT DROP" if conn.dialect.name == "postgresql" else ""
+    driver_params = tuple(params) if isinstance(params, list) else params
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name}{on_commit} AS {sql}", driver_params)
+    # On failure the rollback removes the table (it was created in this transaction).
+    yield sa.table(name, *columns)
+    conn.exec_driver_sql(f"DROP TABLE {name}")
+
+
+def bytewise(conn: Connection, column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """Sort key in byte order. IINs and channel codes are ASCII, so it is also the index order;
+    PostgreSQL sorts three times faster by "C" than by a locale's collation."""
+    return column.collate("C") if conn.dialect.name == "postgresql" else column
+
+
+def roomy(conn: Connection) -> None:
+    """PostgreSQL: memory for this transaction's joins and sorts of millions of rows, which
+    the default work_mem (4 MB) would spill to disk in batches."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
+
+
+# The plan ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a deploy needs of the campaign, read once (the job runs on its own session)."""
+
+    code: str
+    camp_type: str
+    stream: str
+    channels: list[str]
+    start_date: date
+    end_date: date
+    audience_id: str
+    control_share: float
+    split_seed: int
+    push_event_type: str | None
+    xls_ow_id: str | None
+    rb3: dict[str, Any] | None
+    popup: dict[str, Any] | None
+    deep_link: str | None
+
+
+def plan_of(db: Session, campaign: CampaignDict) -> Plan:
+    """Checks a draft can be deployed now; 409/422 otherwise."""
+    if campaign.status != CampaignStatus.DRAFT:
+        raise Conflict(f"campaign {campaign.camp_cd} is already {campaign.status}")
+    if campaign.start_date < service.today():
+        raise InvalidInput(
+            f"start_date: {campaign.start_date} has passed; move the dates of the draft first",
+            extra={
+                "errors": [{"loc": ["start_date"], "field": "start_date", "msg": "in the past"}]
+            },
+        )
+    size = service.audience_size(db, campaign.audience_id) if campaign.audience_id else None
+    if size is None:
+        raise Conflict(f"the saved audience {campaign.audience_id!r} of the campaign is gone")
+    if size == 0:
+        raise Conflict(f"the saved audience {campaign.audience_id!r} is empty: nothing to deploy")
+    detail = service.get_detail(db, campaign.camp_cd)
+    return Plan(
+        code=campaign.camp_cd,
+        camp_type=campaign.camp_type,
+        stream=campaign.stream,
+        channels=service.channels_of(campaign),
+        start_date=campaign.start_date,
+        end_date=campaign.end_date,
+        audience_id=campaign.audience_id or "",
+        control_share=float(campaign.control_share),
+        split_seed=campaign.split_seed,
+        push_event_type=detail.push_event_type,
+        xls_ow_id=campaign.xls_ow_id,
+        rb3=detail.rb3,
+        popup=detail.popup,
+        deep_link=campaign.deep_link,
+    )
+
+
+def _tables(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> dict[str, int]:
+    delivery = sum(c.eligible for c in channels.values())
+    return {
+        "mb01_camp_dict": 1,
+        "rb3_tr_campaign_dict": 1 if plan.camp_type == "RB3" else 0,
+        "fd_rb2_campaigns_users": delivery,
+        "mb22_local_target": split.target_size,
+        "mb21_local_control": split.control_size,
+        "off_limit_campaigns_users": delivery,
+        "fd_rb2_pop_up_campaign": 1 if "popup" in plan.channels else 0,
+    }
+
+
+def _warnings(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> list[str]:
+    warnings = []
+    if split.target_size == 0:
+        warnings.append("the target group is empty")
+    for channel, report in channels.items():
+        total = report.eligible + report.dropped
+        if total and report.dropped / total > 0.5:
+            warnings.append(f"{channel}: {report.dropped} of {total} targets drop out")
+    return warnings
+
+
+# Dry run -------------------------------------------------------------------------------------
+
+
+def dry_run(db: Session, campaign: CampaignDict) -> DeployReport:
+    """What a deploy would write, per table, and who drops out of each channel; writes nothing."""
+    started = time.perf_counter()
+    plan = plan_of(db, campaign)
+    conn = db.connection()
+    roomy(conn)
+    src = sources(db, plan.channels, plan.push_event_type)
+    split = split_audience(conn, plan.audience_id, plan.split_seed, plan.control_share)
+    with staged(conn, pa.table({"iin": split.target_iins})) as targets:
+        channels = channel_dropouts(conn, targets, src, plan)
+    return DeployReport(
+        code=plan.code,
+        dry_run=True,
+        target=split.target_size,
+        control=split.control_size,
+        split=split_result(split.target_size, split.control_size, plan.control_share),
+        tables=_tables(plan, split, channels),
+        channels=channels,
+        warnings=_warnings(plan, split, channels),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+# Deploy --------------------------------------------------------------------------------------
+
+
+def deploy(
+    db: Session, campaign: CampaignDict, username: str, progress: Progress = _no_progress
+) -> DeployReport:
+    """Writes every table in the session's transaction; the caller commits (or rolls back)."""
+    started = time.perf_counter()
+    plan = plan_of(db, campaign)
+    conn = db.connection()
+    roomy(conn)
+    src = sources(db, plan.channels, plan.push_event_type)
+    progress(0.01, "splitting the audience")
+    split = split_audience(conn, plan.audience_id, plan.split_seed, plan.control_share)
+    now = utcnow()
+    claimed = _claim(conn, plan, split, now)
+    if not claimed:
+        raise Conflict(f"campaign {plan.code} is no longer a draft: it was deployed meanwhile")
+    try:
+        channels = _write(conn, plan, split, src, now, progress)
+    except sa.exc.IntegrityError as exc:
+        raise Conflict(
+            f"deploy of {plan.code} failed and nothing was written: {_first_line(exc.orig)}"
+        ) from exc
+    report = DeployReport(
+        code=plan.code,
+        dry_run=False,
+        target=split.target_size,
+        control=split.control_size,
+        split=split_result(split.target_size, split.control_size, plan.control_share),
+        tables=_tables(plan, split, channels),
+        channels=channels,
+        warnings=_warnings(plan, split, channels),
+        seconds=0.0,
+    )
+    report.seconds = round(time.perf_counter() - started, 3)
+    service.record_event(db, plan.code, username, "deployed", report.model_dump(mode="json"))
+    db.flush()
+    db.expire(campaign)
+    progress(0.99, "committing")
+    return report
+
+
+def _claim(conn: Connection, plan: Plan, split: Split, now: datetime) -> bool:
+    """draft → deployed, only if still a draft: PostgreSQL's row lock makes a concurrent deploy
+    wait and then find no draft; DuckDB fails the second writer (answered 409)."""
+    with service.write_conflicts_as_409(f"campaign {plan.code} is being deployed already"):
+        result = conn.execute(
+            sa.update(CampaignDict)
+            .where(
+                CampaignDict.camp_cd == plan.code,
+                CampaignDict.status == CampaignStatus.DRAFT.value,
+            )
+            .values(
+                status=CampaignStatus.DEPLOYED.value,
+                target_cnt=split.target_size,
+                control_cnt=split.control_size,
+                deployed_at=now,
+                updated_at=now,
+            )
+        )
+    return result.rowcount == 1
+
+
+def insert_group(
+    conn: Connection, table: sa.Table, members: sa.FromClause, plan: Plan, now: datetime
+) -> None:
+    """mb22 or mb21 rows for `members` (a staged set, already in IIN order)."""
+    conn.execute(
+        sa.insert(table).from_select(
+            ["camp_cd", "iin", "stream", "start_date", "end_date", "created_at"],
+            sa.select(
+                sa.literal(plan.code, sa.String),
+                members.c.iin,
+                sa.literal(plan.stream, sa.String),
+                sa.literal(plan.start_date, sa.Date),
+                sa.literal(plan.end_date, sa.Date),
+                sa.literal(now, sa.DateTime),
+            ),
+        )
+    )
+
+
+def _write(
+    conn: Connection, plan: Plan, split: Split, src: Sources, now: datetime, progress: Progress
+) -> dict[str, ChannelDropouts]:
+    """The split goes to the warehouse once, as staged IIN sets (a zero-copy Arrow view on
+    DuckDB; on PostgreSQL a one-column COPY into a temporary table, which costs about half of
+    COPYing the full rows into mb22 and gives the join its statistics); every bank table is
+    filled from there by INSERT … SELECT."""
+    progress(0.05, "writing mb22_local_target")
+    with staged(conn, pa.table({"iin": split.target_iins})) as targets:
+        insert_group(conn, local_target, targets, plan, now)
+        progress(0.3, "writing mb21_local_control")
+        with staged(conn, pa.table({"iin": split.control_iins})) as controls:
+            insert_group(conn, local_control, controls, plan, now)
+        progress(0.4, "writing fd_rb2_campaigns_users")
+
+        def delivered(table: str) -> None:
+            done = table == contact_history.name
+            progress(0.95 if done else 0.7, f"written {table}")
+
+        channels = deliver(conn, targets, src, plan, plan.start_date, now, delivered)
+    _write_details(conn, plan, now)
+    return channels
+
+
+def _write_details(conn: Connection, plan: Plan, now: datetime) -> None:
+    if plan.camp_type == "RB3" and plan.rb3:
+        terms = dict(plan.rb3)
+        terms["mcc_codes"] = ",".join(terms.get("mcc_codes") or []) or None
+        for key in ("bonus_value", "bonus_cap", "min_txn_amount"):
+            if terms.get(key) is not None:
+                terms[key] = Decimal(str(terms[key]))
+        for key in ("accrual_start", "accrual_end"):
+            if terms.get(key):
+                terms[key] = date.fromisoformat(str(terms[key]))
+        conn.execute(
+            sa.insert(RB3CampaignDict).values(
+                camp_cd=plan.code, xls_ow_id=plan.xls_ow_id, created_at=now, **terms
+            )
+        )
+    if "popup" in plan.channels and plan.popup:
+        popup = dict(plan.popup)
+        popup["deep_link"] = popup.get("deep_link") or plan.deep_link
+        conn.execute(
+            sa.insert(PopUpCampaign).values(
+                camp_cd=plan.code,
+                start_date=plan.start_date,
+                end_date=plan.end_date,
+                created_at=now,
+                **popup,
+            )
+        )
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
+
+
+# Background deploys --------------------------------------------------------------------------
+
+_running_lock = threading.Lock()
+
+
+def _running(app: FastAPI) -> dict[str, str]:
+    running: dict[str, str] | None = getattr(app.state, "campaign_deploys", None)
+    if running is None:
+        running = {}
+        app.state.campaign_deploys = running
+    return running
+
+
+def reserve(app: FastAPI, code: str) -> None:
+    """One deploy of a campaign at a time in this process: a second one answers 409 at once
+    (the conditional UPDATE of mb01 still guards against other processes)."""
+    with _running_lock:
+        running = _running(app)
+        if code in running:
+            job = f" (job {running[code]})" if running[code] else ""
+            raise Conflict(f"campaign {code} is being deployed right now{job}")
+        running[code] = ""
+
+
+def release(app: FastAPI, code: str) -> None:
+    with _running_lock:
+        _running(app).pop(code, None)
+
+
+@contextmanager
+def deploy_slot(app: FastAPI, code: str) -> Iterator[None]:
+    reserve(app, code)
+    try:
+        yield
+    finally:
+        release(app, code)
+
+
+def start_job(app: FastAPI, db: Session, campaign: CampaignDict, user: User) -> DeployAccepted:
+    """Runs the deploy as a job: its own session and transaction, its progress in dq_jobs."""
+    from dataquery.jobs.runner import submit
+
+    plan = plan_of(db, campaign)  # fail fast, before a job exists
+    sources(db, plan.channels, plan.push_event_type)
+    members = service.audience_size(db, plan.audience_id) or 0
+    code, username = plan.code, user.username
+    reserve(app, code)
+
+    def work(progress: Callable[[float, str], None]) -> dict[str, Any]:
+        try:
+            with app.state.sessionmaker() as job_db:
+                try:
+                    target = service.get_campaign(job_db, code)
+                    report = deploy(job_db, target, username, progress)
+                    job_db.add(_audit(username, code, "success", report.model_dump(mode="json")))
+                    job_db.commit()
+                except BaseException as exc:
+                    job_db.rollback()
+                    _record_failure(app, username, code, exc)
+                    raise
+            return report.model_dump(mode="json")
+        finally:
+            release(app, code)
+
+    try:
+        job = submit(app, "campaign.deploy", username, work)
+    except BaseException:
+        release(app, code)
+        raise
+    with _running_lock:
+        _running(app)[code] = job.id
+    detail = service.get_detail(db, code)
+    detail.deploy_job_id = job.id
+    db.add(detail)
+    db.flush()
+    return DeployAccepted(code=code, job_id=job.id, members=members)
+
+
+def _audit(username: str, code: str, outcome: str, summary: dict[str, Any]) -> AuditEntry:
+    return AuditEntry(
+        id=str(uuid.uuid4()),
+        occurred_at=utcnow(),
+        username=username,
+        action="campaigns.deploy_job",
+        target=f"code={code}",
+        outcome=outcome,
+        summary=summary,
+    )
+
+
+def _record_failure(app: FastAPI, username: str, code: str, exc: BaseException) -> None:
+    detail = getattr(exc, "detail", None) or _first_line(exc)
+    try:
+        with app.state.sessionmaker.begin() as db:
+            db.add(_audit(username, code, "failure", {"error": str(detail)[:500]}))
+    except Exception:  # the job's own failure is what matters; never hide it
+        pass

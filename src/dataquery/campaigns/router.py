@@ -1,0 +1,271 @@
+"""/api/v1/campaigns: drafts, split, deploy, members, statistics, exports.
+
+`user` reads everything; analysts create campaigns and manage their own; admins manage all and
+alone delete (with their password).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+
+from dataquery.audit.service import audit_context
+from dataquery.auth.deps import AdminUser, AnalystUser, AppSettings, CurrentUser
+from dataquery.auth.service import confirm_password
+from dataquery.campaigns import deploy, export, members, service, stats
+from dataquery.campaigns.schemas import (
+    CampaignCopy,
+    CampaignCreate,
+    CampaignList,
+    CampaignOut,
+    CampaignStats,
+    CampaignStatus,
+    CampaignType,
+    CampaignUpdate,
+    Dashboard,
+    DeployAccepted,
+    DeployReport,
+    ExportFormat,
+    ExportGroup,
+    MembersChange,
+    MembersReport,
+    PasswordConfirmation,
+    SmsSegments,
+    SplitPreviewRequest,
+    SplitResult,
+    StatusChange,
+)
+from dataquery.campaigns.sms import segment_warning, sms_length
+from dataquery.campaigns.split import split_audience, split_result
+from dataquery.core.db import DB
+from dataquery.core.errors import InvalidInput
+from dataquery.core.schemas import APIModel
+
+router = APIRouter(prefix="/campaigns", tags=["campaigns"])
+
+
+def _audit(request: Request, code: str, **summary: Any) -> None:
+    context = audit_context(request)
+    context.target = f"code={code}"
+    context.summary.update({k: v for k, v in summary.items() if v is not None})
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_campaign(
+    request: Request, db: DB, user: AnalystUser, body: CampaignCreate
+) -> CampaignOut:
+    """A new draft with its code(s) from the database sequences; 422 names every bad field."""
+    campaign = service.create(db, user, body)
+    _audit(request, campaign.camp_cd, type=campaign.camp_type, name=campaign.camp_name)
+    return service.to_out(db, campaign, user)
+
+
+@router.get("")
+def list_campaigns(
+    db: DB,
+    _: CurrentUser,
+    type: CampaignType | None = None,
+    stream: str | None = None,
+    status: Annotated[list[CampaignStatus] | None, Query()] = None,
+    owner: str | None = None,
+    date_from: date | None = Query(default=None, description="Running on or after this day."),
+    date_to: date | None = Query(default=None, description="Running on or before this day."),
+    q: str | None = Query(default=None, max_length=200, description="Code, name, description."),
+    sort: str = Query(default="-created_at", description="created_at, start_date, name, …"),
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CampaignList:
+    rows, total = service.list_campaigns(
+        db,
+        camp_type=type,
+        stream=stream,
+        status=[s.value for s in status] if status else None,
+        owner=owner,
+        date_from=date_from,
+        date_to=date_to,
+        text=q,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    return CampaignList(
+        items=[service.summary(c) for c in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/dashboard")
+def get_dashboard(
+    db: DB, _: CurrentUser, days: Annotated[int, Query(ge=1, le=366)] = 30
+) -> Dashboard:
+    """Counts across campaigns; per-day series over the last `days` days (contacts also ahead)."""
+    return stats.dashboard(db, days)
+
+
+class SmsCount(APIModel):
+    segments: SmsSegments
+    warning: str | None
+
+
+@router.get("/sms-segments")
+def count_sms(
+    _: CurrentUser, text: Annotated[str, Query(max_length=4000)], language: str = "ru"
+) -> SmsCount:
+    """The segment counter of the details form, by the same rules as the saved draft."""
+    length = sms_length(text)
+    return SmsCount(
+        segments=SmsSegments(**length.as_dict()),
+        warning=segment_warning(language, length),
+    )
+
+
+@router.post("/split-preview")
+def preview_split(db: DB, _: AnalystUser, body: SplitPreviewRequest) -> SplitResult:
+    """Target/control sizes and the sample-ratio check for a share and seed, before a draft."""
+    if service.audience_size(db, body.audience_id) is None:
+        raise InvalidInput(f"audience_id: there is no saved audience {body.audience_id!r}")
+    split = split_audience(db.connection(), body.audience_id, body.split_seed, body.control_share)
+    return split_result(split.target_size, split.control_size, body.control_share)
+
+
+@router.get("/{code}")
+def get_campaign(db: DB, user: CurrentUser, code: str) -> CampaignOut:
+    return service.to_out(db, service.get_campaign(db, code), user)
+
+
+@router.patch("/{code}")
+def update_campaign(
+    request: Request, db: DB, user: AnalystUser, code: str, body: CampaignUpdate
+) -> CampaignOut:
+    """Changes a draft (owner or admin); the result is validated like a new draft."""
+    campaign = service.update(db, user, code, body)
+    _audit(request, campaign.camp_cd, fields=sorted(body.model_dump(exclude_unset=True)))
+    return service.to_out(db, campaign, user)
+
+
+@router.post(
+    "/{code}/deploy",
+    responses={202: {"model": DeployAccepted, "description": "Started as a job: poll /jobs/{id}"}},
+)
+def deploy_campaign(
+    request: Request,
+    response: Response,
+    db: DB,
+    user: AnalystUser,
+    code: str,
+    dry_run: bool = False,
+    background: bool | None = Query(
+        default=None,
+        description=f"Run as a job (202 + job_id). Default: only above {deploy.JOB_THRESHOLD} "
+        "members.",
+    ),
+) -> DeployReport | DeployAccepted:
+    """dry_run: rows per table and drop-outs per channel, nothing written. Otherwise writes
+    every bank table in one transaction; a second deploy answers 409."""
+    campaign = service.get_campaign(db, code, lock=not dry_run)
+    service.ensure_can_manage(user, campaign)
+    _audit(request, campaign.camp_cd, dry_run=dry_run)
+    if dry_run:
+        return deploy.dry_run(db, campaign)
+    size = service.audience_size(db, campaign.audience_id or "") or 0
+    if background or (background is None and size > deploy.JOB_THRESHOLD):
+        accepted = deploy.start_job(request.app, db, campaign, user)
+        _audit(request, campaign.camp_cd, job_id=accepted.job_id, members=accepted.members)
+        response.status_code = status.HTTP_202_ACCEPTED
+        return accepted
+    with deploy.deploy_slot(request.app, campaign.camp_cd):
+        report = deploy.deploy(db, campaign, user.username)
+    _audit(request, campaign.camp_cd, tables=report.tables)
+    return report
+
+
+@router.post("/{code}/copy", status_code=status.HTTP_201_CREATED)
+def copy_campaign(
+    request: Request, db: DB, user: AnalystUser, code: str, body: CampaignCopy | None = None
+) -> CampaignOut:
+    """A new draft with new code(s), from any campaign as a template."""
+    campaign = service.copy(db, user, code, body or CampaignCopy())
+    _audit(request, campaign.camp_cd, copied_from=code)
+    return service.to_out(db, campaign, user)
+
+
+@router.post("/{code}/status")
+def change_status(
+    request: Request, db: DB, user: AnalystUser, code: str, body: StatusChange
+) -> CampaignOut:
+    """activate (deployed → active, between its dates), finish (once started), cancel (a draft,
+    or deployed and not started: its members are released). 409 otherwise."""
+    campaign = service.change_status(db, user, code, body.status, body.reason)
+    _audit(request, campaign.camp_cd, status=body.status)
+    return service.to_out(db, campaign, user)
+
+
+@router.post("/{code}/members")
+def add_members(
+    request: Request, db: DB, user: AnalystUser, code: str, body: MembersChange
+) -> MembersReport:
+    """Adds IINs (pasted, or an upload's) to the target or control group of a deployed
+    campaign, with a validation report."""
+    report = members.change(db, user, code, body, "add")
+    _audit(request, report.code, group=body.group, added=report.changed)
+    return report
+
+
+@router.post("/{code}/members/remove")
+def remove_members(
+    request: Request, db: DB, user: AnalystUser, code: str, body: MembersChange
+) -> MembersReport:
+    report = members.change(db, user, code, body, "remove")
+    _audit(request, report.code, group=body.group, removed=report.changed)
+    return report
+
+
+class Deleted(APIModel):
+    code: str
+    rows: dict[str, int]
+
+
+@router.delete("/{code}")
+def delete_campaign(
+    request: Request,
+    db: DB,
+    user: AdminUser,
+    settings: AppSettings,
+    code: str,
+    body: PasswordConfirmation,
+) -> Deleted:
+    """Removes the campaign from every table at once (admin, password re-entered)."""
+    confirm_password(settings, user, body.password)
+    rows = service.delete(db, user, code)
+    _audit(request, code.strip().upper(), rows=rows)
+    return Deleted(code=code.strip().upper(), rows=rows)
+
+
+@router.get("/{code}/stats")
+def campaign_stats(db: DB, _: CurrentUser, code: str) -> CampaignStats:
+    return stats.campaign_stats(db, service.get_campaign(db, code))
+
+
+@router.get(
+    "/{code}/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {t: {} for t in export.MEDIA_TYPES.values()}}},
+)
+def export_members(
+    request: Request,
+    db: DB,
+    _: CurrentUser,
+    code: str,
+    format: ExportFormat = "csv",
+    group: ExportGroup = "all",
+) -> StreamingResponse:
+    """The members as a file, streamed (IIN as text in XLSX)."""
+    campaign = service.get_campaign(db, code)
+    filename = f"{campaign.camp_cd}_{group}.{format}"
+    return StreamingResponse(
+        export.stream(request.app.state.engine, campaign.camp_cd, group, format),
+        media_type=export.MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,686 @@
+"""Campaign drafts and their life: create, edit, copy, status, delete, read.
+
+Status rules (409 for anything else):
+
+    draft ──deploy──▶ deployed ──activate──▶ active ──finish──▶ finished
+      │                  │  └────────────finish─────────────────▲
+      └─cancel─▶ cancelled ◀─cancel (before the start date)─┘
+
+- activate: deployed → active, between start_date and end_date;
+- finish: deployed|active → finished once started; an early finish moves end_date to today
+  in every table that holds it, so delivery stops;
+- cancel: a draft, or a deployed campaign that has not started; the latter releases its
+  members (its rows leave fd_rb2_campaigns_users, mb22, mb21 and off_limit_campaigns_users),
+  since nobody was contacted.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from dataquery.auth.models import User
+from dataquery.auth.roles import Role
+from dataquery.campaigns.app_tables import CampaignDetail, CampaignEvent
+from dataquery.campaigns.models import (
+    CAMPAIGN_CODE_SEQ,
+    XLS_OW_ID_SEQ,
+    CampaignDict,
+    PopUpCampaign,
+    RB3CampaignDict,
+    campaign_users,
+    contact_history,
+    local_control,
+    local_target,
+)
+from dataquery.campaigns.schemas import (
+    CampaignCopy,
+    CampaignCreate,
+    CampaignDraft,
+    CampaignOut,
+    CampaignStatus,
+    CampaignSummary,
+    CampaignTexts,
+    CampaignUpdate,
+    LanguageText,
+    PopupContent,
+    RB3Terms,
+    SmsSegments,
+    SplitResult,
+)
+from dataquery.campaigns.sms import segment_warning, sms_length
+from dataquery.campaigns.split import audiences, split_audience, split_result
+from dataquery.core.db import utcnow
+from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from dataquery.reference.models import PushEventType, Stream
+
+BANK_TZ = ZoneInfo("Asia/Almaty")
+MAX_XLS_OW_ID = 9999
+
+# Tables holding a campaign's members: what delete and cancel clear.
+MEMBER_TABLES = (campaign_users, local_target, local_control, contact_history)
+
+
+def today() -> date:
+    """The bank's date (Asia/Almaty): start dates and activity are judged by it."""
+    return datetime.now(BANK_TZ).date()
+
+
+# Codes ---------------------------------------------------------------------------------------
+
+
+def next_codes(db: Session, camp_type: str) -> tuple[str, str | None]:
+    """A new camp_cd (C + 9 digits) and, for RB3, an xls_ow_id (KKB_ + 4 digits), both from
+    database sequences: concurrent creates never share a code."""
+    number = db.execute(sa.select(CAMPAIGN_CODE_SEQ.next_value())).scalar_one()
+    code = f"C{int(number):09d}"
+    if camp_type != "RB3":
+        return code, None
+    xls = int(db.execute(sa.select(XLS_OW_ID_SEQ.next_value())).scalar_one())
+    if xls > MAX_XLS_OW_ID:
+        raise Conflict("the xls_ow_id sequence is exhausted (KKB_9999); ask an administrator")
+    return code, f"KKB_{xls:04d}"
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+def get_campaign(db: Session, code: str, *, lock: bool = False) -> CampaignDict:
+    """The campaign; with lock, its row is locked for this transaction (NOWAIT: a running
+    deploy answers 409 instead of blocking). DuckDB has no row locks; its conflicting writes
+    fail at the write and are answered 409 as well."""
+    query = sa.select(CampaignDict).where(CampaignDict.camp_cd == code.strip().upper())
+    if lock and db.get_bind().dialect.name != "duckdb":
+        query = query.with_for_update(nowait=True)
+    with write_conflicts_as_409(f"campaign {code} is being changed (a deploy may be running)"):
+        campaign = db.scalars(query).one_or_none()
+    if campaign is None:
+        raise NotFound(f"campaign {code!r} does not exist")
+    return campaign
+
+
+def get_detail(db: Session, code: str) -> CampaignDetail:
+    return db.get(CampaignDetail, code) or CampaignDetail(camp_cd=code)
+
+
+def can_manage(user: User, campaign: CampaignDict) -> bool:
+    role = Role(user.role)
+    return role is Role.ADMIN or (role is Role.ANALYST and campaign.owner == user.username)
+
+
+def ensure_can_manage(user: User, campaign: CampaignDict) -> None:
+    if not can_manage(user, campaign):
+        raise PermissionDenied(
+            f"campaign {campaign.camp_cd} belongs to {campaign.owner}; analysts manage their own "
+            "campaigns, administrators all"
+        )
+
+
+@contextmanager
+def write_conflicts_as_409(message: str) -> Iterator[None]:
+    """Concurrent writers of one row: PostgreSQL's NOWAIT lock and DuckDB's write-write conflict
+    both surface as driver errors; answer them as a business conflict."""
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        text = str(exc.orig).lower()
+        # psycopg LockNotAvailable: "could not obtain lock on row…"; DuckDB: "Conflict on tuple…"
+        if "could not obtain lock" in text or "conflict on" in text:
+            raise Conflict(message) from exc
+        raise
+
+
+def effective_status(campaign: CampaignDict, on: date | None = None) -> str:
+    on = on or today()
+    if campaign.status in (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE):
+        if on < campaign.start_date:
+            return "scheduled"
+        if on > campaign.end_date:
+            return "ended"
+        return "active"
+    return campaign.status
+
+
+def allowed_statuses(campaign: CampaignDict, on: date | None = None) -> list[str]:
+    on = on or today()
+    status = campaign.status
+    allowed: list[str] = []
+    if status == CampaignStatus.DRAFT:
+        allowed.append(CampaignStatus.CANCELLED)
+    if status == CampaignStatus.DEPLOYED and campaign.start_date <= on <= campaign.end_date:
+        allowed.append(CampaignStatus.ACTIVE)
+    if status in (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE) and campaign.start_date <= on:
+        allowed.append(CampaignStatus.FINISHED)
+    if status == CampaignStatus.DEPLOYED and on < campaign.start_date:
+        allowed.append(CampaignStatus.CANCELLED)
+    return allowed
+
+
+def summary(campaign: CampaignDict) -> CampaignSummary:
+    return CampaignSummary(
+        code=campaign.camp_cd,
+        type=campaign.camp_type,
+        xls_ow_id=campaign.xls_ow_id,
+        name=campaign.camp_name,
+        description=campaign.camp_desc,
+        stream=campaign.stream,
+        channels=channels_of(campaign),
+        status=CampaignStatus(campaign.status),
+        effective_status=effective_status(campaign),
+        owner=campaign.owner,
+        start_date=campaign.start_date,
+        end_date=campaign.end_date,
+        target_count=campaign.target_cnt,
+        control_count=campaign.control_cnt,
+        created_at=campaign.created_at,
+        updated_at=campaign.updated_at,
+        deployed_at=campaign.deployed_at,
+    )
+
+
+def channels_of(campaign: CampaignDict) -> list[str]:
+    return [c for c in campaign.channels.split(",") if c]
+
+
+def texts_of(campaign: CampaignDict) -> CampaignTexts:
+    def language(title: str | None, body: str | None) -> LanguageText | None:
+        return None if title is None and body is None else LanguageText(title=title, body=body)
+
+    return CampaignTexts(
+        ru=language(campaign.title_ru, campaign.text_ru),
+        kz=language(campaign.title_kz, campaign.text_kz),
+    )
+
+
+def draft_of(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, Any]:
+    """The campaign as the fields of a CampaignDraft (for edits and copies)."""
+    return {
+        "type": campaign.camp_type,
+        "name": campaign.camp_name,
+        "description": campaign.camp_desc,
+        "stream": campaign.stream,
+        "channels": channels_of(campaign),
+        "texts": texts_of(campaign).model_dump(),
+        "deep_link": campaign.deep_link,
+        "start_date": campaign.start_date,
+        "end_date": campaign.end_date,
+        "product_code": campaign.product_code,
+        "audience_id": campaign.audience_id or "",
+        "control_share": float(campaign.control_share),
+        "split_seed": campaign.split_seed,
+        "push_event_type": detail.push_event_type,
+        "rb3": detail.rb3,
+        "popup": detail.popup,
+    }
+
+
+def sms_segments(campaign: CampaignDict) -> dict[str, SmsSegments]:
+    if "sms" not in channels_of(campaign):
+        return {}
+    return {
+        language: SmsSegments(**sms_length(body).as_dict())
+        for language, body in (("ru", campaign.text_ru), ("kz", campaign.text_kz))
+        if body
+    }
+
+
+def draft_warnings(campaign: CampaignDict, audience_size: int | None) -> list[str]:
+    warnings = []
+    if "sms" in channels_of(campaign):
+        for language, body in (("ru", campaign.text_ru), ("kz", campaign.text_kz)):
+            warning = segment_warning(language, sms_length(body or ""))
+            if warning:
+                warnings.append(warning)
+    if float(campaign.control_share) == 0:
+        warnings.append("control_share is 0: without a control group the effect is not measurable")
+    if audience_size == 0:
+        warnings.append("the saved audience is empty")
+    if audience_size is None and campaign.status == CampaignStatus.DRAFT:
+        warnings.append(f"the saved audience {campaign.audience_id} no longer exists")
+    if campaign.status == CampaignStatus.DRAFT and campaign.start_date < today():
+        warnings.append(f"start_date {campaign.start_date} has passed: move it before deploying")
+    return warnings
+
+
+def current_split(db: Session, campaign: CampaignDict) -> SplitResult | None:
+    """Drafts: computed now from the saved audience; otherwise counted in mb22/mb21."""
+    share = float(campaign.control_share)
+    if campaign.status == CampaignStatus.DRAFT:
+        if not campaign.audience_id or audience_size(db, campaign.audience_id) is None:
+            return None
+        split = split_audience(db.connection(), campaign.audience_id, campaign.split_seed, share)
+        return split_result(split.target_size, split.control_size, share)
+    target, control = member_counts(db, campaign.camp_cd)
+    return split_result(target, control, share, source="tables")
+
+
+def member_counts(db: Session, code: str) -> tuple[int, int]:
+    target = db.scalar(
+        sa.select(sa.func.count()).select_from(local_target).where(local_target.c.camp_cd == code)
+    )
+    control = db.scalar(
+        sa.select(sa.func.count()).select_from(local_control).where(local_control.c.camp_cd == code)
+    )
+    return int(target or 0), int(control or 0)
+
+
+def audience_size(db: Session, audience_id: str) -> int | None:
+    """The saved audience's size, or None when there is no such audience."""
+    row = db.execute(sa.select(audiences.c.size).where(audiences.c.id == audience_id)).first()
+    return None if row is None else int(row[0] or 0)
+
+
+def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
+    detail = get_detail(db, campaign.camp_cd)
+    size = audience_size(db, campaign.audience_id) if campaign.audience_id else None
+    return CampaignOut(
+        **summary(campaign).model_dump(),
+        texts=texts_of(campaign),
+        deep_link=campaign.deep_link,
+        product_code=campaign.product_code,
+        audience_id=campaign.audience_id,
+        audience_spec=campaign.audience_spec,
+        control_share=float(campaign.control_share),
+        split_seed=campaign.split_seed,
+        push_event_type=detail.push_event_type,
+        rb3=RB3Terms.model_validate(detail.rb3) if detail.rb3 else None,
+        popup=PopupContent.model_validate(detail.popup) if detail.popup else None,
+        copied_from=detail.copied_from,
+        deploy_job_id=detail.deploy_job_id,
+        split=current_split(db, campaign),
+        sms_segments=sms_segments(campaign),
+        warnings=draft_warnings(campaign, size),
+        allowed_statuses=allowed_statuses(campaign) if can_manage(user, campaign) else [],
+        can_edit=can_manage(user, campaign),
+    )
+
+
+# Validation ----------------------------------------------------------------------------------
+
+
+class DraftErrors:
+    """Collects every problem of a draft, so the form shows them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, Any]] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.append({"loc": field.split("."), "field": field, "msg": message})
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            detail = "; ".join(f"{e['field']}: {e['msg']}" for e in self.errors)
+            raise InvalidInput(detail, extra={"errors": self.errors})
+
+
+def parse_draft(fields: dict[str, Any]) -> CampaignDraft:
+    """Pydantic's field checks, answered as 422 in the same shape as request validation."""
+    try:
+        return CampaignDraft.model_validate(fields)
+    except ValidationError as exc:
+        errors = DraftErrors()
+        for error in exc.errors():
+            errors.add(".".join(str(p) for p in error["loc"]), str(error["msg"]))
+        errors.raise_if_any()
+        raise  # unreachable: a ValidationError has errors
+
+
+def check_draft(db: Session, draft: CampaignDraft, *, check_start: bool = True) -> None:
+    """The cross-field rules of a draft; raises 422 naming every failing field."""
+    errors = DraftErrors()
+    stream = db.get(Stream, draft.stream)
+    if stream is None or stream.campaign_type != draft.type or not stream.enabled:
+        codes = db.scalars(
+            sa.select(Stream.code)
+            .where(Stream.campaign_type == draft.type, Stream.enabled.is_(True))
+            .order_by(Stream.sort_order)
+        ).all()
+        errors.add("stream", f"{draft.stream!r} is not a {draft.type} stream; one of {codes}")
+    channels = set(draft.channels)
+    needed: list[tuple[str, str]] = []
+    if "push" in channels:
+        needed += [(lang, part) for lang in ("ru", "kz") for part in ("title", "body")]
+    if "sms" in channels:
+        needed += [(lang, "body") for lang in ("ru", "kz") if (lang, "body") not in needed]
+    for language, part in needed:
+        text = getattr(draft.texts, language, None) if draft.texts else None
+        if text is None or getattr(text, part) is None:
+            uses = " and ".join(c for c in ("push", "sms") if c in channels)
+            errors.add(f"texts.{language}.{part}", f"required with {uses}")
+    if "popup" in channels and draft.popup is None:
+        errors.add("popup", "pop-up content is required with the popup channel")
+    if "popup" not in channels and draft.popup is not None:
+        errors.add("popup", "given, but the popup channel is not chosen")
+    if draft.type == "RB3" and draft.rb3 is None:
+        errors.add("rb3", "bonus terms are required for RB3 campaigns")
+    if draft.type == "RB1" and draft.rb3 is not None:
+        errors.add("rb3", "bonus terms apply to RB3 campaigns only")
+    if draft.rb3 is not None:
+        terms = draft.rb3
+        if terms.bonus_type == "cashback_pct" and terms.bonus_value > Decimal(100):
+            errors.add("rb3.bonus_value", "a cashback percentage is at most 100")
+        if terms.accrual_start and terms.accrual_end and terms.accrual_end < terms.accrual_start:
+            errors.add("rb3.accrual_end", "is before rb3.accrual_start")
+    if draft.end_date < draft.start_date:
+        errors.add("end_date", f"{draft.end_date} is before start_date {draft.start_date}")
+    if check_start and draft.start_date < today():
+        errors.add("start_date", f"{draft.start_date} is in the past (today is {today()})")
+    if draft.push_event_type is not None:
+        if db.get(PushEventType, draft.push_event_type) is None:
+            errors.add("push_event_type", f"{draft.push_event_type!r} is not a push event type")
+        elif "push" not in channels:
+            errors.add("push_event_type", "only meaningful with the push channel")
+    if audience_size(db, draft.audience_id) is None:
+        errors.add("audience_id", f"there is no saved audience {draft.audience_id!r}")
+    errors.raise_if_any()
+
+
+def _apply(
+    db: Session, campaign: CampaignDict, detail: CampaignDetail, draft: CampaignDraft
+) -> None:
+    texts = draft.texts or CampaignTexts()
+    ru, kz = texts.ru or LanguageText(), texts.kz or LanguageText()
+    if campaign.audience_id != draft.audience_id or campaign.audience_spec is None:
+        spec = db.execute(
+            sa.select(audiences.c.spec).where(audiences.c.id == draft.audience_id)
+        ).scalar_one_or_none()
+        campaign.audience_spec = spec
+    campaign.camp_type = draft.type
+    campaign.camp_name = draft.name
+    campaign.camp_desc = draft.description
+    campaign.stream = draft.stream
+    campaign.channels = ",".join(draft.channels)
+    campaign.title_ru, campaign.text_ru = ru.title, ru.body
+    campaign.title_kz, campaign.text_kz = kz.title, kz.body
+    campaign.deep_link = draft.deep_link
+    campaign.start_date = draft.start_date
+    campaign.end_date = draft.end_date
+    campaign.product_code = draft.product_code
+    campaign.audience_id = draft.audience_id
+    campaign.control_share = Decimal(str(round(draft.control_share, 4)))
+    campaign.split_seed = (
+        draft.split_seed if draft.split_seed is not None else secrets.randbelow(2**31)
+    )
+    detail.push_event_type = draft.push_event_type
+    detail.rb3 = draft.rb3.model_dump(mode="json") if draft.rb3 else None
+    detail.popup = draft.popup.model_dump(mode="json") if draft.popup else None
+
+
+# Changes -------------------------------------------------------------------------------------
+
+
+def record_event(
+    db: Session, code: str, username: str | None, kind: str, detail: dict[str, Any] | None = None
+) -> None:
+    db.add(
+        CampaignEvent(
+            id=str(uuid.uuid4()),
+            camp_cd=code,
+            occurred_at=utcnow(),
+            username=username,
+            kind=kind,
+            detail=detail,
+        )
+    )
+
+
+def _new_campaign(
+    db: Session, user: User, draft: CampaignDraft, copied_from: str | None = None
+) -> CampaignDict:
+    code, xls_ow_id = next_codes(db, draft.type)
+    now = utcnow()
+    campaign = CampaignDict(
+        camp_cd=code,
+        xls_ow_id=xls_ow_id,
+        status=CampaignStatus.DRAFT.value,
+        owner=user.username,
+        target_cnt=0,
+        control_cnt=0,
+        created_at=now,
+        updated_at=now,
+    )
+    detail = CampaignDetail(camp_cd=code, copied_from=copied_from)
+    _apply(db, campaign, detail, draft)
+    if campaign.audience_id:
+        split = split_audience(
+            db.connection(),
+            campaign.audience_id,
+            campaign.split_seed,
+            float(campaign.control_share),
+        )
+        campaign.target_cnt, campaign.control_cnt = split.target_size, split.control_size
+    db.add_all([campaign, detail])
+    record_event(
+        db,
+        code,
+        user.username,
+        "copied" if copied_from else "created",
+        {"from": copied_from} if copied_from else None,
+    )
+    db.flush()
+    return campaign
+
+
+def create(db: Session, user: User, data: CampaignCreate) -> CampaignDict:
+    check_draft(db, data)
+    return _new_campaign(db, user, data)
+
+
+def update(db: Session, user: User, code: str, data: CampaignUpdate) -> CampaignDict:
+    campaign = get_campaign(db, code, lock=True)
+    ensure_can_manage(user, campaign)
+    if campaign.status != CampaignStatus.DRAFT:
+        raise Conflict(f"campaign {campaign.camp_cd} is {campaign.status}; only drafts are edited")
+    detail = get_detail(db, campaign.camp_cd)
+    changes = data.model_dump(exclude_unset=True)
+    fields = {**draft_of(campaign, detail), **changes}
+    draft = parse_draft(fields)
+    check_draft(db, draft, check_start="start_date" in changes or campaign.start_date >= today())
+    _apply(db, campaign, detail, draft)
+    split = split_audience(
+        db.connection(), draft.audience_id, campaign.split_seed, float(campaign.control_share)
+    )
+    campaign.target_cnt, campaign.control_cnt = split.target_size, split.control_size
+    campaign.updated_at = utcnow()
+    db.add(detail)
+    record_event(db, campaign.camp_cd, user.username, "updated", {"fields": sorted(changes)})
+    with write_conflicts_as_409(f"campaign {campaign.camp_cd} is being changed"):
+        db.flush()
+    return campaign
+
+
+def copy(db: Session, user: User, code: str, data: CampaignCopy) -> CampaignDict:
+    """A new draft from any campaign (as a template), owned by the caller, with new codes.
+
+    Dates: kept when the copy may still start on them; otherwise moved to start today with the
+    same duration."""
+    source = get_campaign(db, code)
+    fields = draft_of(source, get_detail(db, source.camp_cd))
+    fields["name"] = data.name or f"{source.camp_name} (копия)"[:200]
+    start, end = source.start_date, source.end_date
+    if data.start_date is None and start < today():
+        start, end = today(), today() + (end - start)
+    fields["start_date"] = data.start_date or start
+    fields["end_date"] = data.end_date or (
+        end if data.start_date is None else data.start_date + (end - source.start_date)
+    )
+    if data.audience_id:
+        fields["audience_id"] = data.audience_id
+    draft = parse_draft(fields)
+    check_draft(db, draft)
+    return _new_campaign(db, user, draft, copied_from=source.camp_cd)
+
+
+def change_status(
+    db: Session, user: User, code: str, status: str, reason: str | None = None
+) -> CampaignDict:
+    campaign = get_campaign(db, code, lock=True)
+    ensure_can_manage(user, campaign)
+    on = today()
+    if status not in allowed_statuses(campaign, on):
+        raise Conflict(_refusal(campaign, status, on))
+    previous = campaign.status
+    code = campaign.camp_cd
+    released = 0
+    with write_conflicts_as_409(f"campaign {code} is being changed (a deploy may be running)"):
+        if status == CampaignStatus.FINISHED and campaign.end_date > on:
+            for table in (campaign_users, local_target, local_control):
+                db.execute(
+                    sa.update(table)
+                    .where(table.c.camp_cd == code, table.c.end_date > on)
+                    .values(end_date=on)
+                )
+            db.execute(
+                sa.update(PopUpCampaign)
+                .where(PopUpCampaign.camp_cd == code, PopUpCampaign.end_date > on)
+                .values(end_date=on)
+            )
+            campaign.end_date = on
+        if status == CampaignStatus.CANCELLED and previous == CampaignStatus.DEPLOYED:
+            for table in MEMBER_TABLES:
+                released += _delete(db, sa.delete(table).where(table.c.camp_cd == code))
+        campaign.status = status
+        campaign.updated_at = utcnow()
+        record_event(
+            db,
+            code,
+            user.username,
+            "status",
+            {"from": previous, "to": status, "reason": reason, "rows_released": released},
+        )
+        db.flush()
+    return campaign
+
+
+def _refusal(campaign: CampaignDict, status: str, on: date) -> str:
+    current = campaign.status
+    code = campaign.camp_cd
+    if current in (CampaignStatus.FINISHED, CampaignStatus.CANCELLED):
+        return f"campaign {code} is {current}: that is final"
+    if current == CampaignStatus.DRAFT:
+        return f"campaign {code} is a draft: deploy it first (a draft can only be cancelled)"
+    if status == CampaignStatus.ACTIVE:
+        if current == CampaignStatus.ACTIVE:
+            return f"campaign {code} is already active"
+        if on < campaign.start_date:
+            return f"campaign {code} starts on {campaign.start_date}; activate it from then"
+        return f"campaign {code} ended on {campaign.end_date}: finish it instead"
+    if status == CampaignStatus.FINISHED:
+        return f"campaign {code} has not started (starts {campaign.start_date}): cancel it instead"
+    return f"campaign {code} has started ({campaign.start_date}): finish it instead of cancelling"
+
+
+def delete(db: Session, user: User, code: str) -> dict[str, int]:
+    """Removes the campaign from every table in the caller's transaction: all or nothing.
+    The caller has checked the password."""
+    campaign = get_campaign(db, code, lock=True)
+    code = campaign.camp_cd
+    removed: dict[str, int] = {}
+    with write_conflicts_as_409(f"campaign {code} is being changed (a deploy may be running)"):
+        for table in MEMBER_TABLES:
+            removed[table.name] = _delete(db, sa.delete(table).where(table.c.camp_cd == code))
+        removed[PopUpCampaign.__tablename__] = _delete(
+            db, sa.delete(PopUpCampaign).where(PopUpCampaign.camp_cd == code)
+        )
+        removed[RB3CampaignDict.__tablename__] = _delete(
+            db, sa.delete(RB3CampaignDict).where(RB3CampaignDict.camp_cd == code)
+        )
+        _delete(db, sa.delete(CampaignDetail).where(CampaignDetail.camp_cd == code))
+        _delete(db, sa.delete(CampaignEvent).where(CampaignEvent.camp_cd == code))
+        db.delete(campaign)
+        db.flush()
+    removed[CampaignDict.__tablename__] = 1
+    return removed
+
+
+def _delete(db: Session, statement: sa.Delete) -> int:
+    result = db.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# Listing -------------------------------------------------------------------------------------
+
+SORTABLE = {
+    "created_at": CampaignDict.created_at,
+    "start_date": CampaignDict.start_date,
+    "end_date": CampaignDict.end_date,
+    "name": CampaignDict.camp_name,
+    "code": CampaignDict.camp_cd,
+    "target_count": CampaignDict.target_cnt,
+    "deployed_at": CampaignDict.deployed_at,
+}
+
+
+def list_campaigns(
+    db: Session,
+    *,
+    camp_type: str | None = None,
+    stream: str | None = None,
+    status: list[str] | None = None,
+    owner: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    text: str | None = None,
+    sort: str = "-created_at",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[CampaignDict], int]:
+    """Filters combine with AND; the date range keeps campaigns whose [start, end] overlaps it;
+    text matches code, xls_ow_id, name or description, case-insensitively."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    if camp_type:
+        conditions.append(CampaignDict.camp_type == camp_type)
+    if stream:
+        conditions.append(CampaignDict.stream == stream)
+    if status:
+        conditions.append(CampaignDict.status.in_(status))
+    if owner:
+        conditions.append(CampaignDict.owner == owner.strip().lower())
+    if date_from:
+        conditions.append(CampaignDict.end_date >= date_from)
+    if date_to:
+        conditions.append(CampaignDict.start_date <= date_to)
+    if text and text.strip():
+        needle = text.strip()
+        conditions.append(
+            sa.or_(
+                CampaignDict.camp_cd.icontains(needle, autoescape=True),
+                CampaignDict.xls_ow_id.icontains(needle, autoescape=True),
+                CampaignDict.camp_name.icontains(needle, autoescape=True),
+                CampaignDict.camp_desc.icontains(needle, autoescape=True),
+            )
+        )
+    descending = sort.startswith("-")
+    key = SORTABLE.get(sort.lstrip("-"))
+    if key is None:
+        raise InvalidInput(f"sort: one of {sorted(SORTABLE)} (prefix - for descending)")
+    order = key.desc() if descending else key.asc()
+    total = db.scalar(sa.select(sa.func.count()).select_from(CampaignDict).where(*conditions))
+    rows = db.scalars(
+        sa.select(CampaignDict)
+        .where(*conditions)
+        .order_by(order, CampaignDict.camp_cd.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(rows), int(total or 0)
+
+
+def history(db: Session, code: str) -> list[CampaignEvent]:
+    return list(
+        db.scalars(
+            sa.select(CampaignEvent)
+            .where(CampaignEvent.camp_cd == code)
+            .order_by(CampaignEvent.occurred_at, CampaignEvent.id)
+        )
+    )

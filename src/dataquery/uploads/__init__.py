@@ -1,0 +1,1 @@
+"""Uploaded IIN lists: receive, detect the format, parse, validate, report and store."""

@@ -1,0 +1,175 @@
+"""What a file is, from its first bytes (never from its name), and which encoding its text uses."""
+
+from __future__ import annotations
+
+import codecs
+import zipfile
+from enum import StrEnum
+from pathlib import Path
+
+from dataquery.core.errors import InvalidInput, UnsupportedMediaType
+
+_HEAD_BYTES = 8192
+
+
+class FileFormat(StrEnum):
+    TEXT = "text"  # CSV, TSV or one value a line: which one is decided by the parser
+    XLSX = "xlsx"
+    XLS = "xls"
+    PARQUET = "parquet"
+
+
+class Encoding(StrEnum):
+    UTF8 = "utf-8"
+    UTF8_BOM = "utf-8-bom"
+    UTF16LE = "utf-16le"
+    UTF16BE = "utf-16be"
+    CP1251 = "cp1251"
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_REFUSED_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+)
+_ACCEPTED = "CSV, TSV, text (one IIN a line), XLSX, XLS or Parquet"
+# Control characters that never appear in text files (tab, newlines and form feed do).
+_CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 26, 27}
+
+
+def detect_format(path: Path) -> FileFormat:
+    """The file's format from its content; raises 415/422 for what cannot be an IIN list."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if not head:
+        raise InvalidInput("the file is empty")
+    if head.startswith(_ZIP):
+        return _zip_format(path, head)
+    if head.startswith(_OLE2):
+        return FileFormat.XLS
+    if head.startswith(b"PAR1"):
+        return FileFormat.PARQUET
+    for magic, what in _REFUSED_MAGIC:
+        if head.startswith(magic):
+            raise UnsupportedMediaType(f"the file is {what}; upload {_ACCEPTED}")
+    byte_order = utf16_byte_order(head)
+    text = _utf16_sample(head, byte_order) if byte_order is not None else None
+    if (text is None and _looks_binary(head)) or (text is not None and _looks_binary_text(text)):
+        raise UnsupportedMediaType(f"the file is binary, not text; upload {_ACCEPTED}")
+    return FileFormat.TEXT
+
+
+def _zip_format(path: Path, head: bytes) -> FileFormat:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        if b"[Content_Types].xml" in head or b"xl/" in head:
+            raise InvalidInput(
+                "the Excel workbook is damaged or incomplete (was the upload cut short?); "
+                "save it again and upload it"
+            ) from exc
+        raise UnsupportedMediaType(
+            f"the file is a damaged zip archive; upload {_ACCEPTED}"
+        ) from exc
+    if "xl/workbook.xml" in names:
+        return FileFormat.XLSX
+    if "xl/workbook.bin" in names:
+        raise UnsupportedMediaType(
+            "the file is a binary Excel workbook (.xlsb): save it as .xlsx and upload that"
+        )
+    if "content.xml" in names and "mimetype" in names:
+        raise UnsupportedMediaType(
+            "the file is an OpenDocument file: save it as .xlsx or .csv and upload that"
+        )
+    raise UnsupportedMediaType(
+        f"the file is a zip archive; unpack it and upload the file inside ({_ACCEPTED})"
+    )
+
+
+def utf16_byte_order(head: bytes) -> Encoding | None:
+    """UTF-16 by its BOM, or by the zero bytes ASCII characters leave in every other position."""
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return Encoding.UTF16LE
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return Encoding.UTF16BE
+    sample = head[: len(head) - len(head) % 2]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    zeros_even = sample[0::2].count(0) / half
+    zeros_odd = sample[1::2].count(0) / half
+    if zeros_odd > 0.3 and zeros_even < 0.02:
+        return Encoding.UTF16LE
+    if zeros_even > 0.3 and zeros_odd < 0.02:
+        return Encoding.UTF16BE
+    return None
+
+
+def _looks_binary(head: bytes) -> bool:
+    if 0 in head:
+        return True
+    control = sum(1 for byte in head if byte in _CONTROL)
+    return control > max(2, len(head) // 100)
+
+
+def _utf16_sample(head: bytes, byte_order: Encoding) -> str:
+    codec = "utf-16-le" if byte_order is Encoding.UTF16LE else "utf-16-be"
+    return head[: len(head) - len(head) % 2].decode(codec, errors="replace")
+
+
+def _looks_binary_text(text: str) -> bool:
+    """Zero bytes in every other place make UTF-16 likely; the characters must still be text."""
+    odd = sum(1 for char in text if ord(char) in _CONTROL or char in "\x00\ufffd")
+    return odd > max(2, len(text) // 100)
+
+
+def text_encoding(raw: bytes) -> Encoding:
+    """The encoding of a text file, among UTF-8 (with or without BOM), UTF-16 LE/BE and CP1251,
+    Russian Excel's default: a file that is not valid UTF-8 is CP1251, which maps every byte to
+    a character."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return Encoding.UTF8_BOM if _is_utf8(raw[len(codecs.BOM_UTF8) :]) else Encoding.CP1251
+    byte_order = utf16_byte_order(raw[:_HEAD_BYTES])
+    if byte_order is not None:
+        return byte_order
+    return Encoding.UTF8 if _is_utf8(raw) else Encoding.CP1251
+
+
+def decode_to_utf8(raw: bytes, encoding: Encoding | None = None) -> tuple[bytes, Encoding]:
+    """The text as UTF-8 (BOM removed) and the encoding it was in."""
+    encoding = encoding or text_encoding(raw)
+    if encoding is Encoding.UTF8:
+        return raw, encoding
+    if encoding is Encoding.UTF8_BOM:
+        return raw[len(codecs.BOM_UTF8) :], encoding
+    if encoding is Encoding.CP1251:
+        return raw.decode("cp1251", errors="replace").encode("utf-8"), encoding
+    codec = "utf-16-le" if encoding is Encoding.UTF16LE else "utf-16-be"
+    bom = codecs.BOM_UTF16_LE if encoding is Encoding.UTF16LE else codecs.BOM_UTF16_BE
+    body = raw[len(bom) :] if raw.startswith(bom) else raw
+    return body.decode(codec, errors="replace").encode("utf-8"), encoding
+
+
+def _is_utf8(raw: bytes) -> bool:
+    # A failed decode copies the whole input into the exception: try the start first.
+    prefix = raw[:65536]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(prefix, final=len(prefix) == len(raw))
+        if len(prefix) < len(raw):
+            raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,225 @@
+"""POST/GET /api/v1/uploads, GET/DELETE /api/v1/uploads/{id}."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal, cast
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from dataquery.audit.service import audit_context
+from dataquery.auth.deps import AnalystUser, AppSettings, CurrentUser
+from dataquery.auth.models import User
+from dataquery.auth.roles import Role
+from dataquery.core.config import Settings
+from dataquery.core.db import DB
+from dataquery.core.errors import InvalidInput
+from dataquery.core.schemas import ErrorResponse, ItemList
+from dataquery.jobs.runner import ProgressReporter, submit
+from dataquery.uploads import service
+from dataquery.uploads.receive import FILE_FIELD, ReceivedUpload, receive_upload
+from dataquery.uploads.schemas import UploadQueued, UploadRejected, UploadReport, UploadSummary
+
+
+def _temp_folder(settings: Settings) -> Path:
+    return settings.data_dir / "tmp" / "uploads"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Files a stopped server was still receiving or processing: no job will ever finish them.
+    for leftover in _temp_folder(app.state.settings).glob("upload-*.part"):
+        leftover.unlink(missing_ok=True)
+    yield
+
+
+router = APIRouter(prefix="/uploads", tags=["uploads"], lifespan=_lifespan)
+
+MIB = 1024 * 1024
+
+_MULTIPART_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": [FILE_FIELD],
+                    "properties": {
+                        FILE_FIELD: {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "CSV, TSV, text, XLSX, XLS or Parquet; at most "
+                            "DQ_UPLOAD_MAX_MB (50 MB)",
+                        },
+                        "iin_column": {
+                            "type": "string",
+                            "description": "The IIN column's name or 1-based number; "
+                            "found by header or content when absent",
+                        },
+                        "sheet": {
+                            "type": "string",
+                            "description": "Excel: the sheet's name or 1-based number; "
+                            "the first non-empty one when absent",
+                        },
+                        "mode": {"type": "string", "enum": ["skip", "strict"], "default": "skip"},
+                        "purpose": {
+                            "type": "string",
+                            "enum": ["audience", "suppression"],
+                            "default": "audience",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+def _is_admin(user: User) -> bool:
+    return Role(user.role) is Role.ADMIN
+
+
+def _options(fields: dict[str, str]) -> service.UploadOptions:
+    mode = fields.get("mode") or "skip"
+    purpose = fields.get("purpose") or "audience"
+    if mode not in ("skip", "strict"):
+        raise InvalidInput(f"mode must be skip or strict, not {mode!r}")
+    if purpose not in ("audience", "suppression"):
+        raise InvalidInput(f"purpose must be audience or suppression, not {purpose!r}")
+    return service.UploadOptions(
+        iin_column=fields.get("iin_column") or None,
+        sheet=fields.get("sheet") or None,
+        mode=cast(Literal["skip", "strict"], mode),
+        purpose=cast(Literal["audience", "suppression"], purpose),
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=UploadReport,
+    openapi_extra=_MULTIPART_BODY,
+    responses={
+        202: {"model": UploadQueued, "description": "A large file: processed as a job"},
+        413: {"model": ErrorResponse, "description": "Larger than DQ_UPLOAD_MAX_MB"},
+        415: {"model": ErrorResponse, "description": "Not a CSV, text, Excel or Parquet file"},
+        422: {"model": UploadRejected, "description": "Rejected; `report` when it was read"},
+    },
+)
+async def create_upload(request: Request, db: DB, user: AnalystUser, settings: AppSettings) -> Any:
+    """Upload an IIN list. Files up to DQ_UPLOAD_JOB_THRESHOLD_MB are answered with the
+    report (201); larger ones with a job to poll at /jobs/{job_id} (202), whose result is the
+    report. A rejected file (strict mode with bad rows, no valid IIN) is a 422 with the report.
+    """
+    received = await receive_upload(
+        request,
+        _temp_folder(settings),
+        settings.upload_max_mb * MIB,
+        settings.upload_max_mb,
+    )
+    try:
+        options = _options(received.fields)
+    except InvalidInput:
+        received.discard()
+        raise
+    upload_id = service.new_upload_id()
+    source = service.SourceFile(received.path, received.filename, received.size)
+    audit = audit_context(request)
+    audit.target = f"upload={upload_id}"
+    audit.summary = {
+        "filename": received.filename,
+        "size_bytes": received.size,
+        "mode": options.mode,
+        "purpose": options.purpose,
+    }
+
+    if received.size > settings.upload_job_threshold_mb * MIB:
+        factory: sessionmaker[Session] = request.app.state.sessionmaker
+        try:
+            job = await run_in_threadpool(
+                submit,
+                request.app,
+                "upload",
+                user.username,
+                lambda progress: _run_job(
+                    factory, received, source, options, user.username, upload_id, progress
+                ),
+            )
+        except BaseException:
+            received.discard()
+            raise
+        audit.summary["job_id"] = job.id
+        queued = UploadQueued(job_id=job.id, status="queued", upload_id=upload_id)
+        return JSONResponse(queued.model_dump(), status_code=202)
+
+    try:
+        report = await run_in_threadpool(
+            service.process_upload, db, source, options, owner=user.username, upload_id=upload_id
+        )
+    finally:
+        received.discard()
+    audit.summary.update(rows_total=report["rows_total"], unique_iins=report["unique_iins"])
+    return report
+
+
+def _run_job(
+    factory: sessionmaker[Session],
+    received: ReceivedUpload,
+    source: service.SourceFile,
+    options: service.UploadOptions,
+    owner: str,
+    upload_id: str,
+    progress: ProgressReporter,
+) -> dict[str, Any]:
+    try:
+        with factory.begin() as db:
+            report = service.process_upload(
+                db,
+                source,
+                options,
+                owner=owner,
+                upload_id=upload_id,
+                job_id=progress.job_id,
+                progress=progress,
+            )
+        return UploadReport.model_validate(report).model_dump(mode="json")
+    finally:
+        received.discard()
+
+
+@router.get("")
+def list_uploads(
+    db: DB,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    owner: Annotated[str | None, Query(description="Admins: only this user's")] = None,
+) -> ItemList[UploadSummary]:
+    """The caller's uploads, newest first (an admin sees everyone's, or `owner`'s)."""
+    uploads, total = service.list_uploads(
+        db, user.username, _is_admin(user), limit, offset, owner=owner
+    )
+    items = [UploadSummary.model_validate(service.report_of(u)) for u in uploads]
+    return ItemList(items=items, total=total)
+
+
+@router.get("/{upload_id}")
+def get_upload(db: DB, user: CurrentUser, upload_id: str) -> UploadReport:
+    upload = service.get_upload(db, upload_id, user.username, _is_admin(user))
+    return UploadReport.model_validate(service.report_of(upload))
+
+
+@router.delete("/{upload_id}", status_code=204)
+def delete_upload(request: Request, db: DB, user: AnalystUser, upload_id: str) -> None:
+    """Delete an upload: its dataset table, catalog row and report (owner or admin)."""
+    upload = service.get_upload(db, upload_id, user.username, _is_admin(user))
+    audit = audit_context(request)
+    audit.target = f"upload={upload_id}"
+    audit.summary = {"filename": upload.filename, "owner": upload.owner}
+    service.delete_upload(db, upload)

@@ -1,0 +1,173 @@
+import { Col, Flex, Row, Skeleton, Typography } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { SpecError, useAudiencePreview, useSavedAudiences, useUploads } from './api';
+import { compileDraft, draftFromSpec, moved, newFilter, type Draft, type DraftFilter } from './draft';
+import { ExplainBox } from './ExplainBox';
+import { FilterList, type FilterStepInfo } from './FilterList';
+import { FunnelView } from './FunnelView';
+import type { LabelContext } from './labels';
+import { RankPanel } from './RankPanel';
+import { SampleTable } from './SampleTable';
+import { SavePanel } from './SavePanel';
+import { SourcePicker } from './SourcePicker';
+import type { AudienceOptions, AudienceSpec, FilterKind, SavedAudience } from './types';
+
+// ECharts is big: its chunk loads with the first preview, not with the app.
+const DistributionCharts = lazy(() => import('./DistributionCharts').then((m) => ({ default: m.DistributionCharts })));
+
+/** The Audience step: source, filters and rank on the left; the live funnel, save and explain on the right. */
+export function AudienceBuilder({ options }: { options: AudienceOptions }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'ru';
+  const uploads = useUploads();
+  const audiences = useSavedAudiences();
+  const [draft, setDraft] = useState<Draft>(() => draftFromSpec(options.default_spec as AudienceSpec));
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const [saved, setSaved] = useState<{ audience: SavedAudience; key: string } | null>(null);
+
+  const compiled = useMemo(() => compileDraft(draft), [draft]);
+  const preview = useAudiencePreview(compiled.spec);
+  const currentKey = compiled.spec ? JSON.stringify(compiled.spec) : null;
+
+  const ctx: LabelContext = useMemo(
+    () => ({
+      t,
+      language,
+      options,
+      uploads: uploads.data?.items ?? [],
+      audiences: audiences.data?.items ?? options.audiences,
+    }),
+    [t, language, options, uploads.data, audiences.data],
+  );
+
+  // What the funnel says about each filter card: its step numbers and how many it removed.
+  const stepInfo = useMemo(() => {
+    const info = new Map<string, FilterStepInfo>();
+    if (!preview.fresh || !preview.result) return info;
+    for (const step of preview.result.preview.funnel) {
+      const owner = step.filter_index == null ? undefined : compiled.owners[step.filter_index];
+      if (!owner) continue;
+      const entry = info.get(owner) ?? { steps: [], removed: 0 };
+      entry.steps.push(step.step);
+      entry.removed += step.removed;
+      info.set(owner, entry);
+    }
+    return info;
+  }, [preview.fresh, preview.result, compiled.owners]);
+
+  // A 422 names the bad part of the spec: show it on that filter, the source or the rank.
+  const issues = useMemo(() => {
+    const byFilter = new Map<string, string[]>();
+    const source: string[] = [];
+    const rank: string[] = [];
+    const error = preview.currentError;
+    if (error instanceof SpecError) {
+      for (const issue of error.issues) {
+        const owner = issue.filterIndex == null ? undefined : compiled.owners[issue.filterIndex];
+        if (owner) byFilter.set(owner, [...(byFilter.get(owner) ?? []), issue.message]);
+        else if (issue.part === 'source') source.push(issue.message);
+        else if (issue.part === 'rank') rank.push(issue.message);
+      }
+    }
+    return { byFilter, source, rank };
+  }, [preview.currentError, compiled.owners]);
+
+  const update = (change: (draft: Draft) => Draft) => setDraft((current) => change(current));
+  const onAdd = (kind: FilterKind) => {
+    const filter = newFilter(kind);
+    update((d) => ({ ...d, filters: [...d.filters, filter] }));
+    setFocusId(filter.id);
+  };
+  const onChange = (next: DraftFilter) =>
+    update((d) => ({ ...d, filters: d.filters.map((f) => (f.id === next.id ? next : f)) }));
+
+  const result = preview.result;
+  const canSave = preview.fresh && !preview.pending && !preview.currentError;
+  const savedNow = saved && saved.key === currentKey ? saved.audience : undefined;
+
+  return (
+    <Flex vertical gap={16}>
+      {/* Columns stretch to the row's height, so that the aside can stay in sight (sticky) within it. */}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={14}>
+          <Flex vertical gap={16}>
+            <SourcePicker
+              source={draft.source}
+              referenceDate={draft.referenceDate}
+              ctx={ctx}
+              issues={issues.source}
+              onChange={(source) => update((d) => ({ ...d, source }))}
+              onReferenceDate={(referenceDate) => update((d) => ({ ...d, referenceDate }))}
+            />
+            <FilterList
+              filters={draft.filters}
+              globalControl={draft.globalControl}
+              ctx={ctx}
+              stepInfo={stepInfo}
+              issues={issues.byFilter}
+              incomplete={compiled.incomplete}
+              focusId={focusId}
+              onGlobalControl={(globalControl) => update((d) => ({ ...d, globalControl }))}
+              onAdd={onAdd}
+              onChange={onChange}
+              onMove={(index, delta) => update((d) => ({ ...d, filters: moved(d.filters, index, delta) }))}
+              onRemove={(id) => update((d) => ({ ...d, filters: d.filters.filter((f) => f.id !== id) }))}
+            />
+            <RankPanel
+              rank={draft.rank}
+              ctx={ctx}
+              issues={issues.rank}
+              onChange={(rank) => update((d) => ({ ...d, rank }))}
+            />
+          </Flex>
+        </Col>
+        <Col xs={24} xl={10}>
+          {/* The funnel stays in sight while the filters are edited; it scrolls on its own if it must. */}
+          <div
+            style={{ position: 'sticky', top: 80, maxHeight: 'calc(100vh - 96px)', overflowY: 'auto' }}
+            data-testid="builder-aside"
+          >
+            <FunnelView
+              result={result}
+              fresh={preview.fresh}
+              pending={preview.pending}
+              error={preview.currentError}
+              waiting={compiled.spec === null}
+              ctx={ctx}
+            />
+          </div>
+        </Col>
+      </Row>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <SavePanel
+            spec={compiled.spec}
+            canSave={canSave}
+            language={language}
+            onSaved={(audience, spec) => setSaved({ audience, key: JSON.stringify(spec) })}
+          />
+        </Col>
+        <Col xs={24} lg={12}>
+          <ExplainBox spec={compiled.spec} ctx={ctx} saved={savedNow} />
+        </Col>
+      </Row>
+      {result ? (
+        <>
+          <Typography.Title level={4} style={{ margin: '8px 0 0' }}>
+            {t('audience.charts.title')}
+          </Typography.Title>
+          <div style={{ opacity: preview.fresh ? 1 : 0.55 }}>
+            <Flex vertical gap={16}>
+              <Suspense fallback={<Skeleton active paragraph={{ rows: 6 }} />}>
+                <DistributionCharts distributions={result.preview.distributions} ctx={ctx} />
+              </Suspense>
+              <SampleTable rows={result.preview.sample} ctx={ctx} loading={false} />
+            </Flex>
+          </div>
+        </>
+      ) : null}
+    </Flex>
+  );
+}

@@ -1,0 +1,186 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+
+import { api } from '../../../api/client';
+import { ApiError, toApiError, unwrap } from '../../../api/errors';
+import type { AudienceSpec, ExplainResult, Preview, SavedAudience } from './types';
+
+export interface PreviewResult {
+  preview: Preview;
+  /** The spec this preview was computed for (the screen may already show a newer one). */
+  spec: AudienceSpec;
+  key: string;
+}
+
+/** How long the spec must stay unchanged before it is previewed. */
+export const PREVIEW_DEBOUNCE_MS = 300;
+
+/** Where in the spec a 422 points: a filter (by index in spec.filters), the source, the rank or elsewhere. */
+export interface SpecIssue {
+  filterIndex: number | null;
+  part: 'filter' | 'source' | 'rank' | 'other';
+  message: string;
+}
+
+/** An API error that also says which parts of the spec it is about (422s name the bad field). */
+export class SpecError extends ApiError {
+  readonly issues: SpecIssue[];
+
+  constructor(base: ApiError, issues: SpecIssue[]) {
+    super(base.message, base.status, base.errorClass);
+    this.issues = issues;
+  }
+}
+
+function issueAt(path: (string | number)[], raw: string): SpecIssue {
+  // Pydantic prefixes the message of a custom check with its error type.
+  const message = raw.replace(/^Value error, /, '');
+  // Paths come as ["body", "spec", "filters", 0, "age"] (request validation) or "filters[0].list"
+  // (the catalog check): both start, after the envelope, with the part of the spec.
+  const parts = path.filter((p) => p !== 'body' && p !== 'spec');
+  const head = parts[0];
+  if (head === 'filters' && typeof parts[1] === 'number') return { filterIndex: parts[1], part: 'filter', message };
+  if (head === 'source' || head === 'rank') return { filterIndex: null, part: head, message };
+  return { filterIndex: null, part: 'other', message };
+}
+
+function pathOf(text: string): (string | number)[] {
+  return text
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** The issues of a 422 body: `problems` (unknown lists, codes, …) and `errors` (request validation). */
+export function specIssuesOf(body: unknown): SpecIssue[] {
+  if (!body || typeof body !== 'object') return [];
+  const record = body as Record<string, unknown>;
+  const issues: SpecIssue[] = [];
+  if (Array.isArray(record.problems)) {
+    for (const problem of record.problems as { path?: unknown; message?: unknown }[]) {
+      if (typeof problem.path === 'string') issues.push(issueAt(pathOf(problem.path), String(problem.message ?? '')));
+    }
+  }
+  if (Array.isArray(record.errors)) {
+    for (const error of record.errors as { loc?: unknown; msg?: unknown }[]) {
+      if (Array.isArray(error.loc)) issues.push(issueAt(error.loc as (string | number)[], String(error.msg ?? '')));
+    }
+  }
+  return issues;
+}
+
+function unwrapSpec<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.response.ok && result.data !== undefined) return result.data;
+  throw new SpecError(toApiError(result.error, result.response), specIssuesOf(result.error));
+}
+
+export function useAudienceOptions() {
+  return useQuery({
+    queryKey: ['audiences', 'options'],
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/audiences/options', { signal })),
+  });
+}
+
+/** The caller's uploads (GET /uploads), for the upload source and filter. */
+export function useUploads() {
+  return useQuery({
+    queryKey: ['uploads', 'list', 'audience-builder'],
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/uploads', { params: { query: { limit: 200 } }, signal })),
+  });
+}
+
+/** The caller's saved audiences (GET /audiences), for the saved-audience source. */
+export function useSavedAudiences() {
+  return useQuery({
+    queryKey: ['audiences', 'list'],
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/audiences', { params: { query: { limit: 200 } }, signal })),
+  });
+}
+
+/** `value`, once it has stayed the same for `delay` ms. */
+export function useDebouncedValue<T>(value: T, delay: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setDebounced(value), delay);
+    return () => window.clearTimeout(timer);
+  }, [value, delay]);
+  return debounced;
+}
+
+/**
+ * The live preview of a spec: asked ~300 ms after the last change; a request whose spec is no
+ * longer current is cancelled (TanStack Query aborts a query's signal when it loses its observer).
+ * While a new answer is on its way the previous one stays on screen.
+ */
+export function useAudiencePreview(spec: AudienceSpec | null) {
+  const key = spec ? JSON.stringify(spec) : null;
+  const debouncedKey = useDebouncedValue(key, PREVIEW_DEBOUNCE_MS);
+  const query = useQuery<PreviewResult, SpecError>({
+    queryKey: ['audiences', 'preview', debouncedKey],
+    enabled: debouncedKey !== null,
+    queryFn: async ({ signal }) => {
+      const asked = JSON.parse(debouncedKey as string) as AudienceSpec;
+      const preview = unwrapSpec(
+        await api.POST('/api/v1/audiences/preview', {
+          body: { spec: asked, sample: true, distributions: true },
+          signal,
+        }),
+      );
+      return { preview, spec: asked, key: debouncedKey as string };
+    },
+    placeholderData: keepPreviousData,
+    staleTime: 15_000,
+    retry: false,
+  });
+  // The last answer stays on screen (dimmed) while a newer spec is counted or was refused.
+  const [lastGood, setLastGood] = useState<PreviewResult | undefined>(undefined);
+  if (query.data && query.data !== lastGood && !query.isPlaceholderData) setLastGood(query.data);
+  const result = query.data ?? lastGood;
+  const fresh = key !== null && result?.key === key;
+  return {
+    ...query,
+    result,
+    /** The data is the preview of the spec on screen (not a previous one kept while recounting). */
+    fresh,
+    /** The spec changed and its count is not in yet. */
+    pending: key !== null && (key !== debouncedKey || query.isFetching),
+    /** The error is about the spec on screen. */
+    currentError: key !== null && key === debouncedKey && !query.isFetching ? query.error : null,
+  };
+}
+
+export function useSaveAudience() {
+  const queryClient = useQueryClient();
+  return useMutation<SavedAudience, SpecError, { name: string; spec: AudienceSpec }>({
+    mutationFn: async (body) => unwrapSpec(await api.POST('/api/v1/audiences', { body })),
+    // The lists that offer saved audiences; not the previews, whose answers do not change.
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['audiences', 'options'] }),
+        queryClient.invalidateQueries({ queryKey: ['audiences', 'list'] }),
+      ]);
+    },
+  });
+}
+
+export interface ExplainRequest {
+  iin: string;
+  spec: AudienceSpec;
+  /** Ask about this saved audience instead (its spec as saved, and its frozen snapshot). */
+  savedId?: string;
+}
+
+export function useExplainIin() {
+  return useMutation<ExplainResult, SpecError, ExplainRequest>({
+    mutationFn: async ({ iin, spec, savedId }) =>
+      savedId
+        ? unwrapSpec(
+            await api.GET('/api/v1/audiences/{audience_id}/explain', {
+              params: { path: { audience_id: savedId }, query: { iin } },
+            }),
+          )
+        : unwrapSpec(await api.POST('/api/v1/audiences/explain', { body: { iin, spec } })),
+  });
+}
