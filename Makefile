@@ -65,7 +65,8 @@ bench-uploads: setup
 	$(BIN)/python bench/uploads.py
 
 bench-audience: setup
-	$(BIN)/python bench/audience.py
+	$(BIN)/python bench/audience.py --no-api
+	$(BIN)/python bench/audience.py --customers 1000000
 
 bench-deploy: setup
 	$(BIN)/python bench/deploy.py

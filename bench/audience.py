@@ -8,8 +8,9 @@ lists of 10 % of the customers each, loads it into a DuckDB warehouse, and runs 
 that each one's peak RSS is its own:
 
 - product: `audiences.service.preview` (the API's code path, one SQL statement), warm p50 of R
-  runs, both the funnel alone and the full preview (funnel + distributions + sample); and the
-  full preview through the HTTP API (FastAPI TestClient, signed in);
+  runs, both the funnel alone and the full preview (funnel + distributions + sample); the funnel
+  once more with every list joined instead of read from the list index (what loading a list
+  saves each preview); and the full preview through the HTTP API (FastAPI TestClient, signed in);
 - pandas: the old system's way, string (object) IINs in memory and one `isin` per list;
 - floor: DuckDB scanning the same columns of every input once (hashing each value).
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -32,6 +32,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from common import peak_rss_mb
 
 AS_OF = date(2026, 11, 28)
 SEED = 42
@@ -48,10 +50,6 @@ def bench_spec() -> dict[str, Any]:
     filters: list[dict[str, Any]] = [{"kind": "suppression", "list": n} for n in list_names()]
     filters.append({"kind": "age", "min": AGE_MIN, "max": AGE_MAX})
     return {"version": 1, "reference_date": AS_OF.isoformat(), "filters": filters}
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[list[list[float]], Any]:
@@ -84,7 +82,7 @@ def prepare(customers: int, workdir: Path) -> Path:
 
     data = workdir / f"bank_{customers}"
     warehouse = data / "warehouse.duckdb"
-    done = data / "READY"
+    done = data / "READY.v2"  # v2: the lists are indexed when loaded (datasets/list_index.py)
     if done.exists():
         return warehouse
     data.mkdir(parents=True, exist_ok=True)
@@ -146,12 +144,22 @@ def phase_product(warehouse: Path, runs: int) -> dict[str, Any]:
     cold = time.perf_counter() - started
     funnel_times, funnel = timed(lambda: run(sample=False, distributions=False), runs)
     preview_times, preview = timed(run, runs)
+
+    def joined() -> Any:
+        with sessions.begin() as db:
+            compiler = service.compile_spec(db, spec, None, indexed=False)
+            return sorted(db.execute(compiler.funnel()).all())
+
+    joined_times, joined_counts = timed(joined, runs)
     engine.dispose()
+    removed = {step.step: step.removed for step in funnel.funnel[1:] if step.removed}
+    assert {int(k): int(n) for k, n in joined_counts if k} == removed
     assert preview.funnel == funnel.funnel
     return {
         "cold_s": cold,
         "funnel_s": funnel_times,
         "preview_s": preview_times,
+        "joined_s": joined_times,
         "funnel": [[s.kind, s.removed, s.remaining] for s in funnel.funnel],
         "peak_rss_mb": peak_rss_mb(),
     }
@@ -290,6 +298,7 @@ def report(customers: int, results: dict[str, dict[str, Any]]) -> bool:
         f"load average {os.getloadavg()[0]:.1f}",
         row("product funnel", product["funnel_s"], f"(cold {product['cold_s'] * 1000:.0f} ms)"),
         row("product preview", product["preview_s"], "(funnel + distributions + sample)"),
+        row("lists joined", product["joined_s"], "(the funnel without the list index)"),
     ]
     if api:
         lines.append(row("API preview", api["api_s"], "(HTTP, signed in; cpu = client + server)"))

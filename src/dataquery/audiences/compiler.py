@@ -42,6 +42,7 @@ import sqlalchemy as sa
 
 from dataquery.audiences import spec as s
 from dataquery.campaigns.models import CampaignDict, contact_history, local_control, local_target
+from dataquery.datasets.list_index import BITS_COLUMN
 
 Predicate = sa.ColumnElement[bool]
 Expression = sa.ColumnElement[Any]
@@ -116,6 +117,8 @@ class Resolved:
     uploads: dict[str, str] = field(default_factory=dict)  # upload id → table
     members_table: str = "dq_audience_members"
     labels: dict[str, str] = field(default_factory=dict)  # "list:<name>" etc. → label
+    # Suppression lists marked in the feature store's bits column (datasets.list_index) → bit.
+    list_bits: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,15 @@ class Step:
     top_n: int | None = None  # rank / limit: keep at most this many (applied arithmetically)
 
 
-def _table(name: str, *columns: str, scores: Sequence[str] = ()) -> sa.TableClause:
+def _table(
+    name: str, *columns: str, scores: Sequence[str] = (), bits: bool = False
+) -> sa.TableClause:
     """A table named by the catalog; the dialect's preparer quotes it when it needs quoting."""
     return sa.table(
         name,
         *(sa.column(c, FEATURE_COLUMNS.get(c, sa.String())) for c in columns),
         *(sa.column(c, sa.Float()) for c in scores),
+        *([sa.column(BITS_COLUMN, sa.BigInteger())] if bits else []),
     )
 
 
@@ -277,7 +283,12 @@ class Compiler:
         self.spec = spec
         self.resolved = resolved
         self.reference = spec.reference_date
-        self.fs = _table(resolved.feature_store, *FEATURE_COLUMNS, scores=resolved.score_columns)
+        self.fs = _table(
+            resolved.feature_store,
+            *FEATURE_COLUMNS,
+            scores=resolved.score_columns,
+            bits=bool(resolved.list_bits),
+        )
         self.steps = self._plan()
 
     # The funnel's steps, in order: source, (not in feature store), filters, rank, limit.
@@ -353,9 +364,13 @@ class Compiler:
             return Step(number, item.kind, label, index, relations=relations, exclude=exclude)
 
         if isinstance(item, s.SuppressionFilter):
+            label = f"Стоп-лист: {self.resolved.labels.get(f'list:{item.list}', item.list)}"
+            bit = self.resolved.list_bits.get(item.list)
+            if bit is not None:
+                # Indexed: a bit of the row already read instead of a join with the list.
+                return row(label, lambda base: _bit_clear(base.c[BITS_COLUMN], bit))
             table = _table(self.resolved.lists[item.list], "iin")
-            label = self.resolved.labels.get(f"list:{item.list}", item.list)
-            return sets(f"Стоп-лист: {label}", sa.select(table.c.iin))
+            return sets(label, sa.select(table.c.iin))
         if isinstance(item, s.AgeFilter):
             return row(_age_label(item), lambda base: self._age_passes(base, item))
         if isinstance(item, s.GenderFilter):
@@ -523,6 +538,8 @@ class Compiler:
             else sa.cast(sa.null(), FEATURE_COLUMNS[c]).label(c)
             for c in needed
         ]
+        if self.resolved.list_bits:
+            attributes.append(fs.c[BITS_COLUMN])
         relation = self.source_relation()
         if relation is None:
             raw = _narrow(
@@ -779,6 +796,11 @@ def _materialized(cte: sa.CTE) -> sa.CTE:
     return cte.prefix_with("MATERIALIZED", dialect="postgresql").prefix_with(
         "MATERIALIZED", dialect="duckdb"
     )
+
+
+def _bit_clear(bits: Expression, bit: int) -> Predicate:
+    """Null-safe: a row without the feature store's bits (not in it) is on no indexed list."""
+    return sa.func.coalesce(bits, _one(0)).bitwise_and(_one(1 << bit)) == _one(0)
 
 
 def _narrow(query: sa.Select[Any], column: Expression, iin: str | None) -> sa.Select[Any]:

@@ -18,6 +18,7 @@ from dataquery.audiences import spec as s
 from dataquery.audiences.compiler import FEATURE_COLUMNS, Resolved
 from dataquery.audiences.models import Audience, audience_members
 from dataquery.core.errors import Conflict, InvalidInput
+from dataquery.datasets.list_index import bits_by_list
 from dataquery.datasets.models import Dataset, DatasetCategory
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 
@@ -241,4 +242,5 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
         uploads=uploads,
         members_table=audience_members.name,
         labels=labels,
+        list_bits={name: bit for name, bit in bits_by_list(db).items() if name in lists},
     )

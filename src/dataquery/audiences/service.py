@@ -7,6 +7,7 @@ eagerly (on DuckDB a second execute on a connection invalidates a pending result
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -72,8 +73,15 @@ def viewer_of(user: User | None) -> Viewer | None:
     return Viewer(user.username, Role(user.role) is Role.ADMIN)
 
 
-def compile_spec(db: Session, spec: s.AudienceSpec, viewer: Viewer | None) -> Compiler:
-    return Compiler(spec, resolve(db, spec, viewer))
+def compile_spec(
+    db: Session, spec: s.AudienceSpec, viewer: Viewer | None, indexed: bool = True
+) -> Compiler:
+    """`indexed=False` joins every suppression list, also those the list index marks: explain
+    tests each step on its own, and a source IIN missing from the feature store has no bits."""
+    resolved = resolve(db, spec, viewer)
+    if not indexed:
+        resolved = dataclasses.replace(resolved, list_bits={})
+    return Compiler(spec, resolved)
 
 
 # --- preview ---------------------------------------------------------------------------------
@@ -307,7 +315,7 @@ def _explain_step(step: Step) -> ExplainStep:
 def explain(db: Session, spec: s.AudienceSpec, value: str, viewer: Viewer | None) -> ExplainOut:
     """Every step that removes the IIN, each tested on its own, or that it is in."""
     iin = normalize_iin(value)
-    compiler = compile_spec(db, spec, viewer)
+    compiler = compile_spec(db, spec, viewer, indexed=False)
     row = db.execute(compiler.explain(iin)).first()
     source = compiler.steps[0]
     if row is None:

@@ -15,7 +15,7 @@ from dataquery.campaigns.models import (
     local_target,
 )
 from dataquery.core.db import Base
-from dataquery.datasets.models import Dataset
+from dataquery.datasets.models import Dataset, ListIndex
 from dataquery.jobs.models import Job
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
@@ -28,6 +28,7 @@ __all__ = [
     "Dataset",
     "Filial",
     "Job",
+    "ListIndex",
     "PopUpCampaign",
     "PushEventType",
     "RB3CampaignDict",

@@ -37,3 +37,18 @@ class Dataset(Base):
     purpose: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     refreshed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+
+class ListIndex(Base):
+    """A suppression list whose members are marked in the feature store's `dq_list_bits` column
+    by one bit, so that an audience funnel tests a bit instead of joining the list.
+
+    A row exists only while the bit is right: it is written in the transaction that sets the bit
+    (loading the list or the feature store), and lists without a row are joined as before.
+    """
+
+    __tablename__ = "dq_list_index"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    bit: Mapped[int] = mapped_column(sa.Integer, unique=True)
+    indexed_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)

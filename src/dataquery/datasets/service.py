@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from dataquery.core.db import utcnow
 from dataquery.core.errors import InvalidInput, NotFound
+from dataquery.datasets import list_index
 from dataquery.datasets.catalog import STANDARD_BY_NAME, DatasetSpec
 from dataquery.datasets.loader import (
     describe_columns,
     read_parquet_schema,
     replace_table_from_parquet,
 )
-from dataquery.datasets.models import Dataset
+from dataquery.datasets.models import Dataset, DatasetCategory
 
 
 def list_datasets(db: Session, category: str | None = None) -> list[Dataset]:
@@ -47,6 +48,12 @@ def load_dataset(db: Session, spec: DatasetSpec, path: Path) -> Dataset:
     dataset.refreshed_at = utcnow()
     db.add(dataset)
     db.flush()
+    # The list index follows in the same transaction: a reloaded feature store gets every
+    # list's bits again, a reloaded list its own.
+    if spec.category is DatasetCategory.FEATURE_STORE:
+        list_index.rebuild(db)
+    else:
+        list_index.index_list(db, dataset)
     return dataset
 
 
