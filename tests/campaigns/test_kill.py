@@ -1,4 +1,5 @@
-"""The real thing: `dataquery serve` killed with SIGKILL in the middle of a 1 M-member deploy.
+"""The real thing: `dataquery serve` killed with SIGKILL in the middle of a 1 M-member deploy,
+on DuckDB and on PostgreSQL.
 
 After a restart no bank table holds a row of the campaign, it is still a draft, and its job
 is reported as interrupted. (Deploying a draft again after a failure: test_deploy.py.)
@@ -109,12 +110,12 @@ def _with_nulls(values: pa.Array, missing: np.ndarray) -> pa.Array:
     return pc.if_else(pa.array(missing), pa.scalar(None, pa.string()), values)
 
 
-def test_killed_mid_deploy_leaves_no_trace(duckdb_url: str, tmp_path: Path) -> None:
-    audience_id = _prepare(duckdb_url)
+def test_killed_mid_deploy_leaves_no_trace(warehouse_url: str, tmp_path: Path) -> None:
+    audience_id = _prepare(warehouse_url)
     port = _free_port()
     env = {
         **os.environ,
-        "DQ_WAREHOUSE_URL": duckdb_url,
+        "DQ_WAREHOUSE_URL": warehouse_url,
         "DQ_PORT": str(port),
         "DQ_DATA_DIR": str(tmp_path / "var"),
         "DQ_WEB_DIST": str(tmp_path / "no-web"),
@@ -151,7 +152,7 @@ def test_killed_mid_deploy_leaves_no_trace(duckdb_url: str, tmp_path: Path) -> N
         stats = http.get(f"/campaigns/{code}/stats").json()
         assert stats["channels"] == {} and stats["contacts_per_day"] == []
 
-    engine = create_warehouse_engine(duckdb_url)
+    engine = create_warehouse_engine(warehouse_url)
     rows = rows_of(engine, code)
     engine.dispose()
     assert rows == {**dict.fromkeys(rows, 0), "mb01_camp_dict": 1}
