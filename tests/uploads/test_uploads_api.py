@@ -235,9 +235,7 @@ def test_large_files_are_processed_as_a_job(
 
 
 @pytest.mark.timeout(120)
-def test_two_million_rows(clients_with: Callable[..., Clients], warehouse_url: str) -> None:
-    if not warehouse_url.startswith("duckdb"):
-        pytest.skip("the size test runs on the embedded warehouse")
+def test_two_million_rows(clients_with: Callable[..., Clients]) -> None:
     anna = clients_with()["analyst"]
     content, distinct = many_iins_csv(2_000_000)
     response = post(anna, content, "big.csv")
