@@ -306,13 +306,19 @@ class DailyCount(APIModel):
     count: int
 
 
+class ChannelDailyCount(APIModel):
+    day: date
+    channel: str
+    count: int
+
+
 class CampaignStats(APIModel):
     code: str
     status: CampaignStatus
     effective_status: str
     groups: dict[str, int] = Field(description="target and control sizes")
     channels: dict[str, int] = Field(description="delivery rows per channel")
-    contacts_per_day: list[dict[str, Any]] = Field(description="[{day, channel, count}]")
+    contacts_per_day: list[ChannelDailyCount] = Field(description="Contacts per day and channel.")
     dropouts: dict[str, ChannelDropouts] = Field(description="From the deploy and later adds.")
     split: SplitResult | None
     history: list[CampaignEventOut]

@@ -15,6 +15,7 @@ from dataquery.campaigns.schemas import (
     CampaignEventOut,
     CampaignStats,
     CampaignStatus,
+    ChannelDailyCount,
     ChannelDropouts,
     DailyCount,
     Dashboard,
@@ -38,7 +39,7 @@ def campaign_stats(db: Session, campaign: CampaignDict) -> CampaignStats:
         ).all()
     }
     contacts = [
-        {"day": day, "channel": channel, "count": int(count)}
+        ChannelDailyCount(day=_day(day), channel=channel, count=int(count))
         for day, channel, count in db.execute(
             sa.select(contact_history.c.contact_date, contact_history.c.channel, sa.func.count())
             .where(contact_history.c.camp_cd == code)

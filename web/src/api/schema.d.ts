@@ -1121,11 +1121,9 @@ export interface components {
             code: string;
             /**
              * Contacts Per Day
-             * @description [{day, channel, count}]
+             * @description Contacts per day and channel.
              */
-            contacts_per_day: {
-                [key: string]: unknown;
-            }[];
+            contacts_per_day: components["schemas"]["ChannelDailyCount"][];
             /**
              * Dropouts
              * @description From the deploy and later adds.
@@ -1245,6 +1243,18 @@ export interface components {
             /** Stream */
             stream?: string | null;
             texts?: components["schemas"]["CampaignTexts"] | null;
+        };
+        /** ChannelDailyCount */
+        ChannelDailyCount: {
+            /** Channel */
+            channel: string;
+            /** Count */
+            count: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
         };
         /** ChannelDropouts */
         ChannelDropouts: {

@@ -5,6 +5,7 @@ import { AuditPage } from '../pages/admin/AuditPage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { LoginPage } from '../pages/auth/LoginPage';
 import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
+import { CampaignDetailRoute, TheoriesRoute } from '../pages/campaigns/theories/TheoriesRoutes';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { UnderConstructionPage } from '../pages/UnderConstructionPage';
@@ -24,7 +25,8 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/datasets" replace /> },
       { path: 'campaigns/new', element: <CampaignNewRoute /> },
-      { path: 'campaigns', element: <UnderConstructionPage section="activeTheories" /> },
+      { path: 'campaigns', element: <TheoriesRoute /> },
+      { path: 'campaigns/:code', element: <CampaignDetailRoute /> },
       { path: 'uploads', element: <UploadsPage /> },
       { path: 'query', element: <UnderConstructionPage section="queryBuilder" /> },
       { path: 'datasets', element: <DatasetsPage /> },

@@ -10,12 +10,6 @@ export const audienceRu = {
       'Соберите аудиторию кампании: источник, фильтры и ранжирование. Воронка пересчитывается точно при каждом изменении.',
     stepAudience: 'Аудитория',
     stepAudienceHint: 'Источник, фильтры, сохранение',
-    stepNext: 'Разделение и запуск',
-    stepNextHint: 'В разработке',
-    nextTitle: 'Далее: разделение и запуск — в разработке',
-    nextText:
-      'Следующие шаги (разделение на целевую и контрольную группы, параметры кампании и развёртывание) появятся в одном из ближайших выпусков. Сохранённая аудитория будет доступна в них.',
-    nextButton: 'Далее',
     optionsError: 'Не удалось загрузить справочники для конструктора аудитории',
     noFeatureStore:
       'Витрина признаков не загружена: аудиторию не из чего собрать. Загрузите наборы данных (например, «dataquery demo»).',
@@ -247,12 +241,6 @@ export const audienceEn: AudienceMessages = {
       'Build the campaign audience: source, filters and ranking. The funnel is recounted exactly on every change.',
     stepAudience: 'Audience',
     stepAudienceHint: 'Source, filters, save',
-    stepNext: 'Split and launch',
-    stepNextHint: 'Under construction',
-    nextTitle: 'Next: split and launch — under construction',
-    nextText:
-      'The next steps (split into target and control groups, campaign details and deployment) come in an upcoming release. The saved audience will be available there.',
-    nextButton: 'Next',
     optionsError: 'Could not load the reference data of the audience builder',
     noFeatureStore:
       'The feature store is not loaded: there is nothing to build an audience from. Load the datasets (e.g. “dataquery demo”).',

@@ -1,5 +1,7 @@
 import { audienceEn } from './audience';
 import { authEn } from './auth';
+import { campaignEn } from './campaign';
+import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
 
@@ -34,8 +36,6 @@ const en: Messages = {
     title: 'Under construction',
     campaignManager:
       'Here an analyst will build an audience step by step through the funnel, split it into target and control groups and register the campaign.',
-    activeTheories:
-      'Here will be the list of campaigns with search, statistics, copy as template and editing of IIN lists.',
     uploads: 'Here you will upload an Excel or CSV file of IINs and get a validation report.',
     queryBuilder: 'Here you will compose a query over a dataset, view the result and export it.',
     monitoring: 'Here will be the system status, background jobs and the daily pool distribution.',
@@ -84,8 +84,10 @@ const en: Messages = {
     },
   },
   audience: audienceEn,
+  campaign: campaignEn,
   ...authEn,
   ...uploadsEn,
+  ...theoriesEn,
 };
 
 export default en;

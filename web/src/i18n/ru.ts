@@ -1,5 +1,7 @@
 import { audienceRu } from './audience';
 import { authRu } from './auth';
+import { campaignRu } from './campaign';
+import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
 
 const ru = {
@@ -33,8 +35,6 @@ const ru = {
     title: 'Раздел в разработке',
     campaignManager:
       'Здесь аналитик соберёт аудиторию по шагам воронки, разделит её на целевую и контрольную группы и зарегистрирует кампанию.',
-    activeTheories:
-      'Здесь будет список кампаний с поиском, статистикой, копированием как шаблона и правкой списков ИИН.',
     uploads: 'Здесь можно будет загрузить файл Excel или CSV со списком ИИН и получить отчёт о проверке.',
     queryBuilder: 'Здесь можно будет составить запрос к набору данных, посмотреть результат и выгрузить его.',
     monitoring: 'Здесь будут состояние системы, фоновые задачи и ежедневное распределение пула.',
@@ -84,8 +84,10 @@ const ru = {
     },
   },
   audience: audienceRu,
+  campaign: campaignRu,
   ...authRu,
   ...uploadsRu,
+  ...theoriesRu,
 };
 
 export default ru;

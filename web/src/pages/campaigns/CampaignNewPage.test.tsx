@@ -148,10 +148,67 @@ describe('Campaign Manager: the audience builder', { timeout: 60_000 }, () => {
     expect(screen.getByText('94,9 % от источника')).toBeInTheDocument();
     // The profile of the audience, with its numbers in words for screen readers.
     expect(await screen.findByRole('img', { name: `Возраст: 35-44 — ${n('18 988')}` }, slow)).toBeInTheDocument();
-    // The next steps of a campaign are not built yet, and the page says so.
-    expect(screen.getByText('Далее: разделение и запуск — в разработке')).toBeInTheDocument();
+    // The audience is the first step of the campaign wizard; the next ones wait for a saved audience.
+    expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'audience');
+    expect(screen.queryByTestId('chosen-audience')).not.toBeInTheDocument();
 
     expect(backend.previews).toEqual([DEFAULT_SPEC]);
+  });
+
+  it('makes the audience saved here the campaign audience, and goes on to the split', async () => {
+    const backend = mockBackend({
+      'POST /api/v1/audiences': (_request, body) => {
+        const { name, spec } = body as { name: string; spec: AudienceSpec };
+        return {
+          status: 201,
+          body: {
+            id: 'aud-1',
+            name,
+            owner: 'test-analyst',
+            reference_date: '2026-11-28',
+            created_at: '2026-11-30T09:00:00Z',
+            size: 18_988,
+            spec,
+            funnel: previewOf(spec).funnel,
+          },
+        };
+      },
+      'POST /api/v1/campaigns/split-preview': () => ({
+        body: {
+          target: 17_089,
+          control: 1_899,
+          control_share: 0.1,
+          observed_control_share: 0.1,
+          chi2: 0.01,
+          srm_p_value: 0.93,
+          mismatch: false,
+          source: 'audience',
+        },
+      }),
+    });
+    const user = userEvent.setup();
+    await openBuilder();
+
+    // Without an audience the wizard does not go on, and says why.
+    await user.click(screen.getByTestId('wizard-next'));
+    expect(await screen.findByTestId('audience-required')).toHaveTextContent('Сначала выберите или сохраните аудиторию кампании.');
+
+    await user.type(screen.getByLabelText('Название аудитории'), 'Зарплатные клиенты');
+    await user.click(screen.getByRole('button', { name: 'Сохранить' }));
+    const chosen = await screen.findByTestId('chosen-audience', {}, slow);
+    expect(chosen).toHaveAttribute('data-id', 'aud-1');
+    expect(chosen).toHaveTextContent(`Аудитория кампании: «Зарплатные клиенты», клиентов: ${n('18 988')}`, keep);
+    expect(screen.queryByTestId('audience-required')).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId('wizard-next'));
+    await waitFor(() => expect(screen.getByTestId('split-control')).toHaveTextContent(n('1 899'), keep), slow);
+    const split = backend.requests.find((r) => r.url.endsWith('/api/v1/campaigns/split-preview'));
+    expect(await split?.json()).toMatchObject({ audience_id: 'aud-1', control_share: 0.1 });
+
+    // Back on the audience step, the builder is as it was left.
+    await user.click(screen.getByTestId('wizard-back'));
+    expect(screen.getByTestId('audience-size')).toHaveTextContent(n('18 988'), keep);
+    expect(screen.getByTestId('saved-audience')).toHaveAttribute('data-id', 'aud-1');
   });
 
   it('sends one debounced preview with the new spec after a filter changes, cancelling the stale one', async () => {

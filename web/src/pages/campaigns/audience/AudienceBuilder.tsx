@@ -18,7 +18,14 @@ import type { AudienceOptions, AudienceSpec, FilterKind, SavedAudience } from '.
 const DistributionCharts = lazy(() => import('./DistributionCharts').then((m) => ({ default: m.DistributionCharts })));
 
 /** The Audience step: source, filters and rank on the left; the live funnel, save and explain on the right. */
-export function AudienceBuilder({ options }: { options: AudienceOptions }) {
+export function AudienceBuilder({
+  options,
+  onSaved,
+}: {
+  options: AudienceOptions;
+  /** A snapshot was saved (the campaign wizard takes it as the campaign's audience). */
+  onSaved?: (audience: SavedAudience, spec: AudienceSpec) => void;
+}) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const uploads = useUploads();
@@ -146,7 +153,10 @@ export function AudienceBuilder({ options }: { options: AudienceOptions }) {
             spec={compiled.spec}
             canSave={canSave}
             language={language}
-            onSaved={(audience, spec) => setSaved({ audience, key: JSON.stringify(spec) })}
+            onSaved={(audience, spec) => {
+              setSaved({ audience, key: JSON.stringify(spec) });
+              onSaved?.(audience, spec);
+            }}
           />
         </Col>
         <Col xs={24} lg={12}>

@@ -1,0 +1,368 @@
+import { configure, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+
+import { requestsOf } from '../../../test/renderApp';
+import type { MembersReport } from './api';
+import { campaign, mockCampaignsApi, renderTheories, SPLIT, stats } from './testing';
+
+// jsdom has no layout for ECharts to draw in: a chart is its accessible name here.
+vi.mock('../audience/EChart', () => ({
+  EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} data-testid="echart" />,
+}));
+
+configure({ asyncUtilTimeout: 15_000 });
+
+const setup = () => userEvent.setup({ pointerEventsCheck: 0 });
+
+const CODE = 'C000000101';
+const PATH = `/campaigns/${CODE}`;
+
+async function fill(user: ReturnType<typeof setup>, input: HTMLElement, text: string) {
+  await user.click(input);
+  await user.paste(text);
+}
+
+const REPORT: MembersReport = {
+  code: CODE,
+  group: 'target',
+  action: 'add',
+  received: 5,
+  valid: 3,
+  invalid: 1,
+  duplicate: 1,
+  normalized: 1,
+  already_member: 1,
+  global_control: 0,
+  not_member: 0,
+  changed: 2,
+  channels: { push: { eligible: 2, dropped: 0, reasons: {} } },
+  invalid_examples: [{ input: '12-34', reason: 'has 4 digits; an IIN has 12 (or 11 when Excel dropped the leading zero)' }],
+  target_count: 90002,
+  control_count: 10000,
+};
+
+describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
+  it('shows the header, the split, sizes, drop-outs, contacts, history and texts', async () => {
+    const { mock } = mockCampaignsApi();
+    renderTheories(PATH, { as: 'user' });
+
+    const detail = within(await screen.findByTestId('campaign-detail'));
+    expect(detail.getByTestId('detail-code')).toHaveTextContent(CODE);
+    expect(detail.getByTestId('detail-name')).toHaveTextContent('Кэшбэк на АЗС');
+    expect(detail.getByTestId('detail-type')).toHaveTextContent('RB1');
+    expect(detail.getAllByTestId('campaign-status')[0]).toHaveTextContent('Активна');
+    expect(await detail.findByText('Маркет (market)')).toBeInTheDocument();
+    expect(detail.getByTestId('detail-period')).toHaveTextContent('01.03.2025 – 31.03.2025');
+    expect(detail.getByTestId('detail-owner')).toHaveTextContent('test-analyst');
+
+    // Split: sizes, the SRM p-value, the verdict.
+    const split = within(await screen.findByTestId('campaign-split'));
+    expect(split.getByTestId('split-target')).toHaveTextContent(`90 000`);
+    expect(split.getByTestId('split-control')).toHaveTextContent(`10 000`);
+    expect(split.getByTestId('split-p-value')).toHaveTextContent('0,92');
+    expect(split.getByTestId('split-verdict')).toHaveTextContent('Соотношение групп в норме');
+    expect(split.getByText('Посчитано по развёрнутым таблицам')).toBeInTheDocument();
+
+    // Sizes per group and delivery rows per channel.
+    const sizes = within(screen.getByTestId('campaign-sizes'));
+    expect(sizes.getByTestId('group-target')).toHaveTextContent(`90 000`);
+    expect(sizes.getByTestId('channel-push')).toHaveTextContent(`81 000`);
+    expect(sizes.getByTestId('channel-sms')).toHaveTextContent(`70 000`);
+
+    const dropouts = within(screen.getByTestId('campaign-dropouts'));
+    expect(dropouts.getByTestId('dropped-push')).toHaveTextContent(`9 000`);
+    expect(dropouts.getByTestId('dropped-sms')).toHaveTextContent(`20 000`);
+
+    expect(within(screen.getByTestId('campaign-contacts')).getByTestId('echart')).toHaveAccessibleName(
+      /^Контакты по дням: всего 151\s000 за 1 дн\., с 01\.03\.2025 по 01\.03\.2025\.$/,
+    );
+
+    const history = within(screen.getByTestId('campaign-history'));
+    const events = history.getAllByTestId('history-event');
+    expect(events.map((e) => e.dataset.kind)).toEqual(['created', 'deployed', 'status']);
+    expect(events[1]).toHaveTextContent(`Целевая: 90 000, контрольная: 10 000`);
+    expect(events[2]).toHaveTextContent('«Развёрнута» → «Активна»');
+    expect(events[2]).toHaveTextContent('Причина: старт акции');
+    expect(events[2]).toHaveTextContent('test-admin');
+
+    const texts = within(screen.getByTestId('campaign-texts'));
+    expect(texts.getByText('Кэшбэк 10%')).toBeInTheDocument();
+    expect(texts.getByText('Заправляйтесь с картой и получайте кэшбэк')).toBeInTheDocument();
+    expect(texts.getByText(/SMS: 1 сегм\. по 70 симв\./)).toBeInTheDocument();
+
+    expect(requestsOf(mock)).toEqual(
+      expect.arrayContaining([`GET /api/v1/campaigns/${CODE}`, `GET /api/v1/campaigns/${CODE}/stats`]),
+    );
+  });
+
+  it('flags a sample-ratio mismatch', async () => {
+    const mismatch = { ...SPLIT, srm_p_value: 0.00001, mismatch: true, observed_control_share: 0.13 };
+    mockCampaignsApi({ [`GET /api/v1/campaigns/${CODE}/stats`]: () => ({ body: stats({ split: mismatch }) }) });
+    renderTheories(PATH);
+    const split = within(await screen.findByTestId('campaign-split'));
+    expect(split.getByTestId('split-verdict')).toHaveTextContent('Соотношение групп нарушено (SRM)');
+    expect(split.getByTestId('split-verdict').className).toMatch(/red/);
+    expect(split.getByTestId('split-p-value')).toHaveTextContent('< 0,0001');
+  });
+
+  it('lets a user only read and export', async () => {
+    mockCampaignsApi({
+      [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ can_edit: false, allowed_statuses: [] }) }),
+    });
+    renderTheories(PATH, { as: 'user' });
+    await screen.findByTestId('campaign-detail');
+    expect(screen.getByTestId('action-copy')).toBeDisabled();
+    expect(screen.getByTestId('action-status')).toBeDisabled();
+    expect(screen.getByTestId('action-members')).toBeDisabled();
+    expect(screen.getByTestId('action-delete')).toBeDisabled();
+    expect(screen.getByTestId('action-export')).toBeEnabled();
+  });
+
+  it("lets an analyst copy another's campaign but not change it", async () => {
+    mockCampaignsApi({
+      [`GET /api/v1/campaigns/${CODE}`]: () => ({
+        body: campaign({ owner: 'bob', can_edit: false, allowed_statuses: [] }),
+      }),
+    });
+    renderTheories(PATH, { as: 'analyst' });
+    await screen.findByTestId('campaign-detail');
+    expect(screen.getByTestId('action-copy')).toBeEnabled();
+    expect(screen.getByTestId('action-status')).toBeDisabled();
+    expect(screen.getByTestId('action-members')).toBeDisabled();
+    expect(screen.getByTestId('action-delete')).toBeDisabled();
+    expect(screen.getByTestId('action-export')).toBeEnabled();
+  });
+
+  it("lets an analyst manage their own campaign, by its state: a draft has no members to change or export", async () => {
+    mockCampaignsApi({
+      [`GET /api/v1/campaigns/${CODE}`]: () => ({
+        body: campaign({ status: 'draft', effective_status: 'draft', deployed_at: null, allowed_statuses: ['cancelled'] }),
+      }),
+    });
+    renderTheories(PATH, { as: 'analyst' });
+    await screen.findByTestId('campaign-detail');
+    expect(screen.getByTestId('action-status')).toBeEnabled();
+    expect(screen.getByTestId('action-members')).toBeDisabled();
+    expect(screen.getByTestId('action-export')).toBeDisabled();
+    expect(screen.getByTestId('action-delete')).toBeDisabled();
+  });
+
+  it('lets an admin do everything', async () => {
+    mockCampaignsApi();
+    renderTheories(PATH, { as: 'admin' });
+    await screen.findByTestId('campaign-detail');
+    for (const id of ['action-copy', 'action-status', 'action-members', 'action-export', 'action-delete'])
+      expect(screen.getByTestId(id)).toBeEnabled();
+  });
+
+  it('copies a campaign and opens the new draft', async () => {
+    const copy = campaign({ code: 'C000000150', status: 'draft', effective_status: 'draft', copied_from: CODE });
+    const { calls } = mockCampaignsApi({
+      [`POST /api/v1/campaigns/${CODE}/copy`]: () => ({ status: 201, body: copy }),
+      'GET /api/v1/campaigns/C000000150': () => ({ body: copy }),
+      'GET /api/v1/campaigns/C000000150/stats': () => ({ body: stats({ code: 'C000000150', history: [] }) }),
+    });
+    const user = setup();
+    const { router } = renderTheories(PATH, { as: 'analyst' });
+    await user.click(await screen.findByTestId('action-copy'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/campaigns/C000000150'));
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([
+      expect.objectContaining({ method: 'POST', body: {} }),
+    ]);
+    expect(await screen.findByText('Создан черновик C000000150 — копия C000000101')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('detail-code')).toHaveTextContent('C000000150'));
+  });
+
+  it('changes the status after a confirmation, with a reason', async () => {
+    const { calls } = mockCampaignsApi({
+      [`POST /api/v1/campaigns/${CODE}/status`]: () => ({ body: campaign({ status: 'finished', effective_status: 'finished' }) }),
+    });
+    const user = setup();
+    renderTheories(PATH, { as: 'analyst' });
+    await user.click(await screen.findByTestId('action-status'));
+    // The only status allowed now is taken; nothing is sent before the confirmation.
+    expect(await screen.findByText(/Кампания завершается сегодня/)).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+    await fill(user, screen.getByLabelText('Причина (необязательно)'), 'бюджет исчерпан');
+    await user.click(screen.getByTestId('status-confirm'));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url.pathname, c.body])).toEqual([
+        [`/api/v1/campaigns/${CODE}/status`, { status: 'finished', reason: 'бюджет исчерпан' }],
+      ]),
+    );
+    expect(await screen.findByText('Кампания C000000101: статус «Завершена»')).toBeInTheDocument();
+  });
+
+  it('adds pasted IINs to the target group and shows the report', async () => {
+    const { calls } = mockCampaignsApi({
+      [`POST /api/v1/campaigns/${CODE}/members`]: () => ({ body: REPORT }),
+    });
+    const user = setup();
+    renderTheories(PATH, { as: 'analyst' });
+    await user.click(await screen.findByTestId('action-members'));
+    const box = await screen.findByTestId('members-iins');
+    await fill(user, box, '610316300015\n30101600003; 6,1211600012E+11, 12-34 610316300015');
+    expect(screen.getByTestId('members-recognized')).toHaveTextContent('Значений: 5');
+    await user.click(screen.getByTestId('members-submit'));
+
+    const report = within(await screen.findByTestId('members-report'));
+    expect(report.getByTestId('members-changed')).toHaveTextContent('Добавлено: 2');
+    expect(report.getByText(`Теперь в целевой 90 002, в контрольной 10 000.`)).toBeInTheDocument();
+    expect(report.getByTestId('members-count-received')).toHaveTextContent('Получено: 5');
+    expect(report.getByTestId('members-count-invalid')).toHaveTextContent('Неверные: 1');
+    expect(report.getByTestId('members-count-invalid').className).toMatch(/red/);
+    expect(report.getByTestId('members-count-duplicate')).toHaveTextContent('Повторы: 1');
+    expect(report.getByTestId('members-count-already_member')).toHaveTextContent('Уже в кампании: 1');
+    expect(report.getByTestId('members-count-global_control')).toHaveTextContent('В глобальном контроле: 0');
+    expect(report.queryByTestId('members-count-not_member')).not.toBeInTheDocument();
+    expect(report.getByText('12-34')).toBeInTheDocument();
+    expect(report.getByText(/^цифр: 4, а в ИИН их 12/)).toBeInTheDocument();
+
+    expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url.pathname, c.body])).toEqual([
+      [
+        `/api/v1/campaigns/${CODE}/members`,
+        {
+          iins: ['610316300015', '30101600003', '6,1211600012E+11', '12-34', '610316300015'],
+          group: 'target',
+        },
+      ],
+    ]);
+  });
+
+  it("removes an upload's IINs from the control group", async () => {
+    const upload = {
+      id: 'u1',
+      filename: 'отток.xlsx',
+      status: 'ready',
+      unique_iins: 120,
+      created_at: '2025-03-14T09:30:00Z',
+    };
+    const { calls, mock } = mockCampaignsApi({
+      'GET /api/v1/uploads': () => ({ body: { items: [upload], total: 1 } }),
+      [`POST /api/v1/campaigns/${CODE}/members/remove`]: () => ({
+        body: { ...REPORT, action: 'remove', group: 'control', changed: 118, not_member: 2, invalid_examples: [] },
+      }),
+    });
+    const user = setup();
+    renderTheories(PATH, { as: 'analyst' });
+    await user.click(await screen.findByTestId('action-members'));
+    await user.click(await screen.findByText('Исключить'));
+    await user.click(screen.getByText(/^Контрольная · /));
+    await user.click(screen.getByText('Из загрузки'));
+    await user.click(await screen.findByLabelText('Загрузка'));
+    await user.click(await screen.findByTitle(/^отток\.xlsx · 120 ИИН/));
+    await user.click(screen.getByTestId('members-submit'));
+
+    const report = within(await screen.findByTestId('members-report'));
+    expect(report.getByTestId('members-changed')).toHaveTextContent('Исключено: 118');
+    expect(report.getByTestId('members-count-not_member')).toHaveTextContent('Не были в группе: 2');
+    expect(requestsOf(mock)).toContain('GET /api/v1/uploads');
+    expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url.pathname, c.body])).toEqual([
+      [`/api/v1/campaigns/${CODE}/members/remove`, { upload_id: 'u1', group: 'control' }],
+    ]);
+  });
+
+  it('says why members were not changed', async () => {
+    mockCampaignsApi({
+      [`POST /api/v1/campaigns/${CODE}/members`]: () => ({
+        status: 409,
+        body: { error: 'Conflict', detail: `campaign ${CODE} is being changed` },
+      }),
+    });
+    const user = setup();
+    renderTheories(PATH, { as: 'admin' });
+    await user.click(await screen.findByTestId('action-members'));
+    await fill(user, await screen.findByTestId('members-iins'), '610316300015');
+    await user.click(screen.getByTestId('members-submit'));
+    expect(await screen.findByText(/Кампания сейчас изменяется/)).toBeInTheDocument();
+    expect(screen.queryByTestId('members-report')).not.toBeInTheDocument();
+  });
+
+  it('exports a group as a file, with the bearer token, under the server-given name', async () => {
+    const saved: string[] = [];
+    const blobs: Blob[] = [];
+    Object.defineProperty(URL, 'createObjectURL', {
+      configurable: true,
+      value: (blob: Blob) => {
+        blobs.push(blob);
+        return 'blob:export';
+      },
+    });
+    Object.defineProperty(URL, 'revokeObjectURL', { configurable: true, value: () => {} });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push(this.download);
+    });
+    try {
+      const { calls, mock } = mockCampaignsApi({
+        [`GET /api/v1/campaigns/${CODE}/export`]: () => ({
+          body: 'iin,group',
+          headers: { 'Content-Type': 'text/csv', 'Content-Disposition': `attachment; filename="${CODE}_control.csv"` },
+        }),
+      });
+      const user = setup();
+      renderTheories(PATH, { as: 'user' });
+      await user.click(await screen.findByTestId('action-export'));
+      await user.click(await screen.findByText('CSV'));
+      await user.click(screen.getByText(/^Контрольная · 10/));
+      await user.click(screen.getByTestId('export-confirm'));
+
+      await waitFor(() => expect(saved).toEqual([`${CODE}_control.csv`]));
+      const exported = calls.find((c) => c.url.pathname.endsWith('/export'));
+      expect(exported?.url.searchParams.get('format')).toBe('csv');
+      expect(exported?.url.searchParams.get('group')).toBe('control');
+      const request = mock.mock.calls.map(([input]) => input as Request).find((r) => r.url.includes('/export'));
+      expect(request?.headers.get('Authorization')).toMatch(/^Bearer /);
+      expect(blobs).toHaveLength(1);
+      expect(await screen.findByText(`Файл ${CODE}_control.csv сохранён`)).toBeInTheDocument();
+    } finally {
+      // revokeObjectURL stays: the page calls it once the download has started.
+      Reflect.deleteProperty(URL, 'createObjectURL');
+    }
+  });
+
+  it("deletes a campaign with the admin's password: a wrong one is said in the dialog", async () => {
+    let attempts = 0;
+    const { calls } = mockCampaignsApi({
+      [`DELETE /api/v1/campaigns/${CODE}`]: () => {
+        attempts += 1;
+        return attempts === 1
+          ? { status: 403, body: { error: 'PermissionDenied', detail: 'the password is incorrect' } }
+          : { body: { code: CODE, rows: { mb01_camp_dict: 1 } } };
+      },
+    });
+    const user = setup();
+    const { router } = renderTheories(PATH, { as: 'admin' });
+    await user.click(await screen.findByTestId('action-delete'));
+    const confirm = await screen.findByTestId('delete-confirm');
+    expect(confirm).toBeDisabled();
+
+    await fill(user, screen.getByTestId('delete-password'), 'wrong-one');
+    await user.click(confirm);
+    const alert = await screen.findByText('Неверный пароль.');
+    expect(alert.closest('.ant-modal')).not.toBeNull();
+    expect(router.state.location.pathname).toBe(PATH);
+
+    await user.clear(screen.getByTestId('delete-password'));
+    await fill(user, screen.getByTestId('delete-password'), 'admin-password-1');
+    await user.click(screen.getByTestId('delete-confirm'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/campaigns'));
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.body)).toEqual([
+      { password: 'wrong-one' },
+      { password: 'admin-password-1' },
+    ]);
+    expect(await screen.findByText('Кампания C000000101 удалена')).toBeInTheDocument();
+    expect(await screen.findByTestId('theories-table')).toBeInTheDocument();
+  });
+
+  it('says when the campaign does not exist', async () => {
+    mockCampaignsApi({
+      'GET /api/v1/campaigns/C000000404': () => ({
+        status: 404,
+        body: { error: 'NotFound', detail: "campaign 'C000000404' does not exist" },
+      }),
+    });
+    renderTheories('/campaigns/C000000404');
+    expect(await screen.findByText('Кампания не найдена')).toBeInTheDocument();
+    expect(screen.getByText(/Кампании C000000404 нет/)).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,217 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+
+import { ApiError } from '../../../api/errors';
+import { ErrorAlert } from '../../../components/ErrorAlert';
+import { formatDateTime } from '../../../lib/format';
+import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
+import { CampaignActions } from './CampaignActions';
+import { CampaignStatsView } from './CampaignStatsView';
+import { channelName, formatDay, formatPercent, TYPE_COLORS } from './format';
+import { HistoryTimeline } from './HistoryTimeline';
+import { TextsCard } from './TextsCard';
+import { StatusTag } from './StatusTag';
+
+const { Title, Text, Paragraph } = Typography;
+
+function Header({ campaign }: { campaign: Campaign }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'ru';
+  const streams = useStreams();
+  const stream = streams.data?.find((s) => s.code === campaign.stream);
+  const monospace = { fontFamily: 'monospace' } as const;
+
+  const items = [
+    {
+      key: 'stream',
+      label: t('theories.detail.stream'),
+      children: (
+        <span data-testid="detail-stream">
+          {stream ? `${stream.name_ru} (${stream.code})` : campaign.stream}
+        </span>
+      ),
+    },
+    {
+      key: 'channels',
+      label: t('theories.detail.channels'),
+      children: (
+        <Flex wrap gap={4}>
+          {campaign.channels.map((channel) => (
+            <Tag key={channel} style={{ marginInlineEnd: 0 }}>
+              {channelName(channel, t)}
+            </Tag>
+          ))}
+        </Flex>
+      ),
+    },
+    {
+      key: 'period',
+      label: t('theories.detail.period'),
+      children: (
+        <span style={{ whiteSpace: 'nowrap' }} data-testid="detail-period">
+          {formatDay(campaign.start_date, language)} – {formatDay(campaign.end_date, language)}
+        </span>
+      ),
+    },
+    {
+      key: 'owner',
+      label: t('theories.detail.owner'),
+      children: (
+        <span style={monospace} data-testid="detail-owner">
+          {campaign.owner}
+        </span>
+      ),
+    },
+    { key: 'created', label: t('theories.detail.created'), children: formatDateTime(campaign.created_at, language) ?? '—' },
+    {
+      key: 'deployed',
+      label: t('theories.detail.deployed'),
+      children: formatDateTime(campaign.deployed_at, language) ?? <Text type="secondary">{t('theories.detail.notDeployed')}</Text>,
+    },
+    { key: 'share', label: t('theories.detail.controlShare'), children: formatPercent(campaign.control_share, language) },
+  ];
+  if (campaign.xls_ow_id)
+    items.push({ key: 'xls', label: t('theories.detail.xlsOwId'), children: <span style={monospace}>{campaign.xls_ow_id}</span> });
+  if (campaign.copied_from)
+    items.push({
+      key: 'copied',
+      label: t('theories.detail.copiedFrom'),
+      children: (
+        <Link to={`/campaigns/${encodeURIComponent(campaign.copied_from)}`} style={monospace}>
+          {campaign.copied_from}
+        </Link>
+      ),
+    });
+  if (campaign.product_code)
+    items.push({ key: 'product', label: t('theories.detail.product'), children: <span style={monospace}>{campaign.product_code}</span> });
+  if (campaign.push_event_type)
+    items.push({ key: 'event', label: t('theories.detail.pushEvent'), children: <span style={monospace}>{campaign.push_event_type}</span> });
+  if (campaign.deep_link)
+    items.push({
+      key: 'link',
+      label: t('theories.detail.deepLink'),
+      children: (
+        <Text style={{ ...monospace, fontSize: 12 }} copyable ellipsis={{ tooltip: campaign.deep_link }}>
+          {campaign.deep_link}
+        </Text>
+      ),
+    });
+
+  return (
+    <Card size="small" data-testid="campaign-header">
+      <Flex vertical gap={12}>
+        <Flex justify="space-between" align="flex-start" gap={16} wrap>
+          <Flex vertical gap={4} style={{ minWidth: 0, flex: '1 1 360px' }}>
+            <Flex align="center" gap={8} wrap>
+              <Title level={3} style={{ margin: 0, ...monospace }} data-testid="detail-code">
+                {campaign.code}
+              </Title>
+              <Tooltip title={t(`theories.type.${campaign.type}`)}>
+                <Tag color={TYPE_COLORS[campaign.type]} style={{ marginInlineEnd: 0 }} data-testid="detail-type">
+                  {campaign.type}
+                </Tag>
+              </Tooltip>
+              <StatusTag campaign={campaign} />
+            </Flex>
+            <Text strong style={{ fontSize: 16 }} data-testid="detail-name">
+              {campaign.name}
+            </Text>
+            {campaign.description ? (
+              <Paragraph type="secondary" style={{ marginBottom: 0 }} ellipsis={{ rows: 2, expandable: true }}>
+                {campaign.description}
+              </Paragraph>
+            ) : null}
+          </Flex>
+          <CampaignActions campaign={campaign} />
+        </Flex>
+        <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3, xxl: 4 }} items={items} />
+      </Flex>
+    </Card>
+  );
+}
+
+/** A campaign's page: who, what and when; its split, sizes, contacts, drop-outs, history, texts; and actions. */
+export function CampaignDetailPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const code = (useParams().code ?? '').trim().toUpperCase();
+  const campaign = useCampaign(code);
+  const notFound = campaign.error instanceof ApiError && campaign.error.status === 404;
+  const stats = useCampaignStats(code, campaign.isSuccess);
+
+  const back = (
+    <Link to="/campaigns" data-testid="detail-back">
+      <ArrowLeftOutlined /> {t('theories.detail.back')}
+    </Link>
+  );
+
+  if (notFound)
+    return (
+      <Card>
+        <Result
+          status="404"
+          title={t('theories.detail.notFound')}
+          subTitle={t('theories.detail.notFoundText', { code })}
+          extra={
+            <Button type="primary" onClick={() => void navigate('/campaigns')}>
+              {t('theories.detail.back')}
+            </Button>
+          }
+        />
+      </Card>
+    );
+
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      {back}
+      {campaign.isError ? (
+        <ErrorAlert title={t('theories.detail.loadError')} error={campaign.error} onRetry={() => void campaign.refetch()} />
+      ) : null}
+      {campaign.isPending ? (
+        <Card>
+          <Skeleton active paragraph={{ rows: 6 }} />
+        </Card>
+      ) : null}
+      {campaign.data ? (
+        <Flex vertical gap={16} data-testid="campaign-detail" data-code={campaign.data.code}>
+          <Header campaign={campaign.data} />
+          {campaign.data.warnings.length > 0 ? (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('theories.detail.warnings')}
+              description={
+                <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                  {campaign.data.warnings.map((warning) => (
+                    <li key={warning}>{warning}</li>
+                  ))}
+                </ul>
+              }
+              data-testid="campaign-warnings"
+            />
+          ) : null}
+          {stats.isError ? (
+            <ErrorAlert title={t('theories.detail.statsError')} error={stats.error} onRetry={() => void stats.refetch()} />
+          ) : null}
+          {stats.data ? (
+            <CampaignStatsView stats={stats.data} channels={campaign.data.channels} />
+          ) : stats.isError ? null : (
+            <Card>
+              <Skeleton active paragraph={{ rows: 4 }} />
+            </Card>
+          )}
+          <Row gutter={[16, 16]}>
+            <Col xs={24} xl={14}>
+              <TextsCard campaign={campaign.data} />
+            </Col>
+            <Col xs={24} xl={10}>
+              {stats.data ? <HistoryTimeline events={stats.data.history} /> : null}
+            </Col>
+          </Row>
+        </Flex>
+      ) : null}
+    </Space>
+  );
+}

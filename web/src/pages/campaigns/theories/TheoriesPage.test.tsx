@@ -1,0 +1,196 @@
+import { act, configure, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+
+import { mockFetch, renderApp } from '../../../test/renderApp';
+import { CAMPAIGNS, dashboard, mockCampaignsApi, renderTheories, STREAMS, type Call } from './testing';
+
+// jsdom has no layout for ECharts to draw in: a chart is its accessible name here.
+vi.mock('../audience/EChart', () => ({
+  EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} data-testid="echart" />,
+}));
+
+// Whole pages of antd render slowly in jsdom on a busy machine.
+configure({ asyncUtilTimeout: 15_000 });
+
+// user-event's pointer-events check calls getComputedStyle up the tree: slow under antd's styles.
+const setup = () => userEvent.setup({ pointerEventsCheck: 0 });
+
+function listCalls(calls: Call[]): URLSearchParams[] {
+  return calls.filter((c) => c.method === 'GET' && c.url.pathname === '/api/v1/campaigns').map((c) => c.url.searchParams);
+}
+
+function lastListQuery(calls: Call[]): URLSearchParams {
+  const all = listCalls(calls);
+  const last = all[all.length - 1];
+  if (!last) throw new Error('GET /api/v1/campaigns was not called');
+  return last;
+}
+
+async function rowOf(code: string) {
+  const table = await screen.findByTestId('theories-table');
+  return within((await within(table).findByText(code)).closest('tr') as HTMLElement);
+}
+
+describe('Active Theories: the list', { timeout: 60_000 }, () => {
+  it('shows the dashboard and the campaigns, asking for the first page newest first', async () => {
+    const { calls } = mockCampaignsApi();
+    renderTheories('/campaigns');
+
+    const first = await rowOf('C000000101');
+    expect(first.getByText('Кэшбэк на АЗС')).toBeInTheDocument();
+    expect(first.getByText('Маркет')).toBeInTheDocument();
+    expect(first.getByText('Push')).toBeInTheDocument();
+    expect(first.getByText('SMS')).toBeInTheDocument();
+    expect(first.getByTestId('campaign-status')).toHaveTextContent('Активна');
+    expect(first.getByTestId('campaign-status').className).toMatch(/green/);
+    expect(first.getByText('01.03.2025 – 31.03.2025')).toBeInTheDocument();
+    expect(first.getByTestId('campaign-members')).toHaveTextContent(`90 000 / 10 000`);
+    expect(first.getByTestId('campaign-link')).toHaveAttribute('href', '/campaigns/C000000101');
+
+    const second = await rowOf('C000000102');
+    expect(second.getByText('KKB_0007')).toBeInTheDocument();
+    expect(second.getByText('БЗК')).toBeInTheDocument();
+    expect(second.getByText('POP-UP')).toBeInTheDocument();
+    expect(second.getByTestId('campaign-status')).toHaveTextContent('Черновик');
+    expect(second.getByText('RB3')).toBeInTheDocument();
+
+    expect(await screen.findByText('Кампаний: 45')).toBeInTheDocument();
+    expect(screen.getByTestId('dashboard-total')).toHaveTextContent('3');
+    expect(screen.getByTestId('dashboard-active')).toHaveTextContent('1');
+    expect(screen.getByTestId('dashboard-members')).toHaveTextContent(`100 000`);
+    expect(screen.getByTestId('dashboard-status-ended')).toHaveTextContent('Срок истёк: 1');
+    expect(screen.getByTestId('dashboard-contacts-past')).toHaveTextContent(`За 30 дн.: 1 500`);
+    expect(screen.getByText(`Запланировано: 700`)).toBeInTheDocument();
+    expect(screen.getByTestId('echart')).toHaveAccessibleName(/Контакты по дням за 30 дн\.: всего 2\s200/);
+
+    const query = lastListQuery(calls);
+    expect(Object.fromEntries(query)).toEqual({ sort: '-created_at', limit: '20', offset: '0' });
+    expect(calls.some((c) => c.url.pathname === '/api/v1/campaigns/dashboard' && c.url.searchParams.get('days') === '30')).toBe(
+      true,
+    );
+  });
+
+  it('takes its view from the address: filters, sort and page go to the API', async () => {
+    const { calls } = mockCampaignsApi();
+    renderTheories(
+      '/campaigns?q=%D0%BA%D1%8D%D1%88%D0%B1%D1%8D%D0%BA&type=RB1&stream=market&status=active&status=deployed&owner=bob&from=2025-03-01&to=2025-03-31&sort=name&page=2',
+    );
+    await rowOf('C000000101');
+
+    const query = lastListQuery(calls);
+    expect(query.get('q')).toBe('кэшбэк');
+    expect(query.get('type')).toBe('RB1');
+    expect(query.get('stream')).toBe('market');
+    expect(query.getAll('status')).toEqual(['deployed', 'active']);
+    expect(query.get('owner')).toBe('bob');
+    expect(query.get('date_from')).toBe('2025-03-01');
+    expect(query.get('date_to')).toBe('2025-03-31');
+    expect(query.get('sort')).toBe('name');
+    expect(query.get('limit')).toBe('20');
+    expect(query.get('offset')).toBe('20');
+
+    // The controls show the view.
+    expect(screen.getByTestId('theories-search')).toHaveValue('кэшбэк');
+    const filters = within(screen.getByTestId('theories-filters'));
+    expect(await filters.findByText('RB1 · стандартная')).toBeInTheDocument();
+    expect(await filters.findByText('Маркет (market)')).toBeInTheDocument();
+    expect(await filters.findByTitle('Развёрнута')).toBeInTheDocument();
+    expect(await filters.findByTitle('Активна')).toBeInTheDocument();
+    expect(filters.getByDisplayValue('01.03.2025')).toBeInTheDocument();
+    expect(filters.getByDisplayValue('31.03.2025')).toBeInTheDocument();
+  });
+
+  it('ignores broken values in the address', async () => {
+    const { calls } = mockCampaignsApi();
+    renderTheories('/campaigns?type=RB9&status=bogus&from=yesterday&sort=password&page=-3&size=7');
+    await rowOf('C000000101');
+    expect(Object.fromEntries(lastListQuery(calls))).toEqual({ sort: '-created_at', limit: '20', offset: '0' });
+  });
+
+  it('searches as the user types, keeping the search in the address', async () => {
+    const { calls } = mockCampaignsApi();
+    const user = setup();
+    const { router } = renderTheories('/campaigns?page=3');
+    await rowOf('C000000101');
+
+    await user.click(screen.getByTestId('theories-search'));
+    await user.paste('C0000001');
+    await waitFor(() => expect(lastListQuery(calls).get('q')).toBe('C0000001'));
+    // A new search starts on the first page.
+    expect(lastListQuery(calls).get('offset')).toBe('0');
+    expect(new URLSearchParams(router.state.location.search).get('q')).toBe('C0000001');
+    expect(new URLSearchParams(router.state.location.search).get('page')).toBeNull();
+
+    await user.click(screen.getByTestId('filters-reset'));
+    await waitFor(() => expect(router.state.location.search).toBe(''));
+    expect(screen.getByTestId('theories-search')).toHaveValue('');
+    expect(lastListQuery(calls).get('q')).toBeNull();
+  });
+
+  it('filters by status and sorts by a column, in the address too', async () => {
+    const { calls } = mockCampaignsApi();
+    const user = setup();
+    const { router } = renderTheories('/campaigns');
+    await rowOf('C000000101');
+
+    await user.click(screen.getByLabelText('Статус'));
+    await user.click(await screen.findByTitle('Завершена'));
+    await waitFor(() => expect(lastListQuery(calls).getAll('status')).toEqual(['finished']));
+    expect(router.state.location.search).toBe('?status=finished');
+
+    const table = screen.getByTestId('theories-table');
+    await user.click(within(table).getAllByText('Код')[0] as HTMLElement);
+    await waitFor(() => expect(lastListQuery(calls).get('sort')).toBe('code'));
+    expect(new URLSearchParams(router.state.location.search).get('sort')).toBe('code');
+  });
+
+  it('opens a campaign from its code', async () => {
+    mockCampaignsApi();
+    const user = setup();
+    const { router } = renderTheories('/campaigns');
+    const row = await rowOf('C000000101');
+    await user.click(row.getByText('C000000101'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/campaigns/C000000101'));
+    expect(await screen.findByTestId('campaign-detail')).toBeInTheDocument();
+  });
+
+  it('says when nothing matches the filters', async () => {
+    mockCampaignsApi({ 'GET /api/v1/campaigns': () => ({ body: { items: [], total: 0, limit: 20, offset: 0 } }) });
+    renderTheories('/campaigns?q=nothing');
+    expect(await screen.findByText('Нет кампаний, подходящих под условия отбора.')).toBeInTheDocument();
+  });
+
+  it('shows the server refusing the list', async () => {
+    mockCampaignsApi({
+      'GET /api/v1/campaigns': () => ({ status: 422, body: { error: 'InvalidInput', detail: 'sort: one of [...]' } }),
+    });
+    renderTheories('/campaigns');
+    const alert = await screen.findByText('Не удалось загрузить кампании');
+    expect(alert.closest('[role="alert"]')).toHaveTextContent('sort: one of [...]');
+  });
+
+  it('offers a new campaign to analysts, not to users', async () => {
+    mockCampaignsApi();
+    renderTheories('/campaigns', { as: 'user' });
+    await rowOf('C000000101');
+    expect(screen.getByText('Новая кампания').closest('button')).toBeDisabled();
+  });
+});
+
+describe('Active Theories in the app', { timeout: 60_000 }, () => {
+  it('is the page at /campaigns, and /campaigns/{code} is a campaign', async () => {
+    mockFetch((url) => {
+      if (url.pathname === '/api/v1/health') return { body: { status: 'ok', version: '0.1.0', warehouse: { dialect: 'duckdb', reachable: true } } };
+      if (url.pathname === '/api/v1/campaigns') return { body: { items: CAMPAIGNS, total: 2, limit: 20, offset: 0 } };
+      if (url.pathname === '/api/v1/campaigns/dashboard') return { body: dashboard() };
+      if (url.pathname === '/api/v1/reference/streams') return { body: { items: STREAMS, total: STREAMS.length } };
+      return undefined;
+    });
+    const { router } = renderApp('/campaigns', { as: 'user' });
+    expect(await screen.findByTestId('theories-table')).toBeInTheDocument();
+    expect(screen.queryByText(/Раздел в разработке/)).not.toBeInTheDocument();
+    await act(() => router.navigate('/campaigns/C000000999'));
+    // Not stored (the mock answers 404): the page says so.
+    expect(await screen.findByText('Кампания не найдена')).toBeInTheDocument();
+  });
+});

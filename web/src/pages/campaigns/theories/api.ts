@@ -1,0 +1,202 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { api } from '../../../api/client';
+import { toApiError, unwrap } from '../../../api/errors';
+import type { components, operations } from '../../../api/schema';
+
+export type CampaignSummary = components['schemas']['CampaignSummary'];
+export type Campaign = components['schemas']['CampaignOut'];
+export type CampaignStats = components['schemas']['CampaignStats'];
+export type CampaignEvent = components['schemas']['CampaignEventOut'];
+export type CampaignStatus = components['schemas']['CampaignStatus'];
+export type CampaignType = CampaignSummary['type'];
+export type Dashboard = components['schemas']['Dashboard'];
+export type SplitResult = components['schemas']['SplitResult'];
+export type ChannelDropouts = components['schemas']['ChannelDropouts'];
+export type MembersReport = components['schemas']['MembersReport'];
+export type Stream = components['schemas']['StreamOut'];
+export type ListQuery = NonNullable<operations['list_campaigns_api_v1_campaigns_get']['parameters']['query']>;
+export type ExportFormat = 'csv' | 'xlsx' | 'parquet';
+export type ExportGroup = 'target' | 'control' | 'all';
+export type MemberGroup = 'target' | 'control';
+export type MembersAction = 'add' | 'remove';
+/** The statuses POST /status accepts (which of them, now, `allowed_statuses` says). */
+export type StatusTarget = components['schemas']['StatusChange']['status'];
+
+/** The days the dashboard looks back over. */
+export const DASHBOARD_DAYS = 30;
+
+export const CAMPAIGNS_KEY = ['campaigns'] as const;
+const listKey = (query: ListQuery) => [...CAMPAIGNS_KEY, 'list', query] as const;
+const dashboardKey = (days: number) => [...CAMPAIGNS_KEY, 'dashboard', days] as const;
+export const detailKey = (code: string) => [...CAMPAIGNS_KEY, 'detail', code] as const;
+export const statsKey = (code: string) => [...CAMPAIGNS_KEY, 'stats', code] as const;
+
+/** GET /campaigns: one page of the filtered, sorted list (the previous page stays while the next loads). */
+export function useCampaignList(query: ListQuery) {
+  return useQuery({
+    queryKey: listKey(query),
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/campaigns', { params: { query }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** GET /campaigns/dashboard: counts across all campaigns and per-day series. */
+export function useDashboard(days = DASHBOARD_DAYS) {
+  return useQuery({
+    queryKey: dashboardKey(days),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/campaigns/dashboard', { params: { query: { days } }, signal })),
+  });
+}
+
+export function useCampaign(code: string) {
+  return useQuery({
+    queryKey: detailKey(code),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/campaigns/{code}', { params: { path: { code } }, signal })),
+  });
+}
+
+export function useCampaignStats(code: string, enabled = true) {
+  return useQuery({
+    queryKey: statsKey(code),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/campaigns/{code}/stats', { params: { path: { code } }, signal })),
+    enabled,
+  });
+}
+
+/** The streams of both campaign types (reference data: changes rarely). */
+export function useStreams() {
+  return useQuery({
+    queryKey: ['reference', 'streams'],
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/reference/streams', { signal })).items,
+    staleTime: 10 * 60_000,
+  });
+}
+
+/** The caller's uploads (an admin's: everyone's), newest first: the files members can come from. */
+export function useUploadChoices(enabled: boolean) {
+  return useQuery({
+    queryKey: ['uploads', 'list', 'choices'],
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/uploads', { params: { query: { limit: 100, offset: 0 } }, signal })).items,
+    enabled,
+  });
+}
+
+/** After a change the list, the dashboard, the campaign and its statistics are all stale. */
+function useInvalidateCampaigns() {
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: CAMPAIGNS_KEY });
+}
+
+export function useCopyCampaign() {
+  const invalidate = useInvalidateCampaigns();
+  return useMutation({
+    mutationFn: async (code: string) =>
+      unwrap(await api.POST('/api/v1/campaigns/{code}/copy', { params: { path: { code } }, body: {} })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useChangeStatus() {
+  const invalidate = useInvalidateCampaigns();
+  return useMutation({
+    mutationFn: async ({ code, status, reason }: { code: string; status: StatusTarget; reason: string | null }) =>
+      unwrap(
+        await api.POST('/api/v1/campaigns/{code}/status', {
+          params: { path: { code } },
+          body: reason ? { status, reason } : { status },
+        }),
+      ),
+    onSettled: invalidate,
+  });
+}
+
+export type MembersSource = { iins: string[] } | { upload_id: string };
+
+export function useChangeMembers() {
+  const invalidate = useInvalidateCampaigns();
+  return useMutation({
+    mutationFn: async ({
+      code,
+      action,
+      group,
+      source,
+    }: {
+      code: string;
+      action: MembersAction;
+      group: MemberGroup;
+      source: MembersSource;
+    }) => {
+      const options = { params: { path: { code } }, body: { ...source, group } };
+      return unwrap(
+        action === 'add'
+          ? await api.POST('/api/v1/campaigns/{code}/members', options)
+          : await api.POST('/api/v1/campaigns/{code}/members/remove', options),
+      );
+    },
+    onSettled: invalidate,
+  });
+}
+
+export function useDeleteCampaign() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ code, password }: { code: string; password: string }) =>
+      unwrap(await api.DELETE('/api/v1/campaigns/{code}', { params: { path: { code } }, body: { password } })),
+    onSuccess: (_deleted, { code }) => {
+      // Gone: asking for it again would only answer 404.
+      queryClient.removeQueries({ queryKey: detailKey(code) });
+      queryClient.removeQueries({ queryKey: statsKey(code) });
+      void queryClient.invalidateQueries({ queryKey: [...CAMPAIGNS_KEY, 'list'] });
+      void queryClient.invalidateQueries({ queryKey: [...CAMPAIGNS_KEY, 'dashboard'] });
+    },
+  });
+}
+
+/** The file name of a `Content-Disposition: attachment; filename="…"` header (RFC 6266, simple or UTF-8 form). */
+export function filenameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const encoded = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (encoded?.[1]) {
+    try {
+      return decodeURIComponent(encoded[1].trim());
+    } catch {
+      // A broken encoding: fall through to the plain name.
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]+)"|filename\s*=\s*([^;\s]+)/i.exec(disposition);
+  return plain?.[1] ?? plain?.[2] ?? null;
+}
+
+/** Hand a downloaded file to the browser to save, through a temporary link. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download; the object URL may go once this task ends.
+  window.setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/**
+ * GET /campaigns/{code}/export through the API client (bearer token, one renewal on a 401, as
+ * every call), read as a blob and saved under the server's file name. Resolves with that name.
+ */
+export async function downloadExport(code: string, format: ExportFormat, group: ExportGroup): Promise<string> {
+  const { data, error, response } = await api.GET('/api/v1/campaigns/{code}/export', {
+    params: { path: { code }, query: { format, group } },
+    parseAs: 'blob',
+  });
+  if (!response.ok || !data) throw toApiError(error, response);
+  const filename = filenameOf(response.headers.get('Content-Disposition')) ?? `${code}_${group}.${format}`;
+  saveBlob(data, filename);
+  return filename;
+}

@@ -1,0 +1,150 @@
+import { configure, screen, waitFor } from '@testing-library/react';
+
+import { DRY_RUN, mockBackend, setup, toReview } from './testing';
+
+configure({ asyncUtilTimeout: 15_000 });
+
+const JOB = {
+  id: 'j1',
+  kind: 'campaign.deploy',
+  owner: 'test-analyst',
+  created_at: '2026-11-30T10:00:00Z',
+  started_at: '2026-11-30T10:00:00Z',
+  error: null,
+};
+
+async function toDeploy(user: ReturnType<typeof setup>) {
+  await toReview(user);
+  await screen.findByTestId('dry-run');
+  await user.click(screen.getByTestId('wizard-next'));
+  return screen.findByTestId('deploy-button');
+}
+
+describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
+  it('deploys through a job, polling its progress to 100 %, then links to the campaign', async () => {
+    let polls = 0;
+    const backend = mockBackend({
+      'POST /api/v1/campaigns/C000000042/deploy': (request) => {
+        if (new URL(request.url).searchParams.get('dry_run') === 'true') return undefined;
+        return { status: 202, body: { code: 'C000000042', job_id: 'j1', members: 10_000 } };
+      },
+      'GET /api/v1/jobs/j1': () => {
+        polls += 1;
+        if (polls === 1)
+          return {
+            body: { ...JOB, status: 'running', progress: 0.4, message: 'writing mb21_local_control', result: null, finished_at: null },
+          };
+        return {
+          body: {
+            ...JOB,
+            status: 'succeeded',
+            progress: 1,
+            message: null,
+            result: { ...DRY_RUN, dry_run: false },
+            finished_at: '2026-11-30T10:00:05Z',
+          },
+        };
+      },
+    });
+    const user = setup();
+    const button = await toDeploy(user);
+    expect(screen.getByTestId('wizard-step-title')).toHaveTextContent('Шаг 5 из 5. Запуск');
+
+    await user.click(button);
+    await waitFor(() => expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '40'));
+    expect(screen.getByTestId('deploy-progress')).toHaveTextContent('Запись mb21_local_control');
+
+    const result = await screen.findByTestId('deploy-result');
+    expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '100');
+    expect(polls).toBe(2);
+    expect(backend.calls.map((call) => call.key)).toContain('POST /api/v1/campaigns/C000000042/deploy');
+    expect(result).toHaveTextContent('Кампания C000000042 запущена');
+    // Nothing to go back to: the campaign is in the bank's tables.
+    expect(screen.queryByTestId('wizard-back')).not.toBeInTheDocument();
+
+    await user.click(screen.getByTestId('deploy-link'));
+    expect(await screen.findByTestId('campaign-page')).toBeInTheDocument();
+  });
+
+  it('answers a direct deploy (200) with the result, and starts a new campaign afresh', async () => {
+    mockBackend();
+    const user = setup();
+    await user.click(await toDeploy(user));
+    expect(await screen.findByTestId('deploy-result')).toHaveAttribute('data-code', 'C000000042');
+    expect(screen.getByTestId('deploy-link')).toHaveAttribute('href', '/campaigns/C000000042');
+
+    await user.click(screen.getByTestId('wizard-new'));
+    await waitFor(() => expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'audience'));
+    expect(screen.queryByTestId('chosen-audience')).not.toBeInTheDocument();
+    expect(screen.getByTestId('wizard-next')).toBeEnabled();
+  });
+
+  it('shows a 409 plainly and lets the analyst try again', async () => {
+    let deploys = 0;
+    mockBackend({
+      'POST /api/v1/campaigns/C000000042/deploy': (request) => {
+        if (new URL(request.url).searchParams.get('dry_run') === 'true') return undefined;
+        deploys += 1;
+        return { status: 409, body: { error: 'Conflict', detail: 'campaign C000000042 is already deployed' } };
+      },
+    });
+    const user = setup();
+    await user.click(await toDeploy(user));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Запуск невозможен');
+    expect(alert).toHaveTextContent('campaign C000000042 is already deployed');
+    expect(screen.getByTestId('deploy-button')).toHaveTextContent('Повторить запуск');
+    await user.click(screen.getByTestId('deploy-button'));
+    await waitFor(() => expect(deploys).toBe(2));
+  });
+
+  it('leads a 422 (the start date has passed) back to the field in the details', async () => {
+    mockBackend({
+      'POST /api/v1/campaigns/C000000042/deploy': (request) => {
+        if (new URL(request.url).searchParams.get('dry_run') === 'true') return undefined;
+        return {
+          status: 422,
+          body: {
+            error: 'InvalidInput',
+            detail: 'start_date: 2026-11-29 has passed; move the dates of the draft first',
+            errors: [{ loc: ['start_date'], field: 'start_date', msg: 'in the past' }],
+          },
+        };
+      },
+    });
+    const user = setup();
+    await user.click(await toDeploy(user));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Параметры кампании не приняты');
+    await user.click(screen.getByTestId('deploy-edit'));
+    await waitFor(() => expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'details'));
+    const start = screen.getByLabelText(/^Дата начала/);
+    await waitFor(() => expect(start).toHaveFocus());
+    expect(document.getElementById(start.getAttribute('aria-describedby') ?? '')).toHaveTextContent('in the past');
+  });
+
+  it('says when the deploy job fails, with the reason the job gives', async () => {
+    mockBackend({
+      'POST /api/v1/campaigns/C000000042/deploy': (request) => {
+        if (new URL(request.url).searchParams.get('dry_run') === 'true') return undefined;
+        return { status: 202, body: { code: 'C000000042', job_id: 'j1', members: 10_000 } };
+      },
+      'GET /api/v1/jobs/j1': () => ({
+        body: {
+          ...JOB,
+          status: 'failed',
+          progress: 0.3,
+          message: null,
+          error: 'deploy of C000000042 failed and nothing was written: duplicate key',
+          result: { error: 'Conflict', detail: 'deploy of C000000042 failed and nothing was written: duplicate key' },
+          finished_at: '2026-11-30T10:00:05Z',
+        },
+      }),
+    });
+    const user = setup();
+    await user.click(await toDeploy(user));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Запуск невозможен');
+    expect(alert).toHaveTextContent('nothing was written: duplicate key');
+    expect(screen.queryByTestId('deploy-result')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,216 @@
+import { CheckCircleOutlined, ReloadOutlined, WarningOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Flex,
+  InputNumber,
+  Row,
+  Slider,
+  Space,
+  Statistic,
+  Tag,
+  Typography,
+} from 'antd';
+import { useTranslation } from 'react-i18next';
+
+import { errorMessage } from '../../../api/errors';
+import { formatCount } from '../../../lib/format';
+import { useSplitPreview } from './api';
+import { controlProps } from './fields';
+import { formatPercent, formatPValue } from './format';
+import { FormField } from './FormField';
+import { randomSeed } from './state';
+import type { ChosenAudience, FieldErrors, SplitForm } from './types';
+import { MAX_SEED } from './validation';
+
+const { Text } = Typography;
+
+/** Step 2: the control group's share and the seed of the split, with a live check of the split. */
+export function SplitStep({
+  audience,
+  split,
+  errors,
+  onChange,
+}: {
+  audience: ChosenAudience;
+  split: SplitForm;
+  errors: FieldErrors;
+  onChange: (change: Partial<SplitForm>) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'ru';
+  const valid = !errors.control_share && !errors.split_seed && split.share !== null && split.seed !== null;
+  const preview = useSplitPreview(
+    valid && split.share !== null && split.seed !== null
+      ? { audienceId: audience.id, share: split.share, seed: split.seed }
+      : null,
+  );
+  const result = preview.data;
+  const count = (n: number) => formatCount(n, language);
+
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} lg={10}>
+        <Card size="small" title={t('campaign.split.settings')}>
+          <Flex vertical gap={16}>
+            <Text type="secondary">
+              {t('campaign.split.audience', { name: audience.name, size: count(audience.size) })}
+            </Text>
+            <FormField
+              field="control_share"
+              label={t('campaign.split.share')}
+              required
+              error={errors.control_share}
+              hint={
+                split.share !== null
+                  ? t('campaign.split.shareHint', {
+                      percent: formatPercent(split.share, language, 0),
+                      n: count(Math.round(audience.size * split.share)),
+                    })
+                  : undefined
+              }
+            >
+              <Flex gap={12} align="center">
+                <InputNumber
+                  {...controlProps('control_share', errors.control_share, true)}
+                  data-testid="split-share"
+                  min={0}
+                  max={0.5}
+                  step={0.01}
+                  precision={2}
+                  value={split.share}
+                  onChange={(value) => onChange({ share: value ?? null })}
+                  style={{ width: 110 }}
+                />
+                <Slider
+                  ariaLabelForHandle={t('campaign.split.shareSlider')}
+                  min={0}
+                  max={0.5}
+                  step={0.01}
+                  value={split.share ?? 0}
+                  tooltip={{ formatter: (value) => (value === undefined ? '' : formatPercent(value, language, 0)) }}
+                  onChange={(value) => onChange({ share: value })}
+                  style={{ flex: 1 }}
+                />
+              </Flex>
+            </FormField>
+            <FormField
+              field="split_seed"
+              label={t('campaign.split.seed')}
+              required
+              error={errors.split_seed}
+              hint={t('campaign.split.seedHint')}
+            >
+              <Space.Compact>
+                <InputNumber
+                  {...controlProps('split_seed', errors.split_seed, true)}
+                  data-testid="split-seed"
+                  min={0}
+                  max={MAX_SEED}
+                  step={1}
+                  precision={0}
+                  value={split.seed}
+                  onChange={(value) => onChange({ seed: value ?? null })}
+                  style={{ width: 180 }}
+                />
+                <Button
+                  icon={<ReloadOutlined />}
+                  data-testid="split-new-seed"
+                  onClick={() => onChange({ seed: randomSeed() })}
+                >
+                  {t('campaign.split.newSeed')}
+                </Button>
+              </Space.Compact>
+            </FormField>
+            {split.share === 0 ? <Alert type="warning" showIcon title={t('campaign.split.noControl')} /> : null}
+          </Flex>
+        </Card>
+      </Col>
+      <Col xs={24} lg={14}>
+        <Card
+          size="small"
+          title={t('campaign.split.result')}
+          data-testid="split-preview"
+          data-fresh={preview.fresh && !preview.pending ? 'true' : 'false'}
+          extra={preview.pending ? <Text type="secondary">{t('campaign.split.counting')}</Text> : null}
+        >
+          {preview.isError && !preview.pending ? (
+            <Alert
+              type="error"
+              showIcon
+              role="alert"
+              title={t('campaign.split.failed')}
+              description={errorMessage(preview.error, t('errors.network'))}
+            />
+          ) : null}
+          {!result && !preview.isError ? (
+            <Text type="secondary">{valid ? t('campaign.split.counting') : t('campaign.split.fix')}</Text>
+          ) : null}
+          {result ? (
+            <Flex vertical gap={16} style={{ opacity: preview.fresh ? 1 : 0.55 }}>
+              <Row gutter={16}>
+                <Col span={12}>
+                  <Statistic
+                    title={t('campaign.split.target')}
+                    value={count(result.target)}
+                    suffix={
+                      <Text type="secondary" style={{ fontSize: 14 }}>
+                        {formatPercent(1 - result.observed_control_share, language)}
+                      </Text>
+                    }
+                    data-testid="split-target"
+                  />
+                </Col>
+                <Col span={12}>
+                  <Statistic
+                    title={t('campaign.split.control')}
+                    value={count(result.control)}
+                    suffix={
+                      <Text type="secondary" style={{ fontSize: 14 }}>
+                        {formatPercent(result.observed_control_share, language)}
+                      </Text>
+                    }
+                    data-testid="split-control"
+                  />
+                </Col>
+              </Row>
+              <Descriptions
+                size="small"
+                column={1}
+                items={[
+                  {
+                    key: 'srm',
+                    label: t('campaign.split.srm'),
+                    children: (
+                      <Flex gap={8} align="center" wrap>
+                        <Text data-testid="split-pvalue" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                          p = {formatPValue(result.srm_p_value, language)}
+                        </Text>
+                        {result.mismatch ? (
+                          <Tag color="error" icon={<WarningOutlined />} data-testid="split-srm" data-ok="false">
+                            {t('campaign.split.srmMismatch')}
+                          </Tag>
+                        ) : (
+                          <Tag color="success" icon={<CheckCircleOutlined />} data-testid="split-srm" data-ok="true">
+                            {t('campaign.split.srmOk')}
+                          </Tag>
+                        )}
+                      </Flex>
+                    ),
+                  },
+                  { key: 'chi2', label: 'χ²', children: result.chi2.toFixed(3) },
+                ]}
+              />
+              <Text type="secondary" style={{ fontSize: 12 }}>
+                {result.mismatch ? t('campaign.split.srmMismatchHint') : t('campaign.split.srmHint')}
+              </Text>
+            </Flex>
+          ) : null}
+        </Card>
+      </Col>
+    </Row>
+  );
+}
