@@ -94,7 +94,24 @@ def test_sms_segments_and_warnings(
     }
     assert draft["sms_segments"]["kz"]["segments"] == 2
     assert draft["sms_segments"]["kz"]["per_segment"] == 67
-    assert any("kz" in w and "2 segments" in w for w in draft["warnings"])
+    assert [w for w in draft["warnings"] if w["code"] == "sms_segments"] == [
+        {
+            "code": "sms_segments",
+            "message": (
+                "SMS text (kz) takes 2 segments: 84 characters in UCS2, one segment holds 70"
+            ),
+            "params": {
+                "language": "kz",
+                "segments": 2,
+                "characters": 84,  # the saved text is trimmed
+                "encoding": "ucs2",
+                "single": 70,
+            },
+        }
+    ]
+    assert "no_control" not in {w["code"] for w in draft["warnings"]}
+    uncontrolled = create_draft(audience_id, control_share=0)
+    assert [w["code"] for w in uncontrolled["warnings"]] == ["no_control"]
     counted = as_analyst.get("/api/v1/campaigns/sms-segments", params={"text": "Привет"}).json()
     assert counted["segments"]["encoding"] == "ucs2" and counted["warning"] is None
 

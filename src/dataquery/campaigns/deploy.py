@@ -59,6 +59,7 @@ from dataquery.campaigns.schemas import (
 from dataquery.campaigns.split import Split, split_audience, split_result
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput
+from dataquery.core.schemas import Notice
 from dataquery.datasets.models import Dataset
 
 # Above this many members a deploy runs as a job the UI polls (202 + job_id).
@@ -366,14 +367,20 @@ def _tables(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> d
     }
 
 
-def _warnings(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> list[str]:
+def _warnings(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> list[Notice]:
     warnings = []
     if split.target_size == 0:
-        warnings.append("the target group is empty")
+        warnings.append(Notice(code="target_empty", message="the target group is empty"))
     for channel, report in channels.items():
         total = report.eligible + report.dropped
         if total and report.dropped / total > 0.5:
-            warnings.append(f"{channel}: {report.dropped} of {total} targets drop out")
+            warnings.append(
+                Notice(
+                    code="channel_dropouts",
+                    message=f"{channel}: {report.dropped} of {total} targets drop out",
+                    params={"channel": channel, "dropped": report.dropped, "total": total},
+                )
+            )
     return warnings
 
 

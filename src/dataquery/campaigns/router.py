@@ -42,7 +42,7 @@ from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.campaigns.split import split_audience, split_result
 from dataquery.core.db import DB
 from dataquery.core.errors import InvalidInput
-from dataquery.core.schemas import APIModel
+from dataquery.core.schemas import APIModel, Notice
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
@@ -106,7 +106,7 @@ def get_dashboard(
 
 class SmsCount(APIModel):
     segments: SmsSegments
-    warning: str | None
+    warning: Notice | None
 
 
 @router.get("/sms-segments")

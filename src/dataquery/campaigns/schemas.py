@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from dataquery.core.schemas import APIModel
+from dataquery.core.schemas import APIModel, Notice
 
 CampaignType = Literal["RB1", "RB3"]
 ChannelCode = Literal["push", "popup", "sms"]
@@ -237,7 +237,7 @@ class CampaignOut(CampaignSummary):
     deploy_job_id: str | None
     split: SplitResult | None = Field(description="None when the audience no longer exists.")
     sms_segments: dict[str, SmsSegments] = Field(description="Per language, with sms only.")
-    warnings: list[str]
+    warnings: list[Notice]
     allowed_statuses: list[str] = Field(description="Statuses POST /status accepts now.")
     can_edit: bool = Field(description="The caller may change this campaign.")
 
@@ -265,7 +265,7 @@ class DeployReport(APIModel):
     split: SplitResult
     tables: dict[str, int] = Field(description="Rows written (or to be written) per table.")
     channels: dict[str, ChannelDropouts]
-    warnings: list[str]
+    warnings: list[Notice]
     seconds: float
 
 

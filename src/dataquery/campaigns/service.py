@@ -62,6 +62,7 @@ from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.campaigns.split import audiences, split_audience, split_result
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from dataquery.core.schemas import Notice
 from dataquery.reference.models import PushEventType, Stream
 
 BANK_TZ = ZoneInfo("Asia/Almaty")
@@ -234,7 +235,7 @@ def sms_segments(campaign: CampaignDict) -> dict[str, SmsSegments]:
     }
 
 
-def draft_warnings(campaign: CampaignDict, audience_size: int | None) -> list[str]:
+def draft_warnings(campaign: CampaignDict, audience_size: int | None) -> list[Notice]:
     warnings = []
     if "sms" in channels_of(campaign):
         for language, body in (("ru", campaign.text_ru), ("kz", campaign.text_kz)):
@@ -242,13 +243,26 @@ def draft_warnings(campaign: CampaignDict, audience_size: int | None) -> list[st
             if warning:
                 warnings.append(warning)
     if float(campaign.control_share) == 0:
-        warnings.append("control_share is 0: without a control group the effect is not measurable")
+        message = "control_share is 0: without a control group the effect is not measurable"
+        warnings.append(Notice(code="no_control", message=message))
     if audience_size == 0:
-        warnings.append("the saved audience is empty")
+        warnings.append(Notice(code="audience_empty", message="the saved audience is empty"))
     if audience_size is None and campaign.status == CampaignStatus.DRAFT:
-        warnings.append(f"the saved audience {campaign.audience_id} no longer exists")
+        warnings.append(
+            Notice(
+                code="audience_gone",
+                message=f"the saved audience {campaign.audience_id} no longer exists",
+                params={"audience_id": campaign.audience_id},
+            )
+        )
     if campaign.status == CampaignStatus.DRAFT and campaign.start_date < today():
-        warnings.append(f"start_date {campaign.start_date} has passed: move it before deploying")
+        warnings.append(
+            Notice(
+                code="start_passed",
+                message=f"start_date {campaign.start_date} has passed: move it before deploying",
+                params={"start_date": campaign.start_date.isoformat()},
+            )
+        )
     return warnings
 
 

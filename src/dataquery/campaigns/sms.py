@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from dataquery.core.schemas import Notice
+
 _GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -54,11 +56,21 @@ def sms_length(text: str) -> SmsLength:
     return SmsLength(encoding, units, math.ceil(units / multi), multi)  # type: ignore[arg-type]
 
 
-def segment_warning(language: str, length: SmsLength) -> str | None:
+def segment_warning(language: str, length: SmsLength) -> Notice | None:
     if length.segments <= 1:
         return None
     single = GSM7_SINGLE if length.encoding == "gsm7" else UCS2_SINGLE
-    return (
-        f"SMS text ({language}) takes {length.segments} segments: {length.units} characters in "
-        f"{length.encoding.upper()}, one segment holds {single}"
+    return Notice(
+        code="sms_segments",
+        message=(
+            f"SMS text ({language}) takes {length.segments} segments: {length.units} characters"
+            f" in {length.encoding.upper()}, one segment holds {single}"
+        ),
+        params={
+            "language": language,
+            "segments": length.segments,
+            "characters": length.units,
+            "encoding": length.encoding,
+            "single": single,
+        },
     )

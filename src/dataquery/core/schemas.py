@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 
@@ -30,3 +30,12 @@ class ErrorResponse(BaseModel):
 class ItemList(BaseModel, Generic[T]):
     items: list[T]
     total: int
+
+
+class Notice(BaseModel):
+    """A warning the interface shows in its own language: `code` names the case, `params` fill
+    its text, and `message` says it in English for API clients and logs."""
+
+    code: str
+    message: str
+    params: dict[str, str | int] = Field(default_factory=dict)

@@ -1104,7 +1104,7 @@ export interface components {
              */
             updated_at: string;
             /** Warnings */
-            warnings: string[];
+            warnings: components["schemas"]["Notice"][];
             /** Xls Ow Id */
             xls_ow_id: string | null;
         };
@@ -1413,7 +1413,7 @@ export interface components {
             /** Target */
             target: number;
             /** Warnings */
-            warnings: string[];
+            warnings: components["schemas"]["Notice"][];
         };
         /**
          * DeviceFilter
@@ -1840,6 +1840,21 @@ export interface components {
             valid: number;
         };
         /**
+         * Notice
+         * @description A warning the interface shows in its own language: `code` names the case, `params` fill
+         *     its text, and `message` says it in English for API clients and logs.
+         */
+        Notice: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            };
+        };
+        /**
          * OptionsOut
          * @description Everything the builder's panels need, in one call.
          */
@@ -2159,8 +2174,7 @@ export interface components {
         /** SmsCount */
         SmsCount: {
             segments: components["schemas"]["SmsSegments"];
-            /** Warning */
-            warning: string | null;
+            warning: components["schemas"]["Notice"] | null;
         };
         /** SmsSegments */
         SmsSegments: {

@@ -105,6 +105,19 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     expect(split.getByTestId('split-p-value')).toHaveTextContent('< 0,0001');
   });
 
+  it("tells the server's warnings in the interface language, an unknown one as the server wrote it", async () => {
+    const warnings = [
+      { code: 'no_control', message: 'control_share is 0: without a control group the effect is not measurable' },
+      { code: 'something_new', message: 'a warning this page does not know yet' },
+    ];
+    mockCampaignsApi({ [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ warnings }) }) });
+    renderTheories(PATH);
+    const shown = await screen.findByTestId('campaign-warnings');
+    expect(shown).toHaveTextContent('Доля контрольной группы — 0: без контрольной группы эффект не измерить.');
+    expect(shown).toHaveTextContent('a warning this page does not know yet');
+    expect(shown).not.toHaveTextContent('control_share is 0');
+  });
+
   it('lets a user only read and export', async () => {
     mockCampaignsApi({
       [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ can_edit: false, allowed_statuses: [] }) }),

@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDateTime } from '../../../lib/format';
+import { warningText } from '../wizard/messages';
 import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
@@ -134,7 +135,7 @@ function Header({ campaign }: { campaign: Campaign }) {
 
 /** A campaign's page: who, what and when; its split, sizes, contacts, drop-outs, history, texts; and actions. */
 export function CampaignDetailPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const code = (useParams().code ?? '').trim().toUpperCase();
   const campaign = useCampaign(code);
@@ -185,7 +186,7 @@ export function CampaignDetailPage() {
               description={
                 <ul style={{ margin: 0, paddingInlineStart: 18 }}>
                   {campaign.data.warnings.map((warning) => (
-                    <li key={warning}>{warning}</li>
+                    <li key={warning.message}>{warningText(warning, t, i18n.resolvedLanguage ?? 'ru')}</li>
                   ))}
                 </ul>
               }

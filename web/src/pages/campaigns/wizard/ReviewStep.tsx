@@ -147,7 +147,10 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const dryRun = useDryRun(draft);
-  const warnings = [...new Set([...draft.warnings, ...(dryRun.data?.warnings ?? [])])];
+  // The draft's and the dry run's, each once.
+  const warnings = [
+    ...new Map([...draft.warnings, ...(dryRun.data?.warnings ?? [])].map((w) => [w.message, w])).values(),
+  ];
   const split = dryRun.data?.split ?? draft.split;
 
   return (
@@ -239,7 +242,7 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
           description={
             <ul style={{ margin: 0, paddingLeft: 18 }}>
               {warnings.map((warning) => (
-                <li key={warning} data-testid="review-warning">
+                <li key={warning.message} data-testid="review-warning">
                   {warningText(warning, t, language)}
                 </li>
               ))}

@@ -1,44 +1,41 @@
 /**
- * The server's warnings and job messages are English sentences; the known ones are told in the
- * interface language, anything else is shown as the server wrote it.
+ * The server's warnings come with a code and parameters, told here in the interface language (an
+ * unknown code shows the server's English message). Job progress messages are English sentences;
+ * the known ones are translated, anything else is shown as the server wrote it.
  */
 import type { TFunction } from 'i18next';
 
 import { formatCount } from '../../../lib/format';
 import { formatDate } from './dates';
+import type { Notice } from './types';
+
+type Params = NonNullable<Notice['params']>;
+type Render = (params: Params, t: TFunction, language: string) => string;
+
+const WARNINGS: Record<string, Render> = {
+  sms_segments: (p, t) =>
+    t('campaign.warnings.smsSegments', {
+      language: t(`campaign.details.language.${p.language}`, { defaultValue: String(p.language) }),
+      segments: p.segments,
+      characters: p.characters,
+      encoding: String(p.encoding).toUpperCase(),
+      single: p.single,
+    }),
+  no_control: (_p, t) => t('campaign.warnings.noControl'),
+  audience_empty: (_p, t) => t('campaign.warnings.audienceEmpty'),
+  audience_gone: (p, t) => t('campaign.warnings.audienceGone', { id: p.audience_id }),
+  start_passed: (p, t, language) =>
+    t('campaign.warnings.startPassed', { date: formatDate(String(p.start_date), language) }),
+  target_empty: (_p, t) => t('campaign.warnings.targetEmpty'),
+  channel_dropouts: (p, t, language) =>
+    t('campaign.warnings.dropouts', {
+      channel: t(`campaign.channels.${p.channel}`, { defaultValue: String(p.channel) }),
+      dropped: formatCount(Number(p.dropped), language),
+      total: formatCount(Number(p.total), language),
+    }),
+};
 
 type Rule = [RegExp, (match: RegExpMatchArray, t: TFunction, language: string) => string];
-
-const WARNINGS: Rule[] = [
-  [
-    /^SMS text \((\w+)\) takes (\d+) segments: (\d+) characters in (\w+), one segment holds (\d+)$/,
-    (m, t) =>
-      t('campaign.warnings.smsSegments', {
-        language: t(`campaign.details.language.${m[1]}`, { defaultValue: m[1] }),
-        segments: m[2],
-        characters: m[3],
-        encoding: m[4],
-        single: m[5],
-      }),
-  ],
-  [/^control_share is 0\b/, (_m, t) => t('campaign.warnings.noControl')],
-  [/^the saved audience is empty$/, (_m, t) => t('campaign.warnings.audienceEmpty')],
-  [/^the saved audience (\S+) no longer exists$/, (m, t) => t('campaign.warnings.audienceGone', { id: m[1] })],
-  [
-    /^start_date (\d{4}-\d{2}-\d{2}) has passed/,
-    (m, t, language) => t('campaign.warnings.startPassed', { date: formatDate(m[1], language) }),
-  ],
-  [/^the target group is empty$/, (_m, t) => t('campaign.warnings.targetEmpty')],
-  [
-    /^(\w+): (\d+) of (\d+) targets drop out$/,
-    (m, t, language) =>
-      t('campaign.warnings.dropouts', {
-        channel: t(`campaign.channels.${m[1]}`, { defaultValue: m[1] }),
-        dropped: formatCount(Number(m[2]), language),
-        total: formatCount(Number(m[3]), language),
-      }),
-  ],
-];
 
 const JOB_STEPS: Rule[] = [
   [/^splitting the audience$/, (_m, t) => t('campaign.deploy.jobSteps.splitting')],
@@ -55,8 +52,9 @@ function translate(rules: Rule[], text: string, t: TFunction, language: string):
   return text;
 }
 
-export function warningText(text: string, t: TFunction, language: string): string {
-  return translate(WARNINGS, text, t, language);
+export function warningText(notice: Notice, t: TFunction, language: string): string {
+  const render = WARNINGS[notice.code];
+  return render ? render(notice.params ?? {}, t, language) : notice.message;
 }
 
 export function jobStepText(text: string, t: TFunction, language: string): string {

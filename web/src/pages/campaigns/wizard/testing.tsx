@@ -125,7 +125,13 @@ export const DRY_RUN: DeployReport = {
     push: { eligible: 5_000, dropped: 4_000, reasons: { no_p_sid: 2_500, push_disabled: 1_200, not_in_feature_store: 300 } },
     sms: { eligible: 3_200, dropped: 5_800, reasons: { no_valid_phone: 5_500, not_in_feature_store: 300 } },
   },
-  warnings: ['sms: 5800 of 9000 targets drop out'],
+  warnings: [
+    {
+      code: 'channel_dropouts',
+      message: 'sms: 5800 of 9000 targets drop out',
+      params: { channel: 'sms', dropped: 5800, total: 9000 },
+    },
+  ],
   seconds: 0.42,
 };
 

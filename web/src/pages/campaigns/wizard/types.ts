@@ -15,6 +15,8 @@ export type SplitResult = Schemas['SplitResult'];
 export type DeployReport = Schemas['DeployReport'];
 export type DeployAccepted = Schemas['DeployAccepted'];
 export type ChannelDropouts = Schemas['ChannelDropouts'];
+/** A warning of the server: `code` and `params` for our words, `message` in English. */
+export type Notice = Schemas['Notice'];
 export type Job = Schemas['JobOut'];
 export type Stream = Schemas['StreamOut'];
 export type PushEventType = Schemas['PushEventTypeOut'];
