@@ -9,10 +9,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from conftest import draft_body, popup_content, rb3_terms, save_audience
+from dataquery.campaigns.models import CampaignDict
 from dataquery.campaigns.service import today
 from helpers import PASSWORDS, add_user, login
 
@@ -246,3 +248,39 @@ def test_list_filters_and_paging(
     assert names(sort="name", limit=1, offset=1) == ["Later one"]
     assert names(status="deployed") == []
     assert as_user.get("/api/v1/campaigns", params={"sort": "nope"}).status_code == 422
+
+
+def test_list_by_what_campaigns_do_today(
+    as_user: TestClient, engine: Engine, audience_id: str, create_draft: Callable[..., Any]
+) -> None:
+    """`state` filters by the effective status the list shows, not by the stored one."""
+    day = today()
+    dates = {
+        "scheduled": ("deployed", day + timedelta(days=1), day + timedelta(days=9)),
+        "running": ("deployed", day - timedelta(days=3), day + timedelta(days=3)),
+        "running by hand": ("active", day, day),
+        "ended": ("deployed", day - timedelta(days=9), day - timedelta(days=1)),
+        "finished": ("finished", day - timedelta(days=9), day - timedelta(days=2)),
+    }
+    create_draft(audience_id, name="draft")
+    for name, (status, start, end) in dates.items():
+        code = create_draft(audience_id, name=name)["code"]
+        with engine.begin() as conn:  # as if deployed earlier: only mb01 is read by the list
+            conn.execute(
+                sa.update(CampaignDict)
+                .where(CampaignDict.camp_cd == code)
+                .values(status=status, start_date=start, end_date=end)
+            )
+
+    def names(*states: str) -> list[str]:
+        response = as_user.get("/api/v1/campaigns", params={"state": list(states)})
+        assert response.status_code == 200, response.text
+        items = response.json()["items"]
+        assert {c["effective_status"] for c in items} <= set(states)
+        return sorted(c["name"] for c in items)
+
+    assert names("active") == ["running", "running by hand"]
+    assert names("scheduled") == ["scheduled"]
+    assert names("ended", "finished") == ["ended", "finished"]
+    assert names("draft", "cancelled") == ["draft"]
+    assert as_user.get("/api/v1/campaigns", params={"state": "deployed"}).status_code == 422

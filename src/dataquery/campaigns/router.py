@@ -28,6 +28,7 @@ from dataquery.campaigns.schemas import (
     Dashboard,
     DeployAccepted,
     DeployReport,
+    EffectiveStatus,
     ExportFormat,
     ExportGroup,
     MembersChange,
@@ -69,7 +70,10 @@ def list_campaigns(
     _: CurrentUser,
     type: CampaignType | None = None,
     stream: str | None = None,
-    status: Annotated[list[CampaignStatus] | None, Query()] = None,
+    status: Annotated[list[CampaignStatus] | None, Query(description="Stored status.")] = None,
+    state: Annotated[
+        list[EffectiveStatus] | None, Query(description="What it does today (effective_status).")
+    ] = None,
     owner: str | None = None,
     date_from: date | None = Query(default=None, description="Running on or after this day."),
     date_to: date | None = Query(default=None, description="Running on or before this day."),
@@ -83,6 +87,7 @@ def list_campaigns(
         camp_type=type,
         stream=stream,
         status=[s.value for s in status] if status else None,
+        state=state,
         owner=owner,
         date_from=date_from,
         date_to=date_to,

@@ -200,6 +200,18 @@ class SmsSegments(APIModel):
     per_segment: int
 
 
+class EffectiveStatus(StrEnum):
+    """What a campaign is doing today: a deployed or active campaign is `scheduled` before its
+    start, `active` between its dates and `ended` after them; other statuses are themselves."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    ACTIVE = "active"
+    ENDED = "ended"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
 class CampaignSummary(APIModel):
     code: str
     type: CampaignType
@@ -209,9 +221,7 @@ class CampaignSummary(APIModel):
     stream: str
     channels: list[str]
     status: CampaignStatus
-    effective_status: str = Field(
-        description="draft, scheduled, active, ended, finished or cancelled (by today's date)"
-    )
+    effective_status: EffectiveStatus = Field(description="What the campaign does today.")
     owner: str
     start_date: date
     end_date: date
@@ -315,7 +325,7 @@ class ChannelDailyCount(APIModel):
 class CampaignStats(APIModel):
     code: str
     status: CampaignStatus
-    effective_status: str
+    effective_status: EffectiveStatus
     groups: dict[str, int] = Field(description="target and control sizes")
     channels: dict[str, int] = Field(description="delivery rows per channel")
     contacts_per_day: list[ChannelDailyCount] = Field(description="Contacts per day and channel.")

@@ -52,6 +52,7 @@ from dataquery.campaigns.schemas import (
     CampaignSummary,
     CampaignTexts,
     CampaignUpdate,
+    EffectiveStatus,
     LanguageText,
     PopupContent,
     RB3Terms,
@@ -141,15 +142,30 @@ def write_conflicts_as_409(message: str) -> Iterator[None]:
         raise
 
 
-def effective_status(campaign: CampaignDict, on: date | None = None) -> str:
+def effective_status(campaign: CampaignDict, on: date | None = None) -> EffectiveStatus:
     on = on or today()
-    if campaign.status in (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE):
+    if campaign.status in _LIVE:
         if on < campaign.start_date:
-            return "scheduled"
+            return EffectiveStatus.SCHEDULED
         if on > campaign.end_date:
-            return "ended"
-        return "active"
-    return campaign.status
+            return EffectiveStatus.ENDED
+        return EffectiveStatus.ACTIVE
+    return EffectiveStatus(campaign.status)
+
+
+_LIVE = (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE)
+
+
+def effective_status_is(state: EffectiveStatus, on: date) -> sa.ColumnElement[bool]:
+    """SQL: the campaigns whose effective status on `on` is `state`."""
+    live = CampaignDict.status.in_([s.value for s in _LIVE])
+    if state is EffectiveStatus.SCHEDULED:
+        return sa.and_(live, CampaignDict.start_date > on)
+    if state is EffectiveStatus.ACTIVE:
+        return sa.and_(live, CampaignDict.start_date <= on, CampaignDict.end_date >= on)
+    if state is EffectiveStatus.ENDED:
+        return sa.and_(live, CampaignDict.end_date < on)
+    return CampaignDict.status == state.value
 
 
 def allowed_statuses(campaign: CampaignDict, on: date | None = None) -> list[str]:
@@ -641,6 +657,7 @@ def list_campaigns(
     camp_type: str | None = None,
     stream: str | None = None,
     status: list[str] | None = None,
+    state: list[EffectiveStatus] | None = None,
     owner: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
@@ -658,6 +675,9 @@ def list_campaigns(
         conditions.append(CampaignDict.stream == stream)
     if status:
         conditions.append(CampaignDict.status.in_(status))
+    if state:
+        on = today()
+        conditions.append(sa.or_(*(effective_status_is(s, on) for s in state)))
     if owner:
         conditions.append(CampaignDict.owner == owner.strip().lower())
     if date_from:

@@ -1051,11 +1051,8 @@ export interface components {
             deployed_at: string | null;
             /** Description */
             description: string | null;
-            /**
-             * Effective Status
-             * @description draft, scheduled, active, ended, finished or cancelled (by today's date)
-             */
-            effective_status: string;
+            /** @description What the campaign does today. */
+            effective_status: components["schemas"]["EffectiveStatus"];
             /**
              * End Date
              * Format: date
@@ -1131,8 +1128,7 @@ export interface components {
             dropouts: {
                 [key: string]: components["schemas"]["ChannelDropouts"];
             };
-            /** Effective Status */
-            effective_status: string;
+            effective_status: components["schemas"]["EffectiveStatus"];
             /**
              * Groups
              * @description target and control sizes
@@ -1169,11 +1165,8 @@ export interface components {
             deployed_at: string | null;
             /** Description */
             description: string | null;
-            /**
-             * Effective Status
-             * @description draft, scheduled, active, ended, finished or cancelled (by today's date)
-             */
-            effective_status: string;
+            /** @description What the campaign does today. */
+            effective_status: components["schemas"]["EffectiveStatus"];
             /**
              * End Date
              * Format: date
@@ -1451,6 +1444,13 @@ export interface components {
              */
             gender?: components["schemas"]["Bucket"][];
         };
+        /**
+         * EffectiveStatus
+         * @description What a campaign is doing today: a deployed or active campaign is `scheduled` before its
+         *     start, `active` between its dates and `ended` after them; other statuses are themselves.
+         * @enum {string}
+         */
+        EffectiveStatus: "draft" | "scheduled" | "active" | "ended" | "finished" | "cancelled";
         /** ErrorResponse */
         ErrorResponse: {
             /** Detail */
@@ -3180,7 +3180,10 @@ export interface operations {
             query?: {
                 type?: ("RB1" | "RB3") | null;
                 stream?: string | null;
+                /** @description Stored status. */
                 status?: components["schemas"]["CampaignStatus"][] | null;
+                /** @description What it does today (effective_status). */
+                state?: components["schemas"]["EffectiveStatus"][] | null;
                 owner?: string | null;
                 /** @description Running on or after this day. */
                 date_from?: string | null;

@@ -73,7 +73,7 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
   it('takes its view from the address: filters, sort and page go to the API', async () => {
     const { calls } = mockCampaignsApi();
     renderTheories(
-      '/campaigns?q=%D0%BA%D1%8D%D1%88%D0%B1%D1%8D%D0%BA&type=RB1&stream=market&status=active&status=deployed&owner=bob&from=2025-03-01&to=2025-03-31&sort=name&page=2',
+      '/campaigns?q=%D0%BA%D1%8D%D1%88%D0%B1%D1%8D%D0%BA&type=RB1&stream=market&status=active&status=ended&owner=bob&from=2025-03-01&to=2025-03-31&sort=name&page=2',
     );
     await rowOf('C000000101');
 
@@ -81,7 +81,8 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
     expect(query.get('q')).toBe('кэшбэк');
     expect(query.get('type')).toBe('RB1');
     expect(query.get('stream')).toBe('market');
-    expect(query.getAll('status')).toEqual(['deployed', 'active']);
+    expect(query.getAll('status')).toEqual([]);
+    expect(query.getAll('state')).toEqual(['active', 'ended']);
     expect(query.get('owner')).toBe('bob');
     expect(query.get('date_from')).toBe('2025-03-01');
     expect(query.get('date_to')).toBe('2025-03-31');
@@ -94,7 +95,7 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
     const filters = within(screen.getByTestId('theories-filters'));
     expect(await filters.findByText('RB1 · стандартная')).toBeInTheDocument();
     expect(await filters.findByText('Маркет (market)')).toBeInTheDocument();
-    expect(await filters.findByTitle('Развёрнута')).toBeInTheDocument();
+    expect(await filters.findByTitle('Срок истёк')).toBeInTheDocument();
     expect(await filters.findByTitle('Активна')).toBeInTheDocument();
     expect(filters.getByDisplayValue('01.03.2025')).toBeInTheDocument();
     expect(filters.getByDisplayValue('31.03.2025')).toBeInTheDocument();
@@ -135,7 +136,7 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
 
     await user.click(screen.getByLabelText('Статус'));
     await user.click(await screen.findByTitle('Завершена'));
-    await waitFor(() => expect(lastListQuery(calls).getAll('status')).toEqual(['finished']));
+    await waitFor(() => expect(lastListQuery(calls).getAll('state')).toEqual(['finished']));
     expect(router.state.location.search).toBe('?status=finished');
 
     const table = screen.getByTestId('theories-table');

@@ -11,7 +11,7 @@ import { RoleButton } from '../../../auth/RoleButton';
 import { useCurrentUser } from '../../../auth/useSession';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../../lib/format';
-import { useCampaignList, useDashboard, useStreams, type CampaignStatus, type CampaignSummary, type CampaignType } from './api';
+import { useCampaignList, useDashboard, useStreams, type CampaignSummary, type CampaignType, type EffectiveStatus } from './api';
 import { DashboardStrip } from './DashboardStrip';
 import {
   CAMPAIGN_TYPES,
@@ -22,7 +22,7 @@ import {
   PAGE_SIZES,
   paramsFromFilters,
   sortState,
-  STORED_STATUSES,
+  STATUSES,
   withFilters,
   type SortField,
   type TheoryFilters,
@@ -338,15 +338,15 @@ export function TheoriesPage() {
             style={{ width: 190 }}
             data-testid="filter-stream"
           />
-          <Select<CampaignStatus[]>
+          <Select<EffectiveStatus[]>
             mode="multiple"
             allowClear
             maxTagCount={2}
             placeholder={t('theories.filters.status')}
             aria-label={t('theories.filters.status')}
             value={filters.status}
-            onChange={(status) => change({ status: STORED_STATUSES.filter((s) => status.includes(s)) })}
-            options={STORED_STATUSES.map((status) => ({ value: status, label: statusName(status, t) }))}
+            onChange={(status) => change({ status: STATUSES.filter((s) => status.includes(s)) })}
+            options={STATUSES.map((status) => ({ value: status, label: statusName(status, t) }))}
             style={{ width: 220 }}
             data-testid="filter-status"
           />

@@ -9,6 +9,8 @@ export type Campaign = components['schemas']['CampaignOut'];
 export type CampaignStats = components['schemas']['CampaignStats'];
 export type CampaignEvent = components['schemas']['CampaignEventOut'];
 export type CampaignStatus = components['schemas']['CampaignStatus'];
+/** What a campaign does today, as its status tag shows it. */
+export type EffectiveStatus = components['schemas']['EffectiveStatus'];
 export type CampaignType = CampaignSummary['type'];
 export type Dashboard = components['schemas']['Dashboard'];
 export type SplitResult = components['schemas']['SplitResult'];

@@ -6,13 +6,13 @@ import { formatDay, formatPValue, pastedValues, statusName } from './format';
 describe('the list view in the address', () => {
   it('reads every filter, and writes back the same address', () => {
     const search =
-      'q=%D0%BA%D1%8D%D1%88%D0%B1%D1%8D%D0%BA&type=RB3&stream=bzk&status=deployed&status=active&owner=bob&from=2025-03-01&to=2025-03-31&sort=-start_date&page=4&size=50';
+      'q=%D0%BA%D1%8D%D1%88%D0%B1%D1%8D%D0%BA&type=RB3&stream=bzk&status=scheduled&status=active&owner=bob&from=2025-03-01&to=2025-03-31&sort=-start_date&page=4&size=50';
     const filters = filtersFromParams(new URLSearchParams(search));
     expect(filters).toEqual({
       q: 'кэшбэк',
       type: 'RB3',
       stream: 'bzk',
-      status: ['deployed', 'active'],
+      status: ['scheduled', 'active'],
       owner: 'bob',
       from: '2025-03-01',
       to: '2025-03-31',
@@ -25,7 +25,7 @@ describe('the list view in the address', () => {
       q: 'кэшбэк',
       type: 'RB3',
       stream: 'bzk',
-      status: ['deployed', 'active'],
+      state: ['scheduled', 'active'],
       owner: 'bob',
       date_from: '2025-03-01',
       date_to: '2025-03-31',

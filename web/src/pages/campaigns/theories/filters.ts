@@ -1,4 +1,4 @@
-import type { CampaignStatus, CampaignType, ListQuery } from './api';
+import type { CampaignType, EffectiveStatus, ListQuery } from './api';
 
 /**
  * The list's view — filters, sort and page — lives in the address's query string, so that a link
@@ -8,7 +8,8 @@ export interface TheoryFilters {
   q: string;
   type: CampaignType | null;
   stream: string | null;
-  status: CampaignStatus[];
+  /** What the campaigns do today (the status tags), sent as `state`. */
+  status: EffectiveStatus[];
   owner: string | null;
   /** ISO dates (YYYY-MM-DD): campaigns running at some day of [from, to]. */
   from: string | null;
@@ -20,7 +21,7 @@ export interface TheoryFilters {
 }
 
 export const CAMPAIGN_TYPES: readonly CampaignType[] = ['RB1', 'RB3'];
-export const STORED_STATUSES: readonly CampaignStatus[] = ['draft', 'deployed', 'active', 'finished', 'cancelled'];
+export const STATUSES: readonly EffectiveStatus[] = ['draft', 'scheduled', 'active', 'ended', 'finished', 'cancelled'];
 /** The fields GET /campaigns sorts by (the server's SORTABLE). */
 export const SORTABLE = ['code', 'name', 'start_date', 'end_date', 'target_count', 'created_at', 'deployed_at'] as const;
 export type SortField = (typeof SORTABLE)[number];
@@ -70,7 +71,7 @@ export function filtersFromParams(params: URLSearchParams): TheoryFilters {
     q: text(params, 'q') ?? '',
     type: type && (CAMPAIGN_TYPES as readonly string[]).includes(type) ? (type as CampaignType) : null,
     stream: text(params, 'stream'),
-    status: STORED_STATUSES.filter((status) => params.getAll('status').includes(status)),
+    status: STATUSES.filter((status) => params.getAll('status').includes(status)),
     owner: text(params, 'owner'),
     from: date(params, 'from'),
     to: date(params, 'to'),
@@ -119,7 +120,7 @@ export function listQuery(filters: TheoryFilters): ListQuery {
   if (filters.q.trim()) query.q = filters.q.trim();
   if (filters.type) query.type = filters.type;
   if (filters.stream) query.stream = filters.stream;
-  if (filters.status.length) query.status = filters.status;
+  if (filters.status.length) query.state = filters.status;
   if (filters.owner) query.owner = filters.owner;
   if (filters.from) query.date_from = filters.from;
   if (filters.to) query.date_to = filters.to;
