@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from campaign_data import popup_content, rows_of, save_audience
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from conftest import popup_content, rows_of, save_audience
 from dataquery.auth.models import User
 from dataquery.campaigns import deploy, service
 from dataquery.core.db import make_sessionmaker

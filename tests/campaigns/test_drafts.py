@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from campaign_data import draft_body, popup_content, rb3_terms, save_audience
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from conftest import draft_body, popup_content, rb3_terms, save_audience
 from dataquery.campaigns.models import CampaignDict
 from dataquery.campaigns.service import today
 from helpers import PASSWORDS, add_user, login

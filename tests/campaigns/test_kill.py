@@ -24,8 +24,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
+from campaign_data import draft_body, iin_strings, make_iins, popup_content, rows_of, save_audience
 
-from conftest import draft_body, iin_strings, make_iins, popup_content, rows_of, save_audience
 from dataquery.campaigns.bulk import insert_arrow
 from dataquery.campaigns.service import today
 from dataquery.core.db import create_warehouse_engine, utcnow

@@ -9,11 +9,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import sqlalchemy as sa
+from campaign_data import popup_content, rb3_terms, rows_of
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
-from conftest import popup_content, rb3_terms, rows_of
 from dataquery.sampling.split import control_mask, iin_keys
 from helpers import PASSWORDS
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from campaign_data import rows_of, save_audience
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
-
-from conftest import rows_of, save_audience
 
 
 def test_add_and_remove_from_an_upload(
