@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEB_DIST = REPO_ROOT / "web" / "dist"
@@ -268,3 +269,32 @@ def sign_in_through_page(page: Page, role: str, password: str | None = None) -> 
     page.get_by_label("Имя пользователя").fill(username)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("button", name="Войти").click()
+
+
+# The audience builder (Campaign Manager, step 1), shared by the audience and campaign suites.
+
+
+def count_text(value: int) -> str:
+    """A count as the web app shows it in Russian: `18 988`, digits grouped by thin spaces."""
+    return f"{value:,}".replace(",", THIN_SPACE)
+
+
+def shown_count(locator: Locator) -> int:
+    """A count as the page shows it (`18 988`, digits grouped by thin spaces) as a number."""
+    text = locator.inner_text()
+    assert re.fullmatch(rf"\d{{1,3}}({THIN_SPACE}\d{{3}})*", text), f"not a Russian count: {text!r}"
+    return int(text.replace(THIN_SPACE, ""))
+
+
+def settled_size(page: Page) -> int:
+    """The final size once the funnel shows the count of the spec on screen (not a stale one)."""
+    expect(page.get_by_test_id("funnel")).to_have_attribute("data-fresh", "true")
+    return shown_count(page.get_by_test_id("audience-size"))
+
+
+def add_filter(page: Page, typed: str) -> None:
+    """Add a filter from the keyboard: focus the picker, type part of its name, press Enter."""
+    picker = page.get_by_label("Добавить фильтр")
+    picker.focus()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")

@@ -8,33 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from dq_e2e import THIN_SPACE, BrowserErrors, DQServer
-from playwright.sync_api import Locator, Page, expect
+from dq_e2e import BrowserErrors, DQServer, add_filter, count_text, settled_size
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 
 AUDIENCE_NAME = "Женщины 25–45 без сотрудников банка"
-
-
-def shown_count(locator: Locator) -> int:
-    """A count as the page shows it (`18 988`, digits grouped by thin spaces) as a number."""
-    text = locator.inner_text()
-    assert re.fullmatch(rf"\d{{1,3}}({THIN_SPACE}\d{{3}})*", text), f"not a Russian count: {text!r}"
-    return int(text.replace(THIN_SPACE, ""))
-
-
-def settled_size(page: Page) -> int:
-    """The final size once the funnel shows the count of the spec on screen (not a stale one)."""
-    expect(page.get_by_test_id("funnel")).to_have_attribute("data-fresh", "true")
-    return shown_count(page.get_by_test_id("audience-size"))
-
-
-def add_filter(page: Page, typed: str) -> None:
-    """Add a filter from the keyboard: focus the picker, type part of its name, press Enter."""
-    picker = page.get_by_label("Добавить фильтр")
-    picker.focus()
-    page.keyboard.type(typed)
-    page.keyboard.press("Enter")
 
 
 def test_build_an_audience_with_three_filters_and_save_it(
@@ -50,7 +29,7 @@ def test_build_an_audience_with_three_filters_and_save_it(
 
     page.goto(dq_server.url("/campaigns/new"))
     expect(page.get_by_role("heading", name="Менеджер кампаний")).to_be_visible()
-    expect(page.get_by_text("Далее: разделение и запуск — в разработке")).to_be_visible()
+    expect(page.get_by_test_id("wizard-step-title")).to_have_text("Шаг 1 из 5. Аудитория")
 
     # A new audience: every customer minus the global control group, and the page says so.
     expect(page.get_by_test_id("global-control")).to_contain_text(
@@ -113,9 +92,7 @@ def test_build_an_audience_with_three_filters_and_save_it(
     name.press("Enter")
     saved = page.get_by_test_id("saved-audience")
     expect(saved).to_contain_text(f"Аудитория «{AUDIENCE_NAME}» сохранена")
-    expect(saved.get_by_test_id("saved-size")).to_have_text(
-        f"{after_list:,}".replace(",", THIN_SPACE)
-    )
+    expect(saved.get_by_test_id("saved-size")).to_have_text(count_text(after_list))
     audience_id = saved.get_attribute("data-id")
     assert audience_id
     stored = dq_server.get_json(f"/api/v1/audiences/{audience_id}", token)
