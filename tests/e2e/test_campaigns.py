@@ -142,8 +142,11 @@ def split_audience(page: Page, server: DQServer, audience_id: str, size: int) ->
     """Set the control share and the seed; the sizes and the SRM p-value are the API's."""
     expect(step_title(page)).to_have_text("Шаг 2 из 5. Разделение")
     share = page.get_by_label("Доля контрольной группы")
-    expect(share).to_have_value("0.10")  # the default
-    share.fill(str(CONTROL_SHARE))
+    expect(share).to_have_value("10")  # the default, in percent
+    share.fill("12,5")  # a Russian decimal comma: 12.5 %
+    share.press("Tab")
+    expect(page.get_by_text(re.compile(r"^12,5\s?%\sаудитории"))).to_be_visible()
+    share.fill(f"{CONTROL_SHARE * 100:.0f}")
     share.press("Tab")
     seed = page.get_by_label("Зерно разделения (seed)")
     seed.fill(str(SPLIT_SEED))

@@ -37,6 +37,7 @@ export const campaignRu = {
     orBuild: 'Выберите готовую аудиторию или соберите новую ниже и сохраните её — она станет аудиторией кампании.',
     empty: 'В этой аудитории нет ни одного клиента: запускать кампанию будет не на кого.',
     required: 'Сначала выберите или сохраните аудиторию кампании.',
+    next: 'Далее: разделение',
   },
   split: {
     settings: 'Параметры разделения',
@@ -63,7 +64,7 @@ export const campaignRu = {
   },
   errors: {
     required: 'Обязательное поле',
-    share: 'Доля — от 0 до 0,5',
+    share: 'Доля — от 0 до 50 %',
     seed: 'Целое неотрицательное число',
     tooLong: 'Не длиннее {{max}} символов',
     link: 'Ссылка вида схема://адрес без пробелов, например bankapp://promo или https://…',
@@ -270,6 +271,7 @@ export const campaignEn: CampaignMessages = {
     orBuild: 'Choose a saved audience, or build a new one below and save it — it becomes the campaign audience.',
     empty: 'This audience has no customers: the campaign would reach nobody.',
     required: 'Choose or save the campaign audience first.',
+    next: 'Next: split',
   },
   split: {
     settings: 'Split settings',
@@ -296,7 +298,7 @@ export const campaignEn: CampaignMessages = {
   },
   errors: {
     required: 'Required',
-    share: 'A share from 0 to 0.5',
+    share: 'A share from 0 to 50 %',
     seed: 'A whole number, 0 or more',
     tooLong: 'At most {{max}} characters',
     link: 'A link like scheme://address without spaces, e.g. bankapp://promo or https://…',

@@ -200,7 +200,11 @@ describe('Campaign Manager: the audience builder', { timeout: 60_000 }, () => {
     expect(chosen).toHaveTextContent(`Аудитория кампании: «Зарплатные клиенты», клиентов: ${n('18 988')}`, keep);
     expect(screen.queryByTestId('audience-required')).not.toBeInTheDocument();
 
-    await user.click(screen.getByTestId('wizard-next'));
+    // On to the split from up here, without scrolling past the builder; the wizard's own Next stays one.
+    const onward = within(chosen).getByTestId('audience-next');
+    expect(onward).toHaveTextContent('Далее: разделение');
+    expect(screen.getAllByTestId('wizard-next')).toHaveLength(1);
+    await user.click(onward);
     await waitFor(() => expect(screen.getByTestId('split-control')).toHaveTextContent(n('1 899'), keep), slow);
     const split = backend.requests.find((r) => r.url.endsWith('/api/v1/campaigns/split-preview'));
     expect(await split?.json()).toMatchObject({ audience_id: 'aud-1', control_share: 0.1 });

@@ -355,9 +355,14 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     expect(alert.closest('.ant-modal')).not.toBeNull();
     expect(router.state.location.pathname).toBe(PATH);
 
-    await user.clear(screen.getByTestId('delete-password'));
-    await fill(user, screen.getByTestId('delete-password'), 'admin-password-1');
-    await user.click(screen.getByTestId('delete-confirm'));
+    // The wrong password is selected, the cursor in the field: the admin just types again.
+    const password = screen.getByTestId<HTMLInputElement>('delete-password');
+    await waitFor(() => expect(password).toHaveFocus());
+    expect(password.value).toBe('wrong-one');
+    expect([password.selectionStart, password.selectionEnd]).toEqual([0, 'wrong-one'.length]);
+    await user.keyboard('admin-password-1');
+    expect(password).toHaveValue('admin-password-1');
+    await user.keyboard('{Enter}');
     await waitFor(() => expect(router.state.location.pathname).toBe('/campaigns'));
     expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.body)).toEqual([
       { password: 'wrong-one' },

@@ -109,6 +109,7 @@ export function DashboardStrip() {
         ...Object.keys(data.by_effective_status).filter((status) => !EFFECTIVE_ORDER.includes(status)),
       ]
     : [];
+  const types = data ? Object.entries(data.by_type).sort(([a], [b]) => a.localeCompare(b)) : [];
   const count = (value: number) => formatCount(value, language);
 
   return (
@@ -147,16 +148,17 @@ export function DashboardStrip() {
                 </Col>
               </Row>
               <Flex wrap gap={6} align="center" data-testid="dashboard-statuses">
-                {Object.entries(data.by_type)
-                  .sort(([a], [b]) => a.localeCompare(b))
-                  .map(([type, n]) => (
-                    <Tag key={type} color={TYPE_COLORS[type]} style={{ marginInlineEnd: 0 }}>
-                      {type}: {count(n)}
-                    </Tag>
-                  ))}
-                <Text type="secondary" style={{ marginInline: 4 }}>
-                  ·
-                </Text>
+                {types.map(([type, n]) => (
+                  <Tag key={type} color={TYPE_COLORS[type]} style={{ marginInlineEnd: 0 }}>
+                    {type}: {count(n)}
+                  </Tag>
+                ))}
+                {/* The dot parts the types from the statuses: with only one side it parts nothing. */}
+                {types.length > 0 && statuses.length > 0 ? (
+                  <Text type="secondary" style={{ marginInline: 4 }} data-testid="dashboard-separator">
+                    ·
+                  </Text>
+                ) : null}
                 {statuses.map((status) => (
                   <Tag
                     key={status}

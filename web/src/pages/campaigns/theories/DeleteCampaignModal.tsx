@@ -1,5 +1,6 @@
 import { Alert, App, Button, Flex, Input, Modal, Typography } from 'antd';
-import { useState } from 'react';
+import type { InputRef } from 'antd';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
@@ -17,6 +18,7 @@ export function DeleteCampaignModal({ code, open, onClose }: { code: string; ope
   const remove = useDeleteCampaign();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const passwordRef = useRef<InputRef>(null);
 
   const close = () => {
     setPassword('');
@@ -35,6 +37,8 @@ export function DeleteCampaignModal({ code, open, onClose }: { code: string; ope
       void navigate('/campaigns', { replace: true });
     } catch (caught) {
       setError(campaignError(caught, t));
+      // A wrong password stays typed but selected, the cursor in the field: typing replaces it.
+      passwordRef.current?.focus({ cursor: 'all' });
     }
   };
 
@@ -70,6 +74,7 @@ export function DeleteCampaignModal({ code, open, onClose }: { code: string; ope
         onChange={(event) => setPassword(event.target.value)}
         onPressEnter={() => void confirm()}
         autoFocus
+        ref={passwordRef}
         data-testid="delete-password"
       />
     </Modal>

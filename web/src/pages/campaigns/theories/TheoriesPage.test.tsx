@@ -59,6 +59,7 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
     expect(screen.getByTestId('dashboard-active')).toHaveTextContent('1');
     expect(screen.getByTestId('dashboard-members')).toHaveTextContent(`100 000`);
     expect(screen.getByTestId('dashboard-status-ended')).toHaveTextContent('Срок истёк: 1');
+    expect(within(screen.getByTestId('dashboard-statuses')).getByTestId('dashboard-separator')).toHaveTextContent('·');
     expect(screen.getByTestId('dashboard-contacts-past')).toHaveTextContent(`За 30 дн.: 1 500`);
     expect(screen.getByText(`Запланировано: 700`)).toBeInTheDocument();
     expect(screen.getByTestId('echart')).toHaveAccessibleName(/Контакты по дням за 30 дн\.: всего 2\s200/);
@@ -68,6 +69,63 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
     expect(calls.some((c) => c.url.pathname === '/api/v1/campaigns/dashboard' && c.url.searchParams.get('days') === '30')).toBe(
       true,
     );
+  });
+
+  it('fits the table to the screen: the owner and the creation date only on wide ones', async () => {
+    mockCampaignsApi();
+    renderTheories('/campaigns');
+    const table = await screen.findByTestId('theories-table');
+    await within(table).findByText('C000000101');
+    const headers = () => within(table).getAllByRole('columnheader').map((cell) => cell.textContent);
+    expect(headers()).toContain('Название');
+    expect(headers()).not.toContain('Владелец');
+    expect(headers()).not.toContain('Создана');
+    // As wide as the shown columns, the name among them with room to read.
+    const widths = () => Array.from(table.querySelectorAll('col')).map((col) => parseInt(col.style.width, 10) || 0);
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    expect(widths()).toContain(240);
+    expect(table.querySelector('table')?.style.width).toBe(`${sum(widths())}px`);
+    expect(sum(widths())).toBeLessThanOrEqual(1150);
+  });
+
+  it('shows every column on a wide screen', async () => {
+    const narrow = window.matchMedia;
+    // Every min-width query matches: the widest breakpoint.
+    window.matchMedia = (query: string) => ({ ...narrow(query), matches: true });
+    try {
+      mockCampaignsApi();
+      renderTheories('/campaigns');
+      const table = await screen.findByTestId('theories-table');
+      await within(table).findByText('C000000101');
+      const headers = within(table)
+        .getAllByRole('columnheader')
+        .map((cell) => cell.textContent);
+      expect(headers).toEqual(expect.arrayContaining(['Код', 'Название', 'Владелец', 'Создана']));
+      expect(headers.indexOf('Владелец')).toBeLessThan(headers.indexOf('Создана'));
+    } finally {
+      window.matchMedia = narrow;
+    }
+  });
+
+  it('parts the type tags from the status tags only when both are there', async () => {
+    mockCampaignsApi({
+      'GET /api/v1/campaigns/dashboard': () => ({ body: { ...dashboard(), by_type: {} } }),
+    });
+    renderTheories('/campaigns');
+    const strip = within(await screen.findByTestId('dashboard-statuses'));
+    expect(strip.getByTestId('dashboard-status-active')).toHaveTextContent('Активна: 1');
+    expect(strip.queryByText('·')).not.toBeInTheDocument();
+    expect(strip.queryByTestId('dashboard-separator')).not.toBeInTheDocument();
+  });
+
+  it('leaves no separator after the type tags when there are no statuses', async () => {
+    mockCampaignsApi({
+      'GET /api/v1/campaigns/dashboard': () => ({ body: { ...dashboard(), by_effective_status: {} } }),
+    });
+    renderTheories('/campaigns');
+    const strip = within(await screen.findByTestId('dashboard-statuses'));
+    expect(strip.getByText('RB1: 2')).toBeInTheDocument();
+    expect(strip.queryByText('·')).not.toBeInTheDocument();
   });
 
   it('takes its view from the address: filters, sort and page go to the API', async () => {

@@ -1,5 +1,5 @@
-import { CheckCircleFilled } from '@ant-design/icons';
-import { Alert, Card, Flex, Select, Skeleton, Typography } from 'antd';
+import { ArrowRightOutlined, CheckCircleFilled } from '@ant-design/icons';
+import { Alert, Button, Card, Flex, Select, Skeleton, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
@@ -20,6 +20,7 @@ export function AudienceStep({
   error,
   builderKey,
   onChoose,
+  onNext,
 }: {
   audience: ChosenAudience | null;
   /** The server's word on the audience of the last saved draft (e.g. it was deleted). */
@@ -27,6 +28,8 @@ export function AudienceStep({
   /** A new key starts the builder afresh (a new campaign). */
   builderKey: number;
   onChoose: (audience: ChosenAudience | null) => void;
+  /** On to the split: offered up here, so that nobody scrolls past the builder for the wizard's "Next". */
+  onNext: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
@@ -91,6 +94,18 @@ export function AudienceStep({
               data-testid="chosen-audience"
               data-id={audience.id}
               title={t('campaign.audience.chosen', { name: audience.name, size: formatCount(audience.size, language) })}
+              action={
+                <Button
+                  type="primary"
+                  size="small"
+                  icon={<ArrowRightOutlined />}
+                  iconPlacement="end"
+                  onClick={onNext}
+                  data-testid="audience-next"
+                >
+                  {t('campaign.audience.next')}
+                </Button>
+              }
             />
           ) : (
             <Text type="secondary">{t('campaign.audience.orBuild')}</Text>

@@ -11,7 +11,7 @@ import { bankToday } from './dates';
 import { DeployStep } from './DeployStep';
 import { DetailsStep, type DetailsChange } from './DetailsStep';
 import { focusField } from './fields';
-import { formatPercent } from './format';
+import { formatShare } from './format';
 import { ReviewStep } from './ReviewStep';
 import { SplitStep } from './SplitStep';
 import { draftBody, initialState, STEPS, wizardReducer } from './state';
@@ -163,10 +163,17 @@ export function CampaignWizard() {
       : t('audience.page.stepAudienceHint'),
     split:
       state.split.share !== null
-        ? t('campaign.steps.splitHint', { share: formatPercent(state.split.share, language, 0) })
+        ? t('campaign.steps.splitHint', { share: formatShare(state.split.share, language) })
         : t('campaign.steps.splitEmpty'),
     details: state.details.name.trim() || t('campaign.steps.detailsHint'),
-    review: state.draft ? state.draft.code : t('campaign.steps.reviewHint'),
+    // A campaign code is one word: it must not break in the narrow column of the step.
+    review: state.draft ? (
+      <span style={{ whiteSpace: 'nowrap' }} data-testid="steps-draft-code">
+        {state.draft.code}
+      </span>
+    ) : (
+      t('campaign.steps.reviewHint')
+    ),
     deploy: deployed ? t('campaign.steps.deployed') : t('campaign.steps.deployHint'),
   };
   const nextLabel =
@@ -191,6 +198,8 @@ export function CampaignWizard() {
             // Back to any step done; forward only with "Next", which checks the step.
             disabled: locked || index > state.step,
             status: deployed ? ('finish' as const) : undefined,
+            // The step with the draft code keeps its width (the code does not wrap); the rails give way.
+            style: key === 'review' && state.draft ? { flexShrink: 0 } : undefined,
           }))}
         />
       </Card>
@@ -208,6 +217,7 @@ export function CampaignWizard() {
             setAudienceMissing(false);
             dispatch({ type: 'audience', audience });
           }}
+          onNext={next}
         />
       </div>
       {step === 'split' && state.audience ? (

@@ -16,6 +16,13 @@ describe('Campaign wizard: the review step', { timeout: 60_000 }, () => {
     await toReview(user);
 
     expect(screen.getByTestId('review-code')).toHaveTextContent('C000000042');
+    // The code in the steps header is one unbroken word.
+    expect(screen.getByTestId('steps-draft-code')).toHaveTextContent('C000000042');
+    expect(screen.getByTestId('steps-draft-code')).toHaveStyle({ whiteSpace: 'nowrap' });
+    // …and its step does not shrink below it: the rails between the steps give way.
+    expect(screen.getByTestId('steps-draft-code').closest('.ant-steps-item')).toHaveStyle({ flexShrink: '0' });
+    // The stream by its name, as the details step offers it.
+    expect(await screen.findByTestId('review-stream')).toHaveTextContent('Путешествия (travel)');
     expect(screen.queryByTestId('review-xls')).not.toBeInTheDocument();
     const created = backend.calls.filter((call) => call.key === 'POST /api/v1/campaigns');
     expect(created).toHaveLength(1);
@@ -64,7 +71,17 @@ describe('Campaign wizard: the review step', { timeout: 60_000 }, () => {
         .getAllByTestId('review-table')
         .map((row) => [row.dataset.table, row.dataset.rows]),
     );
-    expect(tables).toMatchObject({ mb22_local_target: '9000', mb21_local_control: '1000', fd_rb2_campaigns_users: '8200' });
+    // The tables this push + SMS campaign writes nothing to (RB3 conditions, pop-ups) are left out.
+    expect(tables).toEqual({
+      mb01_camp_dict: '1',
+      mb22_local_target: '9000',
+      mb21_local_control: '1000',
+      fd_rb2_campaigns_users: '8200',
+      off_limit_campaigns_users: '8200',
+    });
+    expect(within(dryRun).queryByText('rb3_tr_campaign_dict')).not.toBeInTheDocument();
+    expect(within(dryRun).queryByText('fd_rb2_pop_up_campaign')).not.toBeInTheDocument();
+    expect(within(dryRun).getByTestId('dry-run-note')).toHaveTextContent('посчитан за 0,42 с');
     expect(within(dryRun).getByText('Целевая группа')).toBeInTheDocument();
 
     expect(screen.getByTestId('review-warnings')).toHaveTextContent(

@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount } from '../../../lib/format';
-import { useDryRun } from './api';
+import { useDryRun, useStreams } from './api';
 import { formatDate } from './dates';
-import { formatPercent, formatPValue } from './format';
+import { formatDecimal, formatPercent, formatPValue } from './format';
 import { reasonText, warningText } from './messages';
 import type { CampaignOut, ChannelDropouts, ChosenAudience, DeployReport } from './types';
 import { CHANNELS } from './types';
@@ -84,9 +84,12 @@ function ChannelCard({ channel, report, language }: { channel: string; report: C
 
 function DryRunView({ report, language }: { report: DeployReport; language: string }) {
   const { t } = useTranslation();
-  const tables = Object.entries(report.tables).sort(
-    ([a], [b]) => (TABLE_ORDER.indexOf(a) + 1 || 99) - (TABLE_ORDER.indexOf(b) + 1 || 99),
-  );
+  // A table the campaign writes nothing to (RB3 conditions of an RB1, pop-ups without the channel) is left out.
+  const tables = Object.entries(report.tables)
+    .filter(([, rows]) => rows > 0)
+    .sort(
+      ([a], [b]) => (TABLE_ORDER.indexOf(a) + 1 || 99) - (TABLE_ORDER.indexOf(b) + 1 || 99),
+    );
   const known: string[] = CHANNELS;
   const channels = [
     ...known.filter((channel) => channel in report.channels),
@@ -135,8 +138,8 @@ function DryRunView({ report, language }: { report: DeployReport; language: stri
           ]}
         />
       </Card>
-      <Text type="secondary" style={{ fontSize: 12 }}>
-        {t('campaign.review.dryRunNote', { seconds: report.seconds })}
+      <Text type="secondary" style={{ fontSize: 12 }} data-testid="dry-run-note">
+        {t('campaign.review.dryRunNote', { seconds: formatDecimal(report.seconds, language, 3) })}
       </Text>
     </Flex>
   );
@@ -152,6 +155,10 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
     ...new Map([...draft.warnings, ...(dryRun.data?.warnings ?? [])].map((w) => [w.message, w])).values(),
   ];
   const split = dryRun.data?.split ?? draft.split;
+  // The stream by its name, as the details step lists it: «Путешествия (travel)»; the code alone until known.
+  const streams = useStreams(draft.type);
+  const stream = streams.data?.find((item) => item.code === draft.stream);
+  const streamName = stream ? stream.name_ru || stream.name_kz : '';
 
   return (
     <Flex vertical gap={16}>
@@ -189,7 +196,13 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
             },
             { key: 'type', label: t('campaign.details.type'), children: t(`campaign.details.types.${draft.type}`) },
             { key: 'name', label: t('campaign.details.name'), children: draft.name },
-            { key: 'stream', label: t('campaign.details.stream'), children: draft.stream },
+            {
+              key: 'stream',
+              label: t('campaign.details.stream'),
+              children: (
+                <span data-testid="review-stream">{streamName ? `${streamName} (${draft.stream})` : draft.stream}</span>
+              ),
+            },
             {
               key: 'channels',
               label: t('campaign.details.channels'),

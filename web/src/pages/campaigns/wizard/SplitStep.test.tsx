@@ -19,7 +19,8 @@ describe('Campaign wizard: the split step', { timeout: 60_000 }, () => {
 
     const share = screen.getByTestId('split-share');
     const seed = screen.getByTestId('split-seed') as HTMLInputElement;
-    expect(share).toHaveValue('0.10');
+    // The share is typed in percent; the API gets the fraction.
+    expect(share).toHaveValue('10');
     // A random seed by default, shown and editable.
     const firstSeed = Number(seed.value);
     expect(Number.isInteger(firstSeed)).toBe(true);
@@ -27,13 +28,16 @@ describe('Campaign wizard: the split step', { timeout: 60_000 }, () => {
     await waitFor(() => expect(screen.getByTestId('split-target')).toHaveTextContent(n('9 000'), keep));
     expect(screen.getByTestId('split-control')).toHaveTextContent(n('1 000'), keep);
     expect(screen.getByTestId('split-pvalue')).toHaveTextContent('p = 0,42');
+    // Every number in Russian has a decimal comma.
+    expect(screen.getByTestId('split-chi2')).toHaveTextContent(/^0,65$/);
+    expect(screen.getByTestId('split-control')).toHaveTextContent('10,0 %');
     expect(screen.getByTestId('split-srm')).toHaveAttribute('data-ok', 'true');
     expect(screen.getByTestId('split-srm')).toHaveTextContent('Соотношение в норме');
     expect(previews(backend.calls)).toEqual([{ audience_id: 'a1', control_share: 0.1, split_seed: firstSeed }]);
 
     // Quick changes (no timer runs between them): one request, for the last value.
-    fireEvent.change(share, { target: { value: '0.1' } });
-    fireEvent.change(share, { target: { value: '0.2' } });
+    fireEvent.change(share, { target: { value: '15' } });
+    fireEvent.change(share, { target: { value: '20' } });
     await waitFor(() => expect(screen.getByTestId('split-control')).toHaveTextContent(n('2 000'), keep));
     expect(previews(backend.calls)).toHaveLength(2);
     expect(previews(backend.calls)[1]).toEqual({ audience_id: 'a1', control_share: 0.2, split_seed: firstSeed });
@@ -44,7 +48,8 @@ describe('Campaign wizard: the split step', { timeout: 60_000 }, () => {
     await user.keyboard('13');
     await waitFor(() => expect(screen.getByTestId('split-srm')).toHaveAttribute('data-ok', 'false'));
     expect(screen.getByTestId('split-srm')).toHaveTextContent('Соотношение нарушено');
-    expect(screen.getByTestId('split-pvalue')).toHaveTextContent('p = 2.0e-5');
+    expect(screen.getByTestId('split-pvalue')).toHaveTextContent('p = 2,0e-5');
+    expect(screen.getByTestId('split-chi2')).toHaveTextContent(/^14,2$/);
 
     await user.click(screen.getByTestId('split-new-seed'));
     await waitFor(() => expect(seed.value).not.toBe('13'));
@@ -57,19 +62,48 @@ describe('Campaign wizard: the split step', { timeout: 60_000 }, () => {
     await toSplit(user);
     const share = screen.getByTestId('split-share');
 
-    fireEvent.change(share, { target: { value: '0.25' } });
+    fireEvent.change(share, { target: { value: '25' } });
     await waitFor(() => expect(screen.getByTestId('split-control')).toHaveTextContent(n('2 500'), keep));
     await user.click(screen.getByTestId('wizard-next'));
     expect(await screen.findByTestId('details-name')).toBeInTheDocument();
     expect(screen.getByTestId('wizard-step-title')).toHaveTextContent('Шаг 3 из 5. Параметры');
 
     await user.click(screen.getByTestId('wizard-back'));
-    expect(await screen.findByTestId('split-share')).toHaveValue('0.25');
+    expect(await screen.findByTestId('split-share')).toHaveValue('25');
     const requests = previews(backend.calls).length;
     // The answer for this split is known: coming back asks nothing new.
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(previews(backend.calls)).toHaveLength(requests);
     expect(within(screen.getByTestId('split-preview')).getByTestId('split-control')).toHaveTextContent(n('2 500'), keep);
+  });
+
+  it('takes a percent with one decimal, comma or point, and sends the fraction', async () => {
+    const backend = mockBackend();
+    const user = setup();
+    await toSplit(user);
+    const share = screen.getByTestId('split-share');
+
+    await user.tripleClick(share);
+    await user.keyboard('12,5');
+    await waitFor(() => expect(previews(backend.calls).at(-1)).toMatchObject({ control_share: 0.125 }));
+    await waitFor(() => expect(screen.getByTestId('split-control')).toHaveTextContent(n('1 250'), keep));
+    expect(screen.getByText(/12,5 % аудитории/)).toBeInTheDocument();
+    expect(screen.getByTestId('campaign-wizard')).toHaveTextContent('Контрольная группа 12,5 %');
+    // Shown back with the decimal comma once the field is left.
+    await user.tab();
+    expect(share).toHaveValue('12,5');
+
+    // A point is read as the decimal separator too; a second decimal is not kept.
+    await user.tripleClick(share);
+    await user.keyboard('7.25');
+    await waitFor(() => expect(previews(backend.calls).at(-1)).toMatchObject({ control_share: 0.073 }));
+
+    // More than 50 % is not a control group: the field stops at 50 on leaving it.
+    await user.tripleClick(share);
+    await user.keyboard('70');
+    await user.tab();
+    expect(share).toHaveValue('50');
+    await waitFor(() => expect(previews(backend.calls).at(-1)).toMatchObject({ control_share: 0.5 }));
   });
 
   it('says when the preview fails', async () => {

@@ -20,7 +20,7 @@ import { errorMessage } from '../../../api/errors';
 import { formatCount } from '../../../lib/format';
 import { useSplitPreview } from './api';
 import { controlProps } from './fields';
-import { formatPercent, formatPValue } from './format';
+import { decimalSeparator, formatDecimal, formatPercent, formatPValue, formatShare, percentToShare, shareToPercent } from './format';
 import { FormField } from './FormField';
 import { randomSeed } from './state';
 import type { ChosenAudience, FieldErrors, SplitForm } from './types';
@@ -67,32 +67,36 @@ export function SplitStep({
               hint={
                 split.share !== null
                   ? t('campaign.split.shareHint', {
-                      percent: formatPercent(split.share, language, 0),
+                      percent: formatShare(split.share, language),
                       n: count(Math.round(audience.size * split.share)),
                     })
                   : undefined
               }
             >
               <Flex gap={12} align="center">
+                {/* Typed and shown in percent (0–50, one decimal at most); the API takes the fraction. */}
                 <InputNumber
                   {...controlProps('control_share', errors.control_share, true)}
                   data-testid="split-share"
                   min={0}
-                  max={0.5}
-                  step={0.01}
-                  precision={2}
-                  value={split.share}
-                  onChange={(value) => onChange({ share: value ?? null })}
+                  max={50}
+                  step={1}
+                  decimalSeparator={decimalSeparator(language)}
+                  suffix="%"
+                  value={split.share === null ? null : shareToPercent(split.share)}
+                  onChange={(value) => onChange({ share: value === null ? null : percentToShare(value) })}
                   style={{ width: 110 }}
                 />
                 <Slider
                   ariaLabelForHandle={t('campaign.split.shareSlider')}
                   min={0}
-                  max={0.5}
-                  step={0.01}
-                  value={split.share ?? 0}
-                  tooltip={{ formatter: (value) => (value === undefined ? '' : formatPercent(value, language, 0)) }}
-                  onChange={(value) => onChange({ share: value })}
+                  max={50}
+                  step={1}
+                  value={split.share === null ? 0 : shareToPercent(split.share)}
+                  tooltip={{
+                    formatter: (value) => (value === undefined ? '' : formatShare(percentToShare(value), language)),
+                  }}
+                  onChange={(value) => onChange({ share: percentToShare(value) })}
                   style={{ flex: 1 }}
                 />
               </Flex>
@@ -201,7 +205,11 @@ export function SplitStep({
                       </Flex>
                     ),
                   },
-                  { key: 'chi2', label: 'χ²', children: result.chi2.toFixed(3) },
+                  {
+                    key: 'chi2',
+                    label: 'χ²',
+                    children: <span data-testid="split-chi2">{formatDecimal(result.chi2, language, 3)}</span>,
+                  },
                 ]}
               />
               <Text type="secondary" style={{ fontSize: 12 }}>

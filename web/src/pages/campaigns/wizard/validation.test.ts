@@ -89,10 +89,10 @@ describe('validateDetails: the checks of the backend, before a request', () => {
 });
 
 describe('validateSplit', () => {
-  it('takes a share from 0 to 0.5 and a whole seed', () => {
+  it('takes a share from 0 to 0.5 (0–50 %) and a whole seed', () => {
     expect(validateSplit({ share: 0.1, seed: 7 }, t)).toEqual({});
     expect(validateSplit({ share: 0.6, seed: null }, t)).toEqual({
-      control_share: 'Доля — от 0 до 0,5',
+      control_share: 'Доля — от 0 до 50 %',
       split_seed: 'Обязательное поле',
     });
   });

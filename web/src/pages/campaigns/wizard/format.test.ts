@@ -1,0 +1,30 @@
+import { THIN_SPACE } from '../../../lib/format';
+import { formatDecimal, formatPValue, formatShare, percentToShare, shareToPercent } from './format';
+
+describe('campaign wizard number formatting', () => {
+  it('formats measured numbers by the interface language', () => {
+    expect(formatDecimal(1.832, 'ru')).toBe('1,832');
+    expect(formatDecimal(1.832, 'en')).toBe('1.832');
+    expect(formatDecimal(0.033, 'ru')).toBe('0,033');
+    expect(formatDecimal(1234.5, 'ru')).toBe(`1${THIN_SPACE}234,5`);
+    expect(formatPValue(0.176, 'ru')).toBe('0,176');
+    expect(formatPValue(0.00002, 'ru')).toBe('2,0e-5');
+    expect(formatPValue(0.00002, 'en')).toBe('2.0e-5');
+  });
+
+  it('shows a share as a percent with at most one decimal', () => {
+    expect(formatShare(0.2, 'ru')).toMatch(/^20\s%$/);
+    expect(formatShare(0.125, 'ru')).toMatch(/^12,5\s%$/);
+    expect(formatShare(0.125, 'en')).toBe('12.5%');
+  });
+
+  it('turns the typed percent into the fraction the API takes, and back, without float noise', () => {
+    expect(percentToShare(20)).toBe(0.2);
+    expect(percentToShare(12.5)).toBe(0.125);
+    expect(percentToShare(7.25)).toBe(0.073);
+    expect(percentToShare(33.3)).toBe(0.333);
+    expect(shareToPercent(0.1)).toBe(10);
+    expect(shareToPercent(0.205)).toBe(20.5);
+    expect(shareToPercent(0.07)).toBe(7);
+  });
+});
