@@ -1,5 +1,5 @@
 import { QuestionCircleOutlined } from '@ant-design/icons';
-import { Card, Col, Descriptions, Empty, Flex, Row, Table, Tag, Tooltip, Typography, theme } from 'antd';
+import { Card, Col, Descriptions, Empty, Flex, Row, Table, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -8,6 +8,7 @@ import { EChart } from '../audience/EChart';
 import type { CampaignStats, ChannelDropouts, SplitResult } from './api';
 import { campaignContactsOption } from './charts';
 import { CHANNELS, channelName, formatDay, formatPercent, formatPValue } from './format';
+import { useChartColors } from './useChartColors';
 
 const { Text } = Typography;
 
@@ -212,8 +213,7 @@ export function DropoutsCard({ dropouts }: { dropouts: Record<string, ChannelDro
 export function ContactsCard({ stats }: { stats: CampaignStats }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
-  const { token } = theme.useToken();
-  const { colorPrimary, colorPrimaryBorder, colorText, colorTextSecondary, colorSplit } = token;
+  const colors = useChartColors();
   const rows = stats.contacts_per_day;
   const channelLabel = useCallback((channel: string) => channelName(channel, t), [t]);
   const option = useMemo(
@@ -221,16 +221,10 @@ export function ContactsCard({ stats }: { stats: CampaignStats }) {
       campaignContactsOption(
         rows,
         language,
-        {
-          primary: colorPrimary,
-          planned: colorPrimaryBorder,
-          text: colorText,
-          secondary: colorTextSecondary,
-          split: colorSplit,
-        },
+        colors,
         channelLabel,
       ),
-    [rows, language, colorPrimary, colorPrimaryBorder, colorText, colorTextSecondary, colorSplit, channelLabel],
+    [rows, language, colors, channelLabel],
   );
   const days = Array.from(new Set(rows.map((row) => row.day))).sort();
   const total = rows.reduce((sum, row) => sum + row.count, 0);

@@ -1,4 +1,4 @@
-import { Card, Col, Flex, Row, Skeleton, Statistic, Tag, Typography, theme } from 'antd';
+import { Card, Col, Flex, Row, Skeleton, Statistic, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -8,6 +8,7 @@ import { EChart } from '../audience/EChart';
 import { DASHBOARD_DAYS, useDashboard, type Dashboard } from './api';
 import { dashboardContactsOption } from './charts';
 import { formatDay, STATUS_COLORS, statusName, todayIso, TYPE_COLORS } from './format';
+import { useChartColors } from './useChartColors';
 
 const { Text } = Typography;
 
@@ -17,7 +18,7 @@ const EFFECTIVE_ORDER = ['draft', 'scheduled', 'active', 'ended', 'finished', 'c
 function ContactsChart({ dashboard }: { dashboard: Dashboard }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
-  const { token } = theme.useToken();
+  const colors = useChartColors();
   const today = todayIso();
   const series = dashboard.contacts_per_day;
   const past = series.filter((point) => point.day <= today).reduce((sum, point) => sum + point.count, 0);
@@ -27,7 +28,6 @@ function ContactsChart({ dashboard }: { dashboard: Dashboard }) {
     null,
   );
 
-  const { colorPrimary, colorPrimaryBorder, colorText, colorTextSecondary, colorSplit } = token;
   const pastName = t('theories.dashboard.series');
   const plannedName = t('theories.dashboard.planned');
   const option = useMemo(
@@ -37,16 +37,10 @@ function ContactsChart({ dashboard }: { dashboard: Dashboard }) {
         today,
         DASHBOARD_DAYS,
         language,
-        {
-          primary: colorPrimary,
-          planned: colorPrimaryBorder,
-          text: colorText,
-          secondary: colorTextSecondary,
-          split: colorSplit,
-        },
+        colors,
         { past: pastName, planned: plannedName },
       ),
-    [series, today, language, colorPrimary, colorPrimaryBorder, colorText, colorTextSecondary, colorSplit, pastName, plannedName],
+    [series, today, language, colors, pastName, plannedName],
   );
 
   return (
