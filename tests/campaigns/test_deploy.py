@@ -13,6 +13,7 @@ from campaign_data import popup_content, rows_of, save_audience
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import User
 from dataquery.campaigns import deploy, service
 from dataquery.core.db import make_sessionmaker
@@ -134,6 +135,18 @@ def test_large_deploys_run_as_a_job(
     assert campaign["status"] == "deployed" and campaign["deploy_job_id"] == accepted["job_id"]
     again = as_analyst.post(f"/api/v1/campaigns/{code}/deploy", params={"background": True})
     assert again.status_code == 409
+    with engine.connect() as conn:
+        audited = conn.execute(
+            sa.select(AuditEntry.outcome, AuditEntry.status_code).where(
+                AuditEntry.target == f"code={code}", AuditEntry.action.contains("deploy")
+            )
+        ).all()
+    # The request (202: accepted as a job), the job's own row when it finished, the refusal.
+    assert sorted((tuple(row) for row in audited), key=str) == [
+        ("failure", 409),
+        ("success", 202),
+        ("success", None),
+    ]
 
 
 def test_a_failed_job_leaves_no_trace(

@@ -220,6 +220,10 @@ def test_large_files_are_processed_as_a_job(
     assert queued["status"] == "queued" and set(queued) == {"job_id", "status", "upload_id"}
     job = wait_for_job(anna, queued["job_id"])
     assert job["status"] == "succeeded" and job["progress"] == 1.0 and job["kind"] == "upload"
+    audited = admin.get("/api/v1/audit", params={"action": "uploads.create_upload"}).json()
+    assert [(r["status_code"], r["summary"]["job_id"]) for r in audited["items"]] == [
+        (202, queued["job_id"])
+    ]
     report = job["result"]
     assert report["id"] == queued["upload_id"] and report["job_id"] == queued["job_id"]
     assert anna.get(f"{URL}/{report['id']}").json() == report

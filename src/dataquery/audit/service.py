@@ -35,6 +35,8 @@ class AuditContext:
     target: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     written: bool = False
+    # Set by an endpoint whose status is not its route's (202 when work goes to a job).
+    status_code: int | None = None
 
     @property
     def mutating(self) -> bool:
@@ -88,7 +90,8 @@ def record_success(request: Request, db: Session) -> None:
         return
     context.describe_route(request)
     route = request.scope.get("route")
-    db.add(context.entry("success", getattr(route, "status_code", None) or 200))
+    status_code = context.status_code or getattr(route, "status_code", None) or 200
+    db.add(context.entry("success", status_code))
 
 
 def record_outcome(factory: sessionmaker[Session], context: AuditContext, status_code: int) -> None:

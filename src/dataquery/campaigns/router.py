@@ -178,7 +178,7 @@ def deploy_campaign(
     if background or (background is None and size > deploy.JOB_THRESHOLD):
         accepted = deploy.start_job(request.app, db, campaign, user)
         _audit(request, campaign.camp_cd, job_id=accepted.job_id, members=accepted.members)
-        response.status_code = status.HTTP_202_ACCEPTED
+        response.status_code = audit_context(request).status_code = status.HTTP_202_ACCEPTED
         return accepted
     with deploy.deploy_slot(request.app, campaign.camp_cd):
         report = deploy.deploy(db, campaign, user.username)

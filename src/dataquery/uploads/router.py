@@ -155,6 +155,7 @@ async def create_upload(request: Request, db: DB, user: AnalystUser, settings: A
             received.discard()
             raise
         audit.summary["job_id"] = job.id
+        audit.status_code = 202
         queued = UploadQueued(job_id=job.id, status="queued", upload_id=upload_id)
         return JSONResponse(queued.model_dump(), status_code=202)
 
