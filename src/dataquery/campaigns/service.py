@@ -142,6 +142,10 @@ def write_conflicts_as_409(message: str) -> Iterator[None]:
         raise
 
 
+# Deployed campaigns (stored `deployed` or `active`) run between their dates.
+_LIVE = (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE)
+
+
 def effective_status(campaign: CampaignDict, on: date | None = None) -> EffectiveStatus:
     on = on or today()
     if campaign.status in _LIVE:
@@ -151,9 +155,6 @@ def effective_status(campaign: CampaignDict, on: date | None = None) -> Effectiv
             return EffectiveStatus.ENDED
         return EffectiveStatus.ACTIVE
     return EffectiveStatus(campaign.status)
-
-
-_LIVE = (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE)
 
 
 def effective_status_is(state: EffectiveStatus, on: date) -> sa.ColumnElement[bool]:

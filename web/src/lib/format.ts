@@ -9,10 +9,24 @@ export const THIN_SPACE = '\u202f';
  * depending on version) always get the thin, non-breaking one, so output is stable everywhere.
  */
 export function formatCount(value: number, language: string): string {
-  return new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: 0 })
+  return formatNumber(value, language, 0);
+}
+
+/** A number with at most `digits` decimals (`1,832` in Russian), digit groups as in `formatCount`. */
+export function formatNumber(value: number, language: string, digits: number): string {
+  return new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: digits })
     .formatToParts(value)
     .map((part) => (part.type === 'group' && /\s/.test(part.value) ? THIN_SPACE : part.value))
     .join('');
+}
+
+/** A share (a fraction) as a percent without trailing zeros: `20 %`, `12,5 %` (at most `digits` decimals). */
+export function formatShare(share: number, language: string, digits = 1): string {
+  return new Intl.NumberFormat(localeOf(language), {
+    style: 'percent',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: digits,
+  }).format(share);
 }
 
 /**

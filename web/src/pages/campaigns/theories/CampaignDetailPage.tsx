@@ -5,12 +5,13 @@ import { Link, useNavigate, useParams } from 'react-router';
 
 import { ApiError } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatDateTime } from '../../../lib/format';
+import { formatDateTime, formatShare } from '../../../lib/format';
 import { warningText } from '../wizard/messages';
 import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
-import { channelName, formatDay, formatPercent, TYPE_COLORS } from './format';
+import { formatDate } from '../wizard/dates';
+import { channelName, TYPE_COLORS } from './format';
 import { HistoryTimeline } from './HistoryTimeline';
 import { TextsCard } from './TextsCard';
 import { StatusTag } from './StatusTag';
@@ -52,7 +53,7 @@ function Header({ campaign }: { campaign: Campaign }) {
       label: t('theories.detail.period'),
       children: (
         <span style={{ whiteSpace: 'nowrap' }} data-testid="detail-period">
-          {formatDay(campaign.start_date, language)} – {formatDay(campaign.end_date, language)}
+          {formatDate(campaign.start_date, language)} – {formatDate(campaign.end_date, language)}
         </span>
       ),
     },
@@ -71,7 +72,7 @@ function Header({ campaign }: { campaign: Campaign }) {
       label: t('theories.detail.deployed'),
       children: formatDateTime(campaign.deployed_at, language) ?? <Text type="secondary">{t('theories.detail.notDeployed')}</Text>,
     },
-    { key: 'share', label: t('theories.detail.controlShare'), children: formatPercent(campaign.control_share, language) },
+    { key: 'share', label: t('theories.detail.controlShare'), children: formatShare(campaign.control_share, language) },
   ];
   if (campaign.xls_ow_id)
     items.push({ key: 'xls', label: t('theories.detail.xlsOwId'), children: <span style={monospace}>{campaign.xls_ow_id}</span> });

@@ -3,11 +3,12 @@ import { Card, Col, Descriptions, Empty, Flex, Row, Table, Tag, Tooltip, Typogra
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatCount } from '../../../lib/format';
+import { formatCount, formatShare } from '../../../lib/format';
 import { EChart } from '../audience/EChart';
 import type { CampaignStats, ChannelDropouts, SplitResult } from './api';
 import { campaignContactsOption } from './charts';
-import { CHANNELS, channelName, formatDay, formatPercent, formatPValue } from './format';
+import { formatDate } from '../wizard/dates';
+import { CHANNELS, channelName, formatPValue } from './format';
 import { useChartColors } from './useChartColors';
 
 const { Text } = Typography;
@@ -49,8 +50,8 @@ export function SplitCard({ split }: { split: SplitResult | null }) {
                 label: t('theories.split.intended'),
                 children: (
                   <span style={NUMBER_STYLE}>
-                    {formatPercent(split.control_share, language)} · {t('theories.split.observed')}{' '}
-                    {formatPercent(split.observed_control_share, language, 2)}
+                    {formatShare(split.control_share, language)} · {t('theories.split.observed')}{' '}
+                    {formatShare(split.observed_control_share, language, 2)}
                   </span>
                 ),
               },
@@ -239,8 +240,8 @@ export function ContactsCard({ stats }: { stats: CampaignStats }) {
           label={t('theories.contacts.label', {
             total: formatCount(total, language),
             days: days.length,
-            from: formatDay(days[0], language),
-            to: formatDay(days[days.length - 1], language),
+            from: formatDate(days[0], language),
+            to: formatDate(days[days.length - 1], language),
           })}
         />
       )}

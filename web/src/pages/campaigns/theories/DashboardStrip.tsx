@@ -7,7 +7,8 @@ import { formatCount } from '../../../lib/format';
 import { EChart } from '../audience/EChart';
 import { DASHBOARD_DAYS, useDashboard, type Dashboard } from './api';
 import { dashboardContactsOption } from './charts';
-import { formatDay, STATUS_COLORS, statusName, todayIso, TYPE_COLORS } from './format';
+import { bankToday, formatDate } from '../wizard/dates';
+import { STATUS_COLORS, statusName, TYPE_COLORS } from './format';
 import { useChartColors } from './useChartColors';
 
 const { Text } = Typography;
@@ -19,7 +20,7 @@ function ContactsChart({ dashboard }: { dashboard: Dashboard }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const colors = useChartColors();
-  const today = todayIso();
+  const today = bankToday();
   const series = dashboard.contacts_per_day;
   const past = series.filter((point) => point.day <= today).reduce((sum, point) => sum + point.count, 0);
   const planned = series.filter((point) => point.day > today).reduce((sum, point) => sum + point.count, 0);
@@ -68,7 +69,7 @@ function ContactsChart({ dashboard }: { dashboard: Dashboard }) {
               days: DASHBOARD_DAYS,
               total: formatCount(past + planned, language),
               max: formatCount(busiest?.count ?? 0, language),
-              day: formatDay(busiest?.day, language),
+              day: formatDate(busiest?.day, language),
             })}
           />
           <Flex gap={16} style={{ marginTop: 4, fontSize: 12 }}>

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import type { Campaign } from './api';
-import { formatDay } from './format';
+import { formatDate } from '../wizard/dates';
 
 const { Text, Paragraph } = Typography;
 
@@ -97,7 +97,7 @@ export function TextsCard({ campaign }: { campaign: Campaign }) {
                     {
                       key: 'accrual',
                       label: t('theories.texts.accrual'),
-                      children: `${formatDay(rb3.accrual_start, language)} – ${formatDay(rb3.accrual_end, language)}`,
+                      children: `${formatDate(rb3.accrual_start, language)} – ${formatDate(rb3.accrual_end, language)}`,
                     },
                   ]
                 : []),

@@ -27,7 +27,8 @@ import {
   type SortField,
   type TheoryFilters,
 } from './filters';
-import { channelName, formatDay, statusName, TYPE_COLORS } from './format';
+import { formatDate } from '../wizard/dates';
+import { channelName, statusName, TYPE_COLORS } from './format';
 import { StatusTag } from './StatusTag';
 
 const { Title, Paragraph, Text } = Typography;
@@ -233,7 +234,7 @@ export function TheoriesPage() {
       sortOrder: sortOrderOf('start_date'),
       render: (start: string, campaign) => (
         <span style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
-          {formatDay(start, language)} – {formatDay(campaign.end_date, language)}
+          {formatDate(start, language)} – {formatDate(campaign.end_date, language)}
         </span>
       ),
     },

@@ -1,7 +1,8 @@
 import i18n from '../../../i18n';
 import { filenameOf } from './api';
 import { filtersFromParams, listQuery, NO_FILTERS, paramsFromFilters, withFilters } from './filters';
-import { formatDay, formatPValue, pastedValues, statusName } from './format';
+import { formatDate } from '../wizard/dates';
+import { formatPValue, pastedValues, statusName } from './format';
 
 describe('the list view in the address', () => {
   it('reads every filter, and writes back the same address', () => {
@@ -72,9 +73,9 @@ describe('helpers', () => {
   });
 
   it('formats days and p-values for the interface language', () => {
-    expect(formatDay('2025-03-01', 'ru')).toBe('01.03.2025');
-    expect(formatDay('2025-03-01', 'en')).toBe('01/03/2025');
-    expect(formatDay(null, 'ru')).toBe('—');
+    expect(formatDate('2025-03-01', 'ru')).toBe('01.03.2025');
+    expect(formatDate('2025-03-01', 'en')).toBe('01/03/2025');
+    expect(formatDate(null, 'ru')).toBe('—');
     expect(formatPValue(0.91234, 'ru')).toBe('0,912');
     expect(formatPValue(0.00001, 'en')).toBe('< 0.0001');
   });

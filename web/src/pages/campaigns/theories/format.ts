@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { ApiError } from '../../../api/errors';
 import { localizedError } from '../../../auth/serverMessages';
 import { localeOf } from '../../../i18n';
+import { formatDate } from '../wizard/dates';
 import type { CampaignSummary } from './api';
 
 /**
@@ -32,28 +33,11 @@ export function channelName(channel: string, t: TFunction): string {
   return t(`theories.channel.${channel}`, { defaultValue: channel });
 }
 
-/** An ISO day (`2025-03-14`) as `14.03.2025` / `14/03/2025`, without a trip through time zones. */
-export function formatDay(iso: string | null | undefined, language: string): string {
-  if (!iso) return '—';
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!match) return iso;
-  const [, year, month, day] = match;
-  return language === 'en' ? `${day}/${month}/${year}` : `${day}.${month}.${year}`;
-}
-
 /** A short day for chart axes: `14.03` / `14/03`. */
 export function formatShortDay(iso: string, language: string): string {
   const match = /^\d{4}-(\d{2})-(\d{2})/.exec(iso);
   if (!match) return iso;
   return language === 'en' ? `${match[2]}/${match[1]}` : `${match[2]}.${match[1]}`;
-}
-
-export function formatPercent(share: number, language: string, digits = 1): string {
-  return new Intl.NumberFormat(localeOf(language), {
-    style: 'percent',
-    minimumFractionDigits: 0,
-    maximumFractionDigits: digits,
-  }).format(share);
 }
 
 /** A p-value to three significant digits; tiny ones as `< 0.0001`. */
@@ -62,34 +46,19 @@ export function formatPValue(p: number, language: string): string {
   return new Intl.NumberFormat(localeOf(language), { maximumSignificantDigits: 3 }).format(p);
 }
 
-/** Today as an ISO day in the browser's time zone (the bank works in one zone: Almaty). */
-export function todayIso(): string {
-  const now = new Date();
-  const month = String(now.getMonth() + 1).padStart(2, '0');
-  const day = String(now.getDate()).padStart(2, '0');
-  return `${now.getFullYear()}-${month}-${day}`;
-}
-
-/** The ISO day `days` after `iso` (negative: before), in UTC so that no day is lost to DST. */
-export function addDays(iso: string, days: number): string {
-  const date = new Date(`${iso}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
 /** The hint under a status tag: when a deployed campaign starts or ended, and the stored status. */
 export function statusHint(campaign: CampaignSummary, t: TFunction, language: string): string | null {
   const effective = campaign.effective_status;
   const parts: string[] = [];
-  if (effective === 'scheduled') parts.push(t('theories.statusHint.scheduled', { date: formatDay(campaign.start_date, language) }));
+  if (effective === 'scheduled') parts.push(t('theories.statusHint.scheduled', { date: formatDate(campaign.start_date, language) }));
   if (effective === 'active')
     parts.push(
       t('theories.statusHint.active', {
-        start: formatDay(campaign.start_date, language),
-        end: formatDay(campaign.end_date, language),
+        start: formatDate(campaign.start_date, language),
+        end: formatDate(campaign.end_date, language),
       }),
     );
-  if (effective === 'ended') parts.push(t('theories.statusHint.ended', { date: formatDay(campaign.end_date, language) }));
+  if (effective === 'ended') parts.push(t('theories.statusHint.ended', { date: formatDate(campaign.end_date, language) }));
   if (effective !== campaign.status) parts.push(t('theories.statusHint.stored', { status: statusName(campaign.status, t) }));
   return parts.length ? parts.join('. ') : null;
 }

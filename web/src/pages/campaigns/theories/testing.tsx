@@ -11,7 +11,7 @@ import { createQueryClient } from '../../../lib/queryClient';
 import { mockFetch, type MockAnswer } from '../../../test/renderApp';
 import type { Campaign, CampaignStats, CampaignSummary, Dashboard, SplitResult, Stream } from './api';
 import { CampaignDetailPage } from './CampaignDetailPage';
-import { addDays, todayIso } from './format';
+import { addDays, bankToday } from '../wizard/dates';
 import { TheoriesPage } from './TheoriesPage';
 
 export const STREAMS: Stream[] = [
@@ -136,7 +136,7 @@ export function stats(extra: Partial<CampaignStats> = {}): CampaignStats {
 }
 
 export function dashboard(): Dashboard {
-  const today = todayIso();
+  const today = bankToday();
   return {
     total: 3,
     by_status: { active: 1, draft: 1, deployed: 1 },

@@ -4,14 +4,13 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatCount } from '../../../lib/format';
+import { formatCount, formatShare } from '../../../lib/format';
 import { CampaignError, useDeploy, useSaveDraft } from './api';
 import { AudienceStep } from './AudienceStep';
 import { bankToday } from './dates';
 import { DeployStep } from './DeployStep';
 import { DetailsStep, type DetailsChange } from './DetailsStep';
 import { focusField } from './fields';
-import { formatShare } from './format';
 import { ReviewStep } from './ReviewStep';
 import { SplitStep } from './SplitStep';
 import { draftBody, initialState, STEPS, wizardReducer } from './state';

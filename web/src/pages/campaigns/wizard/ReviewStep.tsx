@@ -2,10 +2,10 @@ import { Alert, Card, Col, Descriptions, Flex, Row, Skeleton, Statistic, Table, 
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatCount } from '../../../lib/format';
+import { formatCount, formatNumber } from '../../../lib/format';
 import { useDryRun, useStreams } from './api';
 import { formatDate } from './dates';
-import { formatDecimal, formatPercent, formatPValue } from './format';
+import { formatPercent, formatPValue } from './format';
 import { reasonText, warningText } from './messages';
 import type { CampaignOut, ChannelDropouts, ChosenAudience, DeployReport } from './types';
 import { CHANNELS } from './types';
@@ -139,7 +139,7 @@ function DryRunView({ report, language }: { report: DeployReport; language: stri
         />
       </Card>
       <Text type="secondary" style={{ fontSize: 12 }} data-testid="dry-run-note">
-        {t('campaign.review.dryRunNote', { seconds: formatDecimal(report.seconds, language, 3) })}
+        {t('campaign.review.dryRunNote', { seconds: formatNumber(report.seconds, language, 3) })}
       </Text>
     </Flex>
   );

@@ -17,10 +17,10 @@ import {
 import { useTranslation } from 'react-i18next';
 
 import { errorMessage } from '../../../api/errors';
-import { formatCount } from '../../../lib/format';
+import { formatCount, formatNumber, formatShare } from '../../../lib/format';
 import { useSplitPreview } from './api';
 import { controlProps } from './fields';
-import { decimalSeparator, formatDecimal, formatPercent, formatPValue, formatShare, percentToShare, shareToPercent } from './format';
+import { decimalSeparator, formatPercent, formatPValue, percentToShare, shareToPercent } from './format';
 import { FormField } from './FormField';
 import { randomSeed } from './state';
 import type { ChosenAudience, FieldErrors, SplitForm } from './types';
@@ -208,7 +208,7 @@ export function SplitStep({
                   {
                     key: 'chi2',
                     label: 'χ²',
-                    children: <span data-testid="split-chi2">{formatDecimal(result.chi2, language, 3)}</span>,
+                    children: <span data-testid="split-chi2">{formatNumber(result.chi2, language, 3)}</span>,
                   },
                 ]}
               />

@@ -22,6 +22,8 @@ export function dateFormat(language: string): string {
 /** An ISO date as the interface shows it (14.03.2026 / 14/03/2026). */
 export function formatDate(iso: string | null | undefined, language: string): string {
   if (!iso) return '—';
-  const [year, month, day] = iso.split('-');
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!match) return iso;
+  const [, year, month, day] = match;
   return language === 'en' ? `${day}/${month}/${year}` : `${day}.${month}.${year}`;
 }

@@ -1,5 +1,4 @@
 import { localeOf } from '../../../i18n';
-import { THIN_SPACE } from '../../../lib/format';
 
 export function formatPercent(value: number, language: string, digits = 1): string {
   return new Intl.NumberFormat(localeOf(language), {
@@ -7,26 +6,6 @@ export function formatPercent(value: number, language: string, digits = 1): stri
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   }).format(value);
-}
-
-/** A share the user set (a fraction): `20 %`, `12,5 %` — no trailing zeros, at most one decimal. */
-export function formatShare(value: number, language: string): string {
-  return new Intl.NumberFormat(localeOf(language), {
-    style: 'percent',
-    minimumFractionDigits: 0,
-    maximumFractionDigits: 1,
-  }).format(value);
-}
-
-/**
- * A measured number for the interface language (`1,832` in Russian, `1.832` in English), with
- * at most `digits` decimals and the digit groups split by a thin space, as `formatCount` does.
- */
-export function formatDecimal(value: number, language: string, digits = 3): string {
-  return new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: digits })
-    .formatToParts(value)
-    .map((part) => (part.type === 'group' && /\s/.test(part.value) ? THIN_SPACE : part.value))
-    .join('');
 }
 
 /** The decimal separator of the interface language: `,` in Russian, `.` in English. */
