@@ -55,7 +55,11 @@ def test_domain_errors_become_the_json_shape(settings: Settings) -> None:
 
     @router.get("/api/v1/_conflict")
     def conflict() -> None:
-        raise Conflict("campaign C000000001 is already deployed")
+        raise Conflict(
+            "campaign C000000001 is already deployed",
+            code="campaign.already_deployed",
+            params={"code": "C000000001"},
+        )
 
     app.include_router(router)
     # Routes registered after the SPA catch-all must come first to be reached.
@@ -65,7 +69,9 @@ def test_domain_errors_become_the_json_shape(settings: Settings) -> None:
     assert response.status_code == 409
     assert response.json() == {
         "error": "Conflict",
+        "code": "campaign.already_deployed",
         "detail": "campaign C000000001 is already deployed",
+        "params": {"code": "C000000001"},
     }
 
 

@@ -26,8 +26,13 @@ _HTTP_NAMES = {
 }
 
 
-def error_body(error: str, detail: str, **extra: Any) -> dict[str, Any]:
-    return {"error": error, "detail": detail, **extra}
+def error_body(error: str, detail: str, code: str, **extra: Any) -> dict[str, Any]:
+    return {"error": error, "code": code, "detail": detail, **extra}
+
+
+def _http_code(name: str) -> str:
+    """`NotFound` -> `not_found`: the code of an error the framework raised."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -42,7 +47,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DQError)
     async def _domain(request: Request, exc: DQError) -> JSONResponse:
         return JSONResponse(
-            error_body(type(exc).__name__, exc.detail, **exc.extra),
+            error_body(
+                type(exc).__name__,
+                exc.detail,
+                exc.code,
+                **({"params": exc.params} if exc.params else {}),
+                **exc.extra,
+            ),
             status_code=exc.status_code,
             headers=exc.headers or None,
         )
@@ -54,7 +65,7 @@ def install_error_handlers(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return JSONResponse(
-            error_body("InvalidInput", _describe_validation(exc), errors=errors),
+            error_body("InvalidInput", _describe_validation(exc), "invalid_input", errors=errors),
             status_code=422,
         )
 
@@ -62,7 +73,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
         return JSONResponse(
-            error_body(name, str(exc.detail)),
+            error_body(name, str(exc.detail), _http_code(name)),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -71,6 +82,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", path=request.url.path)
         return JSONResponse(
-            error_body("InternalError", "Internal server error; it has been logged."),
+            error_body(
+                "InternalError", "Internal server error; it has been logged.", "internal_error"
+            ),
             status_code=500,
         )

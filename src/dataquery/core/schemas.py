@@ -24,7 +24,9 @@ class APIModel(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: str
+    code: str
     detail: str
+    params: dict[str, Any] | None = None
 
 
 class ItemList(BaseModel, Generic[T]):
