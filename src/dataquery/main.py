@@ -17,7 +17,12 @@ from dataquery.auth.router import router as auth_router
 from dataquery.auth.router import users_router
 from dataquery.campaigns.router import router as campaigns_router
 from dataquery.core.config import Settings, get_settings
-from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+from dataquery.core.db import (
+    WarehouseLocked,
+    create_warehouse_engine,
+    hold_embedded_warehouse,
+    make_sessionmaker,
+)
 from dataquery.core.handlers import install_error_handlers
 from dataquery.core.health import app_version
 from dataquery.core.health import router as health_router
@@ -50,7 +55,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("starting", warehouse=engine.dialect.name, version=app_version())
+        try:
+            held = hold_embedded_warehouse(engine)
+        except WarehouseLocked as exc:
+            log.error("warehouse locked", detail=str(exc))
+            raise
         yield
+        if held is not None:
+            held.close()
         engine.dispose()
 
     app = FastAPI(
@@ -58,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=app_version(),
         description="Campaign audiences, splits and deployment for a retail bank.",
         lifespan=lifespan,
+        docs_url=None,  # served by mount_web from our own origin, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -59,7 +59,36 @@ def create_warehouse_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    return sa.create_engine(url, pool_pre_ping=parsed.get_backend_name() != "duckdb")
+    # hide_parameters: a failed statement's message (logged, maybe shown) never carries the
+    # values bound to it: password hashes, IINs, tokens.
+    return sa.create_engine(
+        url, pool_pre_ping=parsed.get_backend_name() != "duckdb", hide_parameters=True
+    )
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process holds the DuckDB file: a second server must not start on it."""
+
+
+def hold_embedded_warehouse(engine: Engine) -> sa.Connection | None:
+    """On DuckDB, open the file for the whole life of the server and keep it open.
+
+    A DuckDB file has one writing process. Holding a connection from the start makes a second
+    server on the same file fail at once with a clear message, instead of answering 500s, and
+    keeps the lock from passing to a CLI command between two requests.
+    """
+    if engine.dialect.name != "duckdb" or engine.url.database in (None, "", ":memory:"):
+        return None
+    try:
+        return engine.connect()
+    except sa.exc.DBAPIError as exc:
+        if "lock" not in str(exc.orig).lower():
+            raise
+        raise WarehouseLocked(
+            f"the warehouse file {engine.url.database} is in use by another process "
+            "(a running server or CLI command); stop it first, or use PostgreSQL to run "
+            "several instances"
+        ) from None
 
 
 def get_db(request: Request) -> Iterator[Session]:

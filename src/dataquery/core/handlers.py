@@ -80,7 +80,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", path=request.url.path)
+        # Logged without locals or the request body; written by the log thread, so a long
+        # traceback does not hold up the event loop.
+        log.error("unhandled error", path=request.url.path, exc_info=exc)
         return JSONResponse(
             error_body(
                 "InternalError", "Internal server error; it has been logged.", "internal_error"
