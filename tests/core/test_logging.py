@@ -66,9 +66,7 @@ def test_an_unexpected_error_logs_its_traceback_without_secrets(
         assert "in boom" in logged
 
 
-def test_log_records_are_written_by_a_thread_of_their_own(
-    duckdb_url: str, tmp_path: Path
-) -> None:
+def test_log_records_are_written_by_a_thread_of_their_own(duckdb_url: str, tmp_path: Path) -> None:
     create_app(Settings(warehouse_url=duckdb_url, data_dir=tmp_path, web_dist=tmp_path))
     handlers = logging.getLogger().handlers
     assert handlers

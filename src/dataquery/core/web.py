@@ -14,7 +14,8 @@ from dataquery.core.errors import NotFound
 _DOCS = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>DataQuery Pro API</title><link rel="stylesheet" href="/api-docs/swagger-ui.css">
 </head><body><div id="swagger-ui"></div>
-<script src="/api-docs/swagger-ui-bundle.js"></script><script src="/api-docs/swagger-init.js"></script>
+<script src="/api-docs/swagger-ui-bundle.js"></script>
+<script src="/api-docs/swagger-init.js"></script>
 </body></html>
 """
 _DOCS_NOT_BUILT = """<!doctype html><meta charset="utf-8"><title>DataQuery Pro API</title>
