@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 import zlib
 from datetime import date, timedelta
 
@@ -142,3 +143,82 @@ def many_iins_csv(count: int, seed: int = 3) -> tuple[bytes, int]:
     numbers.sort()
     distinct = 1 + int(np.count_nonzero(numbers[1:] != numbers[:-1]))
     return b"iin\n" + lines.tobytes(), distinct
+
+
+# --- hostile files, written by hand so that they stay tiny ------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def xlsx_by_hand(
+    sheet_data: str | bytes,
+    shared_strings: list[str] | None = None,
+    *,
+    dimension: str | None = None,
+    big_member: tuple[str, int] | None = None,
+) -> bytes:
+    """A one-sheet workbook from the XML inside `<sheetData>` (str) or the whole sheet (bytes),
+    with optional shared strings, an optional `<dimension>` (which may lie) and an optional
+    extra member of `big_member[1]` spaces (a whitespace bomb, written in blocks)."""
+    if isinstance(sheet_data, bytes):
+        sheet = sheet_data
+    else:
+        declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+        sheet = (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{declared}'
+            f"<sheetData>{sheet_data}</sheetData></worksheet>"
+        ).encode()
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+    )
+    package_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">'
+        f'<Relationship Id="rId1" Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_DOC}">'
+        '<sheets><sheet name="Лист1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    workbook_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">'
+        f'<Relationship Id="rId1" Type="{_DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_DOC}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", package_rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared_strings is not None:
+            items = "".join(f"<si><t>{text}</t></si>" for text in shared_strings)
+            archive.writestr(
+                "xl/sharedStrings.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}" '
+                f'count="{len(shared_strings)}">{items}</sst>',
+            )
+        if big_member is not None:
+            name, size = big_member
+            with archive.open(name, "w", force_zip64=True) as member:
+                for _ in range(size // (1 << 20)):
+                    member.write(b" " * (1 << 20))
+    return buffer.getvalue()
+
+
+def cells_row(row: int, values: dict[str, str]) -> str:
+    """`<row>` with inline-string cells, e.g. cells_row(1, {"A": "iin"})."""
+    cells = "".join(
+        f'<c r="{column}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+        for column, text in values.items()
+    )
+    return f'<row r="{row}">{cells}</row>'

@@ -20,7 +20,7 @@ from corpus import (
     xlsx_bytes,
 )
 
-from dataquery.core.errors import DQError, InvalidInput, UnsupportedMediaType
+from dataquery.core.errors import DQError, InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from dataquery.uploads import service
 from dataquery.uploads.parse import (
     _cp1251_to_utf8,
@@ -329,8 +329,9 @@ def test_the_fast_and_the_careful_parser_agree(text: str) -> None:
 
 
 def test_too_many_columns_or_none(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="201 columns; an upload may have at most 200"):
+    with pytest.raises(PayloadTooLarge, match="201 columns; an upload may have at most 200") as e:
         inspect(tmp_path, (";".join([IINS[0]] * 201) + "\n").encode())
+    assert e.value.code == "upload.too_many_columns"
     with pytest.raises(InvalidInput, match="no columns"):
         inspect(tmp_path, parquet_bytes(pa.table({})), "empty.parquet")
 

@@ -10,6 +10,7 @@ import numpy as np
 from dataquery import iin
 from dataquery.core.errors import InvalidInput
 from dataquery.uploads.iins import Category, classify
+from dataquery.uploads.limits import clip
 from dataquery.uploads.parse import Column
 
 # Header names of an IIN column, compared without case, spaces or punctuation.
@@ -82,7 +83,7 @@ def header_names(cells: list[str | None]) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     for position, cell in enumerate(cells, start=1):
-        name = (cell or "").strip() or f"column_{position}"
+        name = clip((cell or "").strip()) or f"column_{position}"
         unique, n = name, 2
         while unique.casefold() in seen:
             unique, n = f"{name} ({n})", n + 1

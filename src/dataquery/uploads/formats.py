@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import codecs
+import re
 import zipfile
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+import numpy as np
 
 from dataquery.core.errors import InvalidInput, UnsupportedMediaType
 
 _HEAD_BYTES = 8192
+_STATS_BLOCK = 4 << 20
 
 
 class FileFormat(StrEnum):
@@ -138,29 +143,88 @@ def _looks_binary_text(text: str) -> bool:
 
 def text_encoding(raw: bytes) -> Encoding:
     """The encoding of a text file, among UTF-8 (with or without BOM), UTF-16 LE/BE and CP1251,
-    Russian Excel's default: a file that is not valid UTF-8 is CP1251, which maps every byte to
-    a character."""
+    Russian Excel's default, decided on the whole file: a file mostly in UTF-8 is UTF-8 even when
+    a few of its lines are not (they are read as CP1251 and reported, see `decode_to_utf8`)."""
     if raw.startswith(codecs.BOM_UTF8):
-        return Encoding.UTF8_BOM if _is_utf8(raw[len(codecs.BOM_UTF8) :]) else Encoding.CP1251
+        body = raw[len(codecs.BOM_UTF8) :]
+        return Encoding.UTF8_BOM if _mostly_utf8(body) else Encoding.CP1251
     byte_order = utf16_byte_order(raw[:_HEAD_BYTES])
     if byte_order is not None:
         return byte_order
-    return Encoding.UTF8 if _is_utf8(raw) else Encoding.CP1251
+    return Encoding.UTF8 if _mostly_utf8(raw) else Encoding.CP1251
 
 
-def decode_to_utf8(raw: bytes, encoding: Encoding | None = None) -> tuple[bytes, Encoding]:
-    """The text as UTF-8 (BOM removed) and the encoding it was in."""
+@dataclass
+class DecodedText:
+    data: bytes  # UTF-8, without BOM
+    encoding: Encoding
+    # Lines (1-based) of a UTF-8 file that were not UTF-8 and were read as CP1251.
+    recoded_lines: list[int] = field(default_factory=list)
+
+
+def decode_to_utf8(raw: bytes, encoding: Encoding | None = None) -> DecodedText:
+    """The text as UTF-8 (BOM removed), the encoding it was in, and the lines read otherwise."""
     encoding = encoding or text_encoding(raw)
-    if encoding is Encoding.UTF8:
-        return raw, encoding
-    if encoding is Encoding.UTF8_BOM:
-        return raw[len(codecs.BOM_UTF8) :], encoding
+    if encoding in (Encoding.UTF8, Encoding.UTF8_BOM):
+        body = raw[len(codecs.BOM_UTF8) :] if encoding is Encoding.UTF8_BOM else raw
+        if _is_utf8(body):
+            return DecodedText(body, encoding)
+        data, lines = _recode_invalid_lines(body)
+        return DecodedText(data, encoding, lines)
     if encoding is Encoding.CP1251:
-        return raw.decode("cp1251", errors="replace").encode("utf-8"), encoding
+        return DecodedText(raw.decode("cp1251", errors="replace").encode("utf-8"), encoding)
     codec = "utf-16-le" if encoding is Encoding.UTF16LE else "utf-16-be"
     bom = codecs.BOM_UTF16_LE if encoding is Encoding.UTF16LE else codecs.BOM_UTF16_BE
     body = raw[len(bom) :] if raw.startswith(bom) else raw
-    return body.decode(codec, errors="replace").encode("utf-8"), encoding
+    return DecodedText(body.decode(codec, errors="replace").encode("utf-8"), encoding)
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether more of the file's non-ASCII bytes form UTF-8 sequences than not. Russian text in
+    CP1251 almost never does (its letters are not followed by UTF-8 continuation bytes)."""
+    if _is_utf8(raw):
+        return True
+    in_sequences = outside = 0
+    for start in range(0, len(raw), _STATS_BLOCK):  # in blocks: a few bytes of memory a byte
+        # Three bytes more, so that a sequence starting in this block is seen whole.
+        data = np.frombuffer(raw[start : start + _STATS_BLOCK + 3], dtype=np.uint8)
+        end = min(_STATS_BLOCK, data.size)
+        high = np.flatnonzero(data[:end] >= 0x80)
+        lead = data[high]
+        padded = np.concatenate([data, np.zeros(3, dtype=np.uint8)])
+        follows = [(padded[high + k] & 0xC0) == 0x80 for k in (1, 2, 3)]
+        two = (lead >= 0xC2) & (lead <= 0xDF) & follows[0]
+        three = (lead >= 0xE0) & (lead <= 0xEF) & follows[0] & follows[1]
+        four = (lead >= 0xF0) & (lead <= 0xF4) & follows[0] & follows[1] & follows[2]
+        valid = 2 * np.count_nonzero(two) + 3 * np.count_nonzero(three)
+        valid += 4 * np.count_nonzero(four)
+        in_sequences += int(valid)
+        outside += int(high.size - valid)
+    return in_sequences >= outside
+
+
+_INVALID_BYTES = re.compile("[\udc80-\udcff]")
+
+
+def _recode_invalid_lines(raw: bytes) -> tuple[bytes, list[int]]:
+    """A mostly-UTF-8 text as UTF-8, each line that is not UTF-8 read as CP1251 instead (a line
+    pasted from a Russian Excel CSV), and the numbers of those lines."""
+    text = raw.decode("utf-8", errors="surrogateescape")  # invalid bytes kept as U+DC80..DCFF
+    pieces: list[str] = []
+    lines: list[int] = []
+    line_number = 1
+    done = 0
+    while (found := _INVALID_BYTES.search(text, done)) is not None:
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.start())
+        end = len(text) if end < 0 else end
+        line_number += text.count("\n", done, start)
+        lines.append(line_number)
+        original = text[start:end].encode("utf-8", errors="surrogateescape")
+        pieces += [text[done:start], original.decode("cp1251", errors="replace")]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces).encode("utf-8"), lines
 
 
 def _is_utf8(raw: bytes) -> bool:

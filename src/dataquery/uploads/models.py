@@ -41,6 +41,9 @@ class Upload(Base):
     rows_duplicate: Mapped[int] = mapped_column(sa.BigInteger)
     rows_blank: Mapped[int] = mapped_column(sa.BigInteger)
     unique_iins: Mapped[int] = mapped_column(sa.BigInteger)
+    # Lines of a UTF-8 file that were not UTF-8 and were read as CP1251 (None before 0008).
+    rows_recoded: Mapped[int | None] = mapped_column(sa.BigInteger)
+    recoded_rows: Mapped[list[int] | None] = mapped_column(JSONText)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONText)
     preview: Mapped[list[dict[str, Any]]] = mapped_column(JSONText)
     status: Mapped[str] = mapped_column(sa.String(20))

@@ -11,6 +11,8 @@ import csv
 import io
 import itertools
 import math
+import re
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,8 +25,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from dataquery.core.errors import InvalidInput
+from dataquery.core.errors import InvalidInput, PayloadTooLarge
 from dataquery.uploads.formats import Encoding, FileFormat, decode_to_utf8, text_encoding
+from dataquery.uploads.limits import UploadLimits, damaged
+from dataquery.uploads.xls_guard import check_xls
+from dataquery.uploads.xlsx_guard import check_xlsx
 
 DELIMITERS = ("\t", ";", ",", "|")
 _DELIMITER_NAMES = {"\t": "tab", ";": ";", ",": ",", "|": "|"}
@@ -33,7 +38,10 @@ _NO_DELIMITER = "\x1f"
 _SNIFF_BYTES = 65536
 _SNIFF_RECORDS = 200
 _EXCEL_CHUNK_ROWS = 50_000
-MAX_COLUMNS = 200
+# The careful CSV parser turns its records into Arrow columns every this many cells, so that
+# Python objects never hold more than one chunk of the file.
+_CAREFUL_CHUNK_CELLS = 1 << 20
+_PYTHON_SLICE = 65_536
 
 # Arrow's CSV reader gives chunked columns; combining them is a copy, made only where needed.
 Column: TypeAlias = pa.Array | pa.ChunkedArray
@@ -52,52 +60,66 @@ class ParsedTable:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] | None = None
+    # Lines of a UTF-8 text that were not UTF-8 and were read as CP1251.
+    recoded_lines: list[int] = field(default_factory=list)
 
     def float_mask(self, index: int) -> np.ndarray | None:
         return self.float_cells[index] if index < len(self.float_cells) else None
 
 
-def read_file(path: Path, file_format: FileFormat, sheet: str | None) -> ParsedTable:
+def read_file(
+    path: Path, file_format: FileFormat, sheet: str | None, limits: UploadLimits | None = None
+) -> ParsedTable:
+    """The file's cells as text; refuses (413/422) what goes past the limits, checked before
+    anything large is built."""
+    limits = limits or UploadLimits()
     if file_format is FileFormat.TEXT:
-        parsed = read_text(path.read_bytes())
+        parsed = read_text(path.read_bytes(), limits)
     elif file_format in (FileFormat.XLSX, FileFormat.XLS):
-        parsed = read_excel(path, file_format, sheet)
+        parsed = read_excel(path, file_format, sheet, limits)
     else:
-        parsed = read_parquet(path)
-    check_width(len(parsed.columns))
+        parsed = read_parquet(path, limits)
+    limits.check_cells(len(parsed.row_numbers), len(parsed.columns))
+    check_cell_sizes(parsed, limits)
     return parsed
 
 
-def check_width(width: int) -> None:
-    if width == 0:
-        raise InvalidInput("the file has no columns")
-    if width > MAX_COLUMNS:
-        raise InvalidInput(
-            f"the file has {width} columns; an upload may have at most {MAX_COLUMNS} "
-            "(an IIN and the columns that go with it)"
-        )
+def check_cell_sizes(parsed: ParsedTable, limits: UploadLimits) -> None:
+    """Every cell within `max_cell_bytes` (IIN lists have short cells; a 1 GB cell would be
+    copied into the report and the dataset)."""
+    for column in parsed.columns:
+        if len(column) == 0:
+            continue
+        sizes = pc.binary_length(column)
+        longest = pc.max(sizes).as_py()
+        if longest is not None and longest > limits.max_cell_bytes:
+            index = pc.index(pc.greater(sizes, limits.max_cell_bytes), True).as_py()
+            limits.check_cell_bytes(longest, int(parsed.row_numbers[index]))
 
 
 # --- text -------------------------------------------------------------------------------------
 
 
-def read_text(raw: bytes) -> ParsedTable:
+def read_text(raw: bytes, limits: UploadLimits | None = None) -> ParsedTable:
+    limits = limits or UploadLimits()
     encoding = text_encoding(raw)
     parsed = None
+    recoded: list[int] = []
     if encoding is Encoding.CP1251:
         # A single-byte encoding whose delimiters, quotes and newlines are ASCII: parse the bytes
         # as they are and convert only the columns that hold anything but ASCII.
-        delimiter, width = sniff_delimiter(raw)
-        parsed = _parse_with_arrow(raw, delimiter, width, binary=True)
+        delimiter, width = sniff_delimiter(raw, limits)
+        parsed = _parse_with_arrow(raw, delimiter, width, limits, binary=True)
         if parsed is not None:
             parsed = ([_cp1251_to_utf8(column) for column in parsed[0]], parsed[1])
     if parsed is None:
-        data, _ = decode_to_utf8(raw, encoding)
+        decoded = decode_to_utf8(raw, encoding)
         del raw
-        delimiter, width = sniff_delimiter(data)
-        parsed = _parse_with_arrow(data, delimiter, width)
+        data, recoded = decoded.data, decoded.recoded_lines
+        delimiter, width = sniff_delimiter(data, limits)
+        parsed = _parse_with_arrow(data, delimiter, width, limits)
         if parsed is None:
-            parsed = _parse_with_csv_module(data, delimiter)
+            parsed = _parse_with_csv_module(data, delimiter, limits)
     columns, row_numbers = parsed
     file_format = "text" if delimiter is None else "tsv" if delimiter == "\t" else "csv"
     return ParsedTable(
@@ -107,6 +129,7 @@ def read_text(raw: bytes) -> ParsedTable:
         float_cells=[None] * len(columns),
         encoding=encoding.value,
         delimiter=None if delimiter is None else _DELIMITER_NAMES[delimiter],
+        recoded_lines=recoded,
     )
 
 
@@ -162,14 +185,17 @@ def _cp1251_chunk(chunk: pa.Array) -> pa.Array:
     )
 
 
-def sniff_delimiter(data: bytes) -> tuple[str | None, int]:
+def sniff_delimiter(data: bytes, limits: UploadLimits | None = None) -> tuple[str | None, int]:
     """The delimiter among tab ; , | that splits the first records most consistently, and how
-    many fields the first record has. (None, 1) for one value a line."""
+    many fields the first record has. (None, 1) for one value a line. Refuses a file whose first
+    records are wider than the column limit before any parser builds them (a few MB of commas
+    are millions of columns)."""
     sample = data[:_SNIFF_BYTES]
     if len(data) > len(sample) and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n")]  # drop the cut last line
     text = sample.decode("utf-8", errors="replace")
     best: tuple[float, int, str | None, int] = (0.0, 0, None, 1)
+    widest = 1
     for rank, delimiter in enumerate(DELIMITERS):
         counts = _field_counts(text, delimiter)
         if not counts:
@@ -180,6 +206,9 @@ def sniff_delimiter(data: bytes) -> tuple[str | None, int]:
         consistency = counts.count(mode) / len(counts)
         if (consistency, -rank) > (best[0], best[1]):
             best = (consistency, -rank, delimiter, counts[0])
+            widest = max(counts)
+    if best[2] is not None:
+        (limits or UploadLimits()).check_columns(widest)
     return best[2], best[3]
 
 
@@ -198,7 +227,12 @@ def _field_counts(text: str, delimiter: str) -> list[int]:
 
 
 def _parse_with_arrow(
-    data: bytes, delimiter: str | None, width: int, *, binary: bool = False
+    data: bytes,
+    delimiter: str | None,
+    width: int,
+    limits: UploadLimits | None = None,
+    *,
+    binary: bool = False,
 ) -> tuple[list[Column], np.ndarray] | None:
     """The fast path: Arrow's multi-threaded parser. None when the file needs the careful one
     (rows of different widths, line breaks inside quoted values). `binary` leaves the values as
@@ -221,6 +255,7 @@ def _parse_with_arrow(
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    (limits or UploadLimits()).check_rows(table.num_rows)
     row_numbers = _line_numbers(data, table.num_rows)
     if row_numbers is None:
         # A quoted value spans lines, or lines end in a lone CR: the careful parser counts them.
@@ -232,47 +267,147 @@ def _line_numbers(data: bytes, records: int) -> np.ndarray | None:
     """The line number of each of Arrow's records, or None when records and lines differ.
 
     Arrow skips empty lines, and a quoted line break joins lines: both make fewer records than
-    lines, so equal counts mean one record a line.
+    lines, so equal counts mean one record a line. Memory stays a few bytes a byte of the file
+    (50 MB of empty lines is 50 million lines).
     """
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if lines == records:
         return np.arange(1, records + 1, dtype=np.int64)
     raw = np.frombuffer(data, dtype=np.uint8)
-    starts = np.concatenate(([0], np.flatnonzero(raw == 10) + 1))
-    starts = starts[starts < raw.size]
-    first = raw[starts]
-    after = raw[np.minimum(starts + 1, raw.size - 1)]
-    empty = (first == 10) | ((first == 13) & ((after == 10) | (starts + 1 >= raw.size)))
-    numbers = np.flatnonzero(~empty).astype(np.int64) + 1
-    return numbers if len(numbers) == records else None
+    if raw.size == 0:
+        return np.zeros(0, dtype=np.int64) if records == 0 else None
+    newline = raw == 10
+    starts = np.empty(raw.size, dtype=bool)  # where a line starts
+    starts[0] = True
+    starts[1:] = newline[:-1]
+    # A line is empty when it is only "\n", "\r\n" or a last "\r".
+    empty = newline.copy()
+    empty[:-1] |= (raw[:-1] == 13) & newline[1:]
+    empty[-1] |= raw[-1] == 13
+    positions = np.flatnonzero(starts & ~empty)
+    del starts, empty
+    if positions.size != records:
+        return None
+    if records == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Line number = 1 + the newlines before the line's first byte.
+    between = np.add.reduceat(newline.view(np.uint8), positions, dtype=np.int64)[:-1]
+    first = np.count_nonzero(newline[: positions[0]])
+    return 1 + first + np.concatenate(([0], np.cumsum(between)))
 
 
-def _parse_with_csv_module(data: bytes, delimiter: str | None) -> tuple[list[Column], np.ndarray]:
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+class _Lines:
+    """The lines of a text, as csv.reader reads a file opened with newline="", refusing a record
+    that runs on for more than `limit` characters (a quote never closed, or a line of a million
+    commas): csv.reader builds each record whole, in Python objects."""
+
+    def __init__(self, text: str, limit: int) -> None:
+        self._lines = _LINE.finditer(text)
+        self._limit = limit
+        self._since_record = 0
+        self.line = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines).group()
+        self.line += 1
+        self._since_record += len(line)
+        if self._since_record > self._limit:
+            raise PayloadTooLarge(
+                f"a row of the file (from around line {self.line}) is longer than "
+                f"{self._limit:,} characters: more columns or longer cells than an upload may have",
+                code="upload.row_too_large",
+                params={"line": self.line, "limit": self._limit},
+            )
+        return line
+
+    def record_ended(self) -> None:
+        self._since_record = 0
+
+
+class _ColumnChunks:
+    """Records gathered into Arrow string columns a chunk at a time (rows may differ in width:
+    missing cells are nulls)."""
+
+    def __init__(self) -> None:
+        self.columns: list[list[pa.Array]] = []
+        self.rows = 0
+        self._pending: list[list[str]] = []
+        self._cells = 0
+
+    def add(self, record: list[str]) -> None:
+        self._pending.append(record)
+        self._cells += len(record)
+        if self._cells >= _CAREFUL_CHUNK_CELLS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        width = max(len(record) for record in self._pending)
+        while len(self.columns) < width:
+            self.columns.append([pa.nulls(self.rows, pa.string())] if self.rows else [])
+        for i, chunks in enumerate(self.columns):
+            values = [(r[i] or None) if i < len(r) else None for r in self._pending]
+            chunks.append(pa.array(values, type=pa.string()))
+        self.rows += len(self._pending)
+        self._pending = []
+        self._cells = 0
+
+    def finish(self) -> list[Column]:
+        self.flush()
+        if not self.columns:
+            return [pa.chunked_array([], type=pa.string())]
+        return [pa.chunked_array(chunks, type=pa.string()) for chunks in self.columns]
+
+
+def _parse_with_csv_module(
+    data: bytes, delimiter: str | None, limits: UploadLimits | None = None
+) -> tuple[list[Column], np.ndarray]:
     """The careful path: Python's csv module knows on which line each record starts."""
+    limits = limits or UploadLimits()
     text = data.decode("utf-8", errors="replace")
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter or _NO_DELIMITER, strict=False
-    )
-    records: list[list[str]] = []
-    numbers: list[int] = []
+    lines = _Lines(text, limits.max_columns * (limits.max_cell_bytes + 3))
+    reader = csv.reader(lines, delimiter=delimiter or _NO_DELIMITER, strict=False)
+    table = _ColumnChunks()
+    numbers = array("q")
     previous_line = 0
     try:
         for record in reader:
+            lines.record_ended()
             start = previous_line + 1
             previous_line = reader.line_num
             if record:
-                records.append(record)
+                limits.check_columns(len(record))
+                table.add(record)
                 numbers.append(start)
+                if len(numbers) > limits.max_rows:
+                    limits.check_rows(len(numbers))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise PayloadTooLarge(
+                f"a cell of the file (near line {previous_line + 1}) holds more than "
+                f"{csv.field_size_limit():,} characters; a cell may hold at most "
+                f"{limits.max_cell_bytes:,} bytes (DQ_UPLOAD_MAX_CELL_BYTES)",
+                code="upload.cell_too_large",
+                params={
+                    "bytes": csv.field_size_limit() + 1,
+                    "row": previous_line + 1,
+                    "limit": limits.max_cell_bytes,
+                },
+            ) from exc
         raise InvalidInput(
-            f"the file cannot be read as CSV near line {previous_line + 1}: {exc}"
+            f"the file cannot be read as CSV near line {previous_line + 1}: {exc}",
+            code="upload.malformed_csv",
+            params={"line": previous_line + 1},
         ) from exc
-    width = max((len(r) for r in records), default=1)
-    columns = [
-        pa.array([(r[i] or None) if i < len(r) else None for r in records], type=pa.string())
-        for i in range(width)
-    ]
-    return columns, np.array(numbers, dtype=np.int64)
+    columns = table.finish()
+    return columns, np.frombuffer(numbers, dtype=np.int64).copy()
 
 
 def combined(column: Column) -> pa.Array:
@@ -289,16 +424,25 @@ def combined(column: Column) -> pa.Array:
 # --- Excel ------------------------------------------------------------------------------------
 
 
-def read_excel(path: Path, file_format: FileFormat, requested: str | None) -> ParsedTable:
+def read_excel(
+    path: Path, file_format: FileFormat, requested: str | None, limits: UploadLimits | None = None
+) -> ParsedTable:
     from python_calamine import CalamineWorkbook, PasswordError
 
+    limits = limits or UploadLimits()
+    # calamine builds a sheet (an .xls: every sheet, on opening) as one dense grid, and aborts
+    # the process when it cannot allocate one: measure what it would build first.
+    if file_format is FileFormat.XLSX:
+        check_xlsx(path, limits)
+    else:
+        check_xls(path, limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
         name, sheet = _pick_sheet(workbook, names, requested)
         start_row = int(sheet.start[0])
         width = int(sheet.width)
-        check_width(width)
+        limits.check_sheet(name, int(sheet.height), width)
         # Rows stream out of calamine: a million-row sheet never exists as Python objects.
         rows = itertools.islice(sheet.iter_rows(), start_row, None)
         column_chunks: list[list[pa.Array]] = [[] for _ in range(width)]
@@ -311,14 +455,21 @@ def read_excel(path: Path, file_format: FileFormat, requested: str | None) -> Pa
                 column_chunks[index].append(strings)
                 float_chunks[index].append(floats)
         del chunk, rows, sheet, workbook
-    except InvalidInput:
+    except (InvalidInput, PayloadTooLarge):
         raise
     except PasswordError as exc:
-        raise InvalidInput("the workbook is password-protected: remove the password") from exc
-    except Exception as exc:  # calamine raises a dozen kinds for damaged files
+        raise InvalidInput(
+            "the workbook is password-protected: remove the password",
+            code="upload.password_protected",
+        ) from exc
+    except BaseException as exc:  # calamine raises a dozen kinds for damaged files
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
         raise InvalidInput(
             f"the {file_format.value} workbook cannot be read; it may be damaged or incomplete "
-            f"({type(exc).__name__}): save it again and upload it"
+            f"({type(exc).__name__}): save it again and upload it",
+            code="upload.damaged_file",
+            params={"format": file_format.value, "reason": type(exc).__name__},
         ) from exc
     return ParsedTable(
         format=file_format.value,
@@ -440,26 +591,86 @@ def cell_text(value: Any) -> str | None:
 # --- Parquet ----------------------------------------------------------------------------------
 
 
-def read_parquet(path: Path) -> ParsedTable:
+def read_parquet(path: Path, limits: UploadLimits | None = None) -> ParsedTable:
+    """A Parquet file's columns as text, one row group at a time. Rows, columns and the size of
+    the data once uncompressed come from the footer and are checked before any page is read;
+    repeated (dictionary) values are counted as the text they become before they are expanded
+    (400 KB of Parquet can be 100 million copies of one string)."""
+    limits = limits or UploadLimits()
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        metadata = parquet.metadata
+        schema = parquet.schema_arrow
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise InvalidInput(
-            f"the Parquet file cannot be read; it may be damaged or incomplete: {exc}"
-        ) from exc
-    columns: list[Column] = []
-    float_cells: list[np.ndarray | None] = []
-    for index in range(table.num_columns):
-        strings, floats = arrow_column_text(combined(table.column(index)))
-        columns.append(strings)
-        float_cells.append(floats)
+        raise damaged("Parquet file", str(exc)[:200]) from exc
+    limits.check_cells(metadata.num_rows, len(schema.names))
+    groups = [metadata.row_group(i) for i in range(metadata.num_row_groups)]
+    if any(g.num_rows < 0 or g.total_byte_size < 0 for g in groups) or (
+        sum(g.num_rows for g in groups) != metadata.num_rows
+    ):
+        raise damaged("Parquet file", "its row groups do not add up")
+    limits.check_unzipped(sum(g.total_byte_size for g in groups), "the Parquet file")
+    for field_ in schema:
+        if pa.types.is_nested(field_.type) or pa.types.is_union(field_.type):
+            raise InvalidInput(
+                f"the column {field_.name!r} holds {field_.type}, not single values: save the "
+                "list with plain columns",
+                code="upload.unsupported_column",
+                params={"column": field_.name, "type": str(field_.type)},
+            )
+    textual = [
+        f.name
+        for f in schema
+        if pa.types.is_string(f.type)
+        or pa.types.is_large_string(f.type)
+        or pa.types.is_binary(f.type)
+        or pa.types.is_large_binary(f.type)
+    ]
+    columns: list[list[pa.Array]] = [[] for _ in schema.names]
+    float_chunks: list[list[np.ndarray]] = [[] for _ in schema.names]
+    floating = [False] * len(schema.names)
+    text_bytes = 0
+    try:
+        # Text columns stay dictionary-encoded until their expanded size is known.
+        parquet = pq.ParquetFile(path, read_dictionary=textual)
+        for index in range(metadata.num_row_groups):
+            group = parquet.read_row_group(index)
+            for position in range(group.num_columns):
+                for chunk in group.column(position).chunks:
+                    text_bytes += _text_size(chunk)
+                    limits.check_text(text_bytes)
+                    strings, floats = arrow_column_text(chunk)
+                    columns[position].append(strings)
+                    if floats is not None:
+                        floating[position] = True
+                        float_chunks[position].append(floats)
+                    else:
+                        float_chunks[position].append(np.zeros(len(chunk), dtype=bool))
+            del group
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise damaged("Parquet file", str(exc)[:200]) from exc
     return ParsedTable(
         format=FileFormat.PARQUET.value,
-        columns=columns,
-        row_numbers=np.arange(1, table.num_rows + 1, dtype=np.int64),
-        float_cells=float_cells,
-        header=[str(name) for name in table.column_names],
+        columns=[pa.chunked_array(chunks, type=pa.string()) for chunks in columns],
+        row_numbers=np.arange(1, metadata.num_rows + 1, dtype=np.int64),
+        float_cells=[
+            np.concatenate(chunks) if is_float and chunks else None
+            for chunks, is_float in zip(float_chunks, floating, strict=True)
+        ],
+        header=[str(name) for name in schema.names],
     )
+
+
+def _text_size(array: pa.Array) -> int:
+    """The bytes a column chunk's text takes once expanded (a dictionary's values repeated)."""
+    if pa.types.is_dictionary(array.type):
+        lengths = pc.binary_length(array.dictionary)
+        return int(pc.sum(pc.take(lengths, array.indices)).as_py() or 0)
+    if pa.types.is_string(array.type) or pa.types.is_binary(array.type):
+        return int(pc.sum(pc.binary_length(array)).as_py() or 0)
+    if pa.types.is_large_string(array.type) or pa.types.is_large_binary(array.type):
+        return int(pc.sum(pc.binary_length(array)).as_py() or 0)
+    return 24 * len(array)  # a number or a date as text
 
 
 def arrow_column_text(array: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
@@ -475,7 +686,13 @@ def arrow_column_text(array: pa.Array) -> tuple[pa.Array, np.ndarray | None]:
         or pa.types.is_null(kind)
     ):
         return pc.cast(array, pa.string()), None
-    values = array.to_pylist()
-    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
-        values = [None if v is None else v.decode("utf-8", errors="replace") for v in values]
-    return pa.array([cell_text(v) for v in values], type=pa.string()), None
+    # Dates, decimals, booleans, bytes: one slice at a time, so Python objects stay few.
+    pieces = []
+    for start in range(0, len(array), _PYTHON_SLICE):
+        values = array.slice(start, _PYTHON_SLICE).to_pylist()
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            values = [None if v is None else v.decode("utf-8", errors="replace") for v in values]
+        pieces.append(pa.array([cell_text(v) for v in values], type=pa.string()))
+    if not pieces:
+        return pa.array([], type=pa.string()), None
+    return pa.concat_arrays(pieces), None

@@ -22,6 +22,7 @@ from dataquery.core.errors import InvalidInput
 from dataquery.core.schemas import ErrorResponse, ItemList
 from dataquery.jobs.runner import ProgressReporter, submit
 from dataquery.uploads import service
+from dataquery.uploads.limits import UploadLimits
 from dataquery.uploads.receive import FILE_FIELD, ReceivedUpload, receive_upload
 from dataquery.uploads.schemas import UploadQueued, UploadRejected, UploadReport, UploadSummary
 
@@ -107,7 +108,11 @@ def _options(fields: dict[str, str]) -> service.UploadOptions:
     openapi_extra=_MULTIPART_BODY,
     responses={
         202: {"model": UploadQueued, "description": "A large file: processed as a job"},
-        413: {"model": ErrorResponse, "description": "Larger than DQ_UPLOAD_MAX_MB"},
+        413: {
+            "model": ErrorResponse,
+            "description": "Larger than DQ_UPLOAD_MAX_MB, or expands past the upload limits "
+            "(rows, columns, cells, cell size, text, unpacked size)",
+        },
         415: {"model": ErrorResponse, "description": "Not a CSV, text, Excel or Parquet file"},
         422: {"model": UploadRejected, "description": "Rejected; `report` when it was read"},
     },
@@ -130,6 +135,7 @@ async def create_upload(request: Request, db: DB, user: AnalystUser, settings: A
         raise
     upload_id = service.new_upload_id()
     source = service.SourceFile(received.path, received.filename, received.size)
+    limits = UploadLimits.from_settings(settings)
     audit = audit_context(request)
     audit.target = f"upload={upload_id}"
     audit.summary = {
@@ -148,7 +154,7 @@ async def create_upload(request: Request, db: DB, user: AnalystUser, settings: A
                 "upload",
                 user.username,
                 lambda progress: _run_job(
-                    factory, received, source, options, user.username, upload_id, progress
+                    factory, received, source, options, user.username, upload_id, progress, limits
                 ),
             )
         except BaseException:
@@ -161,7 +167,13 @@ async def create_upload(request: Request, db: DB, user: AnalystUser, settings: A
 
     try:
         report = await run_in_threadpool(
-            service.process_upload, db, source, options, owner=user.username, upload_id=upload_id
+            service.process_upload,
+            db,
+            source,
+            options,
+            owner=user.username,
+            upload_id=upload_id,
+            limits=limits,
         )
     finally:
         received.discard()
@@ -177,6 +189,7 @@ def _run_job(
     owner: str,
     upload_id: str,
     progress: ProgressReporter,
+    limits: UploadLimits,
 ) -> dict[str, Any]:
     try:
         with factory.begin() as db:
@@ -188,6 +201,7 @@ def _run_job(
                 upload_id=upload_id,
                 job_id=progress.job_id,
                 progress=progress,
+                limits=limits,
             )
         return UploadReport.model_validate(report).model_dump(mode="json")
     finally:

@@ -61,6 +61,12 @@ class UploadReport(UploadSummary):
     columns: list[ColumnMapping]
     errors: list[RowError] = Field(description="The first 100 rows that are not valid")
     preview: list[PreviewRow] = Field(description="The first 20 rows, every column")
+    rows_recoded: int = Field(
+        0, description="Lines of a UTF-8 file that were not UTF-8 and were read as CP1251"
+    )
+    recoded_rows: list[int] = Field(
+        default_factory=list, description="The first 100 of those lines (1-based)"
+    )
 
 
 class UploadQueued(BaseModel):

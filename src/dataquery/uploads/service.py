@@ -34,6 +34,7 @@ from dataquery.uploads.columns import (
 )
 from dataquery.uploads.formats import detect_format
 from dataquery.uploads.iins import Category, Classified, classify, first_occurrences
+from dataquery.uploads.limits import UploadLimits, clip
 from dataquery.uploads.models import Upload
 from dataquery.uploads.parse import Column, ParsedTable, combined, read_file
 from dataquery.uploads.schemas import UploadReport
@@ -43,6 +44,7 @@ Purpose = Literal["audience", "suppression"]
 Progress = Callable[[float, str], None]
 
 MAX_ERRORS = 100
+MAX_SHEETS = 100  # sheet names listed in the report
 PREVIEW_ROWS = 20
 STATUS_READY = "ready"
 STATUS_REJECTED = "rejected"
@@ -101,6 +103,7 @@ def process_upload(
     upload_id: str,
     job_id: str | None = None,
     progress: Progress | None = None,
+    limits: UploadLimits | None = None,
 ) -> dict[str, Any]:
     """Read, validate, report and (unless rejected) store one file; returns the report.
 
@@ -109,7 +112,7 @@ def process_upload(
     """
     report_progress = progress or _no_progress
     analysis = inspect_file(
-        source, options, upload_id=upload_id, owner=owner, progress=report_progress
+        source, options, upload_id=upload_id, owner=owner, progress=report_progress, limits=limits
     )
     analysis.report["job_id"] = job_id
     if analysis.rejection is not None or analysis.table is None:
@@ -132,13 +135,14 @@ def inspect_file(
     upload_id: str,
     owner: str,
     progress: Progress = _no_progress,
+    limits: UploadLimits | None = None,
 ) -> Analysis:
     """Detect, read and validate a file: the report, and the table to store unless rejected.
-    Touches no database."""
+    Touches no database. What the file may expand to is bounded by `limits` (413 past them)."""
     progress(0.02, "detecting the format")
     file_format = detect_format(source.path)
     progress(0.05, "reading the file")
-    parsed = read_file(source.path, file_format, options.sheet)
+    parsed = read_file(source.path, file_format, options.sheet, limits)
     progress(0.45, "validating IINs")
     return analyse(parsed, options, source=source, upload_id=upload_id, owner=owner)
 
@@ -176,11 +180,11 @@ def analyse(
         "encoding": parsed.encoding,
         "delimiter": parsed.delimiter,
         "sheet": parsed.sheet,
-        "sheets": parsed.sheets,
+        "sheets": None if parsed.sheets is None else [clip(n) for n in parsed.sheets[:MAX_SHEETS]],
         "has_header": has_header,
-        "iin_column": names[iin_index],
+        "iin_column": clip(names[iin_index]),
         "columns": [
-            {"name": name, "column": column}
+            {"name": clip(name), "column": column}
             for name, column in zip(names, identifiers, strict=True)
         ],
         "mode": options.mode,
@@ -197,6 +201,8 @@ def analyse(
         "unique_iins": int(kept_rows.size),
         "errors": _errors(iin_values, floats[iin_index], row_numbers, category, bad),
         "preview": _preview(columns, row_numbers, counted),
+        "rows_recoded": len(parsed.recoded_lines),
+        "recoded_rows": parsed.recoded_lines[:MAX_ERRORS],
         "status": STATUS_READY,
         "dataset": dataset_name(upload_id),
         "owner": owner,
@@ -291,8 +297,8 @@ def _errors(
         errors.append(
             {
                 "row": int(row_numbers[row]),
-                "value": value,
-                "reason": reason,
+                "value": clip(value),
+                "reason": clip(reason),
                 "problem": _PROBLEMS[problem],
             }
         )
@@ -318,7 +324,7 @@ def _preview(
     indices = pa.array(rows)
     values = [column.take(indices).to_pylist() for column in columns]
     return [
-        {"row": int(row_numbers[row]), "values": [column[i] for column in values]}
+        {"row": int(row_numbers[row]), "values": [clip(column[i]) for column in values]}
         for i, row in enumerate(rows.tolist())
     ]
 
@@ -390,6 +396,8 @@ def store_upload(db: Session, report: dict[str, Any], table: pa.Table) -> Upload
         purpose=report["purpose"],
         errors=report["errors"],
         preview=report["preview"],
+        rows_recoded=report["rows_recoded"],
+        recoded_rows=report["recoded_rows"],
         status=report["status"],
         owner=report["owner"],
         dataset_name=name,
@@ -434,6 +442,8 @@ def report_of(upload: Upload) -> dict[str, Any]:
         **{key: getattr(upload, key) for key in COUNT_KEYS},
         "errors": upload.errors,
         "preview": upload.preview,
+        "rows_recoded": upload.rows_recoded or 0,
+        "recoded_rows": upload.recoded_rows or [],
         "status": upload.status,
         "dataset": upload.dataset_name,
         "owner": upload.owner,
@@ -479,10 +489,21 @@ def list_uploads(
 
 def delete_upload(db: Session, upload: Upload) -> None:
     """Drop the table, the catalog row and the upload row, in the caller's transaction."""
+    # The upload row goes first, and must go: of concurrent deletes of one upload, PostgreSQL
+    # makes the others wait for the first and then delete nothing (404 here), and DuckDB
+    # refuses them with a write conflict (409), instead of each answering 204.
+    deleted = db.execute(
+        sa.delete(Upload).where(Upload.id == upload.id),
+        execution_options={"synchronize_session": False},
+    )
+    if deleted.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound(
+            f"upload {upload.id!r} not found", code="upload.not_found", params={"id": upload.id}
+        )
+    db.expunge(upload)
     conn = db.connection()
     conn.execute(sa.text(f"DROP TABLE IF EXISTS {quoted(conn, upload.dataset_name)}"))
     dataset = db.get(Dataset, upload.dataset_name)
     if dataset is not None:
         db.delete(dataset)
-    db.delete(upload)
     db.flush()

@@ -1,0 +1,29 @@
+"""uploads: the lines of a UTF-8 file that were not UTF-8 and were read as CP1251
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-03 22:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from dataquery.core.db import JSONText
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Nullable: DuckDB cannot add a NOT NULL column, and uploads made before have none.
+    op.add_column("dq_uploads", sa.Column("rows_recoded", sa.BigInteger(), nullable=True))
+    op.add_column("dq_uploads", sa.Column("recoded_rows", JSONText(), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("dq_uploads", "recoded_rows")
+    op.drop_column("dq_uploads", "rows_recoded")
