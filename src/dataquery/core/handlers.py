@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dataquery.core.errors import DQError
+from dataquery.core.errors import Conflict, DQError
 from dataquery.core.logging import get_logger
 
 log = get_logger(__name__)
@@ -35,6 +38,49 @@ def _http_code(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
 
 
+def error_response(exc: DQError) -> JSONResponse:
+    """A domain error as the JSON error shape (also used by the edge middleware)."""
+    return JSONResponse(
+        error_body(
+            type(exc).__name__,
+            exc.detail,
+            exc.code,
+            **({"params": exc.params} if exc.params else {}),
+            **exc.extra,
+        ),
+        status_code=exc.status_code,
+        headers=exc.headers or None,
+    )
+
+
+# PostgreSQL's answers to two transactions writing the same thing at once: serialization_failure,
+# deadlock_detected, and unique_violation (two concurrent inserts of one key).
+_CONFLICT_SQLSTATES = frozenset({"40001", "40P01", "23505"})
+
+
+def concurrency_conflict(exc: Exception) -> str | None:
+    """What kind of write conflict `exc` is, or None for every other error (a bug stays a 500).
+
+    DuckDB: a TransactionException about a conflict ("write-write conflict", "Conflict on
+    tuple deletion") and a duplicate key; PostgreSQL: the SQLSTATEs above; the ORM: a row
+    changed or deleted by another transaction between its read and its write.
+    """
+    if isinstance(exc, StaleDataError):
+        return "stale_row"
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in _CONFLICT_SQLSTATES:
+        return str(sqlstate)
+    message = str(orig).lower()
+    if isinstance(orig, duckdb.TransactionException) and "conflict" in message:
+        return "duckdb_transaction_conflict"
+    if isinstance(orig, duckdb.ConstraintException) and "duplicate key" in message:
+        return "duckdb_duplicate_key"
+    return None
+
+
 def _describe_validation(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
@@ -46,17 +92,24 @@ def _describe_validation(exc: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DQError)
     async def _domain(request: Request, exc: DQError) -> JSONResponse:
-        return JSONResponse(
-            error_body(
-                type(exc).__name__,
-                exc.detail,
-                exc.code,
-                **({"params": exc.params} if exc.params else {}),
-                **exc.extra,
-            ),
-            status_code=exc.status_code,
-            headers=exc.headers or None,
+        return error_response(exc)
+
+    async def _write_conflict(request: Request, exc: Exception) -> JSONResponse:
+        """Two requests wrote the same rows at once and the warehouse refused one: 409, so the
+        client may reload and retry. Any other database error goes on to `_unexpected`."""
+        kind = concurrency_conflict(exc)
+        if kind is None:
+            return await request.app.exception_handlers[Exception](request, exc)
+        log.warning("write conflict", path=request.url.path, kind=kind)
+        return error_response(
+            Conflict(
+                "another request changed the same data at the same time; reload and try again",
+                code="conflict.concurrent_write",
+            )
         )
+
+    app.add_exception_handler(DBAPIError, _write_conflict)
+    app.add_exception_handler(StaleDataError, _write_conflict)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
