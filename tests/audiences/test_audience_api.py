@@ -170,8 +170,14 @@ def test_default_spec_excludes_the_global_control_group(as_user: TestClient) -> 
     assert body["version"] == 1
 
 
-def test_options_feed_the_builder_in_one_call(as_user: TestClient, data: Data) -> None:
-    body = as_user.get(f"{API}/options").json()
+def test_options_feed_the_builder_in_one_call(
+    as_user: TestClient, as_analyst: TestClient, data: Data
+) -> None:
+    # Uploads are their owner's (anna, the analyst): a reader sees none of them.
+    theirs = as_user.get(f"{API}/options").json()
+    assert theirs["uploads"] == []
+    assert not any(item["name"].startswith("upload_") for item in theirs["suppression_lists"])
+    body = as_analyst.get(f"{API}/options").json()
     lists = body["suppression_lists"]
     assert lists[0]["name"] == "global_control" and lists[0]["default"] is True
     assert lists[0]["row_count"] == len(data.lists["global_control"])
@@ -254,10 +260,11 @@ def test_roles_and_owners(
         hers["id"]
     ]
 
-    assert olga.get(f"{API}/{mine['id']}").status_code == 403
-    assert olga.delete(f"{API}/{mine['id']}").status_code == 403
-    assert olga.get(f"{API}/{mine['id']}/explain", params={"iin": "1"}).status_code == 403
-    assert as_user.delete(f"{API}/{mine['id']}").status_code == 403
+    # Someone else's audience is missing to you (404, not 403: its id tells nothing).
+    assert olga.get(f"{API}/{mine['id']}").status_code == 404
+    assert olga.delete(f"{API}/{mine['id']}").status_code == 404
+    assert olga.get(f"{API}/{mine['id']}/explain", params={"iin": "1"}).status_code == 404
+    assert as_user.delete(f"{API}/{mine['id']}").status_code == 403  # the role is checked first
     assert as_admin.get(f"{API}/{mine['id']}").status_code == 200
     # Someone else's saved audience is not a source you can use.
     other = _spec(source={"kind": "audience", "audience_id": mine["id"]})

@@ -194,8 +194,16 @@ def test_analysts_manage_their_own(
     assert as_boris.get(f"/api/v1/campaigns/{code}").json()["can_edit"] is False
     assert as_boris.post(f"/api/v1/campaigns/{code}/deploy").status_code == 403
     assert as_user.post("/api/v1/campaigns", json=draft_body(audience_id)).status_code == 403
-    # Anyone who may create may copy someone else's campaign as a template.
-    copied = as_boris.post(f"/api/v1/campaigns/{code}/copy", json={"name": "my copy"})
+    # Anyone who may create may copy someone else's campaign as a template, with an audience
+    # of their own: anna's is not boris's to use (tests/test_ownership.py has the rest).
+    theirs = as_boris.post(f"/api/v1/campaigns/{code}/copy", json={"name": "my copy"})
+    assert theirs.status_code == 422 and _fields(theirs) == {"audience_id"}
+    own_audience = save_audience(
+        engine, [f"{i:012d}" for i in range(9_100_000, 9_100_100)], "boris"
+    )
+    copied = as_boris.post(
+        f"/api/v1/campaigns/{code}/copy", json={"name": "my copy", "audience_id": own_audience}
+    )
     assert copied.status_code == 201 and copied.json()["owner"] == "boris"
     mine = as_boris.get("/api/v1/campaigns", params={"owner": "boris"}).json()
     assert [c["name"] for c in mine["items"]] == ["my copy"]

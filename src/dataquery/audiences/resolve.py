@@ -3,6 +3,9 @@
 Every unknown name (list, upload, column, product, stream, filial, push type, channel, saved
 audience) is collected and reported at once as one 422 naming them, with a `problems` list the UI
 can attach to the right panel. Table names come from the catalog only, never from the spec.
+
+A spec sees the catalog as its viewer does: someone else's upload or saved audience is unknown,
+with the very message a missing one gets.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dataquery.audiences import spec as s
+from dataquery.audiences.access import Viewer, find_visible_audience
 from dataquery.audiences.compiler import FEATURE_COLUMNS, Resolved
-from dataquery.audiences.models import Audience, audience_members
+from dataquery.audiences.models import audience_members
 from dataquery.core.errors import Conflict, InvalidInput
+from dataquery.datasets.access import upload_dataset_name, visible_datasets
 from dataquery.datasets.list_index import bits_by_list
 from dataquery.datasets.models import Dataset, DatasetCategory
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
@@ -36,11 +41,6 @@ _FILTER_COLUMNS: dict[str, tuple[str, ...]] = {
     "mau": ("is_mau",),
     "push_enabled": ("push_enabled",),
 }
-
-
-def upload_dataset_name(upload_id: str) -> str:
-    """The catalog name the uploads module registers an accepted upload under."""
-    return f"upload_{upload_id}"
 
 
 def is_score_column(column: dict[str, Any]) -> bool:
@@ -77,22 +77,10 @@ def _quote(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in sorted(set(names)))
 
 
-def visible_audience(audience: Audience, viewer: Viewer | None) -> bool:
-    return viewer is None or viewer.is_admin or audience.owner == viewer.username
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who asks: saved audiences are visible to their owner and to admins. None = the operator
-    (CLI), who sees everything."""
-
-    username: str
-    is_admin: bool
-
-
 def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> Resolved:
-    """The catalog facts the compiler needs, or InvalidInput naming everything unknown."""
-    datasets = {d.name: d for d in db.scalars(sa.select(Dataset))}
+    """The catalog facts the compiler needs, or InvalidInput naming everything unknown.
+    `viewer=None` is the operator (the CLI), who sees every upload and saved audience."""
+    datasets = {d.name: d for d in visible_datasets(db, viewer)}
     feature_store = datasets.get("feature_store")
     if feature_store is None:
         raise Conflict("the feature store is not loaded yet: load the datasets first")
@@ -135,8 +123,8 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     elif isinstance(source, s.UploadSource):
         upload(source.upload_id, "source.upload_id")
     elif isinstance(source, s.AudienceSource):
-        audience = db.get(Audience, source.audience_id)
-        if audience is None or not visible_audience(audience, viewer):
+        audience = find_visible_audience(db, viewer, source.audience_id)
+        if audience is None:
             problems.add(
                 "source.audience_id",
                 f"unknown saved audience {source.audience_id!r}",

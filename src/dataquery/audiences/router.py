@@ -1,7 +1,9 @@
 """/api/v1/audiences: build (options, default spec, preview, explain), save, list, get, delete.
 
 Previewing and explaining only read: every signed-in role may do it. Saving needs an analyst;
-saved audiences are their owner's (admins see and delete all).
+saved audiences and uploads are their owner's (admins see and delete all): to anyone else
+they are missing, 404 here and an unknown name (422) inside a spec (`audiences.access`,
+`datasets.access`).
 """
 
 from __future__ import annotations

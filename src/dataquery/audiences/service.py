@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dataquery import iin as iin_module
 from dataquery.audiences import spec as s
+from dataquery.audiences.access import Viewer, get_visible_audience
 from dataquery.audiences.compiler import (
     AGE_BANDS,
     NO_DEVICE,
@@ -32,10 +33,8 @@ from dataquery.audiences.models import Audience, audience_members
 from dataquery.audiences.resolve import (
     SUPPRESSION_CATEGORIES,
     UPLOAD_PURPOSE_SUPPRESSION,
-    Viewer,
     is_score_column,
     resolve,
-    visible_audience,
 )
 from dataquery.audiences.schemas import (
     AudienceCreate,
@@ -54,11 +53,11 @@ from dataquery.audiences.schemas import (
     UploadOption,
 )
 from dataquery.auth.models import User
-from dataquery.auth.roles import Role
 from dataquery.campaigns.models import CampaignDict
 from dataquery.core.db import utcnow
-from dataquery.core.errors import Conflict, DQError, InvalidInput, NotFound, PermissionDenied
-from dataquery.datasets.models import Dataset, DatasetCategory
+from dataquery.core.errors import Conflict, DQError, InvalidInput
+from dataquery.datasets.access import visible_datasets
+from dataquery.datasets.models import DatasetCategory
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
 
@@ -68,9 +67,7 @@ MAX_PAGE = 200
 
 def viewer_of(user: User | None) -> Viewer | None:
     """None: the operator (CLI), who sees every saved audience."""
-    if user is None:
-        return None
-    return Viewer(user.username, Role(user.role) is Role.ADMIN)
+    return None if user is None else Viewer.of(user)
 
 
 def compile_spec(
@@ -269,12 +266,8 @@ def list_audiences(
 
 
 def get_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:
-    audience = db.get(Audience, audience_id)
-    if audience is None:
-        raise NotFound(f"there is no saved audience {audience_id!r}")
-    if not visible_audience(audience, viewer):
-        raise PermissionDenied("this audience belongs to someone else")
-    return audience
+    """404 for someone else's audience too: the answer a missing one gets."""
+    return get_visible_audience(db, viewer, audience_id)
 
 
 def delete_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:
@@ -407,7 +400,8 @@ def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> 
 
 
 def options(db: Session, viewer: Viewer | None) -> OptionsOut:
-    datasets = list(db.scalars(sa.select(Dataset).order_by(Dataset.name)))
+    """The builder's choices as the viewer sees them: their own uploads only (admins: all)."""
+    datasets = sorted(visible_datasets(db, viewer), key=lambda d: d.name)
     by_name = {d.name: d for d in datasets}
     feature_store = by_name.get("feature_store")
     columns = [c for c in (feature_store.columns if feature_store else []) or []]

@@ -37,6 +37,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from dataquery.audiences.access import Viewer
 from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import User
 from dataquery.campaigns import service
@@ -319,8 +320,10 @@ class Plan:
     deep_link: str | None
 
 
-def plan_of(db: Session, campaign: CampaignDict) -> Plan:
-    """Checks a draft can be deployed now; 409/422 otherwise."""
+def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -> Plan:
+    """Checks a draft can be deployed now; 409/422 otherwise. The saved audience must be one
+    the deployer may use (an analyst's own; any for an administrator): someone else's is
+    answered as a missing one. `deployer=None`: already checked (the job's second look)."""
     if campaign.status != CampaignStatus.DRAFT:
         raise Conflict(f"campaign {campaign.camp_cd} is already {campaign.status}")
     if campaign.start_date < service.today():
@@ -330,9 +333,10 @@ def plan_of(db: Session, campaign: CampaignDict) -> Plan:
                 "errors": [{"loc": ["start_date"], "field": "start_date", "msg": "in the past"}]
             },
         )
-    size = service.audience_size(db, campaign.audience_id) if campaign.audience_id else None
+    viewer = Viewer.of(deployer) if deployer is not None else None
+    size = service.audience_size(db, campaign.audience_id, viewer) if campaign.audience_id else None
     if size is None:
-        raise Conflict(f"the saved audience {campaign.audience_id!r} of the campaign is gone")
+        raise service.no_such_audience(campaign.audience_id)
     if size == 0:
         raise Conflict(f"the saved audience {campaign.audience_id!r} is empty: nothing to deploy")
     detail = service.get_detail(db, campaign.camp_cd)
@@ -387,10 +391,10 @@ def _warnings(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) ->
 # Dry run -------------------------------------------------------------------------------------
 
 
-def dry_run(db: Session, campaign: CampaignDict) -> DeployReport:
+def dry_run(db: Session, campaign: CampaignDict, deployer: User | None = None) -> DeployReport:
     """What a deploy would write, per table, and who drops out of each channel; writes nothing."""
     started = time.perf_counter()
-    plan = plan_of(db, campaign)
+    plan = plan_of(db, campaign, deployer)
     conn = db.connection()
     roomy(conn)
     src = sources(db, plan.channels, plan.push_event_type)
@@ -414,11 +418,15 @@ def dry_run(db: Session, campaign: CampaignDict) -> DeployReport:
 
 
 def deploy(
-    db: Session, campaign: CampaignDict, username: str, progress: Progress = _no_progress
+    db: Session,
+    campaign: CampaignDict,
+    username: str,
+    progress: Progress = _no_progress,
+    deployer: User | None = None,
 ) -> DeployReport:
     """Writes every table in the session's transaction; the caller commits (or rolls back)."""
     started = time.perf_counter()
-    plan = plan_of(db, campaign)
+    plan = plan_of(db, campaign, deployer)
     conn = db.connection()
     roomy(conn)
     src = sources(db, plan.channels, plan.push_event_type)
@@ -592,7 +600,7 @@ def start_job(app: FastAPI, db: Session, campaign: CampaignDict, user: User) -> 
     """Runs the deploy as a job: its own session and transaction, its progress in dq_jobs."""
     from dataquery.jobs.runner import submit
 
-    plan = plan_of(db, campaign)  # fail fast, before a job exists
+    plan = plan_of(db, campaign, user)  # fail fast, before a job exists
     sources(db, plan.channels, plan.push_event_type)
     members = service.audience_size(db, plan.audience_id) or 0
     code, username = plan.code, user.username

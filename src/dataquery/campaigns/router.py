@@ -1,7 +1,8 @@
 """/api/v1/campaigns: drafts, split, deploy, members, statistics, exports.
 
 `user` reads everything; analysts create campaigns and manage their own; admins manage all and
-alone delete (with their password).
+alone delete (with their password). Campaigns are made only from saved audiences the caller may
+use (see `service`).
 """
 
 from __future__ import annotations
@@ -40,9 +41,7 @@ from dataquery.campaigns.schemas import (
     StatusChange,
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
-from dataquery.campaigns.split import split_audience, split_result
 from dataquery.core.db import DB
-from dataquery.core.errors import InvalidInput
 from dataquery.core.schemas import APIModel, Notice
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
@@ -127,12 +126,10 @@ def count_sms(
 
 
 @router.post("/split-preview")
-def preview_split(db: DB, _: AnalystUser, body: SplitPreviewRequest) -> SplitResult:
-    """Target/control sizes and the sample-ratio check for a share and seed, before a draft."""
-    if service.audience_size(db, body.audience_id) is None:
-        raise InvalidInput(f"audience_id: there is no saved audience {body.audience_id!r}")
-    split = split_audience(db.connection(), body.audience_id, body.split_seed, body.control_share)
-    return split_result(split.target_size, split.control_size, body.control_share)
+def preview_split(db: DB, user: AnalystUser, body: SplitPreviewRequest) -> SplitResult:
+    """Target/control sizes and the sample-ratio check for a share and seed, before a draft
+    (of one of the caller's saved audiences: someone else's is answered as a missing one)."""
+    return service.preview_split(db, user, body)
 
 
 @router.get("/{code}")
@@ -173,7 +170,7 @@ def deploy_campaign(
     service.ensure_can_manage(user, campaign)
     _audit(request, campaign.camp_cd, dry_run=dry_run)
     if dry_run:
-        return deploy.dry_run(db, campaign)
+        return deploy.dry_run(db, campaign, user)
     size = service.audience_size(db, campaign.audience_id or "") or 0
     if background or (background is None and size > deploy.JOB_THRESHOLD):
         accepted = deploy.start_job(request.app, db, campaign, user)
@@ -181,7 +178,7 @@ def deploy_campaign(
         response.status_code = audit_context(request).status_code = status.HTTP_202_ACCEPTED
         return accepted
     with deploy.deploy_slot(request.app, campaign.camp_cd):
-        report = deploy.deploy(db, campaign, user.username)
+        report = deploy.deploy(db, campaign, user.username, deployer=user)
     _audit(request, campaign.camp_cd, tables=report.tables)
     return report
 

@@ -12,6 +12,11 @@ Status rules (409 for anything else):
 - cancel: a draft, or a deployed campaign that has not started; the latter releases its
   members (its rows leave fd_rb2_campaigns_users, mb22, mb21 and off_limit_campaigns_users),
   since nobody was contacted.
+
+Who: everyone reads every campaign; analysts change their own (403 otherwise: a campaign's
+existence is no secret), administrators all. A campaign is made (created, edited, copied, split,
+deployed) only from a saved audience its maker may see: their own, or any for an administrator.
+Someone else's audience is answered like a missing one (`audiences.access`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from dataquery.audiences.access import Viewer, find_visible_audience
 from dataquery.auth.models import User
 from dataquery.auth.roles import Role
 from dataquery.campaigns.app_tables import CampaignDetail, CampaignEvent
@@ -57,6 +63,7 @@ from dataquery.campaigns.schemas import (
     PopupContent,
     RB3Terms,
     SmsSegments,
+    SplitPreviewRequest,
     SplitResult,
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
@@ -305,10 +312,31 @@ def member_counts(db: Session, code: str) -> tuple[int, int]:
     return int(target or 0), int(control or 0)
 
 
-def audience_size(db: Session, audience_id: str) -> int | None:
-    """The saved audience's size, or None when there is no such audience."""
-    row = db.execute(sa.select(audiences.c.size).where(audiences.c.id == audience_id)).first()
-    return None if row is None else int(row[0] or 0)
+def audience_size(db: Session, audience_id: str, viewer: Viewer | None = None) -> int | None:
+    """The saved audience's size, or None when there is no such audience, or (with a viewer)
+    when it is not the viewer's to use: someone else's is answered as a missing one.
+    `viewer=None` reads any: a campaign shows its own audience to whoever may read it."""
+    audience = find_visible_audience(db, viewer, audience_id)
+    return None if audience is None else int(audience.size or 0)
+
+
+def no_such_audience(audience_id: str | None) -> Conflict:
+    """A draft whose saved audience is gone, or is not the deployer's: the same answer."""
+    return Conflict(
+        f"the saved audience {audience_id!r} of the campaign is gone",
+        code="campaign.audience_gone",
+        params={"audience_id": audience_id},
+    )
+
+
+def preview_split(db: Session, user: User, data: SplitPreviewRequest) -> SplitResult:
+    """Target/control sizes and the sample-ratio check of one of the caller's audiences."""
+    if audience_size(db, data.audience_id, Viewer.of(user)) is None:
+        errors = DraftErrors()
+        errors.add("audience_id", f"there is no saved audience {data.audience_id!r}")
+        errors.raise_if_any()
+    split = split_audience(db.connection(), data.audience_id, data.split_seed, data.control_share)
+    return split_result(split.target_size, split.control_size, data.control_share)
 
 
 def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
@@ -366,8 +394,9 @@ def parse_draft(fields: dict[str, Any]) -> CampaignDraft:
         raise  # unreachable: a ValidationError has errors
 
 
-def check_draft(db: Session, draft: CampaignDraft, *, check_start: bool = True) -> None:
-    """The cross-field rules of a draft; raises 422 naming every failing field."""
+def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: bool = True) -> None:
+    """The cross-field rules of a draft; raises 422 naming every failing field. The audience
+    must be one `user` may use (their own; any for an administrator)."""
     errors = DraftErrors()
     stream = db.get(Stream, draft.stream)
     if stream is None or stream.campaign_type != draft.type or not stream.enabled:
@@ -411,7 +440,7 @@ def check_draft(db: Session, draft: CampaignDraft, *, check_start: bool = True) 
             errors.add("push_event_type", f"{draft.push_event_type!r} is not a push event type")
         elif "push" not in channels:
             errors.add("push_event_type", "only meaningful with the push channel")
-    if audience_size(db, draft.audience_id) is None:
+    if audience_size(db, draft.audience_id, Viewer.of(user)) is None:
         errors.add("audience_id", f"there is no saved audience {draft.audience_id!r}")
     errors.raise_if_any()
 
@@ -503,7 +532,7 @@ def _new_campaign(
 
 
 def create(db: Session, user: User, data: CampaignCreate) -> CampaignDict:
-    check_draft(db, data)
+    check_draft(db, data, user)
     return _new_campaign(db, user, data)
 
 
@@ -516,7 +545,9 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
     changes = data.model_dump(exclude_unset=True)
     fields = {**draft_of(campaign, detail), **changes}
     draft = parse_draft(fields)
-    check_draft(db, draft, check_start="start_date" in changes or campaign.start_date >= today())
+    check_draft(
+        db, draft, user, check_start="start_date" in changes or campaign.start_date >= today()
+    )
     _apply(db, campaign, detail, draft)
     split = split_audience(
         db.connection(), draft.audience_id, campaign.split_seed, float(campaign.control_share)
@@ -534,7 +565,8 @@ def copy(db: Session, user: User, code: str, data: CampaignCopy) -> CampaignDict
     """A new draft from any campaign (as a template), owned by the caller, with new codes.
 
     Dates: kept when the copy may still start on them; otherwise moved to start today with the
-    same duration."""
+    same duration. The template's audience is kept only if the caller may use it: copying
+    someone else's campaign needs an `audience_id` of the caller's own."""
     source = get_campaign(db, code)
     fields = draft_of(source, get_detail(db, source.camp_cd))
     fields["name"] = data.name or f"{source.camp_name} (копия)"[:200]
@@ -548,7 +580,7 @@ def copy(db: Session, user: User, code: str, data: CampaignCopy) -> CampaignDict
     if data.audience_id:
         fields["audience_id"] = data.audience_id
     draft = parse_draft(fields)
-    check_draft(db, draft)
+    check_draft(db, draft, user)
     return _new_campaign(db, user, draft, copied_from=source.camp_cd)
 
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dataquery.core.db import utcnow
-from dataquery.core.errors import InvalidInput, NotFound
+from dataquery.core.errors import InvalidInput
 from dataquery.datasets import list_index
+from dataquery.datasets.access import Viewer, get_visible_dataset, visible_datasets
 from dataquery.datasets.catalog import STANDARD_BY_NAME, DatasetSpec
 from dataquery.datasets.loader import (
     describe_columns,
@@ -21,18 +21,14 @@ from dataquery.datasets.loader import (
 from dataquery.datasets.models import Dataset, DatasetCategory
 
 
-def list_datasets(db: Session, category: str | None = None) -> list[Dataset]:
-    query = sa.select(Dataset).order_by(Dataset.category, Dataset.name)
-    if category:
-        query = query.where(Dataset.category == category)
-    return list(db.scalars(query))
+def list_datasets(db: Session, viewer: Viewer | None, category: str | None = None) -> list[Dataset]:
+    """The catalog as the viewer sees it: someone else's uploads are left out."""
+    return visible_datasets(db, viewer, category)
 
 
-def get_dataset(db: Session, name: str) -> Dataset:
-    dataset = db.get(Dataset, name)
-    if dataset is None:
-        raise NotFound(f"dataset {name!r} is not in the catalog")
-    return dataset
+def get_dataset(db: Session, name: str, viewer: Viewer | None = None) -> Dataset:
+    """404 when missing or someone else's upload; `viewer=None` is the operator's view."""
+    return get_visible_dataset(db, viewer, name)
 
 
 def load_dataset(db: Session, spec: DatasetSpec, path: Path) -> Dataset:
@@ -59,7 +55,7 @@ def load_dataset(db: Session, spec: DatasetSpec, path: Path) -> Dataset:
 
 def refresh_dataset(db: Session, name: str) -> Dataset:
     """Reload a dataset from the Parquet file it came from."""
-    dataset = get_dataset(db, name)
+    dataset = get_dataset(db, name)  # the admin's route: every dataset
     spec = STANDARD_BY_NAME.get(name)
     if spec is None or not dataset.source:
         raise InvalidInput(f"dataset {name!r} has no file source to refresh from")
