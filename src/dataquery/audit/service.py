@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -105,17 +103,3 @@ def record_outcome(factory: sessionmaker[Session], context: AuditContext, status
     )
     with factory.begin() as db:
         db.add(context.entry(outcome, status_code))
-
-
-def count_recent(
-    db: Session, action: str, status_code: int, since: datetime, **match: str
-) -> tuple[int, datetime | None]:
-    """How many matching rows since `since`, and the oldest of them."""
-    query = sa.select(sa.func.count(), sa.func.min(AuditEntry.occurred_at)).where(
-        AuditEntry.action == action,
-        AuditEntry.status_code == status_code,
-        AuditEntry.occurred_at >= since,
-        *(getattr(AuditEntry, column) == value for column, value in match.items()),
-    )
-    count, oldest = db.execute(query).one()
-    return int(count), oldest

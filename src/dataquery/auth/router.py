@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from dataquery.audit.service import audit_context
 from dataquery.auth import service
@@ -19,7 +19,14 @@ from dataquery.auth.schemas import (
 from dataquery.core.db import DB
 from dataquery.core.schemas import ItemList
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+
+def _not_cached(response: Response) -> None:
+    """Tokens must never be kept by a browser or proxy cache."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+
+
+router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[Depends(_not_cached)])
 users_router = APIRouter(prefix="/users", tags=["users"])
 
 
@@ -80,8 +87,8 @@ def update_user(
     settings: AppSettings,
     admin: AdminUser,
 ) -> UserOut:
-    user = service.update_user(db, settings, admin, username, body)
-    changes = body.model_dump(exclude_none=True)
+    user = service.update_user(db, settings, admin, username, body, confirm_admin_changes=True)
+    changes = body.model_dump(exclude_none=True, exclude={"current_password"})
     if "password" in changes:
         changes["password"] = "changed"
     audit_context(request).summary = changes

@@ -74,6 +74,11 @@ class UserUpdate(BaseModel):
     display_name: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=200)
     password: NewPassword | None = Field(default=None, description="Local backend only.")
+    current_password: Password | None = Field(
+        default=None,
+        description="Your own password, again: required to change an administrator's role, "
+        "access (enabled) or password, or to make someone an administrator.",
+    )
 
 
 class PasswordConfirmation(BaseModel):

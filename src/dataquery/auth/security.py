@@ -6,6 +6,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Literal
 
 import jwt
@@ -24,13 +25,21 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash nobody knows the password of, made with the same parameters as real ones."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
-    if not password_hash or not password:
-        return False
+    """Constant work whether or not there is a hash: an unknown user, one without a password
+    and a wrong password all cost one argon2 verification, so the answer's timing does not
+    tell which usernames exist."""
     try:
-        return _hasher.verify(password_hash, password)
+        matches = _hasher.verify(password_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and password_hash is not None
 
 
 def generate_password() -> str:
@@ -43,16 +52,20 @@ class TokenClaims:
     type: TokenType
     jti: str
     expires_at: datetime
+    # The sign-in session (`AuthSession.id`): revoking it ends every token that names it.
+    session_id: str
 
 
-def issue_token(settings: Settings, username: str, token_type: TokenType) -> TokenClaims:
+def issue_token(
+    settings: Settings, username: str, token_type: TokenType, session_id: str
+) -> TokenClaims:
     lifetime = (
         timedelta(minutes=settings.access_token_minutes)
         if token_type == "access"
         else timedelta(hours=settings.refresh_token_hours)
     )
     now = datetime.now(UTC)
-    return TokenClaims(username, token_type, str(uuid.uuid4()), now + lifetime)
+    return TokenClaims(username, token_type, str(uuid.uuid4()), now + lifetime, session_id)
 
 
 def encode_token(settings: Settings, claims: TokenClaims) -> str:
@@ -60,6 +73,7 @@ def encode_token(settings: Settings, claims: TokenClaims) -> str:
         "sub": claims.username,
         "type": claims.type,
         "jti": claims.jti,
+        "sid": claims.session_id,
         "iat": datetime.now(UTC),
         "exp": claims.expires_at,
     }
@@ -80,9 +94,13 @@ def decode_token(settings: Settings, token: str, expected: TokenType) -> TokenCl
         raise NotAuthenticated("the token is not valid") from exc
     if payload["type"] != expected:
         raise NotAuthenticated(f"a {expected} token is required")
+    # Checked here rather than in `require`, so an expired token still says it has expired.
+    if not isinstance(payload.get("sid"), str):
+        raise NotAuthenticated("the token is not valid")
     return TokenClaims(
         username=str(payload["sub"]),
         type=expected,
         jti=str(payload["jti"]),
         expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+        session_id=payload["sid"],
     )

@@ -3,7 +3,7 @@
 import dataquery.campaigns.app_tables  # noqa: F401  (dq_campaign_details, dq_campaign_events)
 from dataquery.audiences.models import Audience, audience_members  # noqa: F401
 from dataquery.audit.models import AuditEntry
-from dataquery.auth.models import RefreshToken, User
+from dataquery.auth.models import AuthSession, PasswordAttempt, RefreshToken, User
 from dataquery.campaigns.models import (
     CampaignDict,
     PopUpCampaign,
@@ -22,6 +22,7 @@ from dataquery.uploads.models import Upload
 
 __all__ = [
     "AuditEntry",
+    "AuthSession",
     "Base",
     "CampaignDict",
     "Channel",
@@ -29,6 +30,7 @@ __all__ = [
     "Filial",
     "Job",
     "ListIndex",
+    "PasswordAttempt",
     "PopUpCampaign",
     "PushEventType",
     "RB3CampaignDict",
