@@ -6,7 +6,7 @@ WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts
 	web/package.json web/eslint.config.js -type f 2>/dev/null)
 
 .PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean \
-	bench-uploads bench-audience bench-deploy
+	bench-uploads bench-upload-limits bench-audience bench-deploy fuzz test-fuzz
 
 $(BIN)/dataquery: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,18 @@ test-web: setup
 test-py: setup web
 	$(BIN)/pytest
 
-test: lint typecheck check-api-client test-web test-py
+## Schemathesis against a served instance, on DuckDB and on PostgreSQL (DQ_TEST_POSTGRES_URL),
+## NUL bytes allowed: any 500 fails. `make fuzz FUZZ_EXAMPLES=200` digs deeper.
+FUZZ_EXAMPLES ?= 50
+FUZZ_PHASES ?= examples,coverage,fuzzing
+fuzz: setup
+	$(BIN)/python tests/fuzz/run_fuzz.py --examples $(FUZZ_EXAMPLES) --phases $(FUZZ_PHASES)
+
+# The small run of `make test`: a few examples per operation, a fixed seed.
+test-fuzz: setup
+	$(BIN)/python tests/fuzz/run_fuzz.py --examples 5 --phases examples,fuzzing --seed 1
+
+test: lint typecheck check-api-client test-web test-fuzz test-py
 
 clean:
 	rm -rf $(VENV) web/node_modules web/dist .mypy_cache .pytest_cache .ruff_cache test-results
@@ -63,6 +74,10 @@ clean:
 ## Benchmarks, each against its reference baseline in the same run.
 bench-uploads: setup
 	$(BIN)/python bench/uploads.py
+
+## The worst files the upload limits accept, each with its peak memory (target <= 1.5 GB).
+bench-upload-limits: setup
+	$(BIN)/python bench/upload_limits.py
 
 bench-audience: setup
 	$(BIN)/python bench/audience.py --no-api

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from dataquery.core.config import get_settings
+from dataquery.core.config import Settings, get_settings
 
 if TYPE_CHECKING:
+    import uvicorn
     from sqlalchemy.orm import Session
 
 app = typer.Typer(no_args_is_help=True, help="DataQuery Pro: campaign audiences for the bank.")
@@ -45,13 +46,27 @@ def serve(
     """Serve the API and the web app."""
     import uvicorn
 
-    settings = get_settings()
-    uvicorn.run(
+    uvicorn.Server(server_config(get_settings(), host, port)).run()
+
+
+def server_config(
+    settings: Settings, host: str | None = None, port: int | None = None
+) -> uvicorn.Config:
+    """How `serve` runs uvicorn. X-Forwarded-For/-Proto are believed only from the proxies
+    named in DQ_FORWARDED_ALLOW_IPS, and by default from nobody: uvicorn's own default trusts
+    127.0.0.1, so anyone on the machine could pick the client IP the sign-in throttle and the
+    audit log see."""
+    import uvicorn
+
+    trusted = settings.forwarded_allow_ips
+    return uvicorn.Config(
         "dataquery.main:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         log_config=None,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or "",
     )
 
 

@@ -23,6 +23,7 @@ from dataquery.core.db import (
     hold_embedded_warehouse,
     make_sessionmaker,
 )
+from dataquery.core.edge import RejectBadText
 from dataquery.core.handlers import install_error_handlers
 from dataquery.core.health import app_version
 from dataquery.core.health import router as health_router
@@ -110,6 +111,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )
         return response
+
+    # Added last, so outermost: a path, query or JSON body with a NUL or another control
+    # character is refused before logging, audit or any route sees it.
+    app.add_middleware(
+        RejectBadText,
+        max_body_bytes=int(settings.json_body_max_mb * 1024 * 1024),
+        headers=SECURITY_HEADERS,
+    )
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health_router)

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     bootstrap_admin_password: SecretStr | None = None
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="Proxies whose X-Forwarded-For/-Proto `dataquery serve` believes "
+        "(comma-separated addresses or networks, or *); unset: none, the headers are ignored.",
+    )
 
     # LDAP (DQ_AUTH_BACKEND=ldap): search-then-bind with a service account, or a DN template.
     ldap_url: str = Field(default="ldap://127.0.0.1:389", description="ldap:// or ldaps://")
@@ -68,6 +73,25 @@ class Settings(BaseSettings):
     # Uploads: the size limit, and the size above which an upload is processed as a job.
     upload_max_mb: int = Field(default=50, ge=1)
     upload_job_threshold_mb: float = Field(default=5, ge=0)
+    # Upload limits: what a file may expand to once read, checked before it is (uploads/limits.py),
+    # so that no file under upload_max_mb takes more than about 1.5 GB to process.
+    upload_max_rows: int = Field(default=5_000_000, ge=1, description="Rows of any file")
+    upload_max_columns: int = Field(default=200, ge=1)
+    upload_max_cells: int = Field(
+        default=12_000_000, ge=1, description="Rows x columns (an Excel sheet's whole grid)"
+    )
+    upload_max_cell_bytes: int = Field(default=4096, ge=16, description="Bytes of one cell")
+    upload_max_text_mb: int = Field(
+        default=256, ge=1, description="All cells' text once read (shared strings repeated)"
+    )
+    upload_max_unzipped_mb: int = Field(
+        default=1024, ge=1, description="An .xlsx's members, uncompressed, all together"
+    )
+    upload_max_zip_ratio: int = Field(
+        default=100, ge=1, description="Uncompressed to compressed size of an .xlsx member"
+    )
+    # JSON request bodies are read whole to be checked for control characters (core/edge.py).
+    json_body_max_mb: float = Field(default=10, gt=0)
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
