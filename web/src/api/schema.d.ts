@@ -309,7 +309,8 @@ export interface paths {
         put?: never;
         /**
          * Preview Split
-         * @description Target/control sizes and the sample-ratio check for a share and seed, before a draft.
+         * @description Target/control sizes and the sample-ratio check for a share and seed, before a draft
+         *     (of one of the caller's saved audiences: someone else's is answered as a missing one).
          */
         post: operations["preview_split_api_v1_campaigns_split_preview_post"];
         delete?: never;
@@ -1453,10 +1454,16 @@ export interface components {
         EffectiveStatus: "draft" | "scheduled" | "active" | "ended" | "finished" | "cancelled";
         /** ErrorResponse */
         ErrorResponse: {
+            /** Code */
+            code: string;
             /** Detail */
             detail: string;
             /** Error */
             error: string;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** ExplainOut */
         ExplainOut: {
@@ -2389,12 +2396,18 @@ export interface components {
         UploadRejected: {
             /** Candidates */
             candidates?: string[] | null;
+            /** Code */
+            code: string;
             /** Columns */
             columns?: string[] | null;
             /** Detail */
             detail: string;
             /** Error */
             error: string;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            } | null;
             report?: components["schemas"]["UploadReport"] | null;
             /** Sheets */
             sheets?: string[] | null;
@@ -2463,6 +2476,11 @@ export interface components {
              * @enum {string}
              */
             purpose: "audience" | "suppression";
+            /**
+             * Recoded Rows
+             * @description The first 100 of those lines (1-based)
+             */
+            recoded_rows?: number[];
             /** Rows Bad Checksum */
             rows_bad_checksum: number;
             /** Rows Bin */
@@ -2486,6 +2504,12 @@ export interface components {
              * @description Valid rows that needed fixing (lost zero, …)
              */
             rows_normalized: number;
+            /**
+             * Rows Recoded
+             * @description Lines of a UTF-8 file that were not UTF-8 and were read as CP1251
+             * @default 0
+             */
+            rows_recoded: number;
             /**
              * Rows Total
              * @description valid + invalid_format + bad_checksum + bin + empty
@@ -2697,6 +2721,11 @@ export interface components {
         };
         /** UserUpdate */
         UserUpdate: {
+            /**
+             * Current Password
+             * @description Your own password, again: required to change an administrator's role, access (enabled) or password, or to make someone an administrator.
+             */
+            current_password?: string | null;
             /** Display Name */
             display_name?: string | null;
             /** Email */
@@ -4032,7 +4061,7 @@ export interface operations {
                     "application/json": components["schemas"]["UploadQueued"];
                 };
             };
-            /** @description Larger than DQ_UPLOAD_MAX_MB */
+            /** @description Larger than DQ_UPLOAD_MAX_MB, or expands past the upload limits (rows, columns, cells, cell size, text, unpacked size) */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import dayjs from 'dayjs';
 
 import i18n, { LANGUAGE_STORAGE_KEY } from '../i18n';
 import { mockFetch, renderApp } from '../test/renderApp';
@@ -54,6 +55,24 @@ describe('the shell', () => {
     await user.click(screen.getByText('RU'));
     expect(menu().getByText('Наборы данных')).toBeInTheDocument();
     expect(window.localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('ru');
+  });
+
+  it('switches to Kazakh: the navigation, the page and dayjs follow, and the choice is kept', async () => {
+    mockBackend();
+    const user = userEvent.setup();
+    renderApp('/datasets');
+    await user.click(screen.getByText('ҚАЗ'));
+
+    for (const label of ['Науқандар менеджері', 'Белсенді теориялар', 'Жүктеулер', 'Деректер жиындары', 'Әкімшілік'])
+      expect(menu().getByText(label)).toBeInTheDocument();
+    expect(menu().queryByText('Наборы данных')).not.toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Деректер жиындары' })).toBeInTheDocument();
+    expect(await screen.findByText(/Жүйе жұмыс істеп тұр/)).toBeInTheDocument();
+    // dayjs's month names (the date pickers' calendars) are Kazakh too.
+    expect(dayjs.locale()).toBe('kk');
+    expect(dayjs('2025-03-14').format('D MMMM')).toBe('14 наурыз');
+    expect(window.localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('kk');
+    expect(document.documentElement.lang).toBe('kk');
   });
 
   it('opens the admin group on an admin page and shows its sub-items', async () => {

@@ -1,6 +1,7 @@
 /**
- * Texts of sign-in, roles and the Admin pages (users, audit log), merged into ru.ts / en.ts.
- * Kept in a file of their own so that other areas can edit ru.ts / en.ts without touching these.
+ * Texts of sign-in, roles and the Admin pages (users, audit log) in Russian, Kazakh and English,
+ * merged into ru.ts / kk.ts / en.ts. Kept in a file of their own so that other areas can edit the
+ * top-level catalogs without touching these.
  */
 export const authRu = {
   login: {
@@ -307,6 +308,162 @@ export const authEn: AuthMessages = {
       users_update_user: 'User changed',
       users_delete_user: 'User deleted',
       datasets_refresh_dataset: 'Dataset refreshed',
+    },
+  },
+};
+
+export const authKk: AuthMessages = {
+  login: {
+    docTitle: 'Кіру',
+    title: 'Жүйеге кіру',
+    subtitle: 'Маркетингке арналған аудиториялар, науқандар және деректер',
+    username: 'Пайдаланушы аты',
+    password: 'Құпиясөз',
+    submit: 'Кіру',
+    usernameRequired: 'Пайдаланушы атын енгізіңіз',
+    passwordRequired: 'Құпиясөзді енгізіңіз',
+    hint: 'Қолжетімділікті DataQuery Pro әкімшісі береді.',
+    restoring: 'Сеанс қалпына келтірілуде…',
+    expired: 'Сеанс мерзімі өтті. Жалғастыру үшін қайта кіріңіз.',
+    signedOut: 'Сіз жүйеден шықтыңыз.',
+    unavailable: 'Сервер жауап бермеді, сеансты қалпына келтіру мүмкін болмады. Қайта кіріңіз немесе бетті кейінірек жаңартыңыз.',
+    errors: {
+      invalid: 'Пайдаланушы аты немесе құпиясөз қате',
+      forbiddenTitle: 'Кіруге тыйым салынған',
+      throttledTitle: 'Сәтсіз кіру әрекеттері тым көп',
+      throttled: '{{wait}} өткен соң қайталаңыз.',
+      throttledLater: 'Сәл кейінірек қайталаңыз.',
+      unavailableTitle: 'Пайдаланушылар каталогы қолжетімсіз',
+      unavailable:
+        'Сервер құпиясөзді тексере алмайды: каталог қызметі (LDAP) жауап бермейді. Кейінірек көріңіз немесе әкімшіге хабарлаңыз.',
+      failedTitle: 'Кіру мүмкін болмады',
+    },
+  },
+  duration: {
+    seconds: '{{s}} с',
+    minutes: '{{m}} мин {{s}} с',
+  },
+  roles: {
+    user: 'Пайдаланушы',
+    analyst: 'Талдаушы',
+    admin: 'Әкімші',
+  },
+  userMenu: {
+    label: 'Пайдаланушы мәзірі',
+    role: 'Рөлі: {{role}}',
+    signOut: 'Шығу',
+  },
+  forbidden: {
+    title: 'Құқық жеткіліксіз',
+    subtitle:
+      '«{{required}}» рөлі қажет, сіздің рөліңіз — «{{role}}». Жұмыс үшін қолжетімділік керек болса, әкімшіге жүгініңіз.',
+    home: 'Деректер жиындарына',
+  },
+  roleRequired: '«{{role}}» рөлі қажет',
+  serverErrors: {
+    lastAdmin: 'Бұл — қосулы соңғы әкімші. Алдымен басқа біреуді әкімші етіп тағайындаңыз.',
+    notYourself: 'Өз тіркелгіңіздің рөлін төмендетуге немесе оны өшіруге болмайды.',
+    notDeleteYourself: 'Өз тіркелгіңізді жоюға болмайды.',
+    wrongPassword: 'Құпиясөз қате.',
+    exists: 'Мұндай пайдаланушы бар: {{username}}.',
+    passwordRequired: 'Кемінде 10 таңбалы құпиясөз қажет.',
+    passwordShort: 'Құпиясөз кемінде 10 таңбадан тұруы керек.',
+    ldapPassword: 'Құпиясөздер каталогта (LDAP) сақталады: мұнда құпиясөз берілмейді.',
+    disabled: '{{username}} тіркелгісі өшірілген. Әкімшіге жүгініңіз.',
+    notAllowed: '{{username}} пайдаланушысының DataQuery Pro жүйесіне қолжетімділігі жоқ. Әкімшіге жүгініңіз.',
+  },
+  users: {
+    title: 'Пайдаланушылар',
+    intro:
+      'DataQuery Pro жүйесіне кім және қандай рөлмен кіре алады. Осы тізімдегі қосулы пайдаланушы ғана кіре алады.',
+    add: 'Пайдаланушы қосу',
+    loadError: 'Пайдаланушыларды жүктеу мүмкін болмады',
+    actionError: '{{username}} пайдаланушысын өзгерту мүмкін болмады',
+    you: 'сіз',
+    never: 'кірмеген',
+    roleOf: '{{username}} рөлі',
+    accessOf: '{{username}} қолжетімділігі',
+    col: {
+      username: 'Пайдаланушы аты',
+      displayName: 'Аты',
+      role: 'Рөлі',
+      enabled: 'Қолжетімділік',
+      lastLogin: 'Соңғы кіруі',
+    },
+    confirmDisable: '{{username}} өшірілсін бе?',
+    confirmDisableText: 'Пайдаланушы жүйеге кіре алмайды, оның ағымдағы сеанстары аяқталады.',
+    confirmEnable: '{{username}} қосылсын ба?',
+    confirmEnableText: 'Пайдаланушы жүйеге қайта кіре алады.',
+    disable: 'Өшіру',
+    enable: 'Қосу',
+    cancel: 'Болдырмау',
+    roleChanged: '{{username}}: «{{role}}» рөлі',
+    enabled: '{{username}}: қолжетімділік қосылды',
+    disabled: '{{username}}: қолжетімділік өшірілді',
+    created: '{{username}} пайдаланушысы қосылды',
+    deleted: '{{username}} пайдаланушысы жойылды',
+    delete: 'Жою',
+    deleteTitle: '{{username}} пайдаланушысы жойылсын ба?',
+    deleteText:
+      'Тіркелгі жойылады, оның сеанстары аяқталады; аудит журналындағы жазбалар сақталады. Растау үшін өз құпиясөзіңізді енгізіңіз.',
+    yourPassword: 'Сіздің құпиясөзіңіз',
+    form: {
+      title: 'Жаңа пайдаланушы',
+      username: 'Пайдаланушы аты',
+      usernameHelp: 'Латын әріптері, цифрлар, нүкте, дефис және астыңғы сызық',
+      usernamePattern: 'Тек латын әріптері, цифрлар, нүкте, дефис және астыңғы сызық',
+      displayName: 'Аты-жөні',
+      email: 'Эл. пошта',
+      role: 'Рөлі',
+      password: 'Құпиясөз',
+      passwordHelp: 'Кемінде 10 таңба. Оны пайдаланушыға қауіпсіз жолмен жеткізіңіз.',
+      ldapNote:
+        'Құпиясөздерді каталог (LDAP) тексереді, мұнда олар берілмейді: пайдаланушы аты каталогтағы тіркелгімен бірдей болуы керек.',
+      required: 'Міндетті өріс',
+      submit: 'Қосу',
+    },
+  },
+  audit: {
+    title: 'Аудит журналы',
+    intro: 'Жүйедегі әр өзгеріс: кім, қашан, не істеді және немен аяқталды. Уақыты — жергілікті.',
+    loadError: 'Аудит журналын жүктеу мүмкін болмады',
+    empty: 'Жазбалар жоқ',
+    total: 'Барлық жазбалар: {{total}}',
+    anonymous: 'жүйеге кірмеген',
+    refresh: 'Жаңарту',
+    reset: 'Тазалау',
+    filter: {
+      username: 'Пайдаланушы',
+      action: 'Әрекет',
+      outcome: 'Нәтиже',
+      period: 'Кезең',
+      anyOutcome: 'Кез келген нәтиже',
+      from: 'Басы',
+      to: 'Соңы',
+    },
+    col: {
+      time: 'Уақыты',
+      username: 'Пайдаланушы',
+      action: 'Әрекет',
+      target: 'Нысан',
+      outcome: 'Нәтиже',
+      clientIp: 'IP мекенжайы',
+      summary: 'Толығырақ',
+    },
+    outcome: {
+      success: 'Сәтті',
+      refused: 'Бас тартылды',
+      failure: 'Қате',
+    },
+    // Keys are actions with '.' written as '_' (i18next uses '.' to nest keys).
+    action: {
+      auth_login: 'Кіру',
+      auth_logout: 'Шығу',
+      auth_refresh: 'Сеансты ұзарту',
+      users_create_user: 'Пайдаланушы қосу',
+      users_update_user: 'Пайдаланушыны өзгерту',
+      users_delete_user: 'Пайдаланушыны жою',
+      datasets_refresh_dataset: 'Деректер жиынын жаңарту',
     },
   },
 };

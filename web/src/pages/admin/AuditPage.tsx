@@ -1,12 +1,11 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { AutoComplete, Button, Card, DatePicker, Empty, Flex, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import 'dayjs/locale/ru'; // month and day names of the date picker in Russian
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatCount, formatTimestamp } from '../../lib/format';
+import { dateFormat, formatCount, formatTimestamp } from '../../lib/format';
 import { auditQuery, compactJson, NO_FILTERS, OUTCOMES, useAudit, type AuditEntry, type AuditFilters, type Outcome } from './useAudit';
 
 const { Title, Paragraph, Text } = Typography;
@@ -250,7 +249,7 @@ export function AuditPage() {
             aria-label={t('audit.filter.period')}
             value={filters.range}
             onChange={(range) => setFilter('range', range)}
-            format={language === 'en' ? 'DD/MM/YYYY' : 'DD.MM.YYYY'}
+            format={dateFormat(language)}
             style={{ width: 240 }}
           />
           <Button

@@ -57,6 +57,11 @@ describe('the login page', { timeout: 60_000 }, () => {
     await user.click(screen.getByText('EN'));
     expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
     expect(screen.getByLabelText('Username')).toBeInTheDocument();
+
+    await user.click(screen.getByText('ҚАЗ'));
+    expect(screen.getByRole('heading', { name: 'Жүйеге кіру' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Пайдаланушы аты')).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('Кіру · DataQuery Pro'));
   });
 
   it('signs in and goes to the page the user wanted', async () => {

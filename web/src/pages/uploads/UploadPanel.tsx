@@ -3,8 +3,7 @@ import { Alert, Button, Card, Col, Flex, Form, Progress, Radio, Row, Select, Spa
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatCount } from '../../lib/format';
-import { formatBytes } from './format';
+import { formatBytes, formatCount } from '../../lib/format';
 import { describeUploadProblem, type Picker } from './messages';
 import { ACCEPTED_EXTENSIONS, type UploadChoices, type UploadMode, type UploadPurpose } from './types';
 import type { UploadFlow } from './useUploads';

@@ -4,8 +4,8 @@ import type { DescriptionsProps, TableColumnsType } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatCount, formatDateTime } from '../../lib/format';
-import { formatBytes, PURPOSE_COLORS } from './format';
+import { formatBytes, formatCount, formatDateTime } from '../../lib/format';
+import { PURPOSE_COLORS } from './format';
 import { localizeReason } from './messages';
 import type { UploadPreviewRow, UploadReport, UploadRowError } from './types';
 
@@ -100,9 +100,19 @@ function FileFacts({ report }: { report: UploadReport }) {
       key: 'encoding',
       label: t('uploads.report.encoding'),
       children: report.encoding ? (
-        <Text code data-testid="report-encoding">
-          {report.encoding}
-        </Text>
+        <span>
+          <Text code data-testid="report-encoding">
+            {report.encoding}
+          </Text>
+          {report.rows_recoded > 0 ? (
+            <Tooltip title={t('uploads.report.recodedLines', { lines: (report.recoded_rows ?? []).join(', ') })}>
+              <Text type="warning" data-testid="report-recoded">
+                {' '}
+                · {t('uploads.report.recoded', { count: report.rows_recoded })}
+              </Text>
+            </Tooltip>
+          ) : null}
+        </span>
       ) : (
         dash
       ),

@@ -26,6 +26,8 @@ const REPORT: UploadReport = {
   rows_total: 8,
   rows_valid: 6,
   rows_normalized: 1,
+  rows_recoded: 0,
+  recoded_rows: [],
   rows_invalid_format: 1,
   rows_bad_checksum: 1,
   rows_bin: 0,
@@ -118,6 +120,14 @@ function count(key: string): string | null {
 }
 
 describe('Uploads page', { timeout: 60_000 }, () => {
+  it('says which lines of a UTF-8 file were read as CP1251', async () => {
+    const recoded = { ...REPORT, encoding: 'utf-8', rows_recoded: 2, recoded_rows: [3, 7] };
+    mockBackend({ 'GET /api/v1/uploads/u1': () => ({ body: recoded }) });
+    renderUploads('/uploads?upload=u1', { as: 'analyst' });
+    const report = await screen.findByTestId('upload-report');
+    expect(await within(report).findByTestId('report-recoded')).toHaveTextContent('строк в CP1251: 2');
+  });
+
   it('opens a report from the list: counts as tags, the bad rows with reasons, the preview', async () => {
     const fetch = mockBackend({ 'GET /api/v1/uploads/u1': () => ({ body: REPORT }) });
     const user = setup();
@@ -147,6 +157,7 @@ describe('Uploads page', { timeout: 60_000 }, () => {
     expect(screen.getByTestId('count-rows_valid').className).toMatch(/green/);
 
     expect(within(report).getByTestId('report-encoding')).toHaveTextContent('cp1251');
+    expect(within(report).queryByTestId('report-recoded')).toBeNull();
     expect(within(report).getByTestId('report-iin-column')).toHaveTextContent('ИИН');
     expect(within(report).getByTestId('report-status')).toHaveTextContent('Принят');
 

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/errors';
 import { formatCount } from '../../../lib/format';
 import { GLOBAL_CONTROL } from './draft';
-import { formatShare, stepLabel, type LabelContext } from './labels';
+import { formatPartOf, stepLabel, type LabelContext } from './labels';
 import type { PreviewResult } from './api';
 
 const { Text } = Typography;
@@ -165,7 +165,7 @@ export function FunnelView({ result, fresh, pending, error, waiting, ctx }: Funn
                 </Text>
               </div>
               <Text type="secondary" style={{ fontSize: 12 }}>
-                {t('audience.funnel.share', { share: formatShare(preview.size, source, ctx.language) })}
+                {t('audience.funnel.share', { share: formatPartOf(preview.size, source, ctx.language) })}
               </Text>
             </div>
             {noGlobalControl ? (

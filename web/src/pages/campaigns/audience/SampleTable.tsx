@@ -2,7 +2,7 @@ import { Card, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 
-import { localeOf } from '../../../i18n';
+import { formatNumber } from '../../../lib/format';
 import { deviceName, filialName, genderName, type LabelContext } from './labels';
 import type { SampleRow } from './types';
 
@@ -58,7 +58,7 @@ export function SampleTable({ rows, ctx, loading }: { rows: SampleRow[]; ctx: La
       width: 130,
       align: 'right',
       render: (v: number | null) =>
-        v == null ? dash : new Intl.NumberFormat(localeOf(ctx.language), { maximumFractionDigits: 4 }).format(v),
+        v == null ? dash : formatNumber(v, ctx.language, 4),
     });
   return (
     <Card size="small" title={t('audience.sample.title')} styles={{ body: { padding: 0 } }} data-testid="sample">

@@ -1,10 +1,9 @@
 import { Alert, Card, DatePicker, Flex, Radio, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
-import 'dayjs/locale/ru'; // month and day names of the date picker in Russian
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatCount } from '../../../lib/format';
+import { dateFormat, formatCount } from '../../../lib/format';
 import { newSource, SOURCE_KINDS, type DraftSource, type SourceKind } from './draft';
 import { Field, GroupField } from './Field';
 import { usableUploads, type LabelContext } from './labels';
@@ -130,7 +129,7 @@ export function SourcePicker({ source, referenceDate, ctx, issues, onChange, onR
           <DatePicker
             id={dateId}
             allowClear={false}
-            format={ctx.language === 'en' ? 'DD/MM/YYYY' : 'DD.MM.YYYY'}
+            format={dateFormat(ctx.language)}
             value={dayjs(referenceDate)}
             onChange={(date) => {
               if (date) onReferenceDate(date.format('YYYY-MM-DD'));

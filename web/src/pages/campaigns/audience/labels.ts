@@ -4,8 +4,7 @@
  */
 import type { TFunction } from 'i18next';
 
-import { localeOf } from '../../../i18n';
-import { formatCount } from '../../../lib/format';
+import { formatCount, formatNumber, formatPercent } from '../../../lib/format';
 import { GLOBAL_CONTROL } from './draft';
 import type { AudienceOptions, AudienceSpec, AudienceSummary, SpecFilter, UploadSummary } from './types';
 
@@ -62,7 +61,7 @@ export function deviceName(ctx: LabelContext, value: string): string {
 }
 
 function number(ctx: LabelContext, value: number): string {
-  return new Intl.NumberFormat(localeOf(ctx.language), { maximumFractionDigits: 4 }).format(value);
+  return formatNumber(value, ctx.language, 4);
 }
 
 export function filterLabel(ctx: LabelContext, filter: SpecFilter): string {
@@ -168,11 +167,8 @@ export function usableUploads(uploads: UploadSummary[]): UploadSummary[] {
   return uploads.filter((u) => u.status === 'ready' && u.id);
 }
 
-export function formatShare(part: number, whole: number, language: string): string {
+/** `part` as a percent of `whole` with one decimal (two for a sliver, so that it does not read 0,0 %). */
+export function formatPartOf(part: number, whole: number, language: string): string {
   const share = whole > 0 ? part / whole : 0;
-  return new Intl.NumberFormat(localeOf(language), {
-    style: 'percent',
-    minimumFractionDigits: share > 0 && share < 0.001 ? 2 : 1,
-    maximumFractionDigits: share > 0 && share < 0.001 ? 2 : 1,
-  }).format(share);
+  return formatPercent(share, language, share > 0 && share < 0.001 ? 2 : 1);
 }

@@ -1,6 +1,7 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
+import i18n from '../../../i18n';
 import { requestsOf } from '../../../test/renderApp';
 import type { MembersReport } from './api';
 import { campaign, mockCampaignsApi, renderTheories, SPLIT, stats } from './testing';
@@ -102,7 +103,45 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     const split = within(await screen.findByTestId('campaign-split'));
     expect(split.getByTestId('split-verdict')).toHaveTextContent('Соотношение групп нарушено (SRM)');
     expect(split.getByTestId('split-verdict').className).toMatch(/red/);
-    expect(split.getByTestId('split-p-value')).toHaveTextContent('< 0,0001');
+    expect(split.getByTestId('split-p-value')).toHaveTextContent('1,0e-5');
+  });
+
+  it("shows an RB3 campaign in Kazakh, its bonus terms in tenge and the bank's date format", async () => {
+    await i18n.changeLanguage('kk');
+    const rb3 = {
+      bonus_type: 'fixed' as const,
+      bonus_value: '5000.00',
+      bonus_cap: '20000.50',
+      min_txn_amount: '15000.00',
+      mcc_codes: ['5541'],
+      partner: 'Helios',
+      accrual_start: '2025-03-01',
+      accrual_end: '2025-03-31',
+      conditions_ru: 'Условия',
+      conditions_kz: 'Шарттар',
+    };
+    mockCampaignsApi({ [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ type: 'RB3', rb3 }) }) });
+    renderTheories(PATH);
+    const terms = within(await screen.findByTestId('campaign-rb3'));
+    expect(terms.getByText('RB3 бонусы')).toBeInTheDocument();
+    expect(terms.getByText('Тіркелген сома')).toBeInTheDocument();
+    // getByText compares with the spaces normalised; lib/format's tests check the exact ones.
+    expect(terms.getByText('5 000 ₸')).toBeInTheDocument();
+    expect(terms.getByText('20 000,50 ₸')).toBeInTheDocument();
+    expect(terms.getByText('15 000 ₸')).toBeInTheDocument();
+    expect(terms.getByText('01.03.2025 – 31.03.2025')).toBeInTheDocument();
+    const detail = within(screen.getByTestId('campaign-detail'));
+    expect(detail.getAllByTestId('campaign-status')[0]).toHaveTextContent('Белсенді');
+    expect(within(await screen.findByTestId('campaign-split')).getByTestId('split-p-value')).toHaveTextContent('0,92');
+  });
+
+  it('shows a cashback bonus as a percent of the purchase, its cap in tenge', async () => {
+    const rb3 = { bonus_type: 'cashback_pct' as const, bonus_value: '12.50', bonus_cap: '3000.00', mcc_codes: [] };
+    mockCampaignsApi({ [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ type: 'RB3', rb3 }) }) });
+    renderTheories(PATH);
+    const terms = within(await screen.findByTestId('campaign-rb3'));
+    expect(terms.getByText(/^12,5\s%$/)).toBeInTheDocument();
+    expect(terms.getByText('3 000 ₸')).toBeInTheDocument();
   });
 
   it("tells the server's warnings in the interface language, an unknown one as the server wrote it", async () => {

@@ -5,12 +5,11 @@ import { Link, useNavigate, useParams } from 'react-router';
 
 import { ApiError } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatDateTime, formatShare } from '../../../lib/format';
+import { formatDate, formatDateTime, formatShare } from '../../../lib/format';
 import { warningText } from '../wizard/messages';
 import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
-import { formatDate } from '../wizard/dates';
 import { channelName, TYPE_COLORS } from './format';
 import { HistoryTimeline } from './HistoryTimeline';
 import { TextsCard } from './TextsCard';

@@ -3,12 +3,11 @@ import { Card, Col, Descriptions, Empty, Flex, Row, Table, Tag, Tooltip, Typogra
 import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatCount, formatShare } from '../../../lib/format';
+import { formatCount, formatDate, formatPValue, formatShare } from '../../../lib/format';
 import { EChart } from '../audience/EChart';
 import type { CampaignStats, ChannelDropouts, SplitResult } from './api';
 import { campaignContactsOption } from './charts';
-import { formatDate } from '../wizard/dates';
-import { CHANNELS, channelName, formatPValue } from './format';
+import { CHANNELS, channelName } from './format';
 import { useChartColors } from './useChartColors';
 
 const { Text } = Typography;

@@ -3,11 +3,11 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatCount } from '../../../lib/format';
+import { formatCount, formatDate } from '../../../lib/format';
 import { EChart } from '../audience/EChart';
+import { bankToday } from '../../../lib/dates';
 import { DASHBOARD_DAYS, useDashboard, type Dashboard } from './api';
 import { dashboardContactsOption } from './charts';
-import { bankToday, formatDate } from '../wizard/dates';
 import { STATUS_COLORS, statusName, TYPE_COLORS } from './format';
 import { useChartColors } from './useChartColors';
 

@@ -2,8 +2,8 @@ import { Card, Descriptions, Divider, Flex, Tabs, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { formatDate, formatMoney, formatNumber, formatShare } from '../../../lib/format';
 import type { Campaign } from './api';
-import { formatDate } from '../wizard/dates';
 
 const { Text, Paragraph } = Typography;
 
@@ -22,6 +22,16 @@ export function TextsCard({ campaign }: { campaign: Campaign }) {
   const language = i18n.resolvedLanguage ?? 'ru';
   const rb3 = campaign.rb3;
   const popup = campaign.popup;
+  // The bonus is a percent of the purchase, an amount of tenge, or points; its cap is points for
+  // points and tenge otherwise.
+  const points = (value: string) => `${formatNumber(Number(value), language, 2)} ${t('campaign.rb3.pointsUnit')}`;
+  const bonusAmount = (value: string) =>
+    rb3?.bonus_type === 'cashback_pct'
+      ? formatShare(Number(value) / 100, language, 2)
+      : rb3?.bonus_type === 'points'
+        ? points(value)
+        : formatMoney(value, language);
+  const capAmount = (value: string) => (rb3?.bonus_type === 'points' ? points(value) : formatMoney(value, language));
 
   const tab = (lang: (typeof LANGUAGES)[number]) => {
     const text = campaign.texts[lang];
@@ -87,9 +97,13 @@ export function TextsCard({ campaign }: { campaign: Campaign }) {
             data-testid="campaign-rb3"
             items={[
               { key: 'type', label: t('theories.texts.bonusKind'), children: t(`theories.texts.bonusType.${rb3.bonus_type}`) },
-              { key: 'value', label: t('theories.texts.bonusValue'), children: rb3.bonus_value },
-              ...(rb3.bonus_cap ? [{ key: 'cap', label: t('theories.texts.bonusCap'), children: rb3.bonus_cap }] : []),
-              ...(rb3.min_txn_amount ? [{ key: 'min', label: t('theories.texts.minTxn'), children: rb3.min_txn_amount }] : []),
+              { key: 'value', label: t('theories.texts.bonusValue'), children: bonusAmount(rb3.bonus_value) },
+              ...(rb3.bonus_cap
+                ? [{ key: 'cap', label: t('theories.texts.bonusCap'), children: capAmount(rb3.bonus_cap) }]
+                : []),
+              ...(rb3.min_txn_amount
+                ? [{ key: 'min', label: t('theories.texts.minTxn'), children: formatMoney(rb3.min_txn_amount, language) }]
+                : []),
               ...(rb3.partner ? [{ key: 'partner', label: t('theories.texts.partner'), children: rb3.partner }] : []),
               ...(rb3.mcc_codes?.length ? [{ key: 'mcc', label: t('theories.texts.mcc'), children: rb3.mcc_codes.join(', ') }] : []),
               ...(rb3.accrual_start || rb3.accrual_end

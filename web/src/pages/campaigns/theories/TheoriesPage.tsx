@@ -2,7 +2,6 @@ import { PlusOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons'
 import { Button, Card, DatePicker, Empty, Flex, Grid, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { Breakpoint, TableColumnsType, TableProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import 'dayjs/locale/ru'; // month and day names of the date picker in Russian
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -10,7 +9,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { RoleButton } from '../../../auth/RoleButton';
 import { useCurrentUser } from '../../../auth/useSession';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatCount, formatDateTime } from '../../../lib/format';
+import { dateFormat, formatCount, formatDate, formatDateTime } from '../../../lib/format';
 import { useCampaignList, useDashboard, useStreams, type CampaignSummary, type CampaignType, type EffectiveStatus } from './api';
 import { DashboardStrip } from './DashboardStrip';
 import {
@@ -27,7 +26,6 @@ import {
   type SortField,
   type TheoryFilters,
 } from './filters';
-import { formatDate } from '../wizard/dates';
 import { channelName, statusName, TYPE_COLORS } from './format';
 import { StatusTag } from './StatusTag';
 
@@ -135,7 +133,6 @@ export function TheoriesPage() {
 
   const sort = sortState(filters.sort);
   const sortOrderOf = (field: SortField) => (sort.field === field ? sort.order : null);
-  const dateFormat = language === 'en' ? 'DD/MM/YYYY' : 'DD.MM.YYYY';
 
   const columns: TableColumnsType<CampaignSummary> = [
     {
@@ -389,7 +386,7 @@ export function TheoriesPage() {
                 to: dates?.[1] ? dates[1].format('YYYY-MM-DD') : null,
               })
             }
-            format={dateFormat}
+            format={dateFormat(language)}
             style={{ width: 250 }}
             data-testid="filter-period"
           />

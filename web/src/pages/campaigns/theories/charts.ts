@@ -1,9 +1,8 @@
 import { LegendComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 
-import { formatCount } from '../../../lib/format';
-import { addDays } from '../wizard/dates';
-import { formatShortDay } from './format';
+import { formatCount, formatShortDay } from '../../../lib/format';
+import { addDays } from '../../../lib/dates';
 
 // The shared chart (../audience/EChart) draws bars, axes and tooltips; a campaign's contacts also
 // have a legend (one series per channel).

@@ -1,8 +1,7 @@
 import i18n from '../../../i18n';
 import { filenameOf } from './api';
 import { filtersFromParams, listQuery, NO_FILTERS, paramsFromFilters, withFilters } from './filters';
-import { formatDate } from '../wizard/dates';
-import { formatPValue, pastedValues, statusName } from './format';
+import { pastedValues, statusName } from './format';
 
 describe('the list view in the address', () => {
   it('reads every filter, and writes back the same address', () => {
@@ -70,14 +69,6 @@ describe('helpers', () => {
     expect(filenameOf("attachment; filename*=UTF-8''%D1%84%D0%B0%D0%B9%D0%BB.csv")).toBe('файл.csv');
     expect(filenameOf('attachment; filename=plain.csv')).toBe('plain.csv');
     expect(filenameOf(null)).toBeNull();
-  });
-
-  it('formats days and p-values for the interface language', () => {
-    expect(formatDate('2025-03-01', 'ru')).toBe('01.03.2025');
-    expect(formatDate('2025-03-01', 'en')).toBe('01/03/2025');
-    expect(formatDate(null, 'ru')).toBe('—');
-    expect(formatPValue(0.91234, 'ru')).toBe('0,912');
-    expect(formatPValue(0.00001, 'en')).toBe('< 0.0001');
   });
 
   it('names stored and effective statuses, and keeps an unknown one as is', () => {

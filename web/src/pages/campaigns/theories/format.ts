@@ -2,8 +2,7 @@ import type { TFunction } from 'i18next';
 
 import { ApiError } from '../../../api/errors';
 import { localizedError } from '../../../auth/serverMessages';
-import { localeOf } from '../../../i18n';
-import { formatDate } from '../wizard/dates';
+import { formatDate } from '../../../lib/format';
 import type { CampaignSummary } from './api';
 
 /**
@@ -31,19 +30,6 @@ export function statusName(status: string, t: TFunction): string {
 
 export function channelName(channel: string, t: TFunction): string {
   return t(`theories.channel.${channel}`, { defaultValue: channel });
-}
-
-/** A short day for chart axes: `14.03` / `14/03`. */
-export function formatShortDay(iso: string, language: string): string {
-  const match = /^\d{4}-(\d{2})-(\d{2})/.exec(iso);
-  if (!match) return iso;
-  return language === 'en' ? `${match[2]}/${match[1]}` : `${match[2]}.${match[1]}`;
-}
-
-/** A p-value to three significant digits; tiny ones as `< 0.0001`. */
-export function formatPValue(p: number, language: string): string {
-  if (p < 0.0001) return `< ${new Intl.NumberFormat(localeOf(language), { maximumFractionDigits: 4 }).format(0.0001)}`;
-  return new Intl.NumberFormat(localeOf(language), { maximumSignificantDigits: 3 }).format(p);
 }
 
 /** The hint under a status tag: when a deployed campaign starts or ended, and the stored status. */

@@ -9,9 +9,9 @@ import { AppProviders } from '../../../app/AppProviders';
 import { session, type Role } from '../../../auth/session';
 import { createQueryClient } from '../../../lib/queryClient';
 import { mockFetch, type MockAnswer } from '../../../test/renderApp';
+import { addDays, bankToday } from '../../../lib/dates';
 import type { Campaign, CampaignStats, CampaignSummary, Dashboard, SplitResult, Stream } from './api';
 import { CampaignDetailPage } from './CampaignDetailPage';
-import { addDays, bankToday } from '../wizard/dates';
 import { TheoriesPage } from './TheoriesPage';
 
 export const STREAMS: Stream[] = [

@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatShare } from '../../../lib/format';
+import { bankToday } from '../../../lib/dates';
 import { CampaignError, useDeploy, useSaveDraft } from './api';
 import { AudienceStep } from './AudienceStep';
-import { bankToday } from './dates';
 import { DeployStep } from './DeployStep';
 import { DetailsStep, type DetailsChange } from './DetailsStep';
 import { focusField } from './fields';

@@ -6,9 +6,8 @@ import { Link } from 'react-router';
 
 import { ApiError } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatCount } from '../../../lib/format';
+import { formatCount, formatDate } from '../../../lib/format';
 import { CampaignError, type DeployPhase } from './api';
-import { formatDate } from './dates';
 import { jobStepText } from './messages';
 import type { CampaignOut, DeployReport } from './types';
 

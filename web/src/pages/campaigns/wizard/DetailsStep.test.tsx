@@ -1,6 +1,6 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 
-import { addDays, bankToday } from './dates';
+import { addDays, bankToday } from '../../../lib/dates';
 import { chooseOption, fillDetails, mockBackend, paste, setup, toDetails } from './testing';
 
 configure({ asyncUtilTimeout: 15_000 });

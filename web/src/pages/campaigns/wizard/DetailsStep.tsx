@@ -3,8 +3,8 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { dateFormat } from '../../../lib/format';
 import { usePushEventTypes, useStreams } from './api';
-import { dateFormat } from './dates';
 import { controlProps } from './fields';
 import { FormField } from './FormField';
 import { PopupSection } from './PopupSection';

@@ -2,7 +2,7 @@ import { Alert, Card, Col, DatePicker, Input, InputNumber, Row, Select } from 'a
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 
-import { dateFormat } from './dates';
+import { dateFormat, decimalSeparator } from '../../../lib/format';
 import { controlProps } from './fields';
 import { FormField } from './FormField';
 import type { FieldErrors, Rb3Form } from './types';
@@ -24,6 +24,7 @@ export function Rb3Section({
   const { t } = useTranslation();
   const field = (name: keyof Rb3Form) => `rb3.${name}`;
   const err = (name: keyof Rb3Form) => errors[field(name)];
+  const decimal = decimalSeparator(language);
   const unit =
     rb3.bonus_type === 'cashback_pct' ? '%' : rb3.bonus_type === 'fixed' ? '₸' : t('campaign.rb3.pointsUnit');
   return (
@@ -54,6 +55,7 @@ export function Rb3Section({
               data-testid="rb3-bonus-value"
               min={0}
               precision={2}
+              decimalSeparator={decimal}
               value={rb3.bonus_value}
               onChange={(value) => onChange({ bonus_value: value ?? null })}
               style={{ width: '100%' }}
@@ -71,6 +73,7 @@ export function Rb3Section({
               {...controlProps(field('bonus_cap'), err('bonus_cap'))}
               min={0}
               precision={2}
+              decimalSeparator={decimal}
               value={rb3.bonus_cap}
               onChange={(value) => onChange({ bonus_cap: value ?? null })}
               style={{ width: '100%' }}
@@ -83,6 +86,7 @@ export function Rb3Section({
               {...controlProps(field('min_txn_amount'), err('min_txn_amount'))}
               min={0}
               precision={2}
+              decimalSeparator={decimal}
               value={rb3.min_txn_amount}
               onChange={(value) => onChange({ min_txn_amount: value ?? null })}
               style={{ width: '100%' }}

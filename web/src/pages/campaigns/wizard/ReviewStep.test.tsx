@@ -1,7 +1,7 @@
 import { configure, screen, waitFor, within } from '@testing-library/react';
 
 import { THIN_SPACE } from '../../../lib/format';
-import { addDays, bankToday } from './dates';
+import { addDays, bankToday } from '../../../lib/dates';
 import { chooseOption, mockBackend, paste, setup, toDetails, toReview } from './testing';
 
 configure({ asyncUtilTimeout: 15_000 });

@@ -2,10 +2,8 @@ import { Alert, Card, Col, Descriptions, Flex, Row, Skeleton, Statistic, Table, 
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
-import { formatCount, formatNumber } from '../../../lib/format';
+import { formatCount, formatDate, formatNumber, formatPercent, formatPValue } from '../../../lib/format';
 import { useDryRun, useStreams } from './api';
-import { formatDate } from './dates';
-import { formatPercent, formatPValue } from './format';
 import { reasonText, warningText } from './messages';
 import type { CampaignOut, ChannelDropouts, ChosenAudience, DeployReport } from './types';
 import { CHANNELS } from './types';

@@ -1,12 +1,6 @@
-import { formatPValue, percentToShare, shareToPercent } from './format';
+import { percentToShare, shareToPercent } from './format';
 
-describe('campaign wizard number formatting', () => {
-  it('formats p-values by the interface language, the small ones in scientific notation', () => {
-    expect(formatPValue(0.176, 'ru')).toBe('0,176');
-    expect(formatPValue(0.00002, 'ru')).toBe('2,0e-5');
-    expect(formatPValue(0.00002, 'en')).toBe('2.0e-5');
-  });
-
+describe('campaign wizard share conversion', () => {
   it('turns the typed percent into the fraction the API takes, and back, without float noise', () => {
     expect(percentToShare(20)).toBe(0.2);
     expect(percentToShare(12.5)).toBe(0.125);

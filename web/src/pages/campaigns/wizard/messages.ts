@@ -5,8 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 
-import { formatCount } from '../../../lib/format';
-import { formatDate } from './dates';
+import { formatCount, formatDate } from '../../../lib/format';
 import type { Notice } from './types';
 
 type Params = NonNullable<Notice['params']>;

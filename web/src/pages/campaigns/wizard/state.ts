@@ -2,7 +2,7 @@
  * The wizard's state: one reducer in the page, so that going back and forth between the steps
  * keeps everything typed; and the translation of the form into the API's draft.
  */
-import { addDays } from './dates';
+import { addDays } from '../../../lib/dates';
 import { requiredTexts } from './validation';
 import type {
   CampaignCreate,

@@ -13,17 +13,3 @@ export function addDays(iso: string, days: number): string {
   date.setUTCDate(date.getUTCDate() + days);
   return date.toISOString().slice(0, 10);
 }
-
-/** The date format of the date pickers in the interface language. */
-export function dateFormat(language: string): string {
-  return language === 'en' ? 'DD/MM/YYYY' : 'DD.MM.YYYY';
-}
-
-/** An ISO date as the interface shows it (14.03.2026 / 14/03/2026). */
-export function formatDate(iso: string | null | undefined, language: string): string {
-  if (!iso) return '—';
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!match) return iso;
-  const [, year, month, day] = match;
-  return language === 'en' ? `${day}/${month}/${year}` : `${day}.${month}.${year}`;
-}

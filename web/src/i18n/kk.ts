@@ -1,0 +1,96 @@
+import { audienceKk } from './audience';
+import { authKk } from './auth';
+import { campaignKk } from './campaign';
+import type { Messages } from './ru';
+import { theoriesKk } from './theories';
+import { uploadsKk } from './uploads';
+
+/** Kazakh (kk-KZ, Cyrillic script as written in Kazakhstan): ИИН is ЖСН, БИН is БСН. */
+const kk: Messages = {
+  app: { name: 'DataQuery Pro' },
+  nav: {
+    campaignManager: 'Науқандар менеджері',
+    activeTheories: 'Белсенді теориялар',
+    uploads: 'Жүктеулер',
+    queryBuilder: 'Сұрау конструкторы',
+    datasets: 'Деректер жиындары',
+    monitoring: 'Мониторинг',
+    admin: 'Әкімшілік',
+    users: 'Пайдаланушылар',
+    audit: 'Аудит журналы',
+    reference: 'Анықтамалықтар',
+  },
+  header: {
+    language: 'Интерфейс тілі',
+  },
+  health: {
+    ok: 'Жүйе жұмыс істеп тұр',
+    degraded: 'Жұмыста іркіліс бар',
+    unreachable: 'Сервер қолжетімсіз',
+    checking: 'Байланыс тексерілуде…',
+    version: 'Нұсқа {{version}}',
+    warehouse: 'Қойма: {{dialect}}, {{state}}',
+    reachable: 'қолжетімді',
+    notReachable: 'қолжетімсіз',
+  },
+  wip: {
+    title: 'Бөлім әзірленуде',
+    campaignManager:
+      'Мұнда талдаушы аудиторияны воронка қадамдары бойынша жинайды, оны мақсатты және бақылау топтарына бөледі де, науқанды тіркейді.',
+    uploads: 'Мұнда ЖСН тізімі бар Excel немесе CSV файлын жүктеп, тексеру есебін алуға болады.',
+    queryBuilder: 'Мұнда деректер жиынына сұрау құрып, нәтижесін қарап, оны экспорттауға болады.',
+    monitoring: 'Мұнда жүйенің күйі, фондық тапсырмалар және пулдың күнделікті бөлінуі көрсетіледі.',
+    reference:
+      'Мұнда әкімші анықтамалықтарды өңдейді: ағындар, филиалдар, push-оқиға түрлері және арналар.',
+  },
+  notFound: {
+    title: 'Бет табылмады',
+    subtitle: 'DataQuery Pro жүйесінде {{path}} мекенжайы жоқ.',
+    home: 'Деректер жиындарына',
+  },
+  errors: {
+    network: 'Сервер жауап бермеді. Оның іске қосылғанын тексеріп, қайталап көріңіз.',
+    unauthenticated: 'Жүйеге кіру қажет: бұл деректер тек тіркелгісі бар пайдаланушыларға қолжетімді.',
+    retry: 'Қайталау',
+  },
+  datasets: {
+    title: 'Деректер жиындары',
+    intro:
+      'Аудиториялар жиналатын қойма кестелері: белгілер витринасы, стоп-тізімдер, өнімдер және пулдар.',
+    count: 'Деректер жиындары',
+    totalRows: 'Барлық жолдар',
+    lastRefresh: 'Соңғы жаңарту',
+    loadError: 'Деректер жиындарын жүктеу мүмкін болмады',
+    empty: 'Әзірге деректер жиындары жоқ. Демо-деректерді «dataquery demo» командасымен жүктеңіз.',
+    never: 'жаңартылмаған',
+    columnsTitle: 'Бағандар ({{count}})',
+    table: 'Кесте',
+    source: 'Дереккөз',
+    col: {
+      name: 'Жиын',
+      category: 'Санаты',
+      description: 'Сипаттамасы',
+      rows: 'Жолдар',
+      refreshedAt: 'Жаңартылған',
+      columnName: 'Баған',
+      columnType: 'Түрі',
+    },
+    category: {
+      feature_store: 'Белгілер витринасы',
+      blacklist: 'Стоп-тізім',
+      abc_model: 'ABC-модель',
+      push: 'Push',
+      product: 'Өнімдер',
+      analytics: 'Аналитика',
+      pool: 'Пул',
+      upload: 'Жүктеу',
+    },
+  },
+  audience: audienceKk,
+  campaign: campaignKk,
+  ...authKk,
+  ...uploadsKk,
+  ...theoriesKk,
+};
+
+export default kk;
