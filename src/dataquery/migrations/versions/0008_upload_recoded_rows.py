@@ -24,6 +24,14 @@ def upgrade() -> None:
     op.add_column("dq_uploads", sa.Column("recoded_rows", JSONText(), nullable=True))
 
 
+# DuckDB refuses to drop a column of a table that has indexes: they go and come back.
+_INDEXES = {"ix_dq_uploads_owner": ["owner"], "ix_dq_uploads_created_at": ["created_at"]}
+
+
 def downgrade() -> None:
+    for name in _INDEXES:
+        op.drop_index(name, table_name="dq_uploads")
     op.drop_column("dq_uploads", "recoded_rows")
     op.drop_column("dq_uploads", "rows_recoded")
+    for name, columns in _INDEXES.items():
+        op.create_index(name, "dq_uploads", columns, unique=False)
