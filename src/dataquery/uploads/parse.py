@@ -7,7 +7,9 @@ report can point at the very row to fix.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import io
 import itertools
 import math
@@ -455,6 +457,7 @@ def read_excel(
                 column_chunks[index].append(strings)
                 float_chunks[index].append(floats)
         del chunk, rows, sheet, workbook
+        _return_freed_memory()
     except (InvalidInput, PayloadTooLarge):
         raise
     except PasswordError as exc:
@@ -479,6 +482,13 @@ def read_excel(
         sheet=name,
         sheets=names,
     )
+
+
+def _return_freed_memory() -> None:
+    """Give the heap that calamine's grid used back to the system (glibc keeps freed memory
+    for reuse): the dataset is stored next, and it needs its own few hundred MB."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back so
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _pick_sheet(workbook: Any, names: list[str], requested: str | None) -> tuple[str, Any]:
