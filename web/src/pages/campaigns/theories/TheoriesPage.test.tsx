@@ -5,7 +5,7 @@ import { mockFetch, renderApp } from '../../../test/renderApp';
 import { CAMPAIGNS, dashboard, mockCampaignsApi, renderTheories, STREAMS, type Call } from './testing';
 
 // jsdom has no layout for ECharts to draw in: a chart is its accessible name here.
-vi.mock('../audience/EChart', () => ({
+vi.mock('../../../components/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} data-testid="echart" />,
 }));
 

@@ -26,7 +26,7 @@ import {
   type SortField,
   type TheoryFilters,
 } from './filters';
-import { channelName, statusName, TYPE_COLORS } from './format';
+import { channelName, statusName, TYPE_COLORS } from './status';
 import { StatusTag } from './StatusTag';
 
 const { Title, Paragraph, Text } = Typography;
