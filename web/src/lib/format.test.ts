@@ -14,6 +14,8 @@ import {
   formatShortDay,
   formatTimestamp,
   NO_BREAK_SPACE,
+  percentToShare,
+  shareToPercent,
   THIN_SPACE,
 } from './format';
 
@@ -158,5 +160,17 @@ describe('formatDateTime and formatTimestamp', () => {
   it('keeps the seconds in a timestamp', () => {
     expect(formatTimestamp('2025-03-14T09:30:05Z', 'kk', 'UTC')).toBe('14.03.2025, 09:30:05');
     expect(formatTimestamp('2025-03-14T09:30:05Z', 'en', 'UTC')).toBe('14/03/2025, 09:30:05');
+  });
+});
+
+describe('campaign wizard share conversion', () => {
+  it('turns the typed percent into the fraction the API takes, and back, without float noise', () => {
+    expect(percentToShare(20)).toBe(0.2);
+    expect(percentToShare(12.5)).toBe(0.125);
+    expect(percentToShare(7.25)).toBe(0.073);
+    expect(percentToShare(33.3)).toBe(0.333);
+    expect(shareToPercent(0.1)).toBe(10);
+    expect(shareToPercent(0.205)).toBe(20.5);
+    expect(shareToPercent(0.07)).toBe(7);
   });
 });

@@ -67,6 +67,16 @@ export function formatPercent(share: number, language: string, digits = 1): stri
   }).format(share);
 }
 
+/** The control share (a fraction, what the API takes) as the percent the form shows: 0.205 → 20.5. */
+export function shareToPercent(share: number): number {
+  return Math.round(share * 1000) / 10;
+}
+
+/** A percent typed in the form (at most one decimal kept) as the fraction the API takes: 20.5 → 0.205. */
+export function percentToShare(percent: number): number {
+  return Math.round(percent * 10) / 1000;
+}
+
 /** The decimal separator of the interface language: `,` in Russian and Kazakh, `.` in English. */
 export function decimalSeparator(language: string): string {
   return new Intl.NumberFormat(localeOf(language)).formatToParts(1.5).find((part) => part.type === 'decimal')?.value ?? '.';

@@ -1,11 +1,12 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { AutoComplete, Button, Card, DatePicker, Empty, Flex, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { dateFormat, formatCount, formatTimestamp } from '../../lib/format';
+import { useDebounced } from '../../lib/useDebounced';
 import { auditQuery, compactJson, NO_FILTERS, OUTCOMES, useAudit, type AuditEntry, type AuditFilters, type Outcome } from './useAudit';
 
 const { Title, Paragraph, Text } = Typography;
@@ -22,16 +23,8 @@ const KNOWN_ACTIONS = [
   'datasets.refresh_dataset',
 ];
 const PAGE_SIZES = [20, 50, 100, 200];
-
-/** `value`, once it has stopped changing for `delay` ms (typing in a filter is not a query per key). */
-function useDebounced<T>(value: T, delay = 350): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setSettled(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return settled;
-}
+/** Typing in a filter is not a query per key: the list follows once typing pauses this long. */
+const FILTER_DELAY_MS = 350;
 
 function OutcomeTag({ outcome, label }: { outcome: Outcome; label: ReactNode }) {
   return (
@@ -62,7 +55,7 @@ export function AuditPage() {
   const [filters, setFilters] = useState<AuditFilters>(NO_FILTERS);
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
-  const settled = useDebounced(filters);
+  const settled = useDebounced(filters, FILTER_DELAY_MS);
   const audit = useAudit(auditQuery(settled, page, pageSize));
 
   const setFilter = <K extends keyof AuditFilters>(key: K, value: AuditFilters[K]) => {

@@ -6,7 +6,7 @@ import { mockFetch, renderApp, type MockAnswer } from '../../test/renderApp';
 import type { AudienceOptions, AudienceSpec, Preview, SpecFilter } from './audience/types';
 
 // jsdom has no layout and no canvas for ECharts to draw with: a chart is its accessible name here.
-vi.mock('./audience/EChart', () => ({
+vi.mock('../../components/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} />,
 }));
 

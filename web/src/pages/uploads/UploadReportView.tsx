@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { formatBytes, formatCount, formatDateTime } from '../../lib/format';
-import { PURPOSE_COLORS } from './format';
+import { PurposeTag } from './PurposeTag';
 import { localizeReason } from './messages';
 import type { UploadPreviewRow, UploadReport, UploadRowError } from './types';
 
@@ -163,7 +163,7 @@ function FileFacts({ report }: { report: UploadReport }) {
       label: t('uploads.purpose'),
       children: (
         <Space size={4} wrap>
-          <Tag color={PURPOSE_COLORS[report.purpose]}>{t(`uploads.purposes.${report.purpose}`)}</Tag>
+          <PurposeTag purpose={report.purpose} />
           <Tag>{t(`uploads.modes.${report.mode}`)}</Tag>
         </Space>
       ),

@@ -1,5 +1,5 @@
 import { DeleteOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Popconfirm, Table, Tag, Tooltip, Typography, theme } from 'antd';
+import { App, Button, Card, Empty, Popconfirm, Table, Tooltip, Typography, theme } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { localizedError } from '../../auth/serverMessages';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../lib/format';
-import { PURPOSE_COLORS } from './format';
+import { PurposeTag } from './PurposeTag';
 import type { UploadSummary } from './types';
 import { useDeleteUpload, useUploadList } from './useUploads';
 
@@ -86,7 +86,7 @@ export function UploadsTable({ selectedId, onOpen, onDeleted, canDelete, everyon
       key: 'purpose',
       width: 150,
       render: (purpose: UploadSummary['purpose']) => (
-        <Tag color={PURPOSE_COLORS[purpose]}>{t(`uploads.purposes.${purpose}`)}</Tag>
+        <PurposeTag purpose={purpose} />
       ),
     },
     {

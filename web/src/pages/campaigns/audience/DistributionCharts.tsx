@@ -3,7 +3,7 @@ import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { formatCount } from '../../../lib/format';
-import { EChart } from './EChart';
+import { EChart } from '../../../components/EChart';
 import { deviceName, filialName, genderName, type LabelContext } from './labels';
 import type { Bucket, Distributions } from './types';
 

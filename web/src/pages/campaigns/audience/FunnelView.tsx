@@ -121,7 +121,7 @@ export function FunnelView({ result, fresh, pending, error, waiting, ctx }: Funn
           </Text>
         ) : preview ? (
           <Text type="secondary" style={{ fontSize: 12 }}>
-            {t('audience.funnel.elapsed', { ms: Math.round(preview.elapsed_ms) })}
+            {t('audience.funnel.elapsed', { ms: formatCount(Math.round(preview.elapsed_ms), ctx.language) })}
           </Text>
         ) : null
       }

@@ -1,8 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import { api } from '../../../api/client';
 import { ApiError, toApiError, unwrap } from '../../../api/errors';
+import { useDebounced } from '../../../lib/useDebounced';
 import type { AudienceSpec, ExplainResult, Preview, SavedAudience } from './types';
 
 export interface PreviewResult {
@@ -99,16 +100,6 @@ export function useSavedAudiences() {
   });
 }
 
-/** `value`, once it has stayed the same for `delay` ms. */
-export function useDebouncedValue<T>(value: T, delay: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setDebounced(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return debounced;
-}
-
 /**
  * The live preview of a spec: asked ~300 ms after the last change; a request whose spec is no
  * longer current is cancelled (TanStack Query aborts a query's signal when it loses its observer).
@@ -116,7 +107,7 @@ export function useDebouncedValue<T>(value: T, delay: number): T {
  */
 export function useAudiencePreview(spec: AudienceSpec | null) {
   const key = spec ? JSON.stringify(spec) : null;
-  const debouncedKey = useDebouncedValue(key, PREVIEW_DEBOUNCE_MS);
+  const debouncedKey = useDebounced(key, PREVIEW_DEBOUNCE_MS);
   const query = useQuery<PreviewResult, SpecError>({
     queryKey: ['audiences', 'preview', debouncedKey],
     enabled: debouncedKey !== null,

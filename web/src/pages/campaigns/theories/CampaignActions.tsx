@@ -10,7 +10,8 @@ import { useHasRole } from '../../../auth/useSession';
 import { useCopyCampaign, type Campaign } from './api';
 import { DeleteCampaignModal } from './DeleteCampaignModal';
 import { ExportModal } from './ExportModal';
-import { campaignError, statusName } from './format';
+import { campaignError } from './format';
+import { statusName } from './status';
 import { MembersModal } from './MembersModal';
 import { StatusModal } from './StatusModal';
 

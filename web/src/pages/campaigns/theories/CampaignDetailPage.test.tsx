@@ -7,7 +7,7 @@ import type { MembersReport } from './api';
 import { campaign, mockCampaignsApi, renderTheories, SPLIT, stats } from './testing';
 
 // jsdom has no layout for ECharts to draw in: a chart is its accessible name here.
-vi.mock('../audience/EChart', () => ({
+vi.mock('../../../components/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} data-testid="echart" />,
 }));
 

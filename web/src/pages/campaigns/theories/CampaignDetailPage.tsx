@@ -10,7 +10,7 @@ import { warningText } from '../wizard/messages';
 import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
-import { channelName, TYPE_COLORS } from './format';
+import { channelName, TYPE_COLORS } from './status';
 import { HistoryTimeline } from './HistoryTimeline';
 import { TextsCard } from './TextsCard';
 import { StatusTag } from './StatusTag';

@@ -4,10 +4,10 @@ import { useCallback, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { formatCount, formatDate, formatPValue, formatShare } from '../../../lib/format';
-import { EChart } from '../audience/EChart';
+import { EChart } from '../../../components/EChart';
 import type { CampaignStats, ChannelDropouts, SplitResult } from './api';
 import { campaignContactsOption } from './charts';
-import { CHANNELS, channelName } from './format';
+import { CHANNELS, channelName } from './status';
 import { useChartColors } from './useChartColors';
 
 const { Text } = Typography;

@@ -4,11 +4,11 @@ import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDate } from '../../../lib/format';
-import { EChart } from '../audience/EChart';
+import { EChart } from '../../../components/EChart';
 import { bankToday } from '../../../lib/dates';
 import { DASHBOARD_DAYS, useDashboard, type Dashboard } from './api';
 import { dashboardContactsOption } from './charts';
-import { STATUS_COLORS, statusName, TYPE_COLORS } from './format';
+import { STATUS_COLORS, statusName, TYPE_COLORS } from './status';
 import { useChartColors } from './useChartColors';
 
 const { Text } = Typography;

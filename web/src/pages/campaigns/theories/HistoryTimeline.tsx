@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 
 import { formatCount, formatTimestamp } from '../../../lib/format';
 import type { CampaignEvent } from './api';
-import { statusName } from './format';
+import { statusName } from './status';
 
 const { Text } = Typography;
 

@@ -13,7 +13,9 @@ import {
   type MembersAction,
   type MembersReport,
 } from './api';
-import { campaignError, channelName, pastedValues } from './format';
+import { campaignError } from './format';
+import { pastedValues } from './members';
+import { channelName } from './status';
 
 const { Text } = Typography;
 

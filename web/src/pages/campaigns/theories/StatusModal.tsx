@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { useChangeStatus, type Campaign, type StatusTarget } from './api';
-import { campaignError, statusName } from './format';
+import { campaignError } from './format';
+import { statusName } from './status';
 
 const { Text } = Typography;
 

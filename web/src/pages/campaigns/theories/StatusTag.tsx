@@ -2,7 +2,7 @@ import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 import type { CampaignSummary } from './api';
-import { STATUS_COLORS, statusHint, statusName } from './format';
+import { STATUS_COLORS, statusHint, statusName } from './status';
 
 /** What the campaign is doing today, coloured; the tooltip says when it starts or ended, and the stored status. */
 export function StatusTag({ campaign }: { campaign: CampaignSummary }) {

@@ -5,7 +5,7 @@ import { mockFetch, renderApp } from '../../../test/renderApp';
 import { CAMPAIGNS, dashboard, mockCampaignsApi, renderTheories, STREAMS, type Call } from './testing';
 
 // jsdom has no layout for ECharts to draw in: a chart is its accessible name here.
-vi.mock('../audience/EChart', () => ({
+vi.mock('../../../components/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} data-testid="echart" />,
 }));
 
@@ -184,6 +184,25 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
     await waitFor(() => expect(router.state.location.search).toBe(''));
     expect(screen.getByTestId('theories-search')).toHaveValue('');
     expect(lastListQuery(calls).get('q')).toBeNull();
+  });
+
+  it('follows the address back to an earlier search without bringing the typed one back', async () => {
+    const { calls } = mockCampaignsApi();
+    const user = setup();
+    const { router } = renderTheories('/campaigns?q=C0000001');
+    await rowOf('C000000101');
+
+    await act(() => router.navigate('/campaigns?q=C00000010'));
+    expect(screen.getByTestId('theories-search')).toHaveValue('C00000010');
+    await user.type(screen.getByTestId('theories-search'), '2');
+    await waitFor(() => expect(lastListQuery(calls).get('q')).toBe('C000000102'));
+
+    await act(() => router.navigate(-1));
+    await waitFor(() => expect(screen.getByTestId('theories-search')).toHaveValue('C0000001'));
+    // Longer than the typing pause: the address stays where the back button took it.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(new URLSearchParams(router.state.location.search).get('q')).toBe('C0000001');
+    expect(screen.getByTestId('theories-search')).toHaveValue('C0000001');
   });
 
   it('filters by status and sorts by a column, in the address too', async () => {

@@ -43,6 +43,9 @@ export function useCampaignList(query: ListQuery) {
   });
 }
 
+/** The list query as the page's parts share it (the filters' refresh button, the table). */
+export type CampaignList = ReturnType<typeof useCampaignList>;
+
 /** GET /campaigns/dashboard: counts across all campaigns and per-day series. */
 export function useDashboard(days = DASHBOARD_DAYS) {
   return useQuery({

@@ -4,7 +4,7 @@ import * as echarts from 'echarts/core';
 import { formatCount, formatShortDay } from '../../../lib/format';
 import { addDays } from '../../../lib/dates';
 
-// The shared chart (../audience/EChart) draws bars, axes and tooltips; a campaign's contacts also
+// The shared chart (components/EChart) draws bars, axes and tooltips; a campaign's contacts also
 // have a legend (one series per channel).
 echarts.use([LegendComponent]);
 

@@ -1,7 +1,8 @@
 import i18n from '../../../i18n';
 import { filenameOf } from './api';
 import { filtersFromParams, listQuery, NO_FILTERS, paramsFromFilters, withFilters } from './filters';
-import { pastedValues, statusName } from './format';
+import { pastedValues } from './members';
+import { statusName } from './status';
 
 describe('the list view in the address', () => {
   it('reads every filter, and writes back the same address', () => {

@@ -2,7 +2,7 @@ import { Alert, Card, Col, DatePicker, Input, InputNumber, Row, Select } from 'a
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 
-import { dateFormat, decimalSeparator } from '../../../lib/format';
+import { dateFormat, decimalSeparator, TENGE } from '../../../lib/format';
 import { controlProps } from './fields';
 import { FormField } from './FormField';
 import type { FieldErrors, Rb3Form } from './types';
@@ -26,7 +26,7 @@ export function Rb3Section({
   const err = (name: keyof Rb3Form) => errors[field(name)];
   const decimal = decimalSeparator(language);
   const unit =
-    rb3.bonus_type === 'cashback_pct' ? '%' : rb3.bonus_type === 'fixed' ? '₸' : t('campaign.rb3.pointsUnit');
+    rb3.bonus_type === 'cashback_pct' ? '%' : rb3.bonus_type === 'fixed' ? TENGE : t('campaign.rb3.pointsUnit');
   return (
     <Card size="small" title={t('campaign.rb3.title')} data-testid="details-rb3">
       {errors.rb3 ? <Alert type="error" showIcon role="alert" title={errors.rb3} style={{ marginBottom: 12 }} /> : null}

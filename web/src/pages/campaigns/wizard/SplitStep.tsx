@@ -17,10 +17,18 @@ import {
 import { useTranslation } from 'react-i18next';
 
 import { errorMessage } from '../../../api/errors';
-import { decimalSeparator, formatCount, formatNumber, formatPercent, formatPValue, formatShare } from '../../../lib/format';
+import {
+  decimalSeparator,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  formatPValue,
+  formatShare,
+  percentToShare,
+  shareToPercent,
+} from '../../../lib/format';
 import { useSplitPreview } from './api';
 import { controlProps } from './fields';
-import { percentToShare, shareToPercent } from './format';
 import { FormField } from './FormField';
 import { randomSeed } from './state';
 import type { ChosenAudience, FieldErrors, SplitForm } from './types';

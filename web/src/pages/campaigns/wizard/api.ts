@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { api } from '../../../api/client';
 import { ApiError, toApiError, unwrap } from '../../../api/errors';
-import { useDebouncedValue } from '../audience/api';
+import { useDebounced } from '../../../lib/useDebounced';
 import { fieldErrorsOf } from './validation';
 import type {
   CampaignCreate,
@@ -75,7 +75,7 @@ export interface SplitRequest {
  */
 export function useSplitPreview(request: SplitRequest | null) {
   const key = request ? JSON.stringify(request) : null;
-  const debouncedKey = useDebouncedValue(key, SPLIT_DEBOUNCE_MS);
+  const debouncedKey = useDebounced(key, SPLIT_DEBOUNCE_MS);
   const query = useQuery<SplitResult & { key: string }, CampaignError>({
     queryKey: ['campaigns', 'split-preview', debouncedKey],
     enabled: debouncedKey !== null,

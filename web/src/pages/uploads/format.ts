@@ -1,6 +1,0 @@
-import type { UploadPurpose } from './types';
-
-export const PURPOSE_COLORS: Record<UploadPurpose, string> = {
-  audience: 'geekblue',
-  suppression: 'volcano',
-};
