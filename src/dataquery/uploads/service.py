@@ -119,6 +119,7 @@ def process_upload(
         raise InvalidInput(
             analysis.rejection or "the file was rejected",
             extra={"report": UploadReport.model_validate(analysis.report).model_dump(mode="json")},
+            code="upload.rejected",
         )
     report_progress(0.7, "storing the dataset")
     store_upload(db, analysis.report, analysis.table)
@@ -238,7 +239,7 @@ def _split_header(
         return parsed.header, columns, floats, parsed.row_numbers, True
     start = _first_row_with_content(columns)
     if start is None:
-        raise InvalidInput("the file has no rows of data")
+        raise InvalidInput("the file has no rows of data", code="upload.no_rows")
     cells = [column[start].as_py() for column in columns]
     numeric = [bool(f is not None and f[start]) for f in floats]
     has_header = looks_like_header(cells, numeric)
@@ -459,7 +460,11 @@ def get_upload(db: Session, upload_id: str, username: str, is_admin: bool) -> Up
     upload = db.get(Upload, upload_id)
     # Someone else's upload is reported as missing: its id tells nothing about it.
     if upload is None or (upload.owner != username and not is_admin):
-        raise NotFound(f"upload {upload_id!r} not found")
+        raise NotFound(
+            f"upload {upload_id!r} not found",
+            code="upload.not_found",
+            params={"upload_id": upload_id},
+        )
     return upload
 
 
