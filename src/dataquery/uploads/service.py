@@ -79,7 +79,7 @@ class SourceFile:
 class Analysis:
     report: dict[str, Any]
     table: pa.Table | None  # what to store; None when rejected
-    rejection: str | None
+    rejection: InvalidInput | None  # why the file is refused, raised with the report
 
 
 def new_upload_id() -> str:
@@ -115,12 +115,11 @@ def process_upload(
         source, options, upload_id=upload_id, owner=owner, progress=report_progress, limits=limits
     )
     analysis.report["job_id"] = job_id
-    if analysis.rejection is not None or analysis.table is None:
-        raise InvalidInput(
-            analysis.rejection or "the file was rejected",
-            extra={"report": UploadReport.model_validate(analysis.report).model_dump(mode="json")},
-            code="upload.rejected",
-        )
+    if analysis.rejection is not None:
+        report = UploadReport.model_validate(analysis.report).model_dump(mode="json")
+        analysis.rejection.extra["report"] = report
+        raise analysis.rejection
+    assert analysis.table is not None  # a file not rejected has its table
     report_progress(0.7, "storing the dataset")
     store_upload(db, analysis.report, analysis.table)
     return analysis.report
@@ -213,14 +212,20 @@ def analyse(
 
     rejection = None
     if report["rows_total"] == 0:
-        rejection = "the file has no rows of data; nothing was stored"
+        rejection = InvalidInput(
+            "the file has no rows of data; nothing was stored", code="upload.no_rows"
+        )
     elif options.mode == "strict" and rows_bad:
-        rejection = (
+        rejection = InvalidInput(
             f"strict mode: {rows_bad} of {report['rows_total']} rows are not valid IINs "
-            "(see report.errors); nothing was stored"
+            "(see report.errors); nothing was stored",
+            code="upload.strict_rejected",
+            params={"bad": rows_bad, "total": report["rows_total"]},
         )
     elif not kept_rows.size:
-        rejection = "the file has no valid IIN; nothing was stored"
+        rejection = InvalidInput(
+            "the file has no valid IIN; nothing was stored", code="upload.no_valid_iin"
+        )
     if rejection is not None:
         report.update(id=None, dataset=None, status=STATUS_REJECTED)
         return Analysis(report, None, rejection)
