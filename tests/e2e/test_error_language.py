@@ -5,8 +5,10 @@ Latin words (the server's English `detail` must never be what the user reads).""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import secrets
+import urllib.request
 from collections.abc import Iterable
 
 import pytest
@@ -179,3 +181,41 @@ def test_an_audience_refused_by_the_server_is_not_english(
     expect(funnel).to_be_visible()
     assert_not_english(funnel)
     assert only_expected(browser_errors.messages, 422) == []
+
+
+def test_an_action_the_role_no_longer_allows_is_403_not_english(
+    open_page: OpenPage, dq_server: DQServer, browser_errors: BrowserErrors
+) -> None:
+    """An analyst demoted to `user` while the builder is open: saving answers 403, said with
+    the role names in Russian (the page still believed the old role)."""
+    admin = dq_server.access_token("admin")
+    name, password = f"e2e-demoted-{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    created, _ = dq_server.post_json(
+        "/api/v1/users", {"username": name, "role": "analyst", "password": password}, admin
+    )
+    assert created == 201
+    page = open_page(None)
+    page.goto(dq_server.url("/login"))
+    page.get_by_label("Имя пользователя").fill(name)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto(dq_server.url("/campaigns/new"))
+    expect(page.get_by_test_id("funnel")).to_have_attribute("data-fresh", "true")
+
+    request = urllib.request.Request(
+        dq_server.url(f"/api/v1/users/{name}"),
+        data=json.dumps({"role": "user"}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {admin}"},
+        method="PATCH",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+    field = page.get_by_label("Название аудитории")
+    field.fill("Не сохранится")
+    field.press("Enter")
+    refusal = page.get_by_test_id("save").get_by_role("alert")
+    expect(refusal).to_contain_text("нужна роль «Аналитик»")
+    assert_not_english(refusal)
+    assert only_expected(browser_errors.messages, 403) == []

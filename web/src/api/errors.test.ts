@@ -56,6 +56,14 @@ describe('API errors', () => {
     expect(errorMessage(error, t)).toBe('something odd');
   });
 
+  it('names roles in the interface language', async () => {
+    const body = { error: 'PermissionDenied', code: 'auth.role_required', detail: 'x', params: { role: 'analyst', user_role: 'user' } };
+    const error = toApiError(body, response(403));
+    expect(errorMessage(error, t)).toBe('Для этого действия нужна роль «Аналитик»; ваша роль — «Пользователь».');
+    await i18n.changeLanguage('kk');
+    expect(errorMessage(error, t)).toBe('Бұл әрекетке «Талдаушы» рөлі қажет; сіздің рөліңіз — «Пайдаланушы».');
+  });
+
   it('falls back to the status when the body says nothing', () => {
     const error = toApiError(undefined, response(502));
     expect(error.message).toBe('502 Whatever');
