@@ -92,7 +92,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
     await user.click(await toDeploy(user));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Запуск невозможен');
-    expect(alert).toHaveTextContent('Кампания C000000042 уже в статусе deployed.');
+    expect(alert).toHaveTextContent('Кампания C000000042 уже в статусе «Развёрнута».');
     expect(screen.getByTestId('deploy-button')).toHaveTextContent('Повторить запуск');
     await user.click(screen.getByTestId('deploy-button'));
     await waitFor(() => expect(deploys).toBe(2));
