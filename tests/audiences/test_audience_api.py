@@ -108,7 +108,8 @@ def test_unknown_names_are_422_naming_them(as_user: TestClient, data: Data) -> N
         body = response.json()
         assert body["error"] == "InvalidInput"
         assert named in body["detail"]
-        assert any(named in problem["unknown"] for problem in body["problems"]), named
+        assert body["code"] == "audience.invalid_spec"
+        assert any(named in str(item["params"].values()) for item in body["errors"]), named
 
 
 def test_every_unknown_name_is_reported_at_once(as_user: TestClient, data: Data) -> None:
@@ -118,12 +119,12 @@ def test_every_unknown_name_is_reported_at_once(as_user: TestClient, data: Data)
         {"kind": "stream", "stream": "space"},
     )
     body = as_user.post(f"{API}/preview", json={"spec": spec}).json()
-    assert [p["path"] for p in body["problems"]] == [
-        "filters[0].list",
-        "filters[1].codes",
-        "filters[2].stream",
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [
+        ("spec.filters.0.list", "audience.unknown_list"),
+        ("spec.filters.1.codes", "audience.unknown_filials"),
+        ("spec.filters.2.stream", "audience.unknown_streams"),
     ]
-    assert body["problems"][1]["unknown"] == ["98", "99"]
+    assert body["errors"][1]["params"] == {"names": "98, 99"}
 
 
 MALFORMED: list[dict[str, Any]] = [
@@ -154,6 +155,30 @@ def test_malformed_specs_are_422(as_user: TestClient) -> None:
         response = as_user.post(f"{API}/preview", json={"spec": spec})
         assert response.status_code == 422, (spec, response.text)
         assert response.json()["error"] == "InvalidInput"
+
+
+def test_a_validator_failure_carries_its_code_and_field(as_user: TestClient) -> None:
+    spec = {"filters": [{"kind": "mau"}, {"kind": "age", "min": 50, "max": 30}]}
+    body = as_user.post(f"{API}/preview", json={"spec": spec}).json()
+    assert body["code"] == "validation.failed"
+    assert body["params"] == {}
+    assert body["errors"] == [
+        {
+            "field": "spec.filters.1.age",
+            "code": "audience.filter.age.min_above_max",
+            "params": {"min": 50, "max": 30},
+            "message": "age min 50 is above max 30",
+        }
+    ]
+
+
+def test_pydantic_failures_carry_our_code_and_its_context(as_user: TestClient) -> None:
+    body = as_user.post(f"{API}/preview", json={"spec": {"limit": 0}}).json()
+    (item,) = body["errors"]
+    assert (item["field"], item["code"]) == ("spec.limit", "validation.greater_than_equal")
+    assert item["params"] == {"ge": 1}
+    missing = as_user.post(f"{API}/preview", json={}).json()["errors"]
+    assert [(e["field"], e["code"]) for e in missing] == [("spec", "validation.missing")]
 
 
 def test_preview_before_any_data_is_409(as_user: TestClient) -> None:

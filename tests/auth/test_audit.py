@@ -77,7 +77,7 @@ def test_a_failed_change_leaves_no_success_row_and_no_change(
     def half_write(db: DB) -> None:
         db.add(User(username="half", role="user", enabled=True))
         db.flush()
-        raise Conflict("stopped after the first write")
+        raise Conflict("stopped after the first write", code="test.stopped")
 
     app.include_router(router)
     app.router.routes.insert(0, app.router.routes.pop())

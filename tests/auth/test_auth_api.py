@@ -43,8 +43,10 @@ def test_bad_credentials(
     if status == 401:
         assert response.json() == {
             "error": "NotAuthenticated",
-            "code": "not_authenticated",
+            "code": "auth.bad_credentials",
             "detail": "invalid username or password",
+            "params": {},
+            "errors": [],
         }
 
 

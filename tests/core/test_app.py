@@ -47,6 +47,10 @@ def test_bad_query_parameter_is_a_json_422(as_user: TestClient) -> None:
     body = response.json()
     assert body["error"] == "InvalidInput"
     assert "campaign_type" in body["detail"]
+    assert body["code"] == "validation.failed" and body["params"] == {}
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [
+        ("campaign_type", "validation.literal_error")
+    ]
 
 
 def test_domain_errors_become_the_json_shape(settings: Settings) -> None:
@@ -72,6 +76,7 @@ def test_domain_errors_become_the_json_shape(settings: Settings) -> None:
         "code": "campaign.already_deployed",
         "detail": "campaign C000000001 is already deployed",
         "params": {"code": "C000000001"},
+        "errors": [],
     }
 
 
@@ -107,3 +112,19 @@ def test_production_refuses_the_default_secret() -> None:
     with pytest.raises(ValueError, match="DQ_SECRET_KEY"):
         Settings(env="production", secret_key=DEFAULT_SECRET)
     assert Settings(env="production", secret_key="s" * 40).env == "production"
+
+
+def test_every_route_declares_its_errors_with_the_one_body(settings: Settings) -> None:
+    """The generated web client types each error, so every operation names its 4xx answers
+    and each of them is the error body (FastAPI's own 422 schema must not come back)."""
+    schema = create_app(settings).openapi()
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            declared = {s: r for s, r in operation["responses"].items() if s.startswith("4")}
+            if path != "/api/v1/health":
+                assert "401" in declared or path == "/api/v1/auth/login", (method, path)
+                assert "422" in declared, (method, path)
+            for status, response in declared.items():
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                assert ref.rsplit("/", 1)[1] in {"ErrorBody", "UploadRejected"}, (path, status)

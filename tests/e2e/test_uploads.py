@@ -190,7 +190,7 @@ def test_the_page_says_why_a_file_is_refused_and_asks_for_the_iin_column(
     drop_file(page, "список.csv", png)
     problem = page.get_by_test_id("upload-problem")
     expect(problem).to_contain_text("Этот файл не подходит")
-    expect(problem).to_contain_text("Это изображение, а не таблица.")
+    expect(problem).to_contain_text("Неподдерживаемый тип файла.")
 
     # Two columns of IINs: the page asks which one, and sends the file again with it.
     first, second, third, fourth = person_iins(4)

@@ -67,7 +67,9 @@ def test_a_job_reports_progress_and_its_result(engine: Engine, runner: JobRunner
 
 def test_failures_are_recorded_without_leaking_internals(engine: Engine, runner: JobRunner) -> None:
     def refused(progress: ProgressReporter) -> None:
-        raise InvalidInput("strict mode: 1 row is bad", extra={"report": {"rows_total": 1}})
+        raise InvalidInput(
+            "strict mode: 1 row is bad", code="upload.rejected", extra={"report": {"rows_total": 1}}
+        )
 
     def crashed(progress: ProgressReporter) -> None:
         raise RuntimeError("password=hunter2 in a stack trace")
@@ -76,7 +78,10 @@ def test_failures_are_recorded_without_leaking_internals(engine: Engine, runner:
     assert first.error == "strict mode: 1 row is bad"
     assert first.result == {
         "error": "InvalidInput",
+        "code": "upload.rejected",
         "detail": "strict mode: 1 row is bad",
+        "params": {},
+        "errors": [],
         "report": {"rows_total": 1},
     }
     second = wait_until(engine, runner.submit("t", "anna", crashed).id, "failed")

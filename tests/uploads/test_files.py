@@ -275,14 +275,20 @@ def test_strict_mode_and_no_valid_rows_are_rejections(tmp_path: Path) -> None:
     strict = service.inspect_file(
         source, service.UploadOptions(mode="strict"), upload_id="t" * 16, owner="anna"
     )
-    assert strict.table is None and "strict mode: 1 of 2 rows" in (strict.rejection or "")
+    assert strict.table is None and strict.rejection is not None
+    assert "strict mode: 1 of 2 rows" in strict.rejection.detail
+    assert (strict.rejection.code, strict.rejection.params) == (
+        "upload.strict_rejected",
+        {"bad": 1, "total": 2},
+    )
     assert strict.report["status"] == "rejected" and strict.report["id"] is None
     lenient = service.inspect_file(source, service.UploadOptions(), upload_id="t" * 16, owner="a")
     assert lenient.table is not None and lenient.table.column("iin").to_pylist() == [IINS[0]]
 
     path.write_bytes(csv_bytes([["iin"], ["bad"], [bad_checksum(IINS[0])]]))
     nothing = service.inspect_file(source, service.UploadOptions(), upload_id="t" * 16, owner="a")
-    assert nothing.rejection == "the file has no valid IIN; nothing was stored"
+    assert nothing.rejection is not None and nothing.rejection.code == "upload.no_valid_iin"
+    assert nothing.rejection.detail == "the file has no valid IIN; nothing was stored"
 
 
 def test_stored_table_keeps_first_occurrence_and_extra_columns(tmp_path: Path) -> None:

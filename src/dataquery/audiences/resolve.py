@@ -1,8 +1,9 @@
 """Check a spec against the catalog and the reference data, and say where its data lives.
 
 Every unknown name (list, upload, column, product, stream, filial, push type, channel, saved
-audience) is collected and reported at once as one 422 naming them, with a `problems` list the UI
-can attach to the right panel. Table names come from the catalog only, never from the spec.
+audience) is collected and reported at once as one 422 naming them, with an `errors` list (field
+as pydantic names it, `spec.filters.1.list`; code; params) the UI can attach to the right panel.
+Table names come from the catalog only, never from the spec.
 
 A spec sees the catalog as its viewer does: someone else's upload or saved audience is unknown,
 with the very message a missing one gets.
@@ -11,7 +12,6 @@ with the very message a missing one gets.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,8 @@ from dataquery.audiences import spec as s
 from dataquery.audiences.access import Viewer, find_visible_audience
 from dataquery.audiences.compiler import FEATURE_COLUMNS, Resolved
 from dataquery.audiences.models import audience_members
-from dataquery.core.errors import Conflict, InvalidInput
+from dataquery.core.errors import Conflict
+from dataquery.core.problems import Problems
 from dataquery.datasets.access import upload_dataset_name, visible_datasets
 from dataquery.datasets.list_index import bits_by_list
 from dataquery.datasets.models import Dataset, DatasetCategory
@@ -48,19 +49,6 @@ def is_score_column(column: dict[str, Any]) -> bool:
     return name.startswith("score_") and kind.startswith(_NUMERIC_TYPES)
 
 
-@dataclass
-class _Problems:
-    items: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(self, path: str, message: str, unknown: Iterable[str] = ()) -> None:
-        self.items.append({"path": path, "message": message, "unknown": sorted(set(unknown))})
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            detail = "; ".join(f"{p['path']}: {p['message']}" for p in self.items)
-            raise InvalidInput(detail, extra={"problems": self.items})
-
-
 def _known(db: Session, column: Any, values: Iterable[str]) -> set[str]:
     wanted = sorted(set(values))
     if not wanted:
@@ -77,18 +65,26 @@ def _quote(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in sorted(set(names)))
 
 
+def _names(names: Iterable[str]) -> str:
+    """The `names` param of an item: the unknown names, sorted, as the UI lists them."""
+    return ", ".join(sorted(set(names)))
+
+
 def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> Resolved:
     """The catalog facts the compiler needs, or InvalidInput naming everything unknown.
     `viewer=None` is the operator (the CLI), who sees every upload and saved audience."""
     datasets = {d.name: d for d in visible_datasets(db, viewer)}
     feature_store = datasets.get("feature_store")
     if feature_store is None:
-        raise Conflict("the feature store is not loaded yet: load the datasets first")
+        raise Conflict(
+            "the feature store is not loaded yet: load the datasets first",
+            code="audience.feature_store_not_loaded",
+        )
     columns = {str(c.get("name")): c for c in feature_store.columns or []}
     missing_base = [c for c in ("iin",) if c not in columns]
     if missing_base:
-        raise Conflict("the feature store has no iin column")
-    problems = _Problems()
+        raise Conflict("the feature store has no iin column", code="audience.feature_store_no_iin")
+    problems = Problems()
     lists: dict[str, str] = {}
     uploads: dict[str, str] = {}
     labels: dict[str, str] = {}
@@ -97,20 +93,32 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     def need_dataset(name: str, path: str) -> Dataset | None:
         dataset = datasets.get(name)
         if dataset is None:
-            problems.add(path, f"the dataset {name!r} is not loaded", [name])
+            problems.add(
+                path,
+                code="audience.dataset_not_loaded",
+                message=f"the dataset {name!r} is not loaded",
+                name=name,
+            )
         return dataset
 
     def upload(upload_id: str, path: str, purpose: str | None = None) -> None:
         dataset = datasets.get(upload_dataset_name(upload_id))
         if dataset is None or dataset.category != DatasetCategory.UPLOAD.value:
-            problems.add(path, f"unknown upload {upload_id!r}", [upload_id])
+            problems.add(
+                path,
+                code="audience.unknown_upload",
+                message=f"unknown upload {upload_id!r}",
+                upload_id=upload_id,
+            )
             return
         if purpose is not None and dataset.purpose != purpose:
             problems.add(
                 path,
-                f"upload {upload_id!r} was not uploaded as a suppression list "
+                code="audience.upload_not_suppression",
+                message=f"upload {upload_id!r} was not uploaded as a suppression list "
                 f"(its purpose is {dataset.purpose or 'not set'})",
-                [upload_id],
+                upload_id=upload_id,
+                purpose=dataset.purpose or "",
             )
             return
         uploads[upload_id] = dataset.table_name
@@ -119,16 +127,17 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     # --- source
     source = spec.source
     if isinstance(source, s.ProductsSource):
-        products_needed.append(("source.products", source.products))
+        products_needed.append(("spec.source.products", source.products))
     elif isinstance(source, s.UploadSource):
-        upload(source.upload_id, "source.upload_id")
+        upload(source.upload_id, "spec.source.upload_id")
     elif isinstance(source, s.AudienceSource):
         audience = find_visible_audience(db, viewer, source.audience_id)
         if audience is None:
             problems.add(
-                "source.audience_id",
-                f"unknown saved audience {source.audience_id!r}",
-                [source.audience_id],
+                "spec.source.audience_id",
+                code="audience.unknown_audience",
+                message=f"unknown saved audience {source.audience_id!r}",
+                audience_id=source.audience_id,
             )
         else:
             labels[f"audience:{audience.id}"] = f"Аудитория «{audience.name}»"
@@ -137,10 +146,15 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     streams: dict[str, list[str]] = {}
     channels: dict[str, list[str]] = {}
     for index, item in enumerate(spec.filters):
-        path = f"filters[{index}]"
+        path = f"spec.filters.{index}"
         for column in _FILTER_COLUMNS.get(item.kind, ()):
             if column not in columns:
-                problems.add(path, f"the feature store has no column {column!r}", [column])
+                problems.add(
+                    path,
+                    code="audience.feature_store_no_column",
+                    message=f"the feature store has no column {column!r}",
+                    column=column,
+                )
         if isinstance(item, s.SuppressionFilter):
             dataset = datasets.get(item.list)
             if dataset is not None and dataset.category in SUPPRESSION_CATEGORIES:
@@ -155,21 +169,37 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             elif dataset is not None:
                 problems.add(
                     f"{path}.list",
-                    f"{item.list!r} is a {dataset.category} dataset, not a suppression list",
-                    [item.list],
+                    code="audience.not_suppression_list",
+                    message=f"{item.list!r} is a {dataset.category} dataset, "
+                    "not a suppression list",
+                    list=item.list,
+                    category=dataset.category,
                 )
             else:
-                problems.add(f"{path}.list", f"unknown suppression list {item.list!r}", [item.list])
+                problems.add(
+                    f"{path}.list",
+                    code="audience.unknown_list",
+                    message=f"unknown suppression list {item.list!r}",
+                    list=item.list,
+                )
         elif isinstance(item, s.FilialFilter):
             unknown = _missing(db, Filial.code, item.codes)
             if unknown:
-                problems.add(f"{path}.codes", f"unknown filial codes {_quote(unknown)}", unknown)
+                problems.add(
+                    f"{path}.codes",
+                    code="audience.unknown_filials",
+                    message=f"unknown filial codes {_quote(unknown)}",
+                    names=_names(unknown),
+                )
         elif isinstance(item, s.PushOptoutFilter):
             need_dataset("push_optouts", path)
             unknown = _missing(db, PushEventType.code, item.event_types)
             if unknown:
                 problems.add(
-                    f"{path}.event_types", f"unknown push event types {_quote(unknown)}", unknown
+                    f"{path}.event_types",
+                    code="audience.unknown_push_event_types",
+                    message=f"unknown push event types {_quote(unknown)}",
+                    names=_names(unknown),
                 )
         elif isinstance(item, s.ProductFilter):
             products_needed.append((f"{path}.products", item.products))
@@ -186,11 +216,21 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     for path, names in streams.items():
         unknown = _missing(db, Stream.code, names)
         if unknown:
-            problems.add(path, f"unknown streams {_quote(unknown)}", unknown)
+            problems.add(
+                path,
+                code="audience.unknown_streams",
+                message=f"unknown streams {_quote(unknown)}",
+                names=_names(unknown),
+            )
     for path, names in channels.items():
         unknown = _missing(db, Channel.code, names)
         if unknown:
-            problems.add(path, f"unknown channels {_quote(unknown)}", unknown)
+            problems.add(
+                path,
+                code="audience.unknown_channels",
+                message=f"unknown channels {_quote(unknown)}",
+                names=_names(unknown),
+            )
 
     products_table: str | None = None
     if products_needed:
@@ -201,7 +241,12 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             for path, codes in products_needed:
                 unknown = _missing(db, table.c.product_code, codes)
                 if unknown:
-                    problems.add(path, f"unknown product codes {_quote(unknown)}", unknown)
+                    problems.add(
+                        path,
+                        code="audience.unknown_products",
+                        message=f"unknown product codes {_quote(unknown)}",
+                        names=_names(unknown),
+                    )
 
     # --- rank
     score_columns: tuple[str, ...] = ()
@@ -210,15 +255,17 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
         unknown = [c for c in spec.rank.sum_of if c not in scores]
         if unknown:
             problems.add(
-                "rank.sum_of",
-                f"not score columns of the feature store: {_quote(unknown)} "
+                "spec.rank.sum_of",
+                code="audience.rank.not_score_columns",
+                message=f"not score columns of the feature store: {_quote(unknown)} "
                 f"(score columns: {', '.join(sorted(scores)) or 'none'})",
-                unknown,
+                names=_names(unknown),
+                score_columns=", ".join(sorted(scores)),
             )
         # The names written into SQL are the catalog's, looked up by what the spec asked for.
         score_columns = tuple(str(scores[c]["name"]) for c in spec.rank.sum_of if c in scores)
 
-    problems.raise_if_any()
+    problems.raise_if_any(code="audience.invalid_spec")
     push = datasets.get("push_optouts")
     return Resolved(
         feature_store=feature_store.table_name,

@@ -28,8 +28,11 @@ from dataquery.audiences.spec import AudienceSpec, default_spec
 from dataquery.audit.service import audit_context
 from dataquery.auth.deps import AnalystUser, CurrentUser
 from dataquery.core.db import DB
+from dataquery.core.schemas import errors
 
-router = APIRouter(prefix="/audiences", tags=["audiences"])
+router = APIRouter(
+    prefix="/audiences", tags=["audiences"], responses=errors(401, 403, 404, 409, 422)
+)
 
 
 def _viewer(user: CurrentUser) -> service.Viewer:

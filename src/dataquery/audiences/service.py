@@ -221,7 +221,9 @@ def save(db: Session, owner: User, data: AudienceCreate) -> Audience:
     if funnel[-1].remaining != size:
         raise Conflict(
             "the data changed while the audience was being saved "
-            f"({size:,} saved, {funnel[-1].remaining:,} counted); save it again"
+            f"({size:,} saved, {funnel[-1].remaining:,} counted); save it again",
+            code="audience.changed_while_saving",
+            params={"saved": size, "counted": funnel[-1].remaining},
         )
     audience = Audience(
         id=audience_id,
@@ -281,7 +283,11 @@ def delete_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:
     )
     if campaigns:
         raise Conflict(
-            "the audience is used by campaign(s) " + ", ".join(campaigns) + "; it cannot be deleted"
+            "the audience is used by campaign(s) "
+            + ", ".join(campaigns)
+            + "; it cannot be deleted",
+            code="audience.used_by_campaigns",
+            params={"campaigns": ", ".join(campaigns)},
         )
     db.execute(sa.delete(audience_members).where(audience_members.c.audience_id == audience_id))
     db.delete(audience)
@@ -295,7 +301,11 @@ def delete_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:
 def normalize_iin(value: str) -> str:
     digits, _fixes = iin_module.normalize(value)
     if digits is None:
-        raise InvalidInput(f"{value!r} is not an IIN: it needs 12 digits")
+        raise InvalidInput(
+            f"{value!r} is not an IIN: it needs 12 digits",
+            code="audience.explain.not_an_iin",
+            params={"value": str(value)},
+        )
     return digits
 
 

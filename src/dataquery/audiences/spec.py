@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from dataquery.core.problems import CodedValueError
+
 __all__ = [
     "AgeFilter",
     "AudienceSource",
@@ -136,9 +138,16 @@ class AgeFilter(_Part):
     @model_validator(mode="after")
     def _bounds(self) -> AgeFilter:
         if self.min is None and self.max is None:
-            raise ValueError("age needs min, max or both")
+            raise CodedValueError(
+                "age needs min, max or both", code="audience.filter.age.no_bounds"
+            )
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"age min {self.min} is above max {self.max}")
+            raise CodedValueError(
+                f"age min {self.min} is above max {self.max}",
+                code="audience.filter.age.min_above_max",
+                min=self.min,
+                max=self.max,
+            )
         return self
 
 
@@ -261,7 +270,9 @@ class Rank(_Part):
     @model_validator(mode="after")
     def _distinct(self) -> Rank:
         if len(set(self.sum_of)) != len(self.sum_of):
-            raise ValueError("rank.sum_of names a column twice")
+            raise CodedValueError(
+                "rank.sum_of names a column twice", code="audience.rank.duplicate_column"
+            )
         return self
 
 

@@ -12,9 +12,9 @@ from dataquery.audit.models import AuditEntry
 from dataquery.audit.schemas import AuditEntryOut
 from dataquery.auth.deps import AdminUser
 from dataquery.core.db import DB, naive_utc
-from dataquery.core.schemas import ItemList
+from dataquery.core.schemas import ItemList, errors
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(prefix="/audit", tags=["audit"], responses=errors(401, 403, 422))
 
 
 @router.get("")

@@ -34,7 +34,9 @@ def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise NotAuthenticated("sign in first: this needs an access token")
+        raise NotAuthenticated(
+            "sign in first: this needs an access token", code="auth.token_required"
+        )
     user = service.user_from_access_token(db, settings, credentials.credentials)
     audit_context(request).username = user.username
     return user
@@ -46,7 +48,11 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require_role(role: Role) -> Callable[[User], User]:
     def check(user: CurrentUser) -> User:
         if not Role(user.role).allows(role):
-            raise PermissionDenied(f"this needs the {role.value} role; you are {user.role}")
+            raise PermissionDenied(
+                f"this needs the {role.value} role; you are {user.role}",
+                code="auth.role_required",
+                params={"role": role.value, "user_role": user.role},
+            )
         return user
 
     check.__name__ = f"require_{role.value}"

@@ -63,7 +63,10 @@ class _Deadline:
     def remaining(self) -> float:
         left = self._end - time.monotonic()
         if left <= 0:
-            raise ServiceUnavailable("directory unavailable: it did not answer in time")
+            raise ServiceUnavailable(
+                "directory unavailable: it did not answer in time",
+                code="auth.directory.unavailable",
+            )
         return left
 
 
@@ -91,7 +94,8 @@ def ldap_authenticate(settings: Settings, username: str, password: str) -> Direc
             error=str(error),
         )
         raise ServiceUnavailable(
-            f"directory unavailable ({type(error).__name__}); try again later"
+            f"directory unavailable ({type(error).__name__}); try again later",
+            code="auth.directory.unavailable",
         ) from error
 
 
@@ -121,7 +125,8 @@ def _authenticate_by_search(
     )
     if bind_dn and not bind_password:
         raise ServiceUnavailable(
-            "directory service account has no password; set DQ_LDAP_BIND_PASSWORD"
+            "directory service account has no password; set DQ_LDAP_BIND_PASSWORD",
+            code="auth.directory.misconfigured",
         )
     search_filter = settings.ldap_user_filter.replace("{username}", escape_filter_chars(username))
     with _connection(settings, deadline, bind_dn, bind_password) as service:
@@ -130,7 +135,8 @@ def _authenticate_by_search(
             log.error("ldap_service_bind_rejected", bind_dn=bind_dn, result=_result_code(service))
             raise ServiceUnavailable(
                 "directory service account rejected; check DQ_LDAP_BIND_DN and "
-                "DQ_LDAP_BIND_PASSWORD"
+                "DQ_LDAP_BIND_PASSWORD",
+                code="auth.directory.misconfigured",
             )
         _apply_receive_timeout(service, deadline)
         # Two is enough to tell "exactly one" from "ambiguous".
@@ -148,7 +154,8 @@ def _authenticate_by_search(
             raise ServiceUnavailable(
                 f"directory search failed ({service.result.get('description')}) "
                 f"as {bind_dn or 'anonymous'}; check DQ_LDAP_USER_BASE_DN, DQ_LDAP_USER_FILTER "
-                "and DQ_LDAP_BIND_DN"
+                "and DQ_LDAP_BIND_DN",
+                code="auth.directory.misconfigured",
             )
         entries = _entries(service)
     if len(entries) != 1:
@@ -201,7 +208,8 @@ def _connection(
             _apply_receive_timeout(connection, deadline)
             if not connection.start_tls():
                 raise ServiceUnavailable(
-                    f"directory unavailable: StartTLS refused ({connection.result})"
+                    f"directory unavailable: StartTLS refused ({connection.result})",
+                    code="auth.directory.unavailable",
                 )
         yield connection
     finally:
@@ -230,7 +238,10 @@ def _result_code(connection: Connection) -> int | None:
 def _raise_if_directory_down(connection: Connection, step: str) -> None:
     code = _result_code(connection)
     if code in _DIRECTORY_DOWN_CODES or (code is None and connection.closed):
-        raise ServiceUnavailable(f"directory unavailable: {step} got no answer (result {code})")
+        raise ServiceUnavailable(
+            f"directory unavailable: {step} got no answer (result {code})",
+            code="auth.directory.unavailable",
+        )
     if code not in (RESULT_INVALID_CREDENTIALS, None):
         log.warning("ldap_unexpected_result", step=step, result=code)
 

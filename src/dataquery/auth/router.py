@@ -17,7 +17,7 @@ from dataquery.auth.schemas import (
     UserUpdate,
 )
 from dataquery.core.db import DB
-from dataquery.core.schemas import ItemList
+from dataquery.core.schemas import ItemList, errors
 
 
 def _not_cached(response: Response) -> None:
@@ -26,8 +26,15 @@ def _not_cached(response: Response) -> None:
     response.headers["Pragma"] = "no-cache"
 
 
-router = APIRouter(prefix="/auth", tags=["auth"], dependencies=[Depends(_not_cached)])
-users_router = APIRouter(prefix="/users", tags=["users"])
+router = APIRouter(
+    prefix="/auth",
+    tags=["auth"],
+    dependencies=[Depends(_not_cached)],
+    responses=errors(401, 403, 422, 429, 503),
+)
+users_router = APIRouter(
+    prefix="/users", tags=["users"], responses=errors(401, 403, 404, 409, 422, 503)
+)
 
 
 @router.post("/login")

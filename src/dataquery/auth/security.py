@@ -89,14 +89,16 @@ def decode_token(settings: Settings, token: str, expected: TokenType) -> TokenCl
             options={"require": ["sub", "exp", "jti", "type"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise NotAuthenticated("the token has expired; sign in again") from exc
+        raise NotAuthenticated(
+            "the token has expired; sign in again", code="auth.token_expired"
+        ) from exc
     except jwt.PyJWTError as exc:
-        raise NotAuthenticated("the token is not valid") from exc
+        raise NotAuthenticated("the token is not valid", code="auth.token_invalid") from exc
     if payload["type"] != expected:
-        raise NotAuthenticated(f"a {expected} token is required")
+        raise NotAuthenticated(f"a {expected} token is required", code="auth.token_invalid")
     # Checked here rather than in `require`, so an expired token still says it has expired.
     if not isinstance(payload.get("sid"), str):
-        raise NotAuthenticated("the token is not valid")
+        raise NotAuthenticated("the token is not valid", code="auth.token_invalid")
     return TokenClaims(
         username=str(payload["sub"]),
         type=expected,

@@ -59,14 +59,20 @@ def authenticate(
     )
     user = db.get(User, username)
     if not verify_credentials(settings, user, username, password):
-        raise NotAuthenticated(BAD_CREDENTIALS)
+        raise NotAuthenticated(BAD_CREDENTIALS, code="auth.bad_credentials")
     throttle.mark_succeeded(db, attempt)
     if user is None:
         raise PermissionDenied(
-            f"{username} is not allowed to use DataQuery Pro; ask an administrator for access"
+            f"{username} is not allowed to use DataQuery Pro; ask an administrator for access",
+            code="auth.not_allowed",
+            params={"username": username},
         )
     if not user.enabled:
-        raise PermissionDenied(f"the account {username} is disabled")
+        raise PermissionDenied(
+            f"the account {username} is disabled",
+            code="auth.account_disabled",
+            params={"username": username},
+        )
     user.last_login_at = utcnow()
     return user
 
@@ -134,7 +140,9 @@ def refresh(db: Session, settings: Settings, token: str | None) -> TokenPair:
     stored = _use_refresh_token(db, settings, token)
     user = db.get(User, stored.username)
     if user is None or not user.enabled:
-        raise NotAuthenticated("the account is no longer allowed to sign in")
+        raise NotAuthenticated(
+            "the account is no longer allowed to sign in", code="auth.account_not_allowed"
+        )
     return _issue_pair(db, settings, user, stored.session_id)
 
 
@@ -154,7 +162,9 @@ def user_from_access_token(db: Session, settings: Settings, token: str) -> User:
         .where(AuthSession.id == claims.session_id, User.username == claims.username)
     ).one_or_none()
     if found is None or not found[0].enabled:
-        raise NotAuthenticated("the account is no longer allowed to sign in")
+        raise NotAuthenticated(
+            "the account is no longer allowed to sign in", code="auth.account_not_allowed"
+        )
     user, session_revoked_at = found
     if session_revoked_at is not None:
         raise NotAuthenticated(SESSION_ENDED, code="auth.session_ended")
@@ -202,21 +212,35 @@ def list_users(db: Session) -> list[User]:
 def get_user(db: Session, username: str) -> User:
     user = db.get(User, normalize_username(username))
     if user is None:
-        raise NotFound(f"user {username!r} does not exist")
+        raise NotFound(
+            f"user {username!r} does not exist",
+            code="user.not_found",
+            params={"username": username},
+        )
     return user
 
 
 def _check_password_rules(settings: Settings, password: str | None, creating: bool) -> None:
     if settings.auth_backend is AuthBackend.LDAP and password is not None:
-        raise InvalidInput("passwords live in the directory (LDAP); do not send one")
+        raise InvalidInput(
+            "passwords live in the directory (LDAP); do not send one", code="user.ldap_password"
+        )
     if settings.auth_backend is AuthBackend.LOCAL and creating and password is None:
-        raise InvalidInput("a password of at least 10 characters is required")
+        raise InvalidInput(
+            "a password of at least 10 characters is required",
+            code="user.password_too_short",
+            params={"min_length": 10},
+        )
 
 
 def create_user(db: Session, settings: Settings, data: UserCreate) -> User:
     _check_password_rules(settings, data.password, creating=True)
     if db.get(User, data.username) is not None:
-        raise Conflict(f"user {data.username!r} already exists")
+        raise Conflict(
+            f"user {data.username!r} already exists",
+            code="user.exists",
+            params={"username": data.username},
+        )
     user = User(
         username=data.username,
         role=data.role.value,
@@ -237,7 +261,10 @@ def _guard_last_admin(db: Session, user: User) -> None:
         )
     )
     if user.role == Role.ADMIN.value and user.enabled and not others:
-        raise Conflict("this is the last enabled administrator; appoint another one first")
+        raise Conflict(
+            "this is the last enabled administrator; appoint another one first",
+            code="user.last_admin",
+        )
 
 
 def _changes_admin_access(user: User, data: UserUpdate) -> bool:
@@ -270,7 +297,7 @@ def update_user(
     demoted = data.role is not None and data.role is not Role.ADMIN
     if demoted or data.enabled is False:
         if user.username == actor.username:
-            raise Conflict("you cannot demote or disable yourself")
+            raise Conflict("you cannot demote or disable yourself", code="user.not_yourself")
         _guard_last_admin(db, user)
     if confirm_admin_changes and _changes_admin_access(user, data):
         if data.current_password is None:
@@ -299,7 +326,7 @@ def update_user(
 def delete_user(db: Session, actor: User, username: str) -> None:
     user = get_user(db, username)
     if user.username == actor.username:
-        raise Conflict("you cannot delete yourself")
+        raise Conflict("you cannot delete yourself", code="user.not_delete_yourself")
     _guard_last_admin(db, user)
     end_sessions(db, user.username)
     db.delete(user)

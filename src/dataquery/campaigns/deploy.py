@@ -60,6 +60,7 @@ from dataquery.campaigns.schemas import (
 from dataquery.campaigns.split import Split, split_audience, split_result
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput
+from dataquery.core.problems import problem
 from dataquery.core.schemas import Notice
 from dataquery.datasets.models import Dataset
 
@@ -100,7 +101,8 @@ def sources(db: Session, channels: list[str], push_event_type: str | None) -> So
         if name is None:
             raise Conflict(
                 "the feature store (dataset feature_store) is not loaded: push and SMS need its "
-                "p_sid and phone; load it first"
+                "p_sid and phone; load it first",
+                code="campaign.deploy.feature_store_missing",
             )
         feature_store = sa.table(
             name,
@@ -114,7 +116,9 @@ def sources(db: Session, channels: list[str], push_event_type: str | None) -> So
         if name is None:
             raise Conflict(
                 f"the campaign excludes opt-outs of {push_event_type!r}, but the dataset "
-                "push_optouts is not loaded"
+                "push_optouts is not loaded",
+                code="campaign.deploy.push_optouts_missing",
+                params={"push_event_type": push_event_type},
             )
         optouts = sa.table(name, sa.column("iin", sa.String), sa.column("event_type", sa.String))
     return Sources(feature_store, optouts)
@@ -325,20 +329,37 @@ def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -
     the deployer may use (an analyst's own; any for an administrator): someone else's is
     answered as a missing one. `deployer=None`: already checked (the job's second look)."""
     if campaign.status != CampaignStatus.DRAFT:
-        raise Conflict(f"campaign {campaign.camp_cd} is already {campaign.status}")
+        raise Conflict(
+            f"campaign {campaign.camp_cd} is already {campaign.status}",
+            code="campaign.deploy.not_draft",
+            params={"campaign": campaign.camp_cd, "status": campaign.status},
+        )
     if campaign.start_date < service.today():
+        start = campaign.start_date.isoformat()
         raise InvalidInput(
             f"start_date: {campaign.start_date} has passed; move the dates of the draft first",
-            extra={
-                "errors": [{"loc": ["start_date"], "field": "start_date", "msg": "in the past"}]
-            },
+            code="campaign.deploy.start_passed",
+            params={"start_date": start},
+            errors=[
+                problem(
+                    "start_date",
+                    code="campaign.start_in_past",
+                    message="in the past",
+                    start_date=start,
+                    today=service.today().isoformat(),
+                )
+            ],
         )
     viewer = Viewer.of(deployer) if deployer is not None else None
     size = service.audience_size(db, campaign.audience_id, viewer) if campaign.audience_id else None
     if size is None:
         raise service.no_such_audience(campaign.audience_id)
     if size == 0:
-        raise Conflict(f"the saved audience {campaign.audience_id!r} is empty: nothing to deploy")
+        raise Conflict(
+            f"the saved audience {campaign.audience_id!r} is empty: nothing to deploy",
+            code="campaign.deploy.audience_empty",
+            params={"audience_id": campaign.audience_id},
+        )
     detail = service.get_detail(db, campaign.camp_cd)
     return Plan(
         code=campaign.camp_cd,
@@ -435,12 +456,18 @@ def deploy(
     now = utcnow()
     claimed = _claim(conn, plan, split, now)
     if not claimed:
-        raise Conflict(f"campaign {plan.code} is no longer a draft: it was deployed meanwhile")
+        raise Conflict(
+            f"campaign {plan.code} is no longer a draft: it was deployed meanwhile",
+            code="campaign.deploy.deployed_meanwhile",
+            params={"campaign": plan.code},
+        )
     try:
         channels = _write(conn, plan, split, src, now, progress)
     except sa.exc.IntegrityError as exc:
         raise Conflict(
-            f"deploy of {plan.code} failed and nothing was written: {_first_line(exc.orig)}"
+            f"deploy of {plan.code} failed and nothing was written: {_first_line(exc.orig)}",
+            code="campaign.deploy.write_failed",
+            params={"campaign": plan.code},
         ) from exc
     report = DeployReport(
         code=plan.code,
@@ -578,7 +605,11 @@ def reserve(app: FastAPI, code: str) -> None:
         running = _running(app)
         if code in running:
             job = f" (job {running[code]})" if running[code] else ""
-            raise Conflict(f"campaign {code} is being deployed right now{job}")
+            raise Conflict(
+                f"campaign {code} is being deployed right now{job}",
+                code="campaign.deploy.running",
+                params={"campaign": code},
+            )
         running[code] = ""
 
 

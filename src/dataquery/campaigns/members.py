@@ -76,10 +76,18 @@ def check_upload(db: Session, user: User, upload_id: str) -> Checked:
 
     upload = db.get(Upload, upload_id)
     if upload is None or (upload.owner != user.username and Role(user.role) is not Role.ADMIN):
-        raise NotFound(f"upload {upload_id!r} not found")
+        raise NotFound(
+            f"upload {upload_id!r} not found",
+            code="upload.not_found",
+            params={"upload_id": upload_id},
+        )
     table_name = db.scalar(sa.select(Dataset.table_name).where(Dataset.name == upload.dataset_name))
     if table_name is None:
-        raise Conflict(f"upload {upload_id} is not ready (status {upload.status})")
+        raise Conflict(
+            f"upload {upload_id} is not ready (status {upload.status})",
+            code="campaign.members.upload_not_ready",
+            params={"upload_id": upload_id, "status": upload.status},
+        )
     rows = sa.table(table_name, sa.column("iin", sa.String))
     iins = fetch_arrow(db.connection(), sa.select(rows.c.iin), IIN_SCHEMA).column("iin")
     examples = [
@@ -108,7 +116,7 @@ def change(
     db: Session, user: User, code: str, data: MembersChange, action: Literal["add", "remove"]
 ) -> MembersReport:
     if (data.iins is None) == (data.upload_id is None):
-        raise InvalidInput("give either iins or upload_id")
+        raise InvalidInput("give either iins or upload_id", code="campaign.members.iins_or_upload")
     campaign = service.get_campaign(db, code, lock=True)
     service.ensure_can_manage(user, campaign)
     if campaign.status not in (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE):
@@ -117,7 +125,11 @@ def change(
             if campaign.status == CampaignStatus.DRAFT
             else "that is final"
         )
-        raise Conflict(f"campaign {campaign.camp_cd} is {campaign.status}: {hint}")
+        raise Conflict(
+            f"campaign {campaign.camp_cd} is {campaign.status}: {hint}",
+            code="campaign.members.not_deployed",
+            params={"campaign": campaign.camp_cd, "status": campaign.status},
+        )
     checked = (
         check_pasted(data.iins)
         if data.iins is not None

@@ -42,9 +42,11 @@ from dataquery.campaigns.schemas import (
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.core.db import DB
-from dataquery.core.schemas import APIModel, Notice
+from dataquery.core.schemas import APIModel, Notice, errors
 
-router = APIRouter(prefix="/campaigns", tags=["campaigns"])
+router = APIRouter(
+    prefix="/campaigns", tags=["campaigns"], responses=errors(401, 403, 404, 409, 422)
+)
 
 
 def _audit(request: Request, code: str, **summary: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from dataquery.core.problems import CodedValueError
 from dataquery.core.schemas import APIModel, Notice
 
 CampaignType = Literal["RB1", "RB3"]
@@ -116,7 +117,7 @@ class CampaignDraft(Strict):
     @classmethod
     def _unique_channels(cls, channels: list[str]) -> list[str]:
         if len(set(channels)) != len(channels):
-            raise ValueError("each channel at most once")
+            raise CodedValueError("each channel at most once", code="campaign.channels.duplicate")
         return sorted(channels, key=("push", "popup", "sms").index)
 
 

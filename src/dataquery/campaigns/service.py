@@ -70,6 +70,7 @@ from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.campaigns.split import audiences, split_audience, split_result
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from dataquery.core.problems import Problems
 from dataquery.core.schemas import Notice
 from dataquery.reference.models import PushEventType, Stream
 
@@ -97,7 +98,10 @@ def next_codes(db: Session, camp_type: str) -> tuple[str, str | None]:
         return code, None
     xls = int(db.execute(sa.select(XLS_OW_ID_SEQ.next_value())).scalar_one())
     if xls > MAX_XLS_OW_ID:
-        raise Conflict("the xls_ow_id sequence is exhausted (KKB_9999); ask an administrator")
+        raise Conflict(
+            "the xls_ow_id sequence is exhausted (KKB_9999); ask an administrator",
+            code="campaign.xls_ow_id_exhausted",
+        )
     return code, f"KKB_{xls:04d}"
 
 
@@ -114,7 +118,11 @@ def get_campaign(db: Session, code: str, *, lock: bool = False) -> CampaignDict:
     with write_conflicts_as_409(f"campaign {code} is being changed (a deploy may be running)"):
         campaign = db.scalars(query).one_or_none()
     if campaign is None:
-        raise NotFound(f"campaign {code!r} does not exist")
+        raise NotFound(
+            f"campaign {code!r} does not exist",
+            code="campaign.not_found",
+            params={"campaign": code},
+        )
     return campaign
 
 
@@ -131,7 +139,9 @@ def ensure_can_manage(user: User, campaign: CampaignDict) -> None:
     if not can_manage(user, campaign):
         raise PermissionDenied(
             f"campaign {campaign.camp_cd} belongs to {campaign.owner}; analysts manage their own "
-            "campaigns, administrators all"
+            "campaigns, administrators all",
+            code="campaign.not_yours",
+            params={"campaign": campaign.camp_cd, "owner": campaign.owner},
         )
 
 
@@ -145,7 +155,7 @@ def write_conflicts_as_409(message: str) -> Iterator[None]:
         text = str(exc.orig).lower()
         # psycopg LockNotAvailable: "could not obtain lock on row…"; DuckDB: "Conflict on tuple…"
         if "could not obtain lock" in text or "conflict on" in text:
-            raise Conflict(message) from exc
+            raise Conflict(message, code="campaign.busy") from exc
         raise
 
 
@@ -332,9 +342,14 @@ def no_such_audience(audience_id: str | None) -> Conflict:
 def preview_split(db: Session, user: User, data: SplitPreviewRequest) -> SplitResult:
     """Target/control sizes and the sample-ratio check of one of the caller's audiences."""
     if audience_size(db, data.audience_id, Viewer.of(user)) is None:
-        errors = DraftErrors()
-        errors.add("audience_id", f"there is no saved audience {data.audience_id!r}")
-        errors.raise_if_any()
+        errors = Problems()
+        errors.add(
+            "audience_id",
+            code="campaign.unknown_audience",
+            message=f"there is no saved audience {data.audience_id!r}",
+            audience_id=data.audience_id,
+        )
+        errors.raise_if_any(code="campaign.invalid_draft")
     split = split_audience(db.connection(), data.audience_id, data.split_seed, data.control_share)
     return split_result(split.target_size, split.control_size, data.control_share)
 
@@ -367,37 +382,21 @@ def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
 # Validation ----------------------------------------------------------------------------------
 
 
-class DraftErrors:
-    """Collects every problem of a draft, so the form shows them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: list[dict[str, Any]] = []
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.append({"loc": field.split("."), "field": field, "msg": message})
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            detail = "; ".join(f"{e['field']}: {e['msg']}" for e in self.errors)
-            raise InvalidInput(detail, extra={"errors": self.errors})
-
-
 def parse_draft(fields: dict[str, Any]) -> CampaignDraft:
     """Pydantic's field checks, answered as 422 in the same shape as request validation."""
     try:
         return CampaignDraft.model_validate(fields)
     except ValidationError as exc:
-        errors = DraftErrors()
-        for error in exc.errors():
-            errors.add(".".join(str(p) for p in error["loc"]), str(error["msg"]))
-        errors.raise_if_any()
+        errors = Problems()
+        errors.add_validation_errors(exc.errors())
+        errors.raise_if_any(code="campaign.invalid_draft")
         raise  # unreachable: a ValidationError has errors
 
 
 def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: bool = True) -> None:
     """The cross-field rules of a draft; raises 422 naming every failing field. The audience
     must be one `user` may use (their own; any for an administrator)."""
-    errors = DraftErrors()
+    errors = Problems()
     stream = db.get(Stream, draft.stream)
     if stream is None or stream.campaign_type != draft.type or not stream.enabled:
         codes = db.scalars(
@@ -405,7 +404,14 @@ def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: b
             .where(Stream.campaign_type == draft.type, Stream.enabled.is_(True))
             .order_by(Stream.sort_order)
         ).all()
-        errors.add("stream", f"{draft.stream!r} is not a {draft.type} stream; one of {codes}")
+        errors.add(
+            "stream",
+            code="campaign.stream_not_of_type",
+            message=f"{draft.stream!r} is not a {draft.type} stream; one of {codes}",
+            stream=draft.stream,
+            type=draft.type,
+            streams=", ".join(codes),
+        )
     channels = set(draft.channels)
     needed: list[tuple[str, str]] = []
     if "push" in channels:
@@ -416,33 +422,86 @@ def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: b
         text = getattr(draft.texts, language, None) if draft.texts else None
         if text is None or getattr(text, part) is None:
             uses = " and ".join(c for c in ("push", "sms") if c in channels)
-            errors.add(f"texts.{language}.{part}", f"required with {uses}")
+            errors.add(
+                f"texts.{language}.{part}",
+                code="campaign.text_required",
+                message=f"required with {uses}",
+                channels=uses,
+            )
     if "popup" in channels and draft.popup is None:
-        errors.add("popup", "pop-up content is required with the popup channel")
+        errors.add(
+            "popup",
+            code="campaign.popup_required",
+            message="pop-up content is required with the popup channel",
+        )
     if "popup" not in channels and draft.popup is not None:
-        errors.add("popup", "given, but the popup channel is not chosen")
+        errors.add(
+            "popup",
+            code="campaign.popup_without_channel",
+            message="given, but the popup channel is not chosen",
+        )
     if draft.type == "RB3" and draft.rb3 is None:
-        errors.add("rb3", "bonus terms are required for RB3 campaigns")
+        errors.add(
+            "rb3",
+            code="campaign.rb3_required",
+            message="bonus terms are required for RB3 campaigns",
+        )
     if draft.type == "RB1" and draft.rb3 is not None:
-        errors.add("rb3", "bonus terms apply to RB3 campaigns only")
+        errors.add(
+            "rb3", code="campaign.rb3_only", message="bonus terms apply to RB3 campaigns only"
+        )
     if draft.rb3 is not None:
         terms = draft.rb3
         if terms.bonus_type == "cashback_pct" and terms.bonus_value > Decimal(100):
-            errors.add("rb3.bonus_value", "a cashback percentage is at most 100")
+            errors.add(
+                "rb3.bonus_value",
+                code="campaign.rb3.cashback_above_100",
+                message="a cashback percentage is at most 100",
+            )
         if terms.accrual_start and terms.accrual_end and terms.accrual_end < terms.accrual_start:
-            errors.add("rb3.accrual_end", "is before rb3.accrual_start")
+            errors.add(
+                "rb3.accrual_end",
+                code="campaign.rb3.accrual_end_before_start",
+                message="is before rb3.accrual_start",
+            )
     if draft.end_date < draft.start_date:
-        errors.add("end_date", f"{draft.end_date} is before start_date {draft.start_date}")
+        errors.add(
+            "end_date",
+            code="campaign.end_before_start",
+            message=f"{draft.end_date} is before start_date {draft.start_date}",
+            start_date=draft.start_date.isoformat(),
+            end_date=draft.end_date.isoformat(),
+        )
     if check_start and draft.start_date < today():
-        errors.add("start_date", f"{draft.start_date} is in the past (today is {today()})")
+        errors.add(
+            "start_date",
+            code="campaign.start_in_past",
+            message=f"{draft.start_date} is in the past (today is {today()})",
+            start_date=draft.start_date.isoformat(),
+            today=today().isoformat(),
+        )
     if draft.push_event_type is not None:
         if db.get(PushEventType, draft.push_event_type) is None:
-            errors.add("push_event_type", f"{draft.push_event_type!r} is not a push event type")
+            errors.add(
+                "push_event_type",
+                code="campaign.unknown_push_event_type",
+                message=f"{draft.push_event_type!r} is not a push event type",
+                push_event_type=draft.push_event_type,
+            )
         elif "push" not in channels:
-            errors.add("push_event_type", "only meaningful with the push channel")
+            errors.add(
+                "push_event_type",
+                code="campaign.push_event_type_without_push",
+                message="only meaningful with the push channel",
+            )
     if audience_size(db, draft.audience_id, Viewer.of(user)) is None:
-        errors.add("audience_id", f"there is no saved audience {draft.audience_id!r}")
-    errors.raise_if_any()
+        errors.add(
+            "audience_id",
+            code="campaign.unknown_audience",
+            message=f"there is no saved audience {draft.audience_id!r}",
+            audience_id=draft.audience_id,
+        )
+    errors.raise_if_any(code="campaign.invalid_draft")
 
 
 def _apply(
@@ -540,7 +599,11 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
     campaign = get_campaign(db, code, lock=True)
     ensure_can_manage(user, campaign)
     if campaign.status != CampaignStatus.DRAFT:
-        raise Conflict(f"campaign {campaign.camp_cd} is {campaign.status}; only drafts are edited")
+        raise Conflict(
+            f"campaign {campaign.camp_cd} is {campaign.status}; only drafts are edited",
+            code="campaign.not_draft",
+            params={"campaign": campaign.camp_cd, "status": campaign.status},
+        )
     detail = get_detail(db, campaign.camp_cd)
     changes = data.model_dump(exclude_unset=True)
     fields = {**draft_of(campaign, detail), **changes}
@@ -591,7 +654,11 @@ def change_status(
     ensure_can_manage(user, campaign)
     on = today()
     if status not in allowed_statuses(campaign, on):
-        raise Conflict(_refusal(campaign, status, on))
+        raise Conflict(
+            _refusal(campaign, status, on),
+            code="campaign.status_refused",
+            params={"campaign": campaign.camp_cd, "status": campaign.status, "target": status},
+        )
     previous = campaign.status
     code = campaign.camp_cd
     released = 0
@@ -730,7 +797,11 @@ def list_campaigns(
     descending = sort.startswith("-")
     key = SORTABLE.get(sort.lstrip("-"))
     if key is None:
-        raise InvalidInput(f"sort: one of {sorted(SORTABLE)} (prefix - for descending)")
+        raise InvalidInput(
+            f"sort: one of {sorted(SORTABLE)} (prefix - for descending)",
+            code="campaign.list.bad_sort",
+            params={"columns": ", ".join(sorted(SORTABLE))},
+        )
     order = key.desc() if descending else key.asc()
     total = db.scalar(sa.select(sa.func.count()).select_from(CampaignDict).where(*conditions))
     rows = db.scalars(

@@ -1,8 +1,9 @@
-"""One place that turns every error into `{"error": "<Class>", "detail": "<message>"}`."""
+"""One place that turns every error into the one error body of DESIGN §5:
+`{"error": "<Class>", "code", "detail", "params", "errors": [{field, code, params, message}]}`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 from fastapi import FastAPI, Request
@@ -14,42 +15,66 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dataquery.core.errors import Conflict, DQError
 from dataquery.core.logging import get_logger
+from dataquery.core.problems import Problems
 
 log = get_logger(__name__)
 
-_HTTP_NAMES = {
-    401: "NotAuthenticated",
-    403: "PermissionDenied",
-    404: "NotFound",
-    405: "MethodNotAllowed",
-    413: "PayloadTooLarge",
-    415: "UnsupportedMediaType",
-    422: "InvalidInput",
-    429: "TooManyRequests",
+
+class _HTTPError(NamedTuple):
+    """What an error the framework raised (an unknown route, a wrong method) is called."""
+
+    error: str
+    code: str
+
+
+_HTTP_ERRORS = {
+    401: _HTTPError("NotAuthenticated", code="http.not_authenticated"),
+    403: _HTTPError("PermissionDenied", code="http.permission_denied"),
+    404: _HTTPError("NotFound", code="http.not_found"),
+    405: _HTTPError("MethodNotAllowed", code="http.method_not_allowed"),
+    413: _HTTPError("PayloadTooLarge", code="http.payload_too_large"),
+    415: _HTTPError("UnsupportedMediaType", code="http.unsupported_media_type"),
+    422: _HTTPError("InvalidInput", code="http.invalid_input"),
+    429: _HTTPError("TooManyRequests", code="http.too_many_requests"),
 }
+_HTTP_OTHER = _HTTPError("HTTPError", code="http.error")
 
 
-def error_body(error: str, detail: str, code: str, **extra: Any) -> dict[str, Any]:
-    return {"error": error, "code": code, "detail": detail, **extra}
+def error_body(
+    error: str,
+    detail: str,
+    *,
+    code: str,
+    params: dict[str, Any] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "error": error,
+        "code": code,
+        "detail": detail,
+        "params": params or {},
+        "errors": errors or [],
+        **extra,
+    }
 
 
-def _http_code(name: str) -> str:
-    """`NotFound` -> `not_found`: the code of an error the framework raised."""
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+def domain_error_body(exc: DQError) -> dict[str, Any]:
+    """A domain error as the body (a failed job keeps the same one as its result)."""
+    return error_body(
+        type(exc).__name__,
+        exc.detail,
+        code=exc.code,
+        params=exc.params,
+        errors=exc.errors,
+        **exc.extra,
+    )
 
 
 def error_response(exc: DQError) -> JSONResponse:
     """A domain error as the JSON error shape (also used by the edge middleware)."""
     return JSONResponse(
-        error_body(
-            type(exc).__name__,
-            exc.detail,
-            exc.code,
-            **({"params": exc.params} if exc.params else {}),
-            **exc.extra,
-        ),
-        status_code=exc.status_code,
-        headers=exc.headers or None,
+        domain_error_body(exc), status_code=exc.status_code, headers=exc.headers or None
     )
 
 
@@ -81,14 +106,6 @@ def concurrency_conflict(exc: Exception) -> str | None:
     return None
 
 
-def _describe_validation(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
-    return "; ".join(parts) or "invalid request"
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DQError)
     async def _domain(request: Request, exc: DQError) -> JSONResponse:
@@ -113,20 +130,23 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": e.get("type")}
-            for e in exc.errors()
-        ]
+        problems = Problems()
+        problems.add_validation_errors(exc.errors(), strip=("body", "query", "path"))
         return JSONResponse(
-            error_body("InvalidInput", _describe_validation(exc), "invalid_input", errors=errors),
+            error_body(
+                "InvalidInput",
+                problems.describe(limit=5) or "invalid request",
+                code="validation.failed",
+                errors=problems.items,
+            ),
             status_code=422,
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        name = _HTTP_NAMES.get(exc.status_code, "HTTPError")
+        known = _HTTP_ERRORS.get(exc.status_code, _HTTP_OTHER)
         return JSONResponse(
-            error_body(name, str(exc.detail), _http_code(name)),
+            error_body(known.error, str(exc.detail), code=known.code),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -138,7 +158,9 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("unhandled error", path=request.url.path, exc_info=exc)
         return JSONResponse(
             error_body(
-                "InternalError", "Internal server error; it has been logged.", "internal_error"
+                "InternalError",
+                "Internal server error; it has been logged.",
+                code="internal_error",
             ),
             status_code=500,
         )

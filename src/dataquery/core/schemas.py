@@ -22,11 +22,43 @@ class APIModel(BaseModel):
         return value
 
 
-class ErrorResponse(BaseModel):
-    error: str
-    code: str
-    detail: str
-    params: dict[str, Any] | None = None
+class ErrorItem(BaseModel):
+    """One problem of a request (a 422 lists them all)."""
+
+    field: str | None = Field(description="Dotted path of the input, e.g. `spec.filters.1.age`")
+    code: str = Field(description="Stable code, e.g. `audience.filter.age.min_above_max`")
+    params: dict[str, Any] = Field(description="Values the code's text mentions")
+    message: str = Field(description="English fallback")
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx and 5xx answer (DESIGN §5)."""
+
+    error: str = Field(description="The error class, e.g. `NotFound`")
+    code: str = Field(description="Stable code the client translates, e.g. `upload.too_large`")
+    detail: str = Field(description="English fallback")
+    params: dict[str, Any] = Field(description="Values the code's text mentions")
+    errors: list[ErrorItem] = Field(description="The problems of the request; may be empty")
+
+
+_ERROR_MEANINGS = {
+    401: "Not signed in, or the session has ended",
+    403: "The role or the password does not allow it",
+    404: "No such object (someone else's is answered the same)",
+    409: "Conflicts with the current state, or with a concurrent change",
+    413: "Too large",
+    415: "Unsupported media type",
+    422: "Invalid input: `errors` names each problem",
+    429: "Too many attempts: `Retry-After` says when to try again",
+    503: "A service it needs (the directory) does not answer",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route or router: each status answered with the error body."""
+    return {
+        status: {"model": ErrorBody, "description": _ERROR_MEANINGS[status]} for status in statuses
+    }
 
 
 class ItemList(BaseModel, Generic[T]):

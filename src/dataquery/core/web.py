@@ -44,7 +44,9 @@ def mount_web(app: FastAPI, dist: Path) -> None:
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
     def spa(path: str) -> FileResponse | HTMLResponse:
         if path == "api" or path.startswith("api/"):
-            raise NotFound(f"no API route /{path}")
+            raise NotFound(
+                f"no API route /{path}", code="http.no_route", params={"path": f"/{path}"}
+            )
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist):
             return FileResponse(candidate)

@@ -38,14 +38,22 @@ def sql_type(arrow_type: pa.DataType) -> sa.types.TypeEngine[Any]:
         return sa.DateTime()
     if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
         return sa.Text()
-    raise InvalidInput(f"unsupported column type {arrow_type}")
+    raise InvalidInput(
+        f"unsupported column type {arrow_type}",
+        code="dataset.unsupported_column_type",
+        params={"type": str(arrow_type)},
+    )
 
 
 def read_parquet_schema(path: Path) -> pa.Schema:
     try:
         return pq.read_schema(path)
     except (pa.ArrowException, OSError) as exc:
-        raise InvalidInput(f"{path.name} is not a readable Parquet file: {exc}") from exc
+        raise InvalidInput(
+            f"{path.name} is not a readable Parquet file: {exc}",
+            code="dataset.unreadable_parquet",
+            params={"file": path.name},
+        ) from exc
 
 
 def describe_columns(schema: pa.Schema) -> list[dict[str, str]]:
@@ -64,7 +72,11 @@ def replace_table_from_parquet(conn: Connection, table_name: str, path: Path) ->
     """
     schema = read_parquet_schema(path)
     if "iin" not in schema.names:
-        raise InvalidInput(f"{path.name} has no iin column")
+        raise InvalidInput(
+            f"{path.name} has no iin column",
+            code="dataset.no_iin_column",
+            params={"file": path.name},
+        )
     table = quoted(conn, table_name)
     owned = sa.inspect(conn).has_table(table_name) and _is_migration_owned(table_name)
     if conn.dialect.name == "duckdb":

@@ -10,12 +10,17 @@ from fastapi import APIRouter, Depends
 
 from dataquery.auth.deps import AdminUser, CurrentUser, current_user
 from dataquery.core.db import DB
-from dataquery.core.schemas import ItemList
+from dataquery.core.schemas import ItemList, errors
 from dataquery.datasets import service
 from dataquery.datasets.access import Viewer
 from dataquery.datasets.schemas import DatasetOut
 
-router = APIRouter(prefix="/datasets", tags=["datasets"], dependencies=[Depends(current_user)])
+router = APIRouter(
+    prefix="/datasets",
+    tags=["datasets"],
+    dependencies=[Depends(current_user)],
+    responses=errors(401, 403, 404, 422),
+)
 
 
 @router.get("")

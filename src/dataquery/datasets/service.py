@@ -58,10 +58,18 @@ def refresh_dataset(db: Session, name: str) -> Dataset:
     dataset = get_dataset(db, name)  # the admin's route: every dataset
     spec = STANDARD_BY_NAME.get(name)
     if spec is None or not dataset.source:
-        raise InvalidInput(f"dataset {name!r} has no file source to refresh from")
+        raise InvalidInput(
+            f"dataset {name!r} has no file source to refresh from",
+            code="dataset.no_source",
+            params={"name": name},
+        )
     path = Path(dataset.source)
     if not path.is_file():
-        raise InvalidInput(f"the source file of {name!r} is missing: {path.name}")
+        raise InvalidInput(
+            f"the source file of {name!r} is missing: {path.name}",
+            code="dataset.source_missing",
+            params={"name": name, "file": path.name},
+        )
     return load_dataset(db, spec, path)
 
 

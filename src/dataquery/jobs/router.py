@@ -13,6 +13,7 @@ from dataquery.auth.roles import Role
 from dataquery.core.db import DB
 from dataquery.core.errors import NotFound
 from dataquery.core.logging import get_logger
+from dataquery.core.schemas import errors
 from dataquery.jobs.models import Job
 from dataquery.jobs.runner import get_runner
 from dataquery.jobs.schemas import JobOut
@@ -32,7 +33,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.job_runner = None
 
 
-router = APIRouter(prefix="/jobs", tags=["jobs"], lifespan=_lifespan)
+router = APIRouter(
+    prefix="/jobs", tags=["jobs"], lifespan=_lifespan, responses=errors(401, 404, 422)
+)
 
 
 @router.get("/{job_id}")
@@ -40,5 +43,5 @@ def get_job(db: DB, user: CurrentUser, job_id: str) -> JobOut:
     job = db.get(Job, job_id)
     # Someone else's job is reported as missing: its id tells nothing about it.
     if job is None or (job.owner != user.username and Role(user.role) is not Role.ADMIN):
-        raise NotFound(f"job {job_id!r} not found")
+        raise NotFound(f"job {job_id!r} not found", code="job.not_found", params={"job_id": job_id})
     return JobOut.model_validate(job)

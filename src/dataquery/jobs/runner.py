@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dataquery.core.db import utcnow
 from dataquery.core.errors import DQError
+from dataquery.core.handlers import domain_error_body
 from dataquery.core.logging import get_logger
 from dataquery.jobs.models import Job
 
@@ -135,7 +136,7 @@ class JobRunner:
             )
             result = work(ProgressReporter(self, job_id))
         except DQError as exc:
-            body = {"error": type(exc).__name__, "detail": exc.detail, **exc.extra}
+            body = domain_error_body(exc)
             self._finish(job_id, JobStatus.FAILED, error=exc.detail, result=body)
         except Exception as exc:
             log.exception("job failed", job_id=job_id)

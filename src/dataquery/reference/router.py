@@ -9,11 +9,16 @@ from fastapi import APIRouter, Depends
 
 from dataquery.auth.deps import current_user
 from dataquery.core.db import DB
-from dataquery.core.schemas import ItemList
+from dataquery.core.schemas import ItemList, errors
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
 
-router = APIRouter(prefix="/reference", tags=["reference"], dependencies=[Depends(current_user)])
+router = APIRouter(
+    prefix="/reference",
+    tags=["reference"],
+    dependencies=[Depends(current_user)],
+    responses=errors(401, 422),
+)
 
 
 @router.get("/streams")

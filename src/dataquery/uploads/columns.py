@@ -142,6 +142,8 @@ def _requested_column(names: list[str], requested: str) -> int:
     raise InvalidInput(
         f"the file has no column {requested!r}; its columns: {_listed(names)}",
         extra={"columns": names},
+        code="upload.no_such_column",
+        params={"column": requested, "columns": _listed(names)},
     )
 
 
@@ -162,10 +164,14 @@ def _by_content(
         raise InvalidInput(
             f"more than one column holds IINs ({_listed(likely)}): say which one with iin_column",
             extra={"candidates": likely, "columns": names},
+            code="upload.several_iin_columns",
+            params={"columns": _listed(likely)},
         )
     raise InvalidInput(
         f"no column looks like IINs; say which one with iin_column: {_listed(names)}",
         extra={"candidates": [names[i] for i in candidates], "columns": names},
+        code="upload.no_iin_column",
+        params={"columns": _listed(names)},
     )
 
 

@@ -59,7 +59,7 @@ def detect_format(path: Path) -> FileFormat:
     with path.open("rb") as handle:
         head = handle.read(_HEAD_BYTES)
     if not head:
-        raise InvalidInput("the file is empty")
+        raise InvalidInput("the file is empty", code="upload.empty_file")
     if head.startswith(_ZIP):
         return _zip_format(path, head)
     if head.startswith(_OLE2):
@@ -68,11 +68,17 @@ def detect_format(path: Path) -> FileFormat:
         return FileFormat.PARQUET
     for magic, what in _REFUSED_MAGIC:
         if head.startswith(magic):
-            raise UnsupportedMediaType(f"the file is {what}; upload {_ACCEPTED}")
+            raise UnsupportedMediaType(
+                f"the file is {what}; upload {_ACCEPTED}",
+                code="upload.unsupported_type",
+                params={"kind": what},
+            )
     byte_order = utf16_byte_order(head)
     text = _utf16_sample(head, byte_order) if byte_order is not None else None
     if (text is None and _looks_binary(head)) or (text is not None and _looks_binary_text(text)):
-        raise UnsupportedMediaType(f"the file is binary, not text; upload {_ACCEPTED}")
+        raise UnsupportedMediaType(
+            f"the file is binary, not text; upload {_ACCEPTED}", code="upload.binary_file"
+        )
     return FileFormat.TEXT
 
 
@@ -84,23 +90,27 @@ def _zip_format(path: Path, head: bytes) -> FileFormat:
         if b"[Content_Types].xml" in head or b"xl/" in head:
             raise InvalidInput(
                 "the Excel workbook is damaged or incomplete (was the upload cut short?); "
-                "save it again and upload it"
+                "save it again and upload it",
+                code="upload.damaged_workbook",
             ) from exc
         raise UnsupportedMediaType(
-            f"the file is a damaged zip archive; upload {_ACCEPTED}"
+            f"the file is a damaged zip archive; upload {_ACCEPTED}", code="upload.damaged_zip"
         ) from exc
     if "xl/workbook.xml" in names:
         return FileFormat.XLSX
     if "xl/workbook.bin" in names:
         raise UnsupportedMediaType(
-            "the file is a binary Excel workbook (.xlsb): save it as .xlsx and upload that"
+            "the file is a binary Excel workbook (.xlsb): save it as .xlsx and upload that",
+            code="upload.xlsb",
         )
     if "content.xml" in names and "mimetype" in names:
         raise UnsupportedMediaType(
-            "the file is an OpenDocument file: save it as .xlsx or .csv and upload that"
+            "the file is an OpenDocument file: save it as .xlsx or .csv and upload that",
+            code="upload.opendocument",
         )
     raise UnsupportedMediaType(
-        f"the file is a zip archive; unpack it and upload the file inside ({_ACCEPTED})"
+        f"the file is a zip archive; unpack it and upload the file inside ({_ACCEPTED})",
+        code="upload.zip_archive",
     )
 
 

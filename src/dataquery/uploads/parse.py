@@ -504,10 +504,17 @@ def _pick_sheet(workbook: Any, names: list[str], requested: str | None) -> tuple
             raise InvalidInput(
                 f"the workbook has no sheet {wanted!r}; its sheets: {', '.join(names)}",
                 extra={"sheets": names},
+                code="upload.no_such_sheet",
+                params={"sheet": wanted, "sheets": ", ".join(names)},
             )
         sheet = workbook.get_sheet_by_name(match)
         if sheet.start is None:
-            raise InvalidInput(f"the sheet {match!r} is empty", extra={"sheets": names})
+            raise InvalidInput(
+                f"the sheet {match!r} is empty",
+                extra={"sheets": names},
+                code="upload.empty_sheet",
+                params={"sheet": match},
+            )
         return match, sheet
     visible = {
         meta.name
@@ -521,6 +528,7 @@ def _pick_sheet(workbook: Any, names: list[str], requested: str | None) -> tuple
     raise InvalidInput(
         "every sheet of the workbook is empty" if names else "the workbook has no sheets",
         extra={"sheets": names},
+        code="upload.no_sheets",
     )
 
 

@@ -81,28 +81,38 @@ class _Receiver:
         name = _decode(options.get(b"name", b""))
         if name == FILE_FIELD or b"filename" in options:
             if name != FILE_FIELD:
-                raise InvalidInput(f"send the file in the form field {FILE_FIELD!r}, not {name!r}")
+                raise InvalidInput(
+                    f"send the file in the form field {FILE_FIELD!r}, not {name!r}",
+                    code="upload.wrong_field",
+                    params={"field": FILE_FIELD},
+                )
             self.files += 1
             if self.files > 1:
-                raise InvalidInput("send one file per upload")
+                raise InvalidInput("send one file per upload", code="upload.one_file")
             self._in_file = True
             self.filename = clean_filename(_decode(options.get(b"filename", b"")))
         else:
             if len(self.fields) >= _MAX_FIELDS:
-                raise InvalidInput("too many form fields")
+                raise InvalidInput("too many form fields", code="upload.too_many_fields")
             self._field_name = name
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._in_file:
             self.size += end - start
             if self.size > self.max_bytes:
-                raise PayloadTooLarge(too_large(self.max_mb))
+                raise PayloadTooLarge(
+                    too_large(self.max_mb), code="upload.too_large", params={"max_mb": self.max_mb}
+                )
             self._pending.append(data[start:end])
             self._pending_bytes += end - start
         else:
             self._field_data += data[start:end]
             if len(self._field_data) > _MAX_FIELD_BYTES:
-                raise InvalidInput(f"the form field {self._field_name!r} is too long")
+                raise InvalidInput(
+                    f"the form field {self._field_name!r} is too long",
+                    code="upload.field_too_long",
+                    params={"field": self._field_name},
+                )
 
     def on_part_end(self) -> None:
         if not self._in_file and self._field_name:
@@ -138,14 +148,16 @@ async def receive_upload(
     kind, params = parse_options_header(content_type)
     if kind != b"multipart/form-data":
         raise UnsupportedMediaType(
-            f"send the file as multipart/form-data in a field named {FILE_FIELD!r}"
+            f"send the file as multipart/form-data in a field named {FILE_FIELD!r}",
+            code="upload.not_multipart",
+            params={"field": FILE_FIELD},
         )
     boundary = params.get(b"boundary")
     if not boundary:
-        raise InvalidInput("the multipart body has no boundary")
+        raise InvalidInput("the multipart body has no boundary", code="upload.malformed_multipart")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + _MULTIPART_OVERHEAD:
-        raise PayloadTooLarge(too_large(max_mb))
+        raise PayloadTooLarge(too_large(max_mb), code="upload.too_large", params={"max_mb": max_mb})
 
     directory.mkdir(parents=True, exist_ok=True)
     descriptor, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=directory)
@@ -177,9 +189,15 @@ async def receive_upload(
         handle.close()
         path.unlink(missing_ok=True)
         if isinstance(exc, FormParserError):
-            raise InvalidInput("the multipart body is malformed") from exc
+            raise InvalidInput(
+                "the multipart body is malformed", code="upload.malformed_multipart"
+            ) from exc
         raise
     if receiver.files == 0:
         path.unlink(missing_ok=True)
-        raise InvalidInput(f"no file: send it in the form field {FILE_FIELD!r}")
+        raise InvalidInput(
+            f"no file: send it in the form field {FILE_FIELD!r}",
+            code="upload.no_file",
+            params={"field": FILE_FIELD},
+        )
     return ReceivedUpload(path, receiver.filename or "upload", receiver.size, receiver.fields)

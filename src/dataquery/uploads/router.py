@@ -19,7 +19,7 @@ from dataquery.auth.roles import Role
 from dataquery.core.config import Settings
 from dataquery.core.db import DB
 from dataquery.core.errors import InvalidInput
-from dataquery.core.schemas import ErrorResponse, ItemList
+from dataquery.core.schemas import ErrorBody, ItemList, errors
 from dataquery.jobs.runner import ProgressReporter, submit
 from dataquery.uploads import service
 from dataquery.uploads.limits import UploadLimits
@@ -39,7 +39,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
-router = APIRouter(prefix="/uploads", tags=["uploads"], lifespan=_lifespan)
+router = APIRouter(
+    prefix="/uploads",
+    tags=["uploads"],
+    lifespan=_lifespan,
+    responses=errors(401, 403, 404, 409, 422),
+)
 
 MIB = 1024 * 1024
 
@@ -90,9 +95,17 @@ def _options(fields: dict[str, str]) -> service.UploadOptions:
     mode = fields.get("mode") or "skip"
     purpose = fields.get("purpose") or "audience"
     if mode not in ("skip", "strict"):
-        raise InvalidInput(f"mode must be skip or strict, not {mode!r}")
+        raise InvalidInput(
+            f"mode must be skip or strict, not {mode!r}",
+            code="upload.bad_mode",
+            params={"mode": mode},
+        )
     if purpose not in ("audience", "suppression"):
-        raise InvalidInput(f"purpose must be audience or suppression, not {purpose!r}")
+        raise InvalidInput(
+            f"purpose must be audience or suppression, not {purpose!r}",
+            code="upload.bad_purpose",
+            params={"purpose": purpose},
+        )
     return service.UploadOptions(
         iin_column=fields.get("iin_column") or None,
         sheet=fields.get("sheet") or None,
@@ -109,11 +122,11 @@ def _options(fields: dict[str, str]) -> service.UploadOptions:
     responses={
         202: {"model": UploadQueued, "description": "A large file: processed as a job"},
         413: {
-            "model": ErrorResponse,
+            "model": ErrorBody,
             "description": "Larger than DQ_UPLOAD_MAX_MB, or expands past the upload limits "
             "(rows, columns, cells, cell size, text, unpacked size)",
         },
-        415: {"model": ErrorResponse, "description": "Not a CSV, text, Excel or Parquet file"},
+        415: {"model": ErrorBody, "description": "Not a CSV, text, Excel or Parquet file"},
         422: {"model": UploadRejected, "description": "Rejected; `report` when it was read"},
     },
 )

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from dataquery.core.schemas import APIModel, ErrorResponse
+from dataquery.core.schemas import APIModel, ErrorBody
 
 Problem = Literal["invalid_format", "bad_checksum", "bin", "empty"]
 
@@ -75,7 +75,7 @@ class UploadQueued(BaseModel):
     upload_id: str = Field(description="The upload's id once the job has succeeded")
 
 
-class UploadRejected(ErrorResponse):
+class UploadRejected(ErrorBody):
     """A 422: `report` when the file was read but rejected (strict mode, no valid IIN);
     `columns`/`candidates` when the IIN column is missing or ambiguous; `sheets` when the
     requested sheet does not exist."""

@@ -79,7 +79,7 @@ class SourceFile:
 class Analysis:
     report: dict[str, Any]
     table: pa.Table | None  # what to store; None when rejected
-    rejection: str | None
+    rejection: InvalidInput | None  # why the file is refused, raised with the report
 
 
 def new_upload_id() -> str:
@@ -115,11 +115,11 @@ def process_upload(
         source, options, upload_id=upload_id, owner=owner, progress=report_progress, limits=limits
     )
     analysis.report["job_id"] = job_id
-    if analysis.rejection is not None or analysis.table is None:
-        raise InvalidInput(
-            analysis.rejection or "the file was rejected",
-            extra={"report": UploadReport.model_validate(analysis.report).model_dump(mode="json")},
-        )
+    if analysis.rejection is not None:
+        report = UploadReport.model_validate(analysis.report).model_dump(mode="json")
+        analysis.rejection.extra["report"] = report
+        raise analysis.rejection
+    assert analysis.table is not None  # a file not rejected has its table
     report_progress(0.7, "storing the dataset")
     store_upload(db, analysis.report, analysis.table)
     return analysis.report
@@ -212,14 +212,20 @@ def analyse(
 
     rejection = None
     if report["rows_total"] == 0:
-        rejection = "the file has no rows of data; nothing was stored"
+        rejection = InvalidInput(
+            "the file has no rows of data; nothing was stored", code="upload.no_rows"
+        )
     elif options.mode == "strict" and rows_bad:
-        rejection = (
+        rejection = InvalidInput(
             f"strict mode: {rows_bad} of {report['rows_total']} rows are not valid IINs "
-            "(see report.errors); nothing was stored"
+            "(see report.errors); nothing was stored",
+            code="upload.strict_rejected",
+            params={"bad": rows_bad, "total": report["rows_total"]},
         )
     elif not kept_rows.size:
-        rejection = "the file has no valid IIN; nothing was stored"
+        rejection = InvalidInput(
+            "the file has no valid IIN; nothing was stored", code="upload.no_valid_iin"
+        )
     if rejection is not None:
         report.update(id=None, dataset=None, status=STATUS_REJECTED)
         return Analysis(report, None, rejection)
@@ -238,7 +244,7 @@ def _split_header(
         return parsed.header, columns, floats, parsed.row_numbers, True
     start = _first_row_with_content(columns)
     if start is None:
-        raise InvalidInput("the file has no rows of data")
+        raise InvalidInput("the file has no rows of data", code="upload.no_rows")
     cells = [column[start].as_py() for column in columns]
     numeric = [bool(f is not None and f[start]) for f in floats]
     has_header = looks_like_header(cells, numeric)
@@ -459,7 +465,11 @@ def get_upload(db: Session, upload_id: str, username: str, is_admin: bool) -> Up
     upload = db.get(Upload, upload_id)
     # Someone else's upload is reported as missing: its id tells nothing about it.
     if upload is None or (upload.owner != username and not is_admin):
-        raise NotFound(f"upload {upload_id!r} not found")
+        raise NotFound(
+            f"upload {upload_id!r} not found",
+            code="upload.not_found",
+            params={"upload_id": upload_id},
+        )
     return upload
 
 

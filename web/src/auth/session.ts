@@ -45,7 +45,7 @@ export class SignInError extends ApiError {
   readonly retryAfterSeconds: number | null;
 
   constructor(error: ApiError, retryAfterSeconds: number | null) {
-    super(error.message, error.status, error.errorClass);
+    super(error.message, error.status, error.errorClass, error.code, error.params, error.errors);
     this.name = 'SignInError';
     this.retryAfterSeconds = retryAfterSeconds;
   }

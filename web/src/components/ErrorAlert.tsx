@@ -22,7 +22,7 @@ export function ErrorAlert({ title, error, onRetry }: ErrorAlertProps) {
       showIcon
       role="alert"
       title={title}
-      description={unauthenticated ? t('errors.unauthenticated') : errorMessage(error, t('errors.network'))}
+      description={unauthenticated ? t('errors.unauthenticated') : errorMessage(error, t)}
       action={
         onRetry ? (
           <Button size="small" onClick={onRetry}>

@@ -11,5 +11,5 @@ import { errorMessage } from '../api/errors';
 export function useApiErrorMessage(): (error: unknown) => void {
   const { message } = App.useApp();
   const { t } = useTranslation();
-  return useCallback((error: unknown) => void message.error(errorMessage(error, t('errors.network'))), [message, t]);
+  return useCallback((error: unknown) => void message.error(errorMessage(error, t)), [message, t]);
 }

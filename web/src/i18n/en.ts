@@ -4,6 +4,7 @@ import { campaignEn } from './campaign';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
+import * as errorCodes from './codes/errors';
 
 const en: Messages = {
   app: { name: 'DataQuery Pro' },
@@ -46,7 +47,39 @@ const en: Messages = {
     subtitle: 'DataQuery Pro has no page at {{path}}.',
     home: 'Go to datasets',
   },
+  codes: { ...errorCodes.en },
   errors: {
+    fields: {
+      age: 'Age',
+      limit: 'Limit',
+      title: 'Title',
+      body: 'Text',
+      start_date: 'Start date',
+      end_date: 'End date',
+      stream: 'Stream',
+      channels: 'Channels',
+      popup: 'Pop-up',
+      rb3: 'Bonus terms',
+      bonus_value: 'Bonus value',
+      accrual_end: 'Accrual end',
+      push_event_type: 'Push event type',
+      audience_id: 'Audience',
+      username: 'Username',
+      password: 'Password',
+      current_password: 'Your password',
+      name: 'Name',
+      list: 'Suppression list',
+      codes: 'Filials',
+      event_types: 'Push event types',
+      products: 'Products',
+      streams: 'Streams',
+      upload_id: 'Upload',
+      sum_of: 'Scoring',
+      top_n: 'Top',
+      days: 'Days',
+      control_share: 'Control share',
+      role: 'Role',
+    },
     network: 'The server did not answer. Check that it is running and try again.',
     unauthenticated: 'You need to sign in: this data is only for users with an account.',
     retry: 'Retry',

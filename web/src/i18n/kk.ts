@@ -4,6 +4,7 @@ import { campaignKk } from './campaign';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
+import * as errorCodes from './codes/errors';
 
 /** Kazakh (kk-KZ, Cyrillic script as written in Kazakhstan): ИИН is ЖСН, БИН is БСН. */
 const kk: Messages = {
@@ -48,7 +49,39 @@ const kk: Messages = {
     subtitle: 'DataQuery Pro жүйесінде {{path}} мекенжайы жоқ.',
     home: 'Деректер жиындарына',
   },
+  codes: { ...errorCodes.kk },
   errors: {
+    fields: {
+      age: 'Жасы',
+      limit: 'Шектеу',
+      title: 'Тақырып',
+      body: 'Мәтін',
+      start_date: 'Басталу күні',
+      end_date: 'Аяқталу күні',
+      stream: 'Ағын',
+      channels: 'Арналар',
+      popup: 'Pop-up',
+      rb3: 'Бонус шарттары',
+      bonus_value: 'Бонус мөлшері',
+      accrual_end: 'Есептеудің аяқталуы',
+      push_event_type: 'Push-оқиға түрі',
+      audience_id: 'Аудитория',
+      username: 'Пайдаланушы аты',
+      password: 'Құпиясөз',
+      current_password: 'Құпиясөзіңіз',
+      name: 'Атауы',
+      list: 'Тоқтату тізімі',
+      codes: 'Филиалдар',
+      event_types: 'Push-оқиға түрлері',
+      products: 'Өнімдер',
+      streams: 'Ағындар',
+      upload_id: 'Жүктеу',
+      sum_of: 'Скоринг бағалары',
+      top_n: 'Үздіктері',
+      days: 'Күндер',
+      control_share: 'Бақылау тобының үлесі',
+      role: 'Рөл',
+    },
     network: 'Сервер жауап бермеді. Оның іске қосылғанын тексеріп, қайталап көріңіз.',
     unauthenticated: 'Жүйеге кіру қажет: бұл деректер тек тіркелгісі бар пайдаланушыларға қолжетімді.',
     retry: 'Қайталау',

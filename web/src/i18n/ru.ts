@@ -3,6 +3,7 @@ import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
+import * as errorCodes from './codes/errors';
 
 const ru = {
   app: { name: 'DataQuery Pro' },
@@ -46,7 +47,39 @@ const ru = {
     subtitle: 'Адреса {{path}} в DataQuery Pro нет.',
     home: 'К наборам данных',
   },
+  codes: { ...errorCodes.ru },
   errors: {
+    fields: {
+      age: 'Возраст',
+      limit: 'Лимит',
+      title: 'Заголовок',
+      body: 'Текст',
+      start_date: 'Дата начала',
+      end_date: 'Дата окончания',
+      stream: 'Поток',
+      channels: 'Каналы',
+      popup: 'Pop-up',
+      rb3: 'Бонусные условия',
+      bonus_value: 'Размер бонуса',
+      accrual_end: 'Конец начисления',
+      push_event_type: 'Тип push-события',
+      audience_id: 'Аудитория',
+      username: 'Имя пользователя',
+      password: 'Пароль',
+      current_password: 'Ваш пароль',
+      name: 'Название',
+      list: 'Стоп-лист',
+      codes: 'Филиалы',
+      event_types: 'Типы push-событий',
+      products: 'Продукты',
+      streams: 'Потоки',
+      upload_id: 'Загрузка',
+      sum_of: 'Скоринг',
+      top_n: 'Лучшие',
+      days: 'Дни',
+      control_share: 'Доля контрольной группы',
+      role: 'Роль',
+    },
     network: 'Сервер не ответил. Проверьте, что он запущен, и повторите попытку.',
     unauthenticated: 'Нужно войти в систему: эти данные доступны только пользователям с учётной записью.',
     retry: 'Повторить',

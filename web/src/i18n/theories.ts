@@ -270,13 +270,6 @@ export const theoriesRu = {
       cancel: 'Отмена',
       deleted: 'Кампания {{code}} удалена',
     },
-    serverErrors: {
-      busy: 'Кампания сейчас изменяется (возможно, идёт развёртывание). Повторите чуть позже.',
-      notOwner: 'Это кампания {{owner}}: аналитик управляет только своими кампаниями.',
-      final: 'Статус кампании окончательный, изменить её нельзя.',
-      draftMembers: 'Это черновик: состав меняется через его аудиторию.',
-      uploadNotFound: 'Загрузка не найдена — возможно, её удалили.',
-    },
   },
 };
 
@@ -546,13 +539,6 @@ export const theoriesEn: typeof theoriesRu = {
       ok: 'Delete campaign',
       cancel: 'Cancel',
       deleted: 'Campaign {{code}} deleted',
-    },
-    serverErrors: {
-      busy: 'The campaign is being changed (a deploy may be running). Try again shortly.',
-      notOwner: 'This campaign belongs to {{owner}}: analysts manage only their own campaigns.',
-      final: 'The campaign’s status is final; it cannot change.',
-      draftMembers: 'This is a draft: change its audience instead.',
-      uploadNotFound: 'The upload was not found — it may have been deleted.',
     },
   },
 };
@@ -824,13 +810,6 @@ export const theoriesKk: typeof theoriesRu = {
       ok: 'Науқанды жою',
       cancel: 'Болдырмау',
       deleted: '{{code}} науқаны жойылды',
-    },
-    serverErrors: {
-      busy: 'Науқан қазір өзгертілуде (мүмкін, іске қосылып жатыр). Сәл кейінірек қайталаңыз.',
-      notOwner: 'Бұл науқанның иесі — {{owner}}: талдаушы тек өз науқандарын басқарады.',
-      final: 'Науқан мәртебесі түпкілікті, оны өзгерту мүмкін емес.',
-      draftMembers: 'Бұл — нобай: оның құрамы аудиториясы арқылы өзгертіледі.',
-      uploadNotFound: 'Жүктеу табылмады — мүмкін, ол жойылған.',
     },
   },
 };

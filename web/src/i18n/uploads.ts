@@ -42,7 +42,6 @@ export const uploadsRu = {
     uploaded: 'Файл «{{filename}}» загружен, уникальных ИИН: {{unique}}.',
     errors: {
       tooLarge: 'Файл слишком большой',
-      tooLargeLimit: 'Предел загрузки — {{mb}} МБ. Разделите файл на части или оставьте в нём только нужные столбцы.',
       unsupported: 'Этот файл не подходит',
       unsupportedHint: 'Загрузите CSV, TSV, текст (один ИИН в строке), XLSX, XLS или Parquet.',
       rejected: 'Файл отклонён',
@@ -54,19 +53,6 @@ export const uploadsRu = {
       chooseSheet: 'Выберите лист книги',
       retry: 'Загрузить снова',
       jobFailed: 'Обработка файла не удалась',
-    },
-    details: {
-      empty: 'Файл пустой.',
-      noRows: 'В файле нет строк с данными; ничего не сохранено.',
-      noValid: 'В файле нет ни одного верного ИИН; ничего не сохранено.',
-      strict: 'Строгий режим: {{bad}} из {{total}} строк — не ИИН; ничего не сохранено. Исправьте строки из отчёта или загрузите в режиме «Пропускать».',
-      damagedWorkbook: 'Книга Excel повреждена или загружена не полностью. Сохраните её заново и загрузите.',
-      password: 'Книга защищена паролем: снимите пароль и загрузите снова.',
-      binary: 'Это двоичный файл, а не текст или таблица.',
-      image: 'Это изображение, а не таблица.',
-      archive: 'Это архив: распакуйте его и загрузите файл из архива.',
-      xlsb: 'Это двоичная книга Excel (.xlsb): сохраните её как .xlsx.',
-      ods: 'Это файл OpenDocument: сохраните его как .xlsx или .csv.',
     },
     report: {
       title: 'Отчёт о проверке',
@@ -213,7 +199,6 @@ export const uploadsEn: UploadsMessages = {
     uploaded: '“{{filename}}” uploaded: {{unique}} unique IINs.',
     errors: {
       tooLarge: 'The file is too large',
-      tooLargeLimit: 'The upload limit is {{mb}} MB. Split the file or keep only the columns you need.',
       unsupported: 'This file cannot be used',
       unsupportedHint: 'Upload CSV, TSV, text (one IIN a line), XLSX, XLS or Parquet.',
       rejected: 'The file was rejected',
@@ -225,19 +210,6 @@ export const uploadsEn: UploadsMessages = {
       chooseSheet: 'Choose a sheet of the workbook',
       retry: 'Upload again',
       jobFailed: 'Processing the file failed',
-    },
-    details: {
-      empty: 'The file is empty.',
-      noRows: 'The file has no rows of data; nothing was stored.',
-      noValid: 'The file has no valid IIN; nothing was stored.',
-      strict: 'Strict mode: {{bad}} of {{total}} rows are not valid IINs; nothing was stored. Fix the rows in the report or upload in “Skip them” mode.',
-      damagedWorkbook: 'The Excel workbook is damaged or incomplete. Save it again and upload it.',
-      password: 'The workbook is password-protected: remove the password and upload it again.',
-      binary: 'This is a binary file, not text or a spreadsheet.',
-      image: 'This is an image, not a spreadsheet.',
-      archive: 'This is an archive: unpack it and upload the file inside.',
-      xlsb: 'This is a binary Excel workbook (.xlsb): save it as .xlsx.',
-      ods: 'This is an OpenDocument file: save it as .xlsx or .csv.',
     },
     report: {
       title: 'Validation report',
@@ -383,8 +355,6 @@ export const uploadsKk: UploadsMessages = {
     uploaded: '«{{filename}}» файлы жүктелді, бірегей ЖСН: {{unique}}.',
     errors: {
       tooLarge: 'Файл тым үлкен',
-      tooLargeLimit:
-        'Жүктеу шегі — {{mb}} МБ. Файлды бөліктерге бөліңіз немесе онда тек қажетті бағандарды қалдырыңыз.',
       unsupported: 'Бұл файл жарамайды',
       unsupportedHint: 'CSV, TSV, мәтін (әр жолда бір ЖСН), XLSX, XLS немесе Parquet жүктеңіз.',
       rejected: 'Файл қабылданбады',
@@ -396,20 +366,6 @@ export const uploadsKk: UploadsMessages = {
       chooseSheet: 'Кітаптың парағын таңдаңыз',
       retry: 'Қайта жүктеу',
       jobFailed: 'Файлды өңдеу сәтсіз аяқталды',
-    },
-    details: {
-      empty: 'Файл бос.',
-      noRows: 'Файлда деректері бар жолдар жоқ; ештеңе сақталмады.',
-      noValid: 'Файлда бірде-бір дұрыс ЖСН жоқ; ештеңе сақталмады.',
-      strict:
-        'Қатаң режим: {{total}} жолдың {{bad}} — ЖСН емес; ештеңе сақталмады. Есептегі жолдарды түзетіңіз немесе «Өткізіп жіберу» режимінде жүктеңіз.',
-      damagedWorkbook: 'Excel кітабы зақымдалған немесе толық жүктелмеген. Оны қайта сақтап, жүктеңіз.',
-      password: 'Кітап құпиясөзбен қорғалған: құпиясөзді алып тастап, қайта жүктеңіз.',
-      binary: 'Бұл — мәтін не кесте емес, екілік файл.',
-      image: 'Бұл — кесте емес, сурет.',
-      archive: 'Бұл — мұрағат: оны ашып, ішіндегі файлды жүктеңіз.',
-      xlsb: 'Бұл — Excel-дің екілік кітабы (.xlsb): оны .xlsx ретінде сақтаңыз.',
-      ods: 'Бұл — OpenDocument файлы: оны .xlsx немесе .csv ретінде сақтаңыз.',
     },
     report: {
       title: 'Тексеру есебі',

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ROLES } from '../../auth/roles';
-import { localizedError } from '../../auth/serverMessages';
+import { errorMessage } from '../../api/errors';
 import type { Role } from '../../auth/session';
 import { RoleTag } from './RoleTag';
 import { useCreateUser } from './useUsers';
@@ -51,7 +51,7 @@ export function AddUserModal({ open, onClose, localBackend }: { open: boolean; o
       void message.success(t('users.created', { username: user.username }));
       close();
     } catch (caught) {
-      setError(localizedError(caught, t));
+      setError(errorMessage(caught, t));
     }
   };
 

@@ -2,7 +2,7 @@ import { Alert, App, Input, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { localizedError } from '../../auth/serverMessages';
+import { errorMessage } from '../../api/errors';
 import { useDeleteUser } from './useUsers';
 
 /** Deleting a user asks for the admin's own password again (the server checks it; wrong → 403). */
@@ -28,7 +28,7 @@ export function DeleteUserModal({ username, onClose }: { username: string | null
       void message.success(t('users.deleted', { username }));
       close();
     } catch (caught) {
-      setError(localizedError(caught, t));
+      setError(errorMessage(caught, t));
     }
   };
 

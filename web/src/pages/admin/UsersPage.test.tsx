@@ -116,7 +116,7 @@ describe('Admin → Users', { timeout: 60_000 }, () => {
   it('shows the server refusing plainly: the last administrator', async () => {
     mockUsersApi(() => ({
       status: 409,
-      body: { error: 'Conflict', detail: 'this is the last enabled administrator; appoint another one first' },
+      body: { error: 'Conflict', code: 'user.last_admin', detail: 'this is the last enabled administrator; appoint another one first' },
     }));
     const user = setup();
     renderApp('/admin/users');
@@ -128,7 +128,7 @@ describe('Admin → Users', { timeout: 60_000 }, () => {
   });
 
   it('shows the server refusing plainly: disabling yourself', async () => {
-    mockUsersApi(() => ({ status: 409, body: { error: 'Conflict', detail: 'you cannot demote or disable yourself' } }));
+    mockUsersApi(() => ({ status: 409, body: { error: 'Conflict', code: 'user.not_yourself', detail: 'you cannot demote or disable yourself' } }));
     const user = setup();
     renderApp('/admin/users');
     await user.click(await screen.findByTestId('enabled-test-admin'));
@@ -172,7 +172,7 @@ describe('Admin → Users', { timeout: 60_000 }, () => {
   });
 
   it("shows the server's 422 in the add dialog", async () => {
-    mockUsersApi(() => ({ status: 422, body: { error: 'InvalidInput', detail: 'a password of at least 10 characters is required' } }));
+    mockUsersApi(() => ({ status: 422, body: { error: 'InvalidInput', code: 'user.password_too_short', params: { min_length: 10 }, detail: 'a password of at least 10 characters is required' } }));
     const user = setup();
     renderApp('/admin/users');
     await user.click(await screen.findByRole('button', { name: /Добавить пользователя/ }));
@@ -210,7 +210,7 @@ describe('Admin → Users', { timeout: 60_000 }, () => {
   });
 
   it('says so when the password for a delete is wrong (403)', async () => {
-    const { mock } = mockUsersApi(() => ({ status: 403, body: { error: 'PermissionDenied', detail: 'the password is incorrect' } }));
+    const { mock } = mockUsersApi(() => ({ status: 403, body: { error: 'PermissionDenied', code: 'auth.wrong_password', detail: 'the password is incorrect' } }));
     const user = setup();
     renderApp('/admin/users');
     await user.click((await rowOf('bob')).getByTestId('delete-bob'));

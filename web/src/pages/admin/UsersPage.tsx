@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ROLES } from '../../auth/roles';
-import { localizedError } from '../../auth/serverMessages';
+import { errorMessage } from '../../api/errors';
 import type { Role } from '../../auth/session';
 import { useCurrentUser } from '../../auth/useSession';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -42,7 +42,7 @@ export function UsersPage() {
       if (changes.role) void message.success(t('users.roleChanged', { username: user.username, role: t(`roles.${changes.role}`) }));
       else void message.success(t(changes.enabled ? 'users.enabled' : 'users.disabled', { username: user.username }));
     } catch (error) {
-      setActionError({ username: user.username, text: localizedError(error, t) });
+      setActionError({ username: user.username, text: errorMessage(error, t) });
     }
   };
 

@@ -39,9 +39,15 @@ async function signIn(username = 'ann', password = 'secret-password') {
   return user;
 }
 
-const error = (status: number, detail: string, headers?: Record<string, string>): MockAnswer => ({
+const error = (
+  status: number,
+  detail: string,
+  headers?: Record<string, string>,
+  code = '',
+  params: Record<string, unknown> = {},
+): MockAnswer => ({
   status,
-  body: { error: 'X', detail },
+  body: { error: 'X', code, detail, params, errors: [] },
   headers,
 });
 
@@ -104,7 +110,7 @@ describe('the login page', { timeout: 60_000 }, () => {
   });
 
   it("shows the server's reason for a 403: a disabled account", async () => {
-    mockLogin(error(403, 'the account ann is disabled'));
+    mockLogin(error(403, 'the account ann is disabled', undefined, 'auth.account_disabled', { username: 'ann' }));
     renderApp('/login', { as: null });
     await signIn();
     const alert = await screen.findByTestId('login-error');
@@ -113,17 +119,23 @@ describe('the login page', { timeout: 60_000 }, () => {
   });
 
   it("shows the server's reason for a 403: not on the list", async () => {
-    mockLogin(error(403, 'ann is not allowed to use DataQuery Pro; ask an administrator for access'));
+    mockLogin(
+      error(403, 'ann is not allowed to use DataQuery Pro; ask an administrator for access', undefined, 'auth.not_allowed', {
+        username: 'ann',
+      }),
+    );
     renderApp('/login', { as: null });
     await signIn();
     expect(await screen.findByTestId('login-error')).toHaveTextContent('У пользователя ann нет доступа к DataQuery Pro');
   });
 
-  it('shows an unknown 403 detail as the server wrote it', async () => {
-    mockLogin(error(403, 'something new'));
+  it('shows an unknown 403 in the interface language, not as the server wrote it', async () => {
+    mockLogin(error(403, 'something new', undefined, 'auth.something_new'));
     renderApp('/login', { as: null });
     await signIn();
-    expect(await screen.findByTestId('login-error')).toHaveTextContent('something new');
+    const alert = await screen.findByTestId('login-error');
+    expect(alert).toHaveTextContent('Недостаточно прав для этого действия.');
+    expect(alert).not.toHaveTextContent('something new');
   });
 
   it('says how long to wait after a 429 and holds the button until then', async () => {

@@ -1,4 +1,5 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import type { TFunction } from 'i18next';
 import { Alert, Button, Card, Flex, Form, Input, Typography, theme, type InputRef } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +8,6 @@ import { Navigate, useSearchParams } from 'react-router';
 import { ApiError, errorMessage } from '../../api/errors';
 import { safeNextPath } from '../../auth/nextPath';
 import { SessionSpinner } from '../../auth/RequireAuth';
-import { localizeDetail } from '../../auth/serverMessages';
 import { session, SignInError } from '../../auth/session';
 import { useSession } from '../../auth/useSession';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
@@ -22,22 +22,22 @@ interface Credentials {
 /** What went wrong with the last attempt, in the terms the page explains it. */
 type Failure =
   | { kind: 'invalid' }
-  | { kind: 'forbidden'; detail: string }
+  | { kind: 'forbidden'; message: string }
   | { kind: 'throttled'; until: number | null }
   | { kind: 'unavailable' }
   | { kind: 'other'; message: string };
 
-function classify(error: unknown, networkMessage: string): Failure {
+function classify(error: unknown, t: TFunction): Failure {
   if (error instanceof ApiError) {
     if (error.status === 401) return { kind: 'invalid' };
-    if (error.status === 403) return { kind: 'forbidden', detail: error.message };
+    if (error.status === 403) return { kind: 'forbidden', message: errorMessage(error, t) };
     if (error.status === 429) {
       const seconds = error instanceof SignInError ? error.retryAfterSeconds : null;
       return { kind: 'throttled', until: seconds === null ? null : Date.now() + seconds * 1000 };
     }
     if (error.status === 503) return { kind: 'unavailable' };
   }
-  return { kind: 'other', message: errorMessage(error, networkMessage) };
+  return { kind: 'other', message: errorMessage(error, t) };
 }
 
 /** Seconds left until `until`, ticking once a second; 0 when it has passed (or there is none). */
@@ -60,7 +60,7 @@ function FailureAlert({ failure }: { failure: Failure }) {
       return <Alert {...common} title={t('login.errors.invalid')} />;
     case 'forbidden':
       return (
-        <Alert {...common} title={t('login.errors.forbiddenTitle')} description={localizeDetail(failure.detail, t)} />
+        <Alert {...common} title={t('login.errors.forbiddenTitle')} description={failure.message} />
       );
     case 'throttled': {
       const wait =
@@ -123,7 +123,7 @@ export function LoginPage() {
       await session.signIn(username.trim(), password);
       // The session is signed in now: this page re-renders as a redirect to `next`.
     } catch (error) {
-      const failed = classify(error, t('errors.network'));
+      const failed = classify(error, t);
       setFailure(failed);
       setPending(false);
       // Wrong password, most likely: let the user type it again straight away (focus: effect below).

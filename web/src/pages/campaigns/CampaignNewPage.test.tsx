@@ -273,9 +273,16 @@ describe('Campaign Manager: the audience builder', { timeout: 60_000 }, () => {
           status: 422,
           body: {
             error: 'InvalidInput',
-            detail: 'spec.filters.1.age: Value error, age min 50 is above max 20',
+            code: 'validation.failed',
+            detail: 'spec.filters.1.age: age min 50 is above max 20',
+            params: {},
             errors: [
-              { loc: ['body', 'spec', 'filters', 1, 'age'], msg: 'Value error, age min 50 is above max 20', type: 'value_error' },
+              {
+                field: 'spec.filters.1.age',
+                code: 'audience.filter.age.min_above_max',
+                params: { min: 50, max: 20 },
+                message: 'age min 50 is above max 20',
+              },
             ],
           },
         };
@@ -287,7 +294,9 @@ describe('Campaign Manager: the audience builder', { timeout: 60_000 }, () => {
     await user.type(screen.getByLabelText('Возраст от'), '50');
 
     const card = screen.getAllByTestId('filter-card').find((c) => c.dataset.kind === 'age') as HTMLElement;
-    expect(await within(card).findByTestId('filter-error')).toHaveTextContent('age min 50 is above max 20');
+    expect(await within(card).findByTestId('filter-error')).toHaveTextContent(
+      'Минимальный возраст 50 больше максимального 20.',
+    );
     expect(screen.getByTestId('funnel-error')).toHaveTextContent('Воронку не удалось посчитать');
     // Nothing is saved from a spec the server refused.
     expect(screen.getByRole('button', { name: 'Сохранить' })).toBeDisabled();

@@ -102,12 +102,12 @@ describe('Datasets page', () => {
   });
 
   it("shows the API's error detail when loading fails", async () => {
-    mockDatasets({ status: 503, body: { error: 'WarehouseUnavailable', detail: 'Хранилище недоступно' } });
+    mockDatasets({ status: 503, body: { error: 'WarehouseUnavailable', code: 'warehouse.unavailable', detail: 'the warehouse is down' } });
     renderApp('/datasets');
 
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByText('Не удалось загрузить наборы данных')).toBeInTheDocument();
-    expect(within(alert).getByText('Хранилище недоступно')).toBeInTheDocument();
+    expect(within(alert).getByText('Сервис временно недоступен. Повторите попытку позже.')).toBeInTheDocument();
     expect(screen.queryByText('feature_store')).not.toBeInTheDocument();
   });
 

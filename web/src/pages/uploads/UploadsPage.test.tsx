@@ -223,6 +223,8 @@ describe('Uploads page', { timeout: 60_000 }, () => {
             status: 422,
             body: {
               error: 'InvalidInput',
+              code: 'upload.several_iin_columns',
+              params: { columns: "'iin', 'client_iin'" },
               detail: "more than one column holds IINs ('iin', 'client_iin'): say which one with iin_column",
               candidates: ['iin', 'client_iin'],
               columns: ['iin', 'client_iin', 'amount'],
@@ -333,6 +335,8 @@ describe('Uploads page', { timeout: 60_000 }, () => {
             status: 413,
             body: {
               error: 'PayloadTooLarge',
+              code: 'upload.too_large',
+              params: { max_mb: 50 },
               detail: 'the file is larger than 50 MB, the upload limit (DQ_UPLOAD_MAX_MB)',
             },
           };
@@ -340,6 +344,8 @@ describe('Uploads page', { timeout: 60_000 }, () => {
           status: 422,
           body: {
             error: 'InvalidInput',
+            code: 'upload.strict_rejected',
+            params: { bad: 2, total: 8 },
             detail: 'strict mode: 2 of 8 rows are not valid IINs (see report.errors); nothing was stored',
             report: { ...REPORT, id: null, dataset: null, status: 'rejected', mode: 'strict' },
           },
@@ -353,7 +359,7 @@ describe('Uploads page', { timeout: 60_000 }, () => {
     await user.upload(dropzoneInput(), csvFile('huge.csv'));
     const tooLarge = await screen.findByTestId('upload-problem');
     expect(tooLarge).toHaveTextContent('Файл слишком большой');
-    expect(tooLarge).toHaveTextContent('Предел загрузки — 50 МБ.');
+    expect(tooLarge).toHaveTextContent('Файл больше допустимых 50 МБ.');
 
     await user.upload(dropzoneInput(), csvFile('strict.csv'));
     await waitFor(() => expect(screen.getByTestId('upload-problem')).toHaveTextContent('Файл отклонён'));

@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { localizedError } from '../../auth/serverMessages';
+import { errorMessage } from '../../api/errors';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../lib/format';
 import { PurposeTag } from './PurposeTag';
@@ -55,7 +55,7 @@ export function UploadsTable({ selectedId, onOpen, onDeleted, canDelete, everyon
       // The last row of a page gone: show the page before.
       if (items.length === 1 && page > 1) setPage(page - 1);
     } catch (error) {
-      void message.error(localizedError(error, t));
+      void message.error(errorMessage(error, t));
     }
   };
 

@@ -1,12 +1,12 @@
 import type { TFunction } from 'i18next';
 
-import { ApiError, isNetworkError } from '../../api/errors';
+import { ApiError, errorMessage } from '../../api/errors';
 import { UploadError } from './transport';
 import type { UploadReport } from './types';
 
 /**
- * The server explains in English. The reasons a row is bad and the ways a file is refused are a
- * known, short list: say them in the interface language. Anything else is shown as the server said.
+ * The reasons a row is bad are a known, short list of English sentences: say them in the interface
+ * language. A refused file is said from its error code (`errorMessage`).
  */
 const REASONS: { pattern: RegExp; key: string; values?: (m: RegExpExecArray) => Record<string, string> }[] = [
   {
@@ -57,33 +57,6 @@ export function localizeReason(reason: string, t: TFunction): string {
   return `${text}; ${t('uploads.reasons.fixed', { fixes })}`;
 }
 
-/** A server detail about a whole file, in the interface language when it is a known one. */
-const DETAILS: { pattern: RegExp; key: string; values?: (m: RegExpExecArray) => Record<string, string> }[] = [
-  {
-    pattern: /^strict mode: (\d+) of (\d+) rows/,
-    key: 'strict',
-    values: (m) => ({ bad: m[1] ?? '', total: m[2] ?? '' }),
-  },
-  { pattern: /^the file has no valid IIN/, key: 'noValid' },
-  { pattern: /^the file has no rows of data/, key: 'noRows' },
-  { pattern: /^the file is empty$/, key: 'empty' },
-  { pattern: /workbook (is damaged|cannot be read)/, key: 'damagedWorkbook' },
-  { pattern: /password-protected/, key: 'password' },
-  { pattern: /^the file is binary/, key: 'binary' },
-  { pattern: /^the file is an? (PNG|JPEG|GIF) image/, key: 'image' },
-  { pattern: /^the file is an? .*archive/, key: 'archive' },
-  { pattern: /\(\.xlsb\)/, key: 'xlsb' },
-  { pattern: /OpenDocument/, key: 'ods' },
-];
-
-function localizeDetail(detail: string, t: TFunction): string | null {
-  for (const { pattern, key, values } of DETAILS) {
-    const match = pattern.exec(detail);
-    if (match) return t(`uploads.details.${key}`, values ? values(match) : {});
-  }
-  return null;
-}
-
 /** What the user must choose before sending the file again. */
 export interface Picker {
   kind: 'column' | 'sheet';
@@ -107,39 +80,20 @@ export function describeUploadProblem(error: unknown, t: TFunction): UploadProbl
     picker: null,
     report: null,
   };
-  if (!(error instanceof ApiError)) {
-    const text = isNetworkError(error) ? t('errors.network') : error instanceof Error ? error.message : String(error);
-    return { ...base, description: text };
-  }
-  const detail = error.message;
-  const known = localizeDetail(detail, t);
-  const withDetail = (description: string | null) => ({ description: description ?? detail });
+  if (!(error instanceof ApiError)) return { ...base, description: errorMessage(error, t) };
   if (error.status === 401) return { ...base, description: t('errors.unauthenticated') };
-  if (error.status === 413) {
-    const limit = /larger than (\d+) MB/.exec(detail)?.[1];
-    return {
-      ...base,
-      title: t('uploads.errors.tooLarge'),
-      ...withDetail(limit ? t('uploads.errors.tooLargeLimit', { mb: limit }) : null),
-    };
-  }
-  if (error.status === 415) {
-    const hint = t('uploads.errors.unsupportedHint');
-    return {
-      ...base,
-      title: t('uploads.errors.unsupported'),
-      ...withDetail(known ? `${known} ${hint}` : null),
-    };
-  }
-  if (error.status !== 422) return { ...base, ...withDetail(known) };
+  const description = errorMessage(error, t);
+  if (error.status === 413) return { ...base, title: t('uploads.errors.tooLarge'), description };
+  if (error.status === 415) return { ...base, title: t('uploads.errors.unsupported'), description };
+  if (error.status !== 422) return { ...base, description };
 
   const rejection = error instanceof UploadError ? error.rejection : null;
   if (rejection?.report) {
-    return { ...base, title: t('uploads.errors.rejected'), ...withDetail(known), report: rejection.report };
+    return { ...base, title: t('uploads.errors.rejected'), description, report: rejection.report };
   }
   if (rejection?.candidates?.length || rejection?.columns?.length) {
-    const ambiguous = /more than one column holds IINs/.test(detail);
-    const none = /no column looks like IINs/.test(detail);
+    const ambiguous = error.code === 'upload.several_iin_columns';
+    const none = error.code === 'upload.no_iin_column';
     // Ambiguous: only the likely columns. Otherwise every column, the likely ones first.
     const likely = rejection.candidates ?? [];
     const options = ambiguous ? likely : [...new Set([...likely, ...(rejection.columns ?? [])])];
@@ -157,5 +111,5 @@ export function describeUploadProblem(error: unknown, t: TFunction): UploadProbl
       picker: { kind: 'sheet', options: rejection.sheets },
     };
   }
-  return { ...base, title: t('uploads.errors.invalid'), ...withDetail(known) };
+  return { ...base, title: t('uploads.errors.invalid'), description };
 }

@@ -13,7 +13,7 @@ export class UploadError extends ApiError {
   readonly rejection: UploadRejected | null;
 
   constructor(error: ApiError, rejection: UploadRejected | null) {
-    super(error.message, error.status, error.errorClass);
+    super(error.message, error.status, error.errorClass, error.code, error.params, error.errors);
     this.name = 'UploadError';
     this.rejection = rejection;
   }

@@ -144,7 +144,7 @@ export function ExplainBox({
               showIcon
               role="alert"
               title={t('audience.explain.failed')}
-              description={errorMessage(explain.error, t('errors.network'))}
+              description={errorMessage(explain.error, t)}
             />
           ) : null}
           {explain.data && asked ? (

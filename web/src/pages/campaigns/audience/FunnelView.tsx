@@ -137,7 +137,7 @@ export function FunnelView({ result, fresh, pending, error, waiting, ctx }: Funn
             title={t('audience.funnel.error')}
             description={
               <>
-                {errorMessage(error, t('errors.network'))}
+                {errorMessage(error, t)}
                 {preview ? <div style={{ marginTop: 4 }}>{t('audience.funnel.stale')}</div> : null}
               </>
             }

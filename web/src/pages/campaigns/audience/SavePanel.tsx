@@ -84,7 +84,7 @@ export function SavePanel({
               showIcon
               role="alert"
               title={t('audience.save.failed')}
-              description={errorMessage(save.error, t('errors.network'))}
+              description={errorMessage(save.error, t)}
             />
           ) : null}
           {saved && !save.isError ? (

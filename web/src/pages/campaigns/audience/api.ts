@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 
 import { api } from '../../../api/client';
-import { ApiError, toApiError, unwrap } from '../../../api/errors';
+import { ApiError, errorItemsOf, errorItemText, toApiError, unwrap } from '../../../api/errors';
 import { useDebounced } from '../../../lib/useDebounced';
 import type { AudienceSpec, ExplainResult, Preview, SavedAudience } from './types';
 
@@ -28,46 +28,27 @@ export class SpecError extends ApiError {
   readonly issues: SpecIssue[];
 
   constructor(base: ApiError, issues: SpecIssue[]) {
-    super(base.message, base.status, base.errorClass);
+    super(base.message, base.status, base.errorClass, base.code, base.params, base.errors);
     this.issues = issues;
   }
 }
 
-function issueAt(path: (string | number)[], raw: string): SpecIssue {
-  // Pydantic prefixes the message of a custom check with its error type.
-  const message = raw.replace(/^Value error, /, '');
-  // Paths come as ["body", "spec", "filters", 0, "age"] (request validation) or "filters[0].list"
-  // (the catalog check): both start, after the envelope, with the part of the spec.
-  const parts = path.filter((p) => p !== 'body' && p !== 'spec');
+function issueAt(field: string, message: string): SpecIssue {
+  // Fields come as `spec.filters.1.age` (request validation and the catalog check alike): after
+  // the envelope, they start with the part of the spec.
+  const parts = field
+    .split('.')
+    .filter((p) => p !== 'body' && p !== 'spec')
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   const head = parts[0];
   if (head === 'filters' && typeof parts[1] === 'number') return { filterIndex: parts[1], part: 'filter', message };
   if (head === 'source' || head === 'rank') return { filterIndex: null, part: head, message };
   return { filterIndex: null, part: 'other', message };
 }
 
-function pathOf(text: string): (string | number)[] {
-  return text
-    .split(/[.[\]]+/)
-    .filter(Boolean)
-    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-}
-
-/** The issues of a 422 body: `problems` (unknown lists, codes, …) and `errors` (request validation). */
+/** The issues of a 422 body: its `errors`, each in the interface language, placed by its field. */
 export function specIssuesOf(body: unknown): SpecIssue[] {
-  if (!body || typeof body !== 'object') return [];
-  const record = body as Record<string, unknown>;
-  const issues: SpecIssue[] = [];
-  if (Array.isArray(record.problems)) {
-    for (const problem of record.problems as { path?: unknown; message?: unknown }[]) {
-      if (typeof problem.path === 'string') issues.push(issueAt(pathOf(problem.path), String(problem.message ?? '')));
-    }
-  }
-  if (Array.isArray(record.errors)) {
-    for (const error of record.errors as { loc?: unknown; msg?: unknown }[]) {
-      if (Array.isArray(error.loc)) issues.push(issueAt(error.loc as (string | number)[], String(error.msg ?? '')));
-    }
-  }
-  return issues;
+  return errorItemsOf(body).map((item) => issueAt(item.field ?? '', errorItemText(item, undefined, { withField: false })));
 }
 
 function unwrapSpec<T>(result: { data?: T; error?: unknown; response: Response }): T {

@@ -4,13 +4,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
+import { errorMessage } from '../../../api/errors';
 import { RoleButton } from '../../../auth/RoleButton';
 import type { Role } from '../../../auth/session';
 import { useHasRole } from '../../../auth/useSession';
 import { useCopyCampaign, type Campaign } from './api';
 import { DeleteCampaignModal } from './DeleteCampaignModal';
 import { ExportModal } from './ExportModal';
-import { campaignError } from './format';
 import { statusName } from './status';
 import { MembersModal } from './MembersModal';
 import { StatusModal } from './StatusModal';
@@ -67,7 +67,7 @@ export function CampaignActions({ campaign }: { campaign: Campaign }) {
       void message.success(t('theories.actions.copied', { code: created.code, from: campaign.code }));
       void navigate(`/campaigns/${encodeURIComponent(created.code)}`);
     } catch (error) {
-      void message.error(`${t('theories.actions.copyFailed')}: ${campaignError(error, t)}`);
+      void message.error(`${t('theories.actions.copyFailed')}: ${errorMessage(error, t)}`);
     }
   };
 

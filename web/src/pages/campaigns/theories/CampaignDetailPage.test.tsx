@@ -318,7 +318,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     mockCampaignsApi({
       [`POST /api/v1/campaigns/${CODE}/members`]: () => ({
         status: 409,
-        body: { error: 'Conflict', detail: `campaign ${CODE} is being changed` },
+        body: { error: 'Conflict', code: 'campaign.busy', detail: `campaign ${CODE} is being changed` },
       }),
     });
     const user = setup();
@@ -326,7 +326,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     await user.click(await screen.findByTestId('action-members'));
     await fill(user, await screen.findByTestId('members-iins'), '610316300015');
     await user.click(screen.getByTestId('members-submit'));
-    expect(await screen.findByText(/Кампания сейчас изменяется/)).toBeInTheDocument();
+    expect(await screen.findByText(/Кампанию сейчас изменяет другой запрос/)).toBeInTheDocument();
     expect(screen.queryByTestId('members-report')).not.toBeInTheDocument();
   });
 
@@ -378,7 +378,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
       [`DELETE /api/v1/campaigns/${CODE}`]: () => {
         attempts += 1;
         return attempts === 1
-          ? { status: 403, body: { error: 'PermissionDenied', detail: 'the password is incorrect' } }
+          ? { status: 403, body: { error: 'PermissionDenied', code: 'auth.wrong_password', detail: 'the password is incorrect' } }
           : { body: { code: CODE, rows: { mb01_camp_dict: 1 } } };
       },
     });
@@ -415,7 +415,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     mockCampaignsApi({
       'GET /api/v1/campaigns/C000000404': () => ({
         status: 404,
-        body: { error: 'NotFound', detail: "campaign 'C000000404' does not exist" },
+        body: { error: 'NotFound', code: 'campaign.not_found', params: { campaign: 'C000000404' }, detail: "campaign 'C000000404' does not exist" },
       }),
     });
     renderTheories('/campaigns/C000000404');

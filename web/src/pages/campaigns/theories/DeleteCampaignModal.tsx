@@ -4,8 +4,10 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
+import { errorMessage } from '../../../api/errors';
+
 import { useDeleteCampaign } from './api';
-import { campaignError } from './format';
+
 
 /**
  * Deleting a campaign asks for the admin's own password again (the server checks it; wrong →
@@ -36,7 +38,7 @@ export function DeleteCampaignModal({ code, open, onClose }: { code: string; ope
       close();
       void navigate('/campaigns', { replace: true });
     } catch (caught) {
-      setError(campaignError(caught, t));
+      setError(errorMessage(caught, t));
       // A wrong password stays typed but selected, the cursor in the field: typing replaces it.
       passwordRef.current?.focus({ cursor: 'all' });
     }

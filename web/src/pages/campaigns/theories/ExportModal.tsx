@@ -2,9 +2,9 @@ import { Alert, App, Button, Flex, Modal, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { errorMessage } from '../../../api/errors';
 import { formatCount } from '../../../lib/format';
 import { downloadExport, type Campaign, type ExportFormat, type ExportGroup } from './api';
-import { campaignError } from './format';
 
 const { Text } = Typography;
 
@@ -40,7 +40,7 @@ export function ExportModal({ campaign, open, onClose }: { campaign: Campaign; o
       void message.success(t('theories.exportModal.saved', { filename }));
       close();
     } catch (caught) {
-      setError(campaignError(caught, t));
+      setError(errorMessage(caught, t));
     } finally {
       setBusy(false);
     }

@@ -2,6 +2,7 @@ import { Alert, Button, Flex, Input, Modal, Radio, Select, Table, Tag, Typograph
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { errorMessage } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../../lib/format';
 import { localizeReason } from '../../uploads/messages';
@@ -13,7 +14,6 @@ import {
   type MembersAction,
   type MembersReport,
 } from './api';
-import { campaignError } from './format';
 import { pastedValues } from './members';
 import { channelName } from './status';
 
@@ -147,7 +147,7 @@ export function MembersModal({ campaign, open, onClose }: { campaign: Campaign; 
       setReport(answer);
       setText('');
     } catch (caught) {
-      setError(campaignError(caught, t));
+      setError(errorMessage(caught, t));
     }
   };
 

@@ -2,8 +2,9 @@ import { Alert, App, Button, Flex, Input, Modal, Radio, Typography } from 'antd'
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { errorMessage } from '../../../api/errors';
+
 import { useChangeStatus, type Campaign, type StatusTarget } from './api';
-import { campaignError } from './format';
 import { statusName } from './status';
 
 const { Text } = Typography;
@@ -38,7 +39,7 @@ export function StatusModal({ campaign, open, onClose }: { campaign: Campaign; o
       void message.success(t('theories.statusModal.changed', { code: campaign.code, status: statusName(status, t) }));
       close();
     } catch (caught) {
-      setError(campaignError(caught, t));
+      setError(errorMessage(caught, t));
     }
   };
 

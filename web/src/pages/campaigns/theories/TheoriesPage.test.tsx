@@ -240,11 +240,21 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
 
   it('shows the server refusing the list', async () => {
     mockCampaignsApi({
-      'GET /api/v1/campaigns': () => ({ status: 422, body: { error: 'InvalidInput', detail: 'sort: one of [...]' } }),
+      'GET /api/v1/campaigns': () => ({
+        status: 422,
+        body: {
+          error: 'InvalidInput',
+          code: 'campaign.list.bad_sort',
+          params: { columns: 'camp_cd, start_date' },
+          detail: 'sort: one of [...]',
+        },
+      }),
     });
     renderTheories('/campaigns');
     const alert = await screen.findByText('Не удалось загрузить кампании');
-    expect(alert.closest('[role="alert"]')).toHaveTextContent('sort: one of [...]');
+    expect(alert.closest('[role="alert"]')).toHaveTextContent(
+      'Недопустимая сортировка; допустимые столбцы: camp_cd, start_date.',
+    );
   });
 
   it('offers a new campaign to analysts, not to users', async () => {

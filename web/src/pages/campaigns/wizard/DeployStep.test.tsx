@@ -85,14 +85,14 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
       'POST /api/v1/campaigns/C000000042/deploy': (request) => {
         if (new URL(request.url).searchParams.get('dry_run') === 'true') return undefined;
         deploys += 1;
-        return { status: 409, body: { error: 'Conflict', detail: 'campaign C000000042 is already deployed' } };
+        return { status: 409, body: { error: 'Conflict', code: 'campaign.deploy.not_draft', params: { campaign: 'C000000042', status: 'deployed' }, detail: 'campaign C000000042 is already deployed' } };
       },
     });
     const user = setup();
     await user.click(await toDeploy(user));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Запуск невозможен');
-    expect(alert).toHaveTextContent('campaign C000000042 is already deployed');
+    expect(alert).toHaveTextContent('Кампания C000000042 уже в статусе «Развёрнута».');
     expect(screen.getByTestId('deploy-button')).toHaveTextContent('Повторить запуск');
     await user.click(screen.getByTestId('deploy-button'));
     await waitFor(() => expect(deploys).toBe(2));
@@ -106,8 +106,17 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
           status: 422,
           body: {
             error: 'InvalidInput',
+            code: 'campaign.deploy.start_passed',
+            params: { start_date: '2026-11-29' },
             detail: 'start_date: 2026-11-29 has passed; move the dates of the draft first',
-            errors: [{ loc: ['start_date'], field: 'start_date', msg: 'in the past' }],
+            errors: [
+              {
+                field: 'start_date',
+                code: 'campaign.start_in_past',
+                params: { start_date: '2026-11-29', today: '2026-11-30' },
+                message: 'in the past',
+              },
+            ],
           },
         };
       },
@@ -119,7 +128,9 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
     await waitFor(() => expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'details'));
     const start = screen.getByLabelText(/^Дата начала/);
     await waitFor(() => expect(start).toHaveFocus());
-    expect(document.getElementById(start.getAttribute('aria-describedby') ?? '')).toHaveTextContent('in the past');
+    expect(document.getElementById(start.getAttribute('aria-describedby') ?? '')).toHaveTextContent(
+      'Дата начала 2026-11-29 уже прошла (сегодня 2026-11-30).',
+    );
   });
 
   it('says when the deploy job fails, with the reason the job gives', async () => {
@@ -135,7 +146,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
           progress: 0.3,
           message: null,
           error: 'deploy of C000000042 failed and nothing was written: duplicate key',
-          result: { error: 'Conflict', detail: 'deploy of C000000042 failed and nothing was written: duplicate key' },
+          result: { error: 'Conflict', code: 'campaign.deploy.write_failed', params: { campaign: 'C000000042' }, detail: 'deploy of C000000042 failed and nothing was written: duplicate key' },
           finished_at: '2026-11-30T10:00:05Z',
         },
       }),
@@ -144,7 +155,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
     await user.click(await toDeploy(user));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Запуск невозможен');
-    expect(alert).toHaveTextContent('nothing was written: duplicate key');
+    expect(alert).toHaveTextContent('Развёртывание кампании C000000042 не удалось; ничего не записано.');
     expect(screen.queryByTestId('deploy-result')).not.toBeInTheDocument();
   });
 });

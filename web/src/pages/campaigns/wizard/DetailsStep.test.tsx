@@ -118,10 +118,27 @@ describe('Campaign wizard: the details step', { timeout: 60_000 }, () => {
         body: {
           error: 'InvalidInput',
           detail: "stream: 'travel' is not a RB1 stream; texts.kz.body: required with push and sms; start_date: in the past",
+          code: 'campaign.invalid_draft',
+          params: {},
           errors: [
-            { loc: ['stream'], field: 'stream', msg: "'travel' is not a RB1 stream; one of ['market']" },
-            { loc: ['texts', 'kz', 'body'], field: 'texts.kz.body', msg: 'required with push and sms' },
-            { loc: ['body', 'start_date'], msg: 'Value error, 2026-11-29 is in the past', type: 'value_error' },
+            {
+              field: 'stream',
+              code: 'campaign.stream_not_of_type',
+              params: { stream: 'travel', type: 'RB1', streams: 'market' },
+              message: "'travel' is not a RB1 stream; one of ['market']",
+            },
+            {
+              field: 'texts.kz.body',
+              code: 'campaign.text_required',
+              params: { channels: 'push and sms' },
+              message: 'required with push and sms',
+            },
+            {
+              field: 'start_date',
+              code: 'campaign.start_in_past',
+              params: { start_date: '2026-11-29', today: '2026-11-30' },
+              message: '2026-11-29 is in the past',
+            },
           ],
         },
       }),
@@ -132,11 +149,13 @@ describe('Campaign wizard: the details step', { timeout: 60_000 }, () => {
     await user.click(screen.getByTestId('texts-tab-ru'));
     await user.click(screen.getByTestId('wizard-next'));
 
-    await waitFor(() => expect(fieldError('stream')).toBe("'travel' is not a RB1 stream; one of ['market']"));
-    expect(fieldError('start_date')).toBe('2026-11-29 is in the past');
+    await waitFor(() =>
+      expect(fieldError('stream')).toBe('Поток travel не относится к типу RB1; допустимые: market.'),
+    );
+    expect(fieldError('start_date')).toBe('Дата начала 2026-11-29 уже прошла (сегодня 2026-11-30).');
     // The first field named is focused; a text of the other language brings its tab forward.
     const kzBody = screen.getByTestId('details-body-kz');
-    expect(errorOf(kzBody)).toBe('required with push and sms');
+    expect(errorOf(kzBody)).toBe('Текст обязателен для выбранных каналов: push and sms.');
     await waitFor(() => expect(screen.getByRole('tab', { name: /Казахский/ })).toHaveAttribute('aria-selected', 'true'));
     expect(screen.getByText('Сервер не принял параметры кампании — исправьте отмеченные поля')).toBeInTheDocument();
     expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'details');

@@ -110,13 +110,20 @@ describe('Campaign wizard: the split step', { timeout: 60_000 }, () => {
     mockBackend({
       'POST /api/v1/campaigns/split-preview': () => ({
         status: 422,
-        body: { error: 'InvalidInput', detail: "audience_id: there is no saved audience 'a1'" },
+        body: {
+          error: 'InvalidInput',
+          code: 'campaign.invalid_draft',
+          detail: "audience_id: there is no saved audience 'a1'",
+          errors: [
+            { field: 'audience_id', code: 'campaign.unknown_audience', params: { audience_id: 'a1' }, message: 'x' },
+          ],
+        },
       }),
     });
     const user = setup();
     await toSplit(user);
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Разделение не удалось посчитать');
-    expect(alert).toHaveTextContent("there is no saved audience 'a1'");
+    expect(alert).toHaveTextContent('Сохранённой аудитории a1 нет.');
   });
 });

@@ -155,7 +155,7 @@ export function SplitStep({
               showIcon
               role="alert"
               title={t('campaign.split.failed')}
-              description={errorMessage(preview.error, t('errors.network'))}
+              description={errorMessage(preview.error, t)}
             />
           ) : null}
           {!result && !preview.isError ? (

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { api } from '../../../api/client';
-import { ApiError, toApiError, unwrap } from '../../../api/errors';
+import { ApiError, apiErrorOf, toApiError, unwrap } from '../../../api/errors';
 import { useDebounced } from '../../../lib/useDebounced';
 import { fieldErrorsOf } from './validation';
 import type {
@@ -28,7 +28,7 @@ export class CampaignError extends ApiError {
   readonly fields: FieldErrors;
 
   constructor(base: ApiError, fields: FieldErrors) {
-    super(base.message, base.status, base.errorClass);
+    super(base.message, base.status, base.errorClass, base.code, base.params, base.errors);
     this.fields = fields;
   }
 }
@@ -183,12 +183,7 @@ function jobError(job: Job): ApiError {
   const body = job.result;
   if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
     const errorClass = (body as { error: string }).error;
-    const detail = (body as { detail?: unknown }).detail;
-    const base = new ApiError(
-      typeof detail === 'string' ? detail : (job.error ?? errorClass),
-      STATUS_OF_ERROR[errorClass] ?? 500,
-      errorClass,
-    );
+    const base = apiErrorOf(body, STATUS_OF_ERROR[errorClass] ?? 500, job.error ?? errorClass);
     return new CampaignError(base, fieldErrorsOf(body));
   }
   return new ApiError(job.error ?? 'the deploy job failed', 500, 'JobFailed');

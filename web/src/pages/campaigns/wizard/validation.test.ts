@@ -99,25 +99,31 @@ describe('validateSplit', () => {
 });
 
 describe('fieldErrorsOf: a 422 onto the form fields', () => {
-  it('reads the draft checks (`field`) and request validation (`loc`)', () => {
+  it('puts each item on its field, in the interface language', () => {
+    const item = (field: string | null, code: string, params: Record<string, unknown> = {}) => ({
+      field,
+      code,
+      params,
+      message: 'English',
+    });
     expect(
       fieldErrorsOf({
         error: 'InvalidInput',
         detail: '…',
         errors: [
-          { loc: ['texts', 'kz', 'body'], field: 'texts.kz.body', msg: 'required with push' },
-          { loc: ['body', 'rb3', 'mcc_codes', 2], msg: "String should match pattern '^[0-9]{4}$'", type: 'string_pattern_mismatch' },
-          { loc: ['body', 'name'], msg: 'Value error, blank', type: 'value_error' },
-          { field: 'start_date', msg: 'in the past' },
-          { field: 'start_date', msg: 'and more' },
-          { msg: 'nowhere' },
+          item('texts.kz.body', 'campaign.text_required', { channels: 'push' }),
+          item('rb3.mcc_codes.2', 'validation.string_pattern_mismatch'),
+          item('name', 'validation.string_too_short', { min_length: 1 }),
+          item('start_date', 'validation.missing'),
+          item('start_date', 'validation.date_parsing'),
+          item(null, 'validation.invalid'),
         ],
       }),
     ).toEqual({
-      'texts.kz.body': 'required with push',
-      'rb3.mcc_codes': "String should match pattern '^[0-9]{4}$'",
-      name: 'blank',
-      start_date: 'in the past; and more',
+      'texts.kz.body': 'Текст обязателен для выбранных каналов: push.',
+      'rb3.mcc_codes': 'Недопустимые символы.',
+      name: 'Слишком коротко: нужно не меньше 1 символов.',
+      start_date: 'Обязательное поле.; Нужна дата (ГГГГ-ММ-ДД).',
     });
     expect(fieldErrorsOf({ error: 'Conflict', detail: 'x' })).toEqual({});
     expect(fieldErrorsOf(null)).toEqual({});

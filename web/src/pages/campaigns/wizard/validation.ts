@@ -5,6 +5,8 @@
  */
 import type { TFunction } from 'i18next';
 
+import { errorItemsOf, errorItemText } from '../../../api/errors';
+
 import type { ChannelCode, DetailsForm, FieldErrors, SplitForm, TextLanguage } from './types';
 import { LANGUAGES } from './types';
 
@@ -124,26 +126,20 @@ export function stepOfField(field: string): 'audience' | 'split' | 'details' {
   return 'details';
 }
 
-const ENVELOPE = new Set(['body', 'query', 'path']);
-
 /**
- * The field problems of a 422 body: `errors[]` with `field` (the draft checks) or `loc` (request
- * validation, `["body", "texts", "ru", "title"]`), both turned into the form's field paths.
- * Pydantic prefixes the messages of custom checks with "Value error, ": that goes.
+ * The field problems of a 422 body (`errors[]`, each with its dotted `field`), as the form's field
+ * paths with their text in the interface language.
  */
 export function fieldErrorsOf(body: unknown): FieldErrors {
   const errors: FieldErrors = {};
-  if (!body || typeof body !== 'object') return errors;
-  const list = (body as Record<string, unknown>).errors;
-  if (!Array.isArray(list)) return errors;
-  for (const item of list as { field?: unknown; loc?: unknown; msg?: unknown }[]) {
-    let parts: string[] = [];
-    if (typeof item.field === 'string' && item.field) parts = item.field.split('.');
-    else if (Array.isArray(item.loc)) parts = item.loc.map(String).filter((part) => !ENVELOPE.has(part));
+  for (const item of errorItemsOf(body)) {
     // An item of a list (`rb3.mcc_codes.2`, `channels.0`) is shown on the list's field.
-    const field = parts.filter((part) => !/^\d+$/.test(part)).join('.');
+    const field = (item.field ?? '')
+      .split('.')
+      .filter((part) => part && !/^\d+$/.test(part))
+      .join('.');
     if (!field) continue;
-    const message = String(item.msg ?? '').replace(/^Value error, /, '');
+    const message = errorItemText(item, undefined, { withField: false });
     errors[field] = errors[field] ? `${errors[field]}; ${message}` : message;
   }
   return errors;
