@@ -40,9 +40,7 @@ from sqlalchemy.orm import Session
 from dataquery.audiences.access import Viewer
 from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import User
-from dataquery.campaigns import service
-from dataquery.campaigns.bulk import compiled_sql, staged
-from dataquery.campaigns.models import (
+from dataquery.bank.tables import (
     CampaignDict,
     PopUpCampaign,
     RB3CampaignDict,
@@ -51,6 +49,8 @@ from dataquery.campaigns.models import (
     local_control,
     local_target,
 )
+from dataquery.campaigns import service
+from dataquery.campaigns.bulk import compiled_sql, staged
 from dataquery.campaigns.schemas import (
     CampaignStatus,
     ChannelDropouts,

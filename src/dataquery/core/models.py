@@ -4,7 +4,7 @@ import dataquery.campaigns.app_tables  # noqa: F401  (dq_campaign_details, dq_ca
 from dataquery.audiences.models import Audience, audience_members  # noqa: F401
 from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import AuthSession, PasswordAttempt, RefreshToken, User
-from dataquery.campaigns.models import (
+from dataquery.bank.tables import (
     CampaignDict,
     PopUpCampaign,
     RB3CampaignDict,

@@ -24,7 +24,7 @@ from dataquery import iin
 from dataquery.core.db import IIN, utcnow
 from dataquery.core.errors import InvalidInput, NotFound
 from dataquery.datasets.loader import create_table_from_arrow, describe_columns, quoted
-from dataquery.datasets.models import Dataset, DatasetCategory
+from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 from dataquery.uploads.columns import (
     choose_iin_column,
     header_names,
@@ -84,10 +84,6 @@ class Analysis:
 
 def new_upload_id() -> str:
     return uuid.uuid4().hex[:16]
-
-
-def dataset_name(upload_id: str) -> str:
-    return f"upload_{upload_id}"
 
 
 def _no_progress(fraction: float, message: str) -> None:
@@ -204,7 +200,7 @@ def analyse(
         "rows_recoded": len(parsed.recoded_lines),
         "recoded_rows": parsed.recoded_lines[:MAX_ERRORS],
         "status": STATUS_READY,
-        "dataset": dataset_name(upload_id),
+        "dataset": upload_dataset_name(upload_id),
         "owner": owner,
         "created_at": utcnow(),
         "job_id": None,
@@ -353,7 +349,7 @@ def _dataset_table(
 
 def store_upload(db: Session, report: dict[str, Any], table: pa.Table) -> Upload:
     """Create the dataset table, its catalog row and the upload row in the caller's transaction."""
-    name = dataset_name(report["id"])
+    name = upload_dataset_name(report["id"])
     created_at: datetime = report["created_at"]
     rows = create_table_from_arrow(
         db.connection(),
