@@ -1,6 +1,7 @@
 """Every mutating request leaves an audit row.
 
-A successful change writes its row in the request's own transaction (see `core.db.get_db`); a
+A successful change writes its row in the request's own transaction (`AUDIT_HOOK`, which
+`core.db.get_db` runs before and after its commit); a
 refused or failed attempt is written afterwards by the middleware in a transaction of its own,
 because the request's transaction was rolled back.
 """
@@ -15,7 +16,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from dataquery.audit.models import AuditEntry
-from dataquery.core.db import utcnow
+from dataquery.core.db import TransactionHook, utcnow
 
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REFUSED_STATUSES = frozenset({401, 403, 429})
@@ -90,6 +91,14 @@ def record_success(request: Request, db: Session) -> None:
     route = request.scope.get("route")
     status_code = context.status_code or getattr(route, "status_code", None) or 200
     db.add(context.entry("success", status_code))
+
+
+def mark_written(request: Request) -> None:
+    """Called by get_db after its commit: the middleware need not write the row again."""
+    audit_context(request).written = True
+
+
+AUDIT_HOOK = TransactionHook(before_commit=record_success, after_commit=mark_written)
 
 
 def record_outcome(factory: sessionmaker[Session], context: AuditContext, status_code: int) -> None:

@@ -100,7 +100,7 @@ def replace_table_from_parquet(conn: Connection, table_name: str, path: Path) ->
 
 
 def _is_migration_owned(table_name: str) -> bool:
-    from dataquery.core.models import Base
+    from dataquery.models import Base
 
     return table_name in Base.metadata.tables
 
