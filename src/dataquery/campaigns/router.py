@@ -43,6 +43,7 @@ from dataquery.campaigns.schemas import (
 from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.core.db import DB
 from dataquery.core.schemas import APIModel, Notice
+from dataquery.jobs.runner import Runner
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
@@ -156,6 +157,7 @@ def deploy_campaign(
     response: Response,
     db: DB,
     user: AnalystUser,
+    runner: Runner,
     code: str,
     dry_run: bool = False,
     background: bool | None = Query(
@@ -173,11 +175,11 @@ def deploy_campaign(
         return deploy.dry_run(db, campaign, user)
     size = service.audience_size(db, campaign.audience_id or "") or 0
     if background or (background is None and size > deploy.JOB_THRESHOLD):
-        accepted = deploy.start_job(request.app, db, campaign, user)
+        accepted = deploy.start_job(runner, db, campaign, user)
         _audit(request, campaign.camp_cd, job_id=accepted.job_id, members=accepted.members)
         response.status_code = audit_context(request).status_code = status.HTTP_202_ACCEPTED
         return accepted
-    with deploy.deploy_slot(request.app, campaign.camp_cd):
+    with deploy.deploy_slot(runner, campaign.camp_cd):
         report = deploy.deploy(db, campaign, user.username, deployer=user)
     _audit(request, campaign.camp_cd, tables=report.tables)
     return report

@@ -1,6 +1,7 @@
 import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
+import * as jobCodes from './codes/jobs';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
@@ -88,6 +89,7 @@ const en: Messages = {
   ...authEn,
   ...uploadsEn,
   ...theoriesEn,
+  codes: { ...jobCodes.en },
 };
 
 export default en;

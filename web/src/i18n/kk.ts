@@ -1,6 +1,7 @@
 import { audienceKk } from './audience';
 import { authKk } from './auth';
 import { campaignKk } from './campaign';
+import * as jobCodes from './codes/jobs';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
@@ -91,6 +92,7 @@ const kk: Messages = {
   ...authKk,
   ...uploadsKk,
   ...theoriesKk,
+  codes: { ...jobCodes.kk },
 };
 
 export default kk;

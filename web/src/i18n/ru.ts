@@ -1,6 +1,7 @@
 import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
+import * as jobCodes from './codes/jobs';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
 
@@ -88,6 +89,7 @@ const ru = {
   ...authRu,
   ...uploadsRu,
   ...theoriesRu,
+  codes: { ...jobCodes.ru },
 };
 
 export default ru;
