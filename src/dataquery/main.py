@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         started = time.perf_counter()
         audit = start_request(request)
         response = await call_next(request)
-        if audit.mutating and not audit.written:
+        if audit.recorded and not audit.written:
             # The request's transaction did not carry its audit row (refused, failed, or
             # it wrote nothing): record the attempt on its own.
             audit.describe_route(request)

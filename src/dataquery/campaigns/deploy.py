@@ -553,6 +553,18 @@ def _first_line(error: object) -> str:
     return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
 
 
+def deploy_now_or_as_job(
+    db: Session, runner: JobRunner, campaign: CampaignDict, user: User, background: bool | None
+) -> DeployReport | DeployAccepted:
+    """In the request's transaction, or as a job when asked to or above JOB_THRESHOLD members
+    (`background=None`): the report, or the accepted job to poll."""
+    size = service.audience_size(db, campaign.audience_id or "") or 0
+    if background or (background is None and size > JOB_THRESHOLD):
+        return start_job(runner, db, campaign, user)
+    with deploy_slot(runner, campaign.camp_cd):
+        return deploy(db, campaign, user.username, deployer=user)
+
+
 def _stage(progress: Progress, stage_code: str) -> None:
     progress(stage_code, STAGES.index(stage_code), len(STAGES))
 
