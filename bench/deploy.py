@@ -47,8 +47,8 @@ from sqlalchemy.orm import Session, registry
 from dataquery.auth.models import User
 from dataquery.bank.tables import local_target
 from dataquery.campaigns import deploy, service
-from dataquery.campaigns.bulk import insert_arrow
 from dataquery.campaigns.schemas import CampaignCreate
+from dataquery.core.bulk import insert_arrow
 from dataquery.core.db import create_warehouse_engine, make_sessionmaker, utcnow
 from dataquery.core.migrate import upgrade
 

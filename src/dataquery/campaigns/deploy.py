@@ -47,7 +47,6 @@ from dataquery.bank.tables import (
     local_target,
 )
 from dataquery.campaigns import service
-from dataquery.campaigns.bulk import compiled_sql, staged
 from dataquery.campaigns.schemas import (
     CampaignStatus,
     ChannelDropouts,
@@ -55,6 +54,7 @@ from dataquery.campaigns.schemas import (
     DeployReport,
 )
 from dataquery.campaigns.split import Split, split_audience, split_result
+from dataquery.core.bulk import compiled_sql, staged
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput
 from dataquery.core.progress import Progress, no_progress

@@ -22,7 +22,7 @@ import xlsxwriter
 from sqlalchemy.engine import Connection, Engine
 
 from dataquery.bank.tables import local_control, local_target
-from dataquery.campaigns.bulk import compiled_sql, settled
+from dataquery.core.bulk import compiled_sql, settled
 
 BATCH_ROWS = 100_000
 CHUNK_BYTES = 1 << 20

@@ -29,9 +29,9 @@ from dataquery.bank.tables import (
     local_target,
 )
 from dataquery.campaigns import deploy, service
-from dataquery.campaigns.bulk import fetch_arrow, staged
 from dataquery.campaigns.schemas import CampaignStatus, MembersChange, MembersReport
 from dataquery.campaigns.split import IIN_SCHEMA
+from dataquery.core.bulk import fetch_arrow, staged
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from dataquery.audiences.models import audience_members
-from dataquery.campaigns.bulk import fetch_arrow
 from dataquery.campaigns.schemas import SplitResult
+from dataquery.core.bulk import fetch_arrow
 from dataquery.sampling.balance import sample_ratio
 from dataquery.sampling.split import control_mask, iin_keys
 
