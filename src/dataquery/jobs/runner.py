@@ -170,12 +170,13 @@ class JobRunner:
             raise
         if exclusive is not None:
             with self._lock:
-                if exclusive in self._held:
+                # Unless the job already ended (and released it) and someone else holds it now.
+                if self._held.get(exclusive) == "":
                     self._held[exclusive] = job.id
         return job
 
     def hold(self, key: str, busy: Callable[[str], DQError] | None = None) -> None:
-        """Claim `key` for one piece of work at a time in this process (see `held`)."""
+        """Claim `key` for one piece of work at a time in this process, until `release(key)`."""
         with self._lock:
             if key in self._held:
                 holder = self._held[key]
