@@ -45,10 +45,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, registry
 
 from dataquery.auth.models import User
+from dataquery.bank.tables import local_target
 from dataquery.campaigns import deploy, service
-from dataquery.campaigns.bulk import insert_arrow
-from dataquery.campaigns.models import local_target
 from dataquery.campaigns.schemas import CampaignCreate
+from dataquery.core.bulk import insert_arrow
 from dataquery.core.db import create_warehouse_engine, make_sessionmaker, utcnow
 from dataquery.core.migrate import upgrade
 

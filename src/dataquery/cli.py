@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from dataquery.core.config import Settings, get_settings
+from dataquery.core.progress import Progress
 
 if TYPE_CHECKING:
     import uvicorn
@@ -123,10 +124,12 @@ def demo(
     err.print(f"[green]demo data loaded[/] in {time.perf_counter() - started:.1f} s")
 
 
-def _progress_printer() -> Callable[[str, float], None]:
+def _progress_printer() -> Progress:
     last: dict[str, float] = {}
 
-    def report(step: str, fraction: float) -> None:
+    def report(stage_code: str, done: int | None = None, total: int | None = None) -> None:
+        step = stage_code.removeprefix("job.stage.")
+        fraction = done / total if done is not None and total else 0.0
         if fraction == 0.0 or fraction >= 1.0 or fraction - last.get(step, 0.0) >= 0.25:
             last[step] = fraction
             err.print(f"  {step}: {fraction:.0%}", highlight=False)

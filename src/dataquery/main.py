@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from dataquery.audiences.router import router as audiences_router
 from dataquery.audit.router import router as audit_router
-from dataquery.audit.service import record_outcome, start_request
+from dataquery.audit.service import AUDIT_HOOK, record_outcome, start_request
 from dataquery.auth.router import router as auth_router
 from dataquery.auth.router import users_router
 from dataquery.campaigns.router import router as campaigns_router
@@ -21,6 +21,7 @@ from dataquery.core.db import (
     WarehouseLocked,
     create_warehouse_engine,
     hold_embedded_warehouse,
+    install_transaction_hook,
     make_sessionmaker,
 )
 from dataquery.core.edge import RejectBadText
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    install_transaction_hook(app, AUDIT_HOOK)
     install_error_handlers(app)
 
     if settings.cors_origins:
@@ -94,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         started = time.perf_counter()
         audit = start_request(request)
         response = await call_next(request)
-        if audit.mutating and not audit.written:
+        if audit.recorded and not audit.written:
             # The request's transaction did not carry its audit row (refused, failed, or
             # it wrote nothing): record the attempt on its own.
             audit.describe_route(request)

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dataquery import iin as iin_module
-from dataquery.campaigns.models import CampaignDict, contact_history, local_control, local_target
+from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
 from dataquery.core.db import make_sessionmaker
 from dataquery.datasets.catalog import STANDARD_DATASETS
 from dataquery.datasets.models import Dataset, DatasetCategory

@@ -14,7 +14,7 @@ from audience_reference import Data
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from dataquery.campaigns.models import CampaignDict
+from dataquery.bank.tables import CampaignDict
 from dataquery.core.db import make_sessionmaker
 from helpers import PASSWORDS, add_user, login
 

@@ -108,3 +108,37 @@ def test_audit_paging_and_filters(as_admin: TestClient) -> None:
     assert len(page1["items"]) == 2 and len(page2["items"]) == 1
     assert {r["target"] for r in page1["items"] + page2["items"]} == {"p0", "p1", "p2"}
     assert as_admin.get("/api/v1/audit", params={"limit": 0}).status_code == 422
+
+
+def test_read_only_posts_and_token_refreshes_leave_no_row(
+    client: TestClient, users: dict[str, str], as_analyst: TestClient, as_admin: TestClient
+) -> None:
+    # Answered or refused, a preview changes nothing: no row either way.
+    for path in ("/api/v1/audiences/preview", "/api/v1/audiences/explain"):
+        as_analyst.post(path, json={"spec": {"filters": "not a list"}})
+    as_analyst.post("/api/v1/campaigns/split-preview", json={"audience_id": "nope"})
+    tokens = client.post(
+        "/api/v1/auth/login", json={"username": users["user"], "password": PASSWORDS["user"]}
+    ).json()
+    renewed = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert renewed.status_code == 200, renewed.text
+    replayed = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert replayed.status_code == 401
+
+    for action in ("audiences.preview", "audiences.explain", "campaigns.preview_split"):
+        assert _audit(as_admin, action=action) == [], action
+    # The routine refresh is not recorded; the replayed token is.
+    refreshes = _audit(as_admin, action="auth.refresh")
+    assert [(r["outcome"], r["status_code"]) for r in refreshes] == [("refused", 401)]
+
+
+def test_an_export_is_audited_even_when_refused(as_user: TestClient, as_admin: TestClient) -> None:
+    missing = as_user.get("/api/v1/campaigns/C999999999/export", params={"format": "csv"})
+    assert missing.status_code == 404
+    [row] = _audit(as_admin, action="campaigns.export_members")
+    assert (row["username"], row["target"], row["outcome"], row["status_code"]) == (
+        "ulla",
+        "code=C999999999",
+        "failure",
+        404,
+    )

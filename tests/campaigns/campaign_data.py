@@ -16,8 +16,8 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from dataquery.campaigns.bulk import insert_arrow
 from dataquery.campaigns.service import today
+from dataquery.core.bulk import insert_arrow
 from dataquery.core.db import utcnow
 
 _WEIGHTS_1 = np.arange(1, 12)

@@ -14,7 +14,7 @@ from campaign_data import draft_body, popup_content, rb3_terms, save_audience
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from dataquery.campaigns.models import CampaignDict
+from dataquery.bank.tables import CampaignDict
 from dataquery.campaigns.service import today
 from helpers import PASSWORDS, add_user, login
 

@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from campaign_data import draft_body, iin_strings, make_iins, popup_content, rows_of, save_audience
 
-from dataquery.campaigns.bulk import insert_arrow
 from dataquery.campaigns.service import today
+from dataquery.core.bulk import insert_arrow
 from dataquery.core.db import create_warehouse_engine, utcnow
 from helpers import PASSWORDS, add_user
 

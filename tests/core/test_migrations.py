@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateIndex, CreateSequence, CreateTable
 
 from dataquery.core.migrate import alembic_config
-from dataquery.core.models import Base
+from dataquery.models import Base
 
 BANK_TABLES = {
     "mb01_camp_dict",

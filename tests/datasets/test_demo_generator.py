@@ -293,11 +293,16 @@ def test_same_inputs_give_identical_files_and_other_seeds_differ(
     assert not first_table.equals(pq.read_table(other[0].path))
 
 
-def test_progress_reaches_one_for_every_dataset(tmp_path: Path) -> None:
-    calls: list[tuple[str, float]] = []
-    generate_demo(1_000, 1, tmp_path, AS_OF, progress=lambda name, done: calls.append((name, done)))
-    last = {name: done for name, done in calls}
-    assert last == dict.fromkeys(DATASET_NAMES, 1.0)
+def test_progress_counts_customers_up_to_all_of_them(tmp_path: Path) -> None:
+    calls: list[tuple[str, int | None, int | None]] = []
+
+    def progress(stage_code: str, done: int | None = None, total: int | None = None) -> None:
+        calls.append((stage_code, done, total))
+
+    generate_demo(1_000, 1, tmp_path, AS_OF, progress=progress)
+    assert {code for code, _, _ in calls} == {"job.stage.generate"}
+    dones = [done or 0 for _, done, _ in calls]
+    assert dones == sorted(dones) and calls[-1] == ("job.stage.generate", 1_000, 1_000)
 
 
 def test_rejects_impossible_arguments(tmp_path: Path) -> None:

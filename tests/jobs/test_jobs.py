@@ -8,14 +8,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
+from dataquery.audit.models import AuditEntry
 from dataquery.core.config import Settings
 from dataquery.core.db import make_sessionmaker, utcnow
-from dataquery.core.errors import InvalidInput
+from dataquery.core.errors import Conflict, InvalidInput
 from dataquery.jobs.models import Job
-from dataquery.jobs.runner import INTERRUPTED, JobRunner, ProgressReporter, submit
+from dataquery.jobs.runner import INTERRUPTED, JobAudit, JobRunner, ProgressReporter, submit
 from dataquery.main import create_app
 from helpers import PASSWORDS, add_user, login
 
@@ -40,7 +43,7 @@ def wait_until(engine: Engine, job_id: str, *statuses: str, timeout: float = 30)
         job = job_row(engine, job_id)
         if job.status in statuses:
             return job
-        assert time.monotonic() < deadline, (job.status, job.message)
+        assert time.monotonic() < deadline, (job.status, job.stage)
         time.sleep(0.02)
 
 
@@ -48,7 +51,7 @@ def test_a_job_reports_progress_and_its_result(engine: Engine, runner: JobRunner
     halfway, release = threading.Event(), threading.Event()
 
     def work(progress: ProgressReporter) -> dict[str, Any]:
-        progress(0.5, "half way")
+        progress("job.stage.read", 1, 2)
         halfway.set()
         release.wait(10)
         return {"rows": 3, "when": utcnow()}
@@ -57,7 +60,8 @@ def test_a_job_reports_progress_and_its_result(engine: Engine, runner: JobRunner
     assert (job.status, job.kind, job.owner) == ("queued", "test", "anna")
     assert halfway.wait(10)
     running = wait_until(engine, job.id, "running")
-    assert (running.progress, running.message) == (0.5, "half way")
+    assert running.progress == 0.5
+    assert running.stage == {"code": "job.stage.read", "done": 1, "total": 2}
     assert running.started_at is not None and running.finished_at is None
     release.set()
     done = wait_until(engine, job.id, "succeeded")
@@ -87,6 +91,79 @@ def test_failures_are_recorded_without_leaking_internals(engine: Engine, runner:
     second = wait_until(engine, runner.submit("t", "anna", crashed).id, "failed")
     assert second.error is not None and "RuntimeError" in second.error
     assert "hunter2" not in second.error and second.result is None
+
+
+def audit_rows(engine: Engine, action: str) -> list[AuditEntry]:
+    with make_sessionmaker(engine)() as db:
+        return list(db.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)))
+
+
+def test_a_job_in_session_commits_its_work_with_its_audit_row(
+    engine: Engine, runner: JobRunner
+) -> None:
+    def work(db: Session, progress: ProgressReporter) -> dict[str, Any]:
+        db.add(Job(id="written", kind="t", status="succeeded", progress=1.0, created_at=utcnow()))
+        return {"rows": 1}
+
+    audit = JobAudit("anna", "test.job", "code=1")
+    job = runner.submit_in_session("t", "anna", work, audit=audit)
+    assert wait_until(engine, job.id, "succeeded").result == {"rows": 1}
+    assert job_row(engine, "written").kind == "t"
+    [row] = audit_rows(engine, "test.job")
+    assert (row.outcome, row.username, row.target, row.summary) == (
+        "success",
+        "anna",
+        "code=1",
+        {"rows": 1},
+    )
+
+
+class BrokenAudit(JobAudit):
+    def entry(self, outcome: str, summary: dict[str, Any]) -> AuditEntry:
+        raise RuntimeError(f"the audit table is gone ({outcome})")
+
+
+def test_an_audit_row_that_cannot_be_written_fails_the_job(
+    engine: Engine, runner: JobRunner
+) -> None:
+    def work(db: Session, progress: ProgressReporter) -> dict[str, Any]:
+        db.add(Job(id="lost", kind="t", status="succeeded", progress=1.0, created_at=utcnow()))
+        return {"rows": 1}
+
+    def failing(db: Session, progress: ProgressReporter) -> dict[str, Any]:
+        raise InvalidInput("bad campaign")
+
+    audit = BrokenAudit("anna", "test.broken", "code=1")
+    job = runner.submit_in_session("t", "anna", work, audit=audit)
+    assert wait_until(engine, job.id, "failed").error is not None
+    with make_sessionmaker(engine)() as db:
+        assert db.get(Job, "lost") is None  # the work was rolled back with the missing row
+    # The work failed and its failure cannot be audited: the job fails, nothing is swallowed.
+    second = runner.submit_in_session("t", "anna", failing, audit=audit)
+    assert "RuntimeError" in (wait_until(engine, second.id, "failed").error or "")
+
+
+def test_an_exclusive_key_is_held_until_its_job_ends(engine: Engine, runner: JobRunner) -> None:
+    release = threading.Event()
+
+    def work(db: Session, progress: ProgressReporter) -> dict[str, Any]:
+        release.wait(10)
+        return {}
+
+    job = runner.submit_in_session("t", "anna", work, exclusive="k")
+    with pytest.raises(Conflict) as busy:
+        runner.submit_in_session("t", "anna", work, exclusive="k")
+    assert job.id in busy.value.detail
+    release.set()
+    wait_until(engine, job.id, "succeeded")
+    deadline = time.monotonic() + 10
+    while True:  # released by the worker just after it finished the job
+        try:
+            runner.hold("k")
+            break
+        except Conflict:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
 
 
 def test_two_jobs_run_at_once_and_the_rest_wait(engine: Engine, runner: JobRunner) -> None:

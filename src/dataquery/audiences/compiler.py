@@ -41,7 +41,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from dataquery.audiences import spec as s
-from dataquery.campaigns.models import CampaignDict, contact_history, local_control, local_target
+from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
 from dataquery.datasets.list_index import BITS_COLUMN
 
 Predicate = sa.ColumnElement[bool]

@@ -23,9 +23,9 @@ from dataquery.audiences.compiler import FEATURE_COLUMNS, Resolved
 from dataquery.audiences.models import audience_members
 from dataquery.core.errors import Conflict
 from dataquery.core.problems import Problems
-from dataquery.datasets.access import upload_dataset_name, visible_datasets
+from dataquery.datasets.access import visible_datasets
 from dataquery.datasets.list_index import bits_by_list
-from dataquery.datasets.models import Dataset, DatasetCategory
+from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 
 SUPPRESSION_CATEGORIES = frozenset(

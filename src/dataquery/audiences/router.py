@@ -25,7 +25,7 @@ from dataquery.audiences.schemas import (
     PreviewRequest,
 )
 from dataquery.audiences.spec import AudienceSpec, default_spec
-from dataquery.audit.service import audit_context
+from dataquery.audit.service import NOT_AUDITED, audit_context
 from dataquery.auth.deps import AnalystUser, CurrentUser
 from dataquery.core.db import DB
 from dataquery.core.schemas import errors
@@ -54,7 +54,7 @@ def audience_default_spec(_: CurrentUser) -> AudienceSpec:
     return default_spec()
 
 
-@router.post("/preview")
+@router.post("/preview", dependencies=[NOT_AUDITED])
 def preview_audience(
     request: Request, db: DB, user: CurrentUser, body: PreviewRequest
 ) -> PreviewOut:
@@ -67,7 +67,7 @@ def preview_audience(
     return result
 
 
-@router.post("/explain")
+@router.post("/explain", dependencies=[NOT_AUDITED])
 def explain_spec(request: Request, db: DB, user: CurrentUser, body: ExplainRequest) -> ExplainOut:
     """Which steps of the spec remove this IIN (each tested on its own), or that it is in."""
     result = service.explain(db, body.spec, body.iin, _viewer(user))

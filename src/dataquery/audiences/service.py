@@ -53,11 +53,11 @@ from dataquery.audiences.schemas import (
     UploadOption,
 )
 from dataquery.auth.models import User
-from dataquery.campaigns.models import CampaignDict
+from dataquery.bank.tables import CampaignDict
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, DQError, InvalidInput
 from dataquery.datasets.access import visible_datasets
-from dataquery.datasets.models import DatasetCategory
+from dataquery.datasets.models import DatasetCategory, upload_id_of
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
 
@@ -431,7 +431,7 @@ def options(db: Session, viewer: Viewer | None) -> OptionsOut:
     lists.sort(key=lambda o: (not o.default, o.category, o.name))
     uploads = [
         UploadOption(
-            upload_id=d.name.removeprefix("upload_"),
+            upload_id=upload_id,
             dataset=d.name,
             description=d.description,
             row_count=d.row_count,
@@ -440,7 +440,7 @@ def options(db: Session, viewer: Viewer | None) -> OptionsOut:
             created_at=d.created_at,
         )
         for d in sorted(datasets, key=lambda d: d.created_at, reverse=True)
-        if d.category == DatasetCategory.UPLOAD.value and d.name.startswith("upload_")
+        if d.category == DatasetCategory.UPLOAD.value and (upload_id := upload_id_of(d.name))
     ]
     products: list[ProductOption] = []
     if "products" in by_name:

@@ -21,7 +21,6 @@ push event type); sms: not_in_feature_store, no_valid_phone (not +77 and 9 digit
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -33,16 +32,12 @@ from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
-from fastapi import FastAPI
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dataquery.audiences.access import Viewer
-from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import User
-from dataquery.campaigns import service
-from dataquery.campaigns.bulk import compiled_sql, staged
-from dataquery.campaigns.models import (
+from dataquery.bank.tables import (
     CampaignDict,
     PopUpCampaign,
     RB3CampaignDict,
@@ -51,6 +46,7 @@ from dataquery.campaigns.models import (
     local_control,
     local_target,
 )
+from dataquery.campaigns import service
 from dataquery.campaigns.schemas import (
     CampaignStatus,
     ChannelDropouts,
@@ -58,11 +54,14 @@ from dataquery.campaigns.schemas import (
     DeployReport,
 )
 from dataquery.campaigns.split import Split, split_audience, split_result
+from dataquery.core.bulk import compiled_sql, staged
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput
 from dataquery.core.problems import problem
+from dataquery.core.progress import Progress, no_progress
 from dataquery.core.schemas import Notice
 from dataquery.datasets.models import Dataset
+from dataquery.jobs.runner import JobAudit, JobRunner
 
 # Above this many members a deploy runs as a job the UI polls (202 + job_id).
 JOB_THRESHOLD = 200_000
@@ -71,11 +70,15 @@ PHONE_PATTERN = r"^\+77[0-9]{9}$"
 PUSH_REASONS = ("not_in_feature_store", "no_p_sid", "push_disabled", "opted_out")
 SMS_REASONS = ("not_in_feature_store", "no_valid_phone")
 
-Progress = Callable[[float, str], None]
-
-
-def _no_progress(fraction: float, message: str) -> None:
-    return None
+# A deploy's stages, in order: `done` of a stage is its index, so the bar moves by steps.
+STAGES = (
+    "job.stage.split",
+    "job.stage.write_target",
+    "job.stage.write_control",
+    "job.stage.write_deliveries",
+    "job.stage.write_contacts",
+    "job.stage.commit",
+)
 
 
 # What the warehouse offers -------------------------------------------------------------------
@@ -203,7 +206,7 @@ def deliver(
     campaign: Plan,
     contact_date: date,
     now: datetime,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress = no_progress,
 ) -> dict[str, ChannelDropouts]:
     """fd_rb2_campaigns_users (target × channel) and off_limit_campaigns_users (the contact on
     `contact_date`) for the targets; returns eligible and dropped per channel.
@@ -254,8 +257,7 @@ def deliver(
                 ),
             )
         )
-        if progress:
-            progress(campaign_users.name)
+        _stage(progress, stage_code="job.stage.write_contacts")
         contact = sa.union_all(*contacts).subquery("contact")
         conn.execute(
             sa.insert(contact_history).from_select(
@@ -265,8 +267,6 @@ def deliver(
                 ),
             )
         )
-        if progress:
-            progress(contact_history.name)
         return _count_dropouts(conn, rows, campaign.channels)
 
 
@@ -442,7 +442,7 @@ def deploy(
     db: Session,
     campaign: CampaignDict,
     username: str,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     deployer: User | None = None,
 ) -> DeployReport:
     """Writes every table in the session's transaction; the caller commits (or rolls back)."""
@@ -451,7 +451,7 @@ def deploy(
     conn = db.connection()
     roomy(conn)
     src = sources(db, plan.channels, plan.push_event_type)
-    progress(0.01, "splitting the audience")
+    _stage(progress, stage_code="job.stage.split")
     split = split_audience(conn, plan.audience_id, plan.split_seed, plan.control_share)
     now = utcnow()
     claimed = _claim(conn, plan, split, now)
@@ -484,7 +484,7 @@ def deploy(
     service.record_event(db, plan.code, username, "deployed", report.model_dump(mode="json"))
     db.flush()
     db.expire(campaign)
-    progress(0.99, "committing")
+    _stage(progress, stage_code="job.stage.commit")
     return report
 
 
@@ -535,19 +535,14 @@ def _write(
     DuckDB; on PostgreSQL a one-column COPY into a temporary table, which costs about half of
     COPYing the full rows into mb22 and gives the join its statistics); every bank table is
     filled from there by INSERT … SELECT."""
-    progress(0.05, "writing mb22_local_target")
+    _stage(progress, stage_code="job.stage.write_target")
     with staged(conn, pa.table({"iin": split.target_iins})) as targets:
         insert_group(conn, local_target, targets, plan, now)
-        progress(0.3, "writing mb21_local_control")
+        _stage(progress, stage_code="job.stage.write_control")
         with staged(conn, pa.table({"iin": split.control_iins})) as controls:
             insert_group(conn, local_control, controls, plan, now)
-        progress(0.4, "writing fd_rb2_campaigns_users")
-
-        def delivered(table: str) -> None:
-            done = table == contact_history.name
-            progress(0.95 if done else 0.7, f"written {table}")
-
-        channels = deliver(conn, targets, src, plan, plan.start_date, now, delivered)
+        _stage(progress, stage_code="job.stage.write_deliveries")
+        channels = deliver(conn, targets, src, plan, plan.start_date, now, progress)
     _write_details(conn, plan, now)
     return channels
 
@@ -585,104 +580,73 @@ def _first_line(error: object) -> str:
     return str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
 
 
+def deploy_now_or_as_job(
+    db: Session, runner: JobRunner, campaign: CampaignDict, user: User, background: bool | None
+) -> DeployReport | DeployAccepted:
+    """In the request's transaction, or as a job when asked to or above JOB_THRESHOLD members
+    (`background=None`): the report, or the accepted job to poll."""
+    size = service.audience_size(db, campaign.audience_id or "") or 0
+    if background or (background is None and size > JOB_THRESHOLD):
+        return start_job(runner, db, campaign, user)
+    with deploy_slot(runner, campaign.camp_cd):
+        return deploy(db, campaign, user.username, deployer=user)
+
+
+def _stage(progress: Progress, stage_code: str) -> None:
+    progress(stage_code, STAGES.index(stage_code), len(STAGES))
+
+
 # Background deploys --------------------------------------------------------------------------
 
-_running_lock = threading.Lock()
 
+def _busy(code: str) -> Callable[[str], Conflict]:
+    def conflict(job_id: str) -> Conflict:
+        job = f" (job {job_id})" if job_id else ""
+        return Conflict(
+            f"campaign {code} is being deployed right now{job}",
+            code="campaign.deploy.running",
+            params={"campaign": code},
+        )
 
-def _running(app: FastAPI) -> dict[str, str]:
-    running: dict[str, str] | None = getattr(app.state, "campaign_deploys", None)
-    if running is None:
-        running = {}
-        app.state.campaign_deploys = running
-    return running
-
-
-def reserve(app: FastAPI, code: str) -> None:
-    """One deploy of a campaign at a time in this process: a second one answers 409 at once
-    (the conditional UPDATE of mb01 still guards against other processes)."""
-    with _running_lock:
-        running = _running(app)
-        if code in running:
-            job = f" (job {running[code]})" if running[code] else ""
-            raise Conflict(
-                f"campaign {code} is being deployed right now{job}",
-                code="campaign.deploy.running",
-                params={"campaign": code},
-            )
-        running[code] = ""
-
-
-def release(app: FastAPI, code: str) -> None:
-    with _running_lock:
-        _running(app).pop(code, None)
+    return conflict
 
 
 @contextmanager
-def deploy_slot(app: FastAPI, code: str) -> Iterator[None]:
-    reserve(app, code)
+def deploy_slot(runner: JobRunner, code: str) -> Iterator[None]:
+    """One deploy of a campaign at a time in this process: a second one answers 409 at once
+    (the conditional UPDATE of mb01 still guards against other processes)."""
+    runner.hold(_slot(code), _busy(code))
     try:
         yield
     finally:
-        release(app, code)
+        runner.release(_slot(code))
 
 
-def start_job(app: FastAPI, db: Session, campaign: CampaignDict, user: User) -> DeployAccepted:
-    """Runs the deploy as a job: its own session and transaction, its progress in dq_jobs."""
-    from dataquery.jobs.runner import submit
+def _slot(code: str) -> str:
+    return f"campaign.deploy:{code}"
 
+
+def start_job(runner: JobRunner, db: Session, campaign: CampaignDict, user: User) -> DeployAccepted:
+    """Runs the deploy as a job (the runner owns its session, commit, audit row and progress)."""
     plan = plan_of(db, campaign, user)  # fail fast, before a job exists
     sources(db, plan.channels, plan.push_event_type)
     members = service.audience_size(db, plan.audience_id) or 0
     code, username = plan.code, user.username
-    reserve(app, code)
 
-    def work(progress: Callable[[float, str], None]) -> dict[str, Any]:
-        try:
-            with app.state.sessionmaker() as job_db:
-                try:
-                    target = service.get_campaign(job_db, code)
-                    report = deploy(job_db, target, username, progress)
-                    job_db.add(_audit(username, code, "success", report.model_dump(mode="json")))
-                    job_db.commit()
-                except BaseException as exc:
-                    job_db.rollback()
-                    _record_failure(app, username, code, exc)
-                    raise
-            return report.model_dump(mode="json")
-        finally:
-            release(app, code)
+    def work(job_db: Session, progress: Progress) -> dict[str, Any]:
+        report = deploy(job_db, service.get_campaign(job_db, code), username, progress)
+        return report.model_dump(mode="json")
 
-    try:
-        job = submit(app, "campaign.deploy", username, work)
-    except BaseException:
-        release(app, code)
-        raise
-    with _running_lock:
-        _running(app)[code] = job.id
+    job = runner.submit_in_session(
+        "campaign.deploy",
+        username,
+        work,
+        audit=JobAudit(username, "campaigns.deploy_job", f"code={code}"),
+        exclusive=_slot(code),
+        busy=_busy(code),
+    )
     detail = service.get_detail(db, code)
     detail.deploy_job_id = job.id
     db.add(detail)
     db.flush()
     return DeployAccepted(code=code, job_id=job.id, members=members)
-
-
-def _audit(username: str, code: str, outcome: str, summary: dict[str, Any]) -> AuditEntry:
-    return AuditEntry(
-        id=str(uuid.uuid4()),
-        occurred_at=utcnow(),
-        username=username,
-        action="campaigns.deploy_job",
-        target=f"code={code}",
-        outcome=outcome,
-        summary=summary,
-    )
-
-
-def _record_failure(app: FastAPI, username: str, code: str, exc: BaseException) -> None:
-    detail = getattr(exc, "detail", None) or _first_line(exc)
-    try:
-        with app.state.sessionmaker.begin() as db:
-            db.add(_audit(username, code, "failure", {"error": str(detail)[:500]}))
-    except Exception:  # the job's own failure is what matters; never hide it
-        pass

@@ -21,8 +21,8 @@ import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.engine import Connection, Engine
 
-from dataquery.campaigns.bulk import compiled_sql, settled
-from dataquery.campaigns.models import local_control, local_target
+from dataquery.bank.tables import local_control, local_target
+from dataquery.core.bulk import compiled_sql, settled
 
 BATCH_ROWS = 100_000
 CHUNK_BYTES = 1 << 20

@@ -20,9 +20,7 @@ from sqlalchemy.orm import Session
 from dataquery import iin as iin_rules
 from dataquery.auth.models import User
 from dataquery.auth.roles import Role
-from dataquery.campaigns import deploy, service
-from dataquery.campaigns.bulk import fetch_arrow, staged
-from dataquery.campaigns.models import (
+from dataquery.bank.tables import (
     CampaignDict,
     campaign_users,
     contact_history,
@@ -30,8 +28,10 @@ from dataquery.campaigns.models import (
     local_control,
     local_target,
 )
+from dataquery.campaigns import deploy, service
 from dataquery.campaigns.schemas import CampaignStatus, MembersChange, MembersReport
 from dataquery.campaigns.split import IIN_SCHEMA
+from dataquery.core.bulk import fetch_arrow, staged
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound
 

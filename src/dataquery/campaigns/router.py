@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from dataquery.audit.service import audit_context
+from dataquery.audit.service import AUDITED, NOT_AUDITED, audit_context
 from dataquery.auth.deps import AdminUser, AnalystUser, AppSettings, CurrentUser
 from dataquery.auth.service import confirm_password
 from dataquery.campaigns import deploy, export, members, service, stats
@@ -27,6 +27,7 @@ from dataquery.campaigns.schemas import (
     CampaignType,
     CampaignUpdate,
     Dashboard,
+    Deleted,
     DeployAccepted,
     DeployReport,
     EffectiveStatus,
@@ -35,6 +36,7 @@ from dataquery.campaigns.schemas import (
     MembersChange,
     MembersReport,
     PasswordConfirmation,
+    SmsCount,
     SmsSegments,
     SplitPreviewRequest,
     SplitResult,
@@ -42,7 +44,8 @@ from dataquery.campaigns.schemas import (
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.core.db import DB
-from dataquery.core.schemas import APIModel, Notice, errors
+from dataquery.core.schemas import errors
+from dataquery.jobs.runner import Runner
 
 router = APIRouter(
     prefix="/campaigns", tags=["campaigns"], responses=errors(401, 403, 404, 409, 422)
@@ -110,11 +113,6 @@ def get_dashboard(
     return stats.dashboard(db, days)
 
 
-class SmsCount(APIModel):
-    segments: SmsSegments
-    warning: Notice | None
-
-
 @router.get("/sms-segments")
 def count_sms(
     _: CurrentUser, text: Annotated[str, Query(max_length=4000)], language: str = "ru"
@@ -127,7 +125,7 @@ def count_sms(
     )
 
 
-@router.post("/split-preview")
+@router.post("/split-preview", dependencies=[NOT_AUDITED])
 def preview_split(db: DB, user: AnalystUser, body: SplitPreviewRequest) -> SplitResult:
     """Target/control sizes and the sample-ratio check for a share and seed, before a draft
     (of one of the caller's saved audiences: someone else's is answered as a missing one)."""
@@ -158,6 +156,7 @@ def deploy_campaign(
     response: Response,
     db: DB,
     user: AnalystUser,
+    runner: Runner,
     code: str,
     dry_run: bool = False,
     background: bool | None = Query(
@@ -173,16 +172,13 @@ def deploy_campaign(
     _audit(request, campaign.camp_cd, dry_run=dry_run)
     if dry_run:
         return deploy.dry_run(db, campaign, user)
-    size = service.audience_size(db, campaign.audience_id or "") or 0
-    if background or (background is None and size > deploy.JOB_THRESHOLD):
-        accepted = deploy.start_job(request.app, db, campaign, user)
-        _audit(request, campaign.camp_cd, job_id=accepted.job_id, members=accepted.members)
+    result = deploy.deploy_now_or_as_job(db, runner, campaign, user, background)
+    if isinstance(result, DeployAccepted):
+        _audit(request, campaign.camp_cd, job_id=result.job_id, members=result.members)
         response.status_code = audit_context(request).status_code = status.HTTP_202_ACCEPTED
-        return accepted
-    with deploy.deploy_slot(request.app, campaign.camp_cd):
-        report = deploy.deploy(db, campaign, user.username, deployer=user)
-    _audit(request, campaign.camp_cd, tables=report.tables)
-    return report
+    else:
+        _audit(request, campaign.camp_cd, tables=result.tables)
+    return result
 
 
 @router.post("/{code}/copy", status_code=status.HTTP_201_CREATED)
@@ -226,11 +222,6 @@ def remove_members(
     return report
 
 
-class Deleted(APIModel):
-    code: str
-    rows: dict[str, int]
-
-
 @router.delete("/{code}")
 def delete_campaign(
     request: Request,
@@ -254,6 +245,7 @@ def campaign_stats(db: DB, _: CurrentUser, code: str) -> CampaignStats:
 
 @router.get(
     "/{code}/export",
+    dependencies=[AUDITED],  # who took which list out
     response_class=StreamingResponse,
     responses={200: {"content": {t: {} for t in export.MEDIA_TYPES.values()}}},
 )
@@ -267,6 +259,7 @@ def export_members(
 ) -> StreamingResponse:
     """The members as a file, streamed (IIN as text in XLSX)."""
     campaign = service.get_campaign(db, code)
+    _audit(request, campaign.camp_cd, format=format, group=group)
     filename = f"{campaign.camp_cd}_{group}.{format}"
     return StreamingResponse(
         export.stream(request.app.state.engine, campaign.camp_cd, group, format),

@@ -346,3 +346,13 @@ class Dashboard(APIModel):
     contacts_per_day: list[DailyCount]
     active_today: int
     members_in_active: int
+
+
+class SmsCount(APIModel):
+    segments: SmsSegments
+    warning: Notice | None
+
+
+class Deleted(APIModel):
+    code: str
+    rows: dict[str, int]

@@ -35,10 +35,10 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from dataquery.audiences.access import Viewer, find_visible_audience
+from dataquery.audiences.models import Audience
 from dataquery.auth.models import User
 from dataquery.auth.roles import Role
-from dataquery.campaigns.app_tables import CampaignDetail, CampaignEvent
-from dataquery.campaigns.models import (
+from dataquery.bank.tables import (
     CAMPAIGN_CODE_SEQ,
     XLS_OW_ID_SEQ,
     CampaignDict,
@@ -49,6 +49,7 @@ from dataquery.campaigns.models import (
     local_control,
     local_target,
 )
+from dataquery.campaigns.app_tables import CampaignDetail, CampaignEvent
 from dataquery.campaigns.schemas import (
     CampaignCopy,
     CampaignCreate,
@@ -67,7 +68,7 @@ from dataquery.campaigns.schemas import (
     SplitResult,
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
-from dataquery.campaigns.split import audiences, split_audience, split_result
+from dataquery.campaigns.split import split_audience, split_result
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dataquery.core.problems import Problems
@@ -511,7 +512,7 @@ def _apply(
     ru, kz = texts.ru or LanguageText(), texts.kz or LanguageText()
     if campaign.audience_id != draft.audience_id or campaign.audience_spec is None:
         spec = db.execute(
-            sa.select(audiences.c.spec).where(audiences.c.id == draft.audience_id)
+            sa.select(Audience.spec).where(Audience.id == draft.audience_id)
         ).scalar_one_or_none()
         campaign.audience_spec = spec
     campaign.camp_type = draft.type

@@ -12,25 +12,11 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from dataquery.campaigns.bulk import fetch_arrow
+from dataquery.audiences.models import audience_members
 from dataquery.campaigns.schemas import SplitResult
-from dataquery.core.db import JSONText
+from dataquery.core.bulk import fetch_arrow
 from dataquery.sampling.balance import sample_ratio
 from dataquery.sampling.split import control_mask, iin_keys
-
-# The audiences' tables (migration 0004), read through light table clauses so this module does
-# not depend on the audiences package's models.
-audiences = sa.table(
-    "dq_audiences",
-    sa.column("id", sa.String),
-    sa.column("name", sa.String),
-    sa.column("owner", sa.String),
-    sa.column("spec", JSONText),
-    sa.column("size", sa.BigInteger),
-)
-audience_members = sa.table(
-    "dq_audience_members", sa.column("audience_id", sa.String), sa.column("iin", sa.String)
-)
 
 IIN_SCHEMA = pa.schema([("iin", pa.string())])
 

@@ -8,9 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from dataquery.bank.tables import CampaignDict, campaign_users, contact_history
 from dataquery.campaigns import service
 from dataquery.campaigns.app_tables import CampaignEvent
-from dataquery.campaigns.models import CampaignDict, campaign_users, contact_history
 from dataquery.campaigns.schemas import (
     CampaignEventOut,
     CampaignStats,

@@ -6,13 +6,14 @@ The same metadata serves DuckDB (embedded default), PostgreSQL (server) and Orac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -91,19 +92,35 @@ def hold_embedded_warehouse(engine: Engine) -> sa.Connection | None:
         ) from None
 
 
+@dataclass(frozen=True)
+class TransactionHook:
+    """Work that rides on a request's transaction, registered by a higher layer (the audit row)
+    so that this module needs to import none: `before_commit` adds rows to the session,
+    `after_commit` learns that they landed."""
+
+    before_commit: Callable[[Request, Session], None]
+    after_commit: Callable[[Request], None]
+
+
+def install_transaction_hook(app: FastAPI, hook: TransactionHook) -> None:
+    hooks: list[TransactionHook] = getattr(app.state, "transaction_hooks", [])
+    app.state.transaction_hooks = [*hooks, hook]
+
+
 def get_db(request: Request) -> Iterator[Session]:
     """The request's transaction: committed when the endpoint returns, rolled back on error.
 
-    A mutating request's audit row is written in this same transaction.
+    The installed hooks (a mutating request's audit row) write in this same transaction.
     """
-    from dataquery.audit.service import audit_context, record_success
-
+    hooks: list[TransactionHook] = getattr(request.app.state, "transaction_hooks", [])
     session: Session = request.app.state.sessionmaker()
     try:
         yield session
-        record_success(request, session)
+        for hook in hooks:
+            hook.before_commit(request, session)
         session.commit()
-        audit_context(request).written = True
+        for hook in hooks:
+            hook.after_commit(request)
     except BaseException:
         session.rollback()
         raise

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from dataquery.auth.models import User
 from dataquery.auth.roles import Role
 from dataquery.core.errors import NotFound
-from dataquery.datasets.models import Dataset, DatasetCategory
+from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,6 @@ class Viewer:
     @classmethod
     def of(cls, user: User) -> Viewer:
         return cls(user.username, Role(user.role) is Role.ADMIN)
-
-
-def upload_dataset_name(upload_id: str) -> str:
-    """The catalog name the uploads module registers an accepted upload under."""
-    return f"upload_{upload_id}"
 
 
 def may_see(dataset: Dataset, viewer: Viewer | None) -> bool:

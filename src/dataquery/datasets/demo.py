@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +27,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dataquery.core.progress import Progress, no_progress
 from dataquery.reference.seed import FILIALS, PUSH_EVENT_TYPES
 
 __all__ = [
@@ -267,14 +267,14 @@ def generate_demo(
     seed: int,
     out_dir: Path,
     as_of: date,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Progress = no_progress,
 ) -> list[DemoFile]:
     """Write every demo dataset as ``out_dir/<name>.parquet`` and describe them.
 
     The result is in ``DATASET_NAMES`` order and is a pure function of ``(customers, seed,
     as_of)``: the files are byte-identical for the same inputs. After each chunk of customers,
-    ``progress(name, fraction)`` is called for every dataset with the share of customers done
-    (the last call per name is 1.0). Files are written under a temporary name and renamed when
+    ``progress("job.stage.generate", done, customers)`` tells how many customers are done
+    (the last call has done == customers). Files are written under a temporary name and renamed when
     complete, so a reader never sees half a file.
     """
     if customers < 1:
@@ -298,9 +298,7 @@ def generate_demo(
                 rows[name] += tables[name].num_rows
 
     def report(done: int) -> None:
-        if progress is not None:
-            for name in DATASET_NAMES:
-                progress(name, done / customers)
+        progress(stage_code="job.stage.generate", done=done, total=customers)
 
     # One writer thread compresses chunk k while chunk k + 1 is generated (pyarrow and numpy
     # release the GIL). Chunks are still written strictly in order, so output is deterministic.

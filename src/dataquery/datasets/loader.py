@@ -1,4 +1,5 @@
-"""Bulk-load Parquet or Arrow into the warehouse: DuckDB reads it itself, PostgreSQL gets COPY.
+"""Catalog tables from Parquet or Arrow: DuckDB reads the file (or the Arrow view) itself,
+PostgreSQL gets COPY through the one bulk loader, `core.bulk`.
 
 Never row by row. The load replaces the table inside the caller's transaction, so a failed
 load leaves the previous data in place.
@@ -6,18 +7,16 @@ load leaves the previous data in place.
 
 from __future__ import annotations
 
-import io
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from dataquery.core.bulk import copy_batches, registered
 from dataquery.core.errors import InvalidInput
 
 _BATCH_ROWS = 200_000
@@ -112,7 +111,7 @@ def replace_table_from_parquet(conn: Connection, table_name: str, path: Path) ->
 
 
 def _is_migration_owned(table_name: str) -> bool:
-    from dataquery.core.models import Base
+    from dataquery.models import Base
 
     return table_name in Base.metadata.tables
 
@@ -120,24 +119,9 @@ def _is_migration_owned(table_name: str) -> bool:
 def _copy_parquet(conn: Connection, table: str, path: Path) -> None:
     """PostgreSQL: stream the file in batches through COPY ... FROM STDIN as CSV."""
     parquet = pq.ParquetFile(path)
-    _copy_batches(
+    copy_batches(
         conn, table, parquet.schema_arrow.names, parquet.iter_batches(batch_size=_BATCH_ROWS)
     )
-
-
-def _copy_batches(
-    conn: Connection, table: str, names: list[str], batches: Iterable[pa.RecordBatch]
-) -> None:
-    """PostgreSQL: COPY ... FROM STDIN as CSV, one batch at a time."""
-    dbapi = conn.connection.driver_connection
-    columns = ", ".join(quoted(conn, c) for c in names)
-    options = pacsv.WriteOptions(include_header=False)
-    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
-    with dbapi.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        for batch in batches:
-            buffer = io.BytesIO()
-            pacsv.write_csv(batch, buffer, write_options=options)
-            copy.write(buffer.getvalue())
 
 
 def create_table_from_arrow(
@@ -167,21 +151,16 @@ def create_table_from_arrow(
         *(sa.Column(f.name, overrides.get(f.name) or sql_type(f.type)) for f in data.schema),
     )
     if conn.dialect.name == "duckdb":
-        duck = conn.connection.driver_connection
-        view = f"arrow_{uuid.uuid4().hex}"
-        duck.register(view, data)  # type: ignore[union-attr]
-        try:
+        with registered(conn, data) as view:
             if compress_strings:
                 select = f"SELECT * FROM {quoted(conn, view)}"
                 conn.execute(sa.text(f"CREATE TABLE {table} AS {select}"))
             else:
                 conn.execute(sa.text(_duckdb_uncompressed_ddl(conn, target)))
                 conn.execute(sa.text(f"INSERT INTO {table} SELECT * FROM {quoted(conn, view)}"))
-        finally:
-            duck.unregister(view)  # type: ignore[union-attr]
         return data.num_rows
     target.create(conn)
-    _copy_batches(conn, table, data.schema.names, data.to_batches(max_chunksize=_BATCH_ROWS))
+    copy_batches(conn, table, data.schema.names, data.to_batches(max_chunksize=_BATCH_ROWS))
     if unique_index is not None:
         conn.execute(sa.text(f"CREATE UNIQUE INDEX ON {table} ({quoted(conn, unique_index)})"))
     conn.execute(sa.text(f"ANALYZE {table}"))

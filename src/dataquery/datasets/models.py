@@ -23,6 +23,22 @@ class DatasetCategory(StrEnum):
     UPLOAD = "upload"
 
 
+# The one place that knows how an accepted upload is named in the catalog (and as a table).
+UPLOAD_DATASET_PREFIX = "upload_"
+
+
+def upload_dataset_name(upload_id: str) -> str:
+    """The catalog name (and table name) of accepted upload `upload_id`."""
+    return f"{UPLOAD_DATASET_PREFIX}{upload_id}"
+
+
+def upload_id_of(dataset_name: str) -> str | None:
+    """The upload behind a catalog name, or None when the name is not an upload's."""
+    if not dataset_name.startswith(UPLOAD_DATASET_PREFIX):
+        return None
+    return dataset_name.removeprefix(UPLOAD_DATASET_PREFIX)
+
+
 class Dataset(Base):
     __tablename__ = "dq_datasets"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from dataquery.core.db import utcnow
 from dataquery.core.errors import InvalidInput
+from dataquery.core.progress import Progress, no_progress
 from dataquery.datasets import list_index
 from dataquery.datasets.access import Viewer, get_visible_dataset, visible_datasets
 from dataquery.datasets.catalog import STANDARD_BY_NAME, DatasetSpec
@@ -79,15 +79,14 @@ def load_demo(
     seed: int,
     out_dir: Path,
     as_of: date,
-    progress: Callable[[str, float], None] | None = None,
+    progress: Progress = no_progress,
 ) -> list[Dataset]:
     """Generate the synthetic bank and load every dataset of it into the warehouse."""
     from dataquery.datasets.demo import generate_demo
 
     files = generate_demo(customers, seed, out_dir, as_of, progress)
     loaded = []
-    for demo_file in files:
-        if progress:
-            progress(f"load {demo_file.name}", 0.0)
+    for done, demo_file in enumerate(files):
+        progress(stage_code="job.stage.load", done=done, total=len(files))
         loaded.append(load_dataset(db, STANDARD_BY_NAME[demo_file.name], demo_file.path))
     return loaded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,8 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(sa.String(40))
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
     progress: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    # The stage the job is in, {"code": "job.stage.<x>", "done", "total"} as JSON: kept in the
+    # message column it always had, so the stage needs no migration.
     message: Mapped[str | None] = mapped_column(sa.String(500))
     result: Mapped[Any] = mapped_column(JSONText, nullable=True)
     error: Mapped[str | None] = mapped_column(sa.Text)
@@ -25,3 +28,14 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    @property
+    def stage(self) -> dict[str, Any] | None:
+        if not self.message or not self.message.startswith("{"):
+            return None  # a row written before stages were codes
+        stage: dict[str, Any] = json.loads(self.message)
+        return stage
+
+
+def encode_stage(code: str, done: int | None = None, total: int | None = None) -> str:
+    return json.dumps({"code": code, "done": done, "total": total}, separators=(",", ":"))

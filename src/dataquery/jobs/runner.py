@@ -1,8 +1,13 @@
 """An in-process job runner: long work (uploads, deploys, exports) runs in a small thread pool.
 
-`submit(app, kind, owner, work)` records a `queued` job in `dq_jobs` and runs `work(progress)` on
-one of two worker threads. The runner writes the job's status, progress, message, result or error
-in short transactions of its own, so the UI can poll `GET /api/v1/jobs/{id}` while the work runs.
+`runner.submit(kind, owner, work)` records a `queued` job in `dq_jobs` and runs `work(progress)` on
+one of two worker threads. The runner writes the job's status, stage, result or error in short
+transactions of its own, so the UI can poll `GET /api/v1/jobs/{id}` while the work runs.
+
+`runner.submit_in_session(kind, owner, work, audit=...)` is what a domain uses: the runner owns
+the job's session, its commit, its audit row and its progress; `work(db, progress)` only flushes.
+Routers get the runner through the `Runner` dependency, so no domain module touches FastAPI or
+`app.state`.
 
 Jobs live in this process: one the server did not finish (it stopped or crashed) is marked failed
 when the next one starts, because nothing will ever finish it.
@@ -15,18 +20,20 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from dataquery.audit.models import AuditEntry
 from dataquery.core.db import utcnow
-from dataquery.core.errors import DQError
+from dataquery.core.errors import Conflict, DQError
 from dataquery.core.handlers import domain_error_body
 from dataquery.core.logging import get_logger
-from dataquery.jobs.models import Job
+from dataquery.jobs.models import Job, encode_stage
 
 log = get_logger(__name__)
 _create_lock = threading.Lock()
@@ -35,7 +42,6 @@ MAX_WORKERS = 2
 INTERRUPTED = "interrupted by a restart"
 # Progress is written at most this often (seconds), plus at every message change.
 _PROGRESS_INTERVAL = 0.25
-_MESSAGE_LENGTH = 500
 
 
 class JobStatus(StrEnum):
@@ -46,25 +52,49 @@ class JobStatus(StrEnum):
 
 
 class ProgressReporter:
-    """Given to the work: `progress(0.4, "validating")` records how far it got (0–1)."""
+    """Given to the work: `progress("job.stage.read", 3, 10)` records the stage it is in and how
+    much of it is done (the shared `core.progress.Progress` signature)."""
 
     def __init__(self, runner: JobRunner, job_id: str) -> None:
         self.job_id = job_id
         self._runner = runner
         self._last_write = 0.0
-        self._last: tuple[float, str | None] = (0.0, None)
+        self._last_code: str | None = None
 
-    def __call__(self, fraction: float, message: str | None = None) -> None:
-        fraction = min(max(float(fraction), 0.0), 1.0)
+    def __call__(self, stage_code: str, done: int | None = None, total: int | None = None) -> None:
         now = time.monotonic()
-        if message == self._last[1] and now - self._last_write < _PROGRESS_INTERVAL:
+        if stage_code == self._last_code and now - self._last_write < _PROGRESS_INTERVAL:
             return
         self._last_write = now
-        self._last = (fraction, message)
-        self._runner._update(self.job_id, progress=fraction, message=_clip(message))
+        self._last_code = stage_code
+        values: dict[str, Any] = {"message": encode_stage(stage_code, done, total)}
+        if done is not None and total:
+            values["progress"] = min(max(done / total, 0.0), 1.0)
+        self._runner._update(self.job_id, **values)
 
 
 JobWork = Callable[[ProgressReporter], Any]
+SessionWork = Callable[[Session, ProgressReporter], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class JobAudit:
+    """The audit row a job leaves (the request that started it has its own, with the 202)."""
+
+    username: str
+    action: str
+    target: str
+
+    def entry(self, outcome: str, summary: dict[str, Any]) -> AuditEntry:
+        return AuditEntry(
+            id=str(uuid.uuid4()),
+            occurred_at=utcnow(),
+            username=self.username,
+            action=self.action,
+            target=self.target,
+            outcome=outcome,
+            summary=summary,
+        )
 
 
 class JobRunner:
@@ -73,6 +103,9 @@ class JobRunner:
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="dq-job")
         self._lock = threading.Lock()
         self._closed = False
+        # Keys of work that runs once at a time in this process → the job holding it ("" while
+        # it is being submitted).
+        self._held: dict[str, str] = {}
 
     def submit(self, kind: str, owner: str | None, work: JobWork) -> Job:
         job = Job(
@@ -91,6 +124,82 @@ class JobRunner:
             else:
                 self._executor.submit(self._run, job.id, work)
         return job
+
+    def submit_in_session(
+        self,
+        kind: str,
+        owner: str | None,
+        work: SessionWork,
+        *,
+        audit: JobAudit | None = None,
+        exclusive: str | None = None,
+        busy: Callable[[str], DQError] | None = None,
+    ) -> Job:
+        """Run `work(db, progress)` in a session of the job's own, committed when it returns.
+
+        Its audit row is written in that same transaction on success, and in one of its own on
+        failure; an audit row that cannot be written fails the job (who did what must never be
+        lost silently). `exclusive`: a key held while the job is queued or running; another
+        submit with it raises `busy(holding_job_id)` (default: a Conflict).
+        """
+        if exclusive is not None:
+            self.hold(exclusive, busy)
+
+        def run(progress: ProgressReporter) -> dict[str, Any]:
+            try:
+                with self._factory() as db:
+                    try:
+                        result = work(db, progress)
+                        if audit is not None:
+                            db.add(audit.entry("success", result))
+                        db.commit()
+                    except BaseException as exc:
+                        db.rollback()
+                        if audit is not None:
+                            self._audit_failure(audit, exc)
+                        raise
+                return result
+            finally:
+                if exclusive is not None:
+                    self.release(exclusive)
+
+        try:
+            job = self.submit(kind, owner, run)
+        except BaseException:
+            if exclusive is not None:
+                self.release(exclusive)
+            raise
+        if exclusive is not None:
+            with self._lock:
+                # Unless the job already ended (and released it) and someone else holds it now.
+                if self._held.get(exclusive) == "":
+                    self._held[exclusive] = job.id
+        return job
+
+    def hold(self, key: str, busy: Callable[[str], DQError] | None = None) -> None:
+        """Claim `key` for one piece of work at a time in this process, until `release(key)`."""
+        with self._lock:
+            if key in self._held:
+                holder = self._held[key]
+                raise (
+                    busy(holder)
+                    if busy
+                    else Conflict(
+                        f"{key} is running (job {holder})",
+                        code="job.busy",
+                        params={"key": key, "job_id": holder},
+                    )
+                )
+            self._held[key] = ""
+
+    def release(self, key: str) -> None:
+        with self._lock:
+            self._held.pop(key, None)
+
+    def _audit_failure(self, audit: JobAudit, exc: BaseException) -> None:
+        detail = getattr(exc, "detail", None) or _first_line(exc)
+        with self._factory.begin() as db:
+            db.add(audit.entry("failure", {"error": str(detail)[:500]}))
 
     def recover_interrupted(self) -> int:
         """Mark jobs a previous process left queued or running as failed; returns how many."""
@@ -132,7 +241,10 @@ class JobRunner:
     def _run(self, job_id: str, work: JobWork) -> None:
         try:
             self._update(
-                job_id, status=JobStatus.RUNNING.value, started_at=utcnow(), message="started"
+                job_id,
+                status=JobStatus.RUNNING.value,
+                started_at=utcnow(),
+                message=encode_stage(code="job.stage.start"),
             )
             result = work(ProgressReporter(self, job_id))
         except DQError as exc:
@@ -156,7 +268,9 @@ class JobRunner:
             "finished_at": utcnow(),
             "error": error,
             "result": result,
-            "message": "done" if status is JobStatus.SUCCEEDED else "failed",
+            "message": encode_stage(
+                code="job.stage.done" if status is JobStatus.SUCCEEDED else "job.stage.failed"
+            ),
         }
         if status is JobStatus.SUCCEEDED:
             values["progress"] = 1.0
@@ -173,8 +287,9 @@ class JobRunner:
             log.exception("could not record job state", job_id=job_id)
 
 
-def _clip(message: str | None) -> str | None:
-    return None if message is None else message[:_MESSAGE_LENGTH]
+def _first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
 
 
 def get_runner(app: FastAPI) -> JobRunner:
@@ -185,6 +300,14 @@ def get_runner(app: FastAPI) -> JobRunner:
             runner = JobRunner(app.state.sessionmaker)
             app.state.job_runner = runner
         return runner
+
+
+def request_runner(request: Request) -> JobRunner:
+    return get_runner(request.app)
+
+
+# What a router asks for to hand work to a job.
+Runner = Annotated[JobRunner, Depends(request_runner)]
 
 
 def submit(app: FastAPI, kind: str, owner: str | None, work: JobWork) -> Job:

@@ -6,7 +6,7 @@ from alembic import context
 from alembic.ddl.impl import DefaultImpl
 
 from dataquery.core.db import create_warehouse_engine
-from dataquery.core.models import Base
+from dataquery.models import Base
 
 
 class DuckDBImpl(DefaultImpl):

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dataquery.audit.service import audit_context
@@ -20,10 +20,10 @@ from dataquery.core.config import Settings
 from dataquery.core.db import DB
 from dataquery.core.errors import InvalidInput
 from dataquery.core.schemas import ErrorBody, ItemList, errors
-from dataquery.jobs.runner import ProgressReporter, submit
+from dataquery.jobs.runner import ProgressReporter, Runner
 from dataquery.uploads import service
 from dataquery.uploads.limits import UploadLimits
-from dataquery.uploads.receive import FILE_FIELD, ReceivedUpload, receive_upload
+from dataquery.uploads.receive import FILE_FIELD, receive_upload
 from dataquery.uploads.schemas import UploadQueued, UploadRejected, UploadReport, UploadSummary
 
 
@@ -130,7 +130,9 @@ def _options(fields: dict[str, str]) -> service.UploadOptions:
         422: {"model": UploadRejected, "description": "Rejected; `report` when it was read"},
     },
 )
-async def create_upload(request: Request, db: DB, user: AnalystUser, settings: AppSettings) -> Any:
+async def create_upload(
+    request: Request, db: DB, user: AnalystUser, settings: AppSettings, runner: Runner
+) -> Any:
     """Upload an IIN list. Files up to DQ_UPLOAD_JOB_THRESHOLD_MB are answered with the
     report (201); larger ones with a job to poll at /jobs/{job_id} (202), whose result is the
     report. A rejected file (strict mode with bad rows, no valid IIN) is a 422 with the report.
@@ -159,17 +161,24 @@ async def create_upload(request: Request, db: DB, user: AnalystUser, settings: A
     }
 
     if received.size > settings.upload_job_threshold_mb * MIB:
-        factory: sessionmaker[Session] = request.app.state.sessionmaker
+
+        def work(job_db: Session, progress: ProgressReporter) -> dict[str, Any]:
+            try:
+                return service.process_upload_job(
+                    job_db,
+                    source,
+                    options,
+                    owner=user.username,
+                    upload_id=upload_id,
+                    job_id=progress.job_id,
+                    progress=progress,
+                    limits=limits,
+                )
+            finally:
+                received.discard()
+
         try:
-            job = await run_in_threadpool(
-                submit,
-                request.app,
-                "upload",
-                user.username,
-                lambda progress: _run_job(
-                    factory, received, source, options, user.username, upload_id, progress, limits
-                ),
-            )
+            job = await run_in_threadpool(runner.submit_in_session, "upload", user.username, work)
         except BaseException:
             received.discard()
             raise
@@ -192,33 +201,6 @@ async def create_upload(request: Request, db: DB, user: AnalystUser, settings: A
         received.discard()
     audit.summary.update(rows_total=report["rows_total"], unique_iins=report["unique_iins"])
     return report
-
-
-def _run_job(
-    factory: sessionmaker[Session],
-    received: ReceivedUpload,
-    source: service.SourceFile,
-    options: service.UploadOptions,
-    owner: str,
-    upload_id: str,
-    progress: ProgressReporter,
-    limits: UploadLimits,
-) -> dict[str, Any]:
-    try:
-        with factory.begin() as db:
-            report = service.process_upload(
-                db,
-                source,
-                options,
-                owner=owner,
-                upload_id=upload_id,
-                job_id=progress.job_id,
-                progress=progress,
-                limits=limits,
-            )
-        return UploadReport.model_validate(report).model_dump(mode="json")
-    finally:
-        received.discard()
 
 
 @router.get("")

@@ -8,7 +8,6 @@ is stored for a rejected file (strict mode with bad rows, or no valid IIN at all
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +22,9 @@ from sqlalchemy.orm import Session
 from dataquery import iin
 from dataquery.core.db import IIN, utcnow
 from dataquery.core.errors import InvalidInput, NotFound
+from dataquery.core.progress import Progress, no_progress
 from dataquery.datasets.loader import create_table_from_arrow, describe_columns, quoted
-from dataquery.datasets.models import Dataset, DatasetCategory
+from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 from dataquery.uploads.columns import (
     choose_iin_column,
     header_names,
@@ -41,7 +41,6 @@ from dataquery.uploads.schemas import UploadReport
 
 Mode = Literal["skip", "strict"]
 Purpose = Literal["audience", "suppression"]
-Progress = Callable[[float, str], None]
 
 MAX_ERRORS = 100
 MAX_SHEETS = 100  # sheet names listed in the report
@@ -86,12 +85,12 @@ def new_upload_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def dataset_name(upload_id: str) -> str:
-    return f"upload_{upload_id}"
+# An upload's stages, in order (`done` of a stage is its index).
+STAGES = ("job.stage.detect_format", "job.stage.read", "job.stage.validate", "job.stage.store")
 
 
-def _no_progress(fraction: float, message: str) -> None:
-    return None
+def _stage(progress: Progress, stage_code: str) -> None:
+    progress(stage_code, STAGES.index(stage_code), len(STAGES))
 
 
 def process_upload(
@@ -110,7 +109,7 @@ def process_upload(
     Raises InvalidInput (422) with the report in `extra["report"]` when the file is rejected.
     The caller owns the transaction and the temporary file.
     """
-    report_progress = progress or _no_progress
+    report_progress = progress or no_progress
     analysis = inspect_file(
         source, options, upload_id=upload_id, owner=owner, progress=report_progress, limits=limits
     )
@@ -120,9 +119,35 @@ def process_upload(
         analysis.rejection.extra["report"] = report
         raise analysis.rejection
     assert analysis.table is not None  # a file not rejected has its table
-    report_progress(0.7, "storing the dataset")
+    _stage(report_progress, stage_code="job.stage.store")
     store_upload(db, analysis.report, analysis.table)
     return analysis.report
+
+
+def process_upload_job(
+    db: Session,
+    source: SourceFile,
+    options: UploadOptions,
+    *,
+    owner: str,
+    upload_id: str,
+    job_id: str,
+    progress: Progress,
+    limits: UploadLimits,
+) -> dict[str, Any]:
+    """A large upload's job: `process_upload` in the job's session (the runner commits); the
+    result is the report as the API answers it."""
+    report = process_upload(
+        db,
+        source,
+        options,
+        owner=owner,
+        upload_id=upload_id,
+        job_id=job_id,
+        progress=progress,
+        limits=limits,
+    )
+    return UploadReport.model_validate(report).model_dump(mode="json")
 
 
 # --- analysis ---------------------------------------------------------------------------------
@@ -134,16 +159,16 @@ def inspect_file(
     *,
     upload_id: str,
     owner: str,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     limits: UploadLimits | None = None,
 ) -> Analysis:
     """Detect, read and validate a file: the report, and the table to store unless rejected.
     Touches no database. What the file may expand to is bounded by `limits` (413 past them)."""
-    progress(0.02, "detecting the format")
+    _stage(progress, stage_code="job.stage.detect_format")
     file_format = detect_format(source.path)
-    progress(0.05, "reading the file")
+    _stage(progress, stage_code="job.stage.read")
     parsed = read_file(source.path, file_format, options.sheet, limits)
-    progress(0.45, "validating IINs")
+    _stage(progress, stage_code="job.stage.validate")
     return analyse(parsed, options, source=source, upload_id=upload_id, owner=owner)
 
 
@@ -204,7 +229,7 @@ def analyse(
         "rows_recoded": len(parsed.recoded_lines),
         "recoded_rows": parsed.recoded_lines[:MAX_ERRORS],
         "status": STATUS_READY,
-        "dataset": dataset_name(upload_id),
+        "dataset": upload_dataset_name(upload_id),
         "owner": owner,
         "created_at": utcnow(),
         "job_id": None,
@@ -359,7 +384,7 @@ def _dataset_table(
 
 def store_upload(db: Session, report: dict[str, Any], table: pa.Table) -> Upload:
     """Create the dataset table, its catalog row and the upload row in the caller's transaction."""
-    name = dataset_name(report["id"])
+    name = upload_dataset_name(report["id"])
     created_at: datetime = report["created_at"]
     rows = create_table_from_arrow(
         db.connection(),

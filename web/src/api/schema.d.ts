@@ -1739,14 +1739,13 @@ export interface components {
             id: string;
             /** Kind */
             kind: string;
-            /** Message */
-            message: string | null;
             /** Owner */
             owner: string | null;
             /** Progress */
             progress: number;
             /** Result */
             result?: unknown;
+            stage: components["schemas"]["JobStage"] | null;
             /** Started At */
             started_at: string | null;
             /**
@@ -1754,6 +1753,19 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "succeeded" | "failed";
+        };
+        /**
+         * JobStage
+         * @description Where a job is: a code (`job.stage.<x>`) the web translates, and how much of it is done
+         *     when that is known.
+         */
+        JobStage: {
+            /** Code */
+            code: string;
+            /** Done */
+            done?: number | null;
+            /** Total */
+            total?: number | null;
         };
         /** LanguageText */
         LanguageText: {

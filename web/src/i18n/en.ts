@@ -4,7 +4,7 @@ import { campaignEn } from './campaign';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
-import * as errorCodes from './codes/errors';
+import * as serverCodes from './codes';
 
 const en: Messages = {
   app: { name: 'DataQuery Pro' },
@@ -47,7 +47,7 @@ const en: Messages = {
     subtitle: 'DataQuery Pro has no page at {{path}}.',
     home: 'Go to datasets',
   },
-  codes: { ...errorCodes.en },
+  codes: serverCodes.en,
   errors: {
     fields: {
       age: 'Age',

@@ -4,7 +4,7 @@ import { campaignKk } from './campaign';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
-import * as errorCodes from './codes/errors';
+import * as serverCodes from './codes';
 
 /** Kazakh (kk-KZ, Cyrillic script as written in Kazakhstan): ИИН is ЖСН, БИН is БСН. */
 const kk: Messages = {
@@ -49,7 +49,7 @@ const kk: Messages = {
     subtitle: 'DataQuery Pro жүйесінде {{path}} мекенжайы жоқ.',
     home: 'Деректер жиындарына',
   },
-  codes: { ...errorCodes.kk },
+  codes: serverCodes.kk,
   errors: {
     fields: {
       age: 'Жасы',

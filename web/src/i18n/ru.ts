@@ -3,7 +3,7 @@ import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
-import * as errorCodes from './codes/errors';
+import * as serverCodes from './codes';
 
 const ru = {
   app: { name: 'DataQuery Pro' },
@@ -47,7 +47,7 @@ const ru = {
     subtitle: 'Адреса {{path}} в DataQuery Pro нет.',
     home: 'К наборам данных',
   },
-  codes: { ...errorCodes.ru },
+  codes: serverCodes.ru,
   errors: {
     fields: {
       age: 'Возраст',

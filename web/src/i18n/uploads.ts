@@ -32,12 +32,6 @@ export const uploadsRu = {
       job: 'Обработка на сервере',
       cancel: 'Отменить',
       cancelled: 'Загрузка отменена.',
-      steps: {
-        'detecting the format': 'определение формата',
-        'reading the file': 'чтение файла',
-        'validating IINs': 'проверка ИИН',
-        'storing the dataset': 'сохранение набора данных',
-      },
     },
     uploaded: 'Файл «{{filename}}» загружен, уникальных ИИН: {{unique}}.',
     errors: {
@@ -189,12 +183,6 @@ export const uploadsEn: UploadsMessages = {
       job: 'Processing on the server',
       cancel: 'Cancel',
       cancelled: 'Upload cancelled.',
-      steps: {
-        'detecting the format': 'detecting the format',
-        'reading the file': 'reading the file',
-        'validating IINs': 'validating IINs',
-        'storing the dataset': 'storing the dataset',
-      },
     },
     uploaded: '“{{filename}}” uploaded: {{unique}} unique IINs.',
     errors: {
@@ -345,12 +333,6 @@ export const uploadsKk: UploadsMessages = {
       job: 'Серверде өңделуде',
       cancel: 'Болдырмау',
       cancelled: 'Жүктеу тоқтатылды.',
-      steps: {
-        'detecting the format': 'пішімін анықтау',
-        'reading the file': 'файлды оқу',
-        'validating IINs': 'ЖСН тексеру',
-        'storing the dataset': 'деректер жиынын сақтау',
-      },
     },
     uploaded: '«{{filename}}» файлы жүктелді, бірегей ЖСН: {{unique}}.',
     errors: {

@@ -100,6 +100,7 @@ export const ru = {
   },
   job: {
     not_found: 'Задачи {{job_id}} нет.',
+    busy: 'Это действие уже выполняется (задача {{job_id}}). Дождитесь её окончания.',
   },
   audience: {
     changed_while_saving: 'Данные изменились во время сохранения (сохранено {{saved}}, посчитано {{counted}}). Сохраните ещё раз.',
@@ -323,6 +324,7 @@ export const kk: typeof ru = {
   },
   job: {
     not_found: '{{job_id}} тапсырмасы жоқ.',
+    busy: 'Бұл әрекет қазір орындалып жатыр ({{job_id}} тапсырмасы). Оның аяқталуын күтіңіз.',
   },
   audience: {
     changed_while_saving: 'Сақтау кезінде деректер өзгерді (сақталғаны {{saved}}, саналғаны {{counted}}). Қайта сақтаңыз.',
@@ -546,6 +548,7 @@ export const en: typeof ru = {
   },
   job: {
     not_found: 'There is no job {{job_id}}.',
+    busy: 'This is already running (job {{job_id}}); wait for it to finish.',
   },
   audience: {
     changed_while_saving: 'The data changed while the audience was being saved ({{saved}} saved, {{counted}} counted). Save it again.',

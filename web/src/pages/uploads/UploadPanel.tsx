@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { formatBytes, formatCount } from '../../lib/format';
+import { jobStageText } from '../../lib/jobs';
 import { describeUploadProblem, type Picker } from './messages';
 import { ACCEPTED_EXTENSIONS, type UploadChoices, type UploadMode, type UploadPurpose } from './types';
 import type { UploadFlow } from './useUploads';
@@ -67,8 +68,7 @@ function Progressing({ flow }: { flow: UploadFlow }) {
   } else if (phase.kind === 'job') {
     label = t('uploads.progress.job');
     percent = Math.floor(phase.progress * 100);
-    const step = phase.message ? t(`uploads.progress.steps.${phase.message}`, { defaultValue: phase.message }) : null;
-    detail = step ?? t('uploads.progress.queued');
+    detail = jobStageText(phase.stage, t) ?? t('uploads.progress.queued');
   } else {
     label = t('uploads.progress.checking');
     percent = 100;

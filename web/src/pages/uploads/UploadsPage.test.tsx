@@ -305,10 +305,11 @@ describe('Uploads page', { timeout: 60_000 }, () => {
         };
         if (polls === 1)
           return {
-            body: { ...base, status: 'running', progress: 0.45, message: 'validating IINs', result: null, finished_at: null },
+            body: { ...base, status: 'running', progress: 0.5,
+              stage: { code: 'job.stage.validate', done: 2, total: 4 }, result: null, finished_at: null },
           };
         return {
-          body: { ...base, status: 'succeeded', progress: 1, message: null, result: REPORT, finished_at: '2025-03-14T09:31:00Z' },
+          body: { ...base, status: 'succeeded', progress: 1, stage: { code: 'job.stage.done' }, result: REPORT, finished_at: '2025-03-14T09:31:00Z' },
         };
       },
     });
@@ -317,9 +318,9 @@ describe('Uploads page', { timeout: 60_000 }, () => {
     await screen.findByTestId('upload-panel');
     await user.upload(dropzoneInput(), csvFile('big.csv'));
 
-    await waitFor(() => expect(screen.getByTestId('upload-progress')).toHaveAttribute('data-percent', '45'));
+    await waitFor(() => expect(screen.getByTestId('upload-progress')).toHaveAttribute('data-percent', '50'));
     expect(screen.getByTestId('upload-progress')).toHaveTextContent('Обработка на сервере');
-    expect(screen.getByTestId('upload-progress')).toHaveTextContent('проверка ИИН');
+    expect(screen.getByTestId('upload-progress')).toHaveTextContent('Проверка ИИН');
     expect(await screen.findByTestId('upload-report')).toBeInTheDocument();
     expect(polls).toBe(2);
   });

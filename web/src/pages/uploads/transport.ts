@@ -1,7 +1,7 @@
-import { api } from '../../api/client';
-import { ApiError, toApiError, unwrap } from '../../api/errors';
+import { ApiError, toApiError } from '../../api/errors';
 import { session } from '../../auth/session';
-import type { Job, UploadChoices, UploadQueued, UploadRejected, UploadReport } from './types';
+import { type FollowOptions, followJob, STATUS_OF_JOB_ERROR } from '../../lib/jobs';
+import type { UploadChoices, UploadQueued, UploadRejected, UploadReport } from './types';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 
@@ -132,53 +132,16 @@ export async function sendUpload(file: File, choices: UploadChoices, options: Se
   throw uploadError(answer.body, answer.status, answer.statusText);
 }
 
-/** The HTTP status a failed job's error class stands for (the job stores the error body, not the status). */
-const STATUS_OF_ERROR: Record<string, number> = {
-  InvalidInput: 422,
-  PayloadTooLarge: 413,
-  UnsupportedMediaType: 415,
-  NotFound: 404,
-  Conflict: 409,
-};
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError());
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-export interface PollOptions {
-  onProgress?: (job: Job) => void;
-  signal?: AbortSignal;
-  intervalMs?: number;
-}
+export type PollOptions = FollowOptions;
 
 /**
  * Follow an upload job (GET /api/v1/jobs/{id}) until it ends: its result is the report. A job that
  * failed on a bad file carries the error body a direct upload would have answered with.
  */
-export async function pollUploadJob(jobId: string, { onProgress, signal, intervalMs = 500 }: PollOptions = {}) {
-  for (;;) {
-    const job = unwrap(await api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId } }, signal }));
-    onProgress?.(job);
-    if (job.status === 'succeeded') return job.result as UploadReport;
-    if (job.status === 'failed') {
-      const rejection = rejectionOf(job.result);
-      if (rejection) throw uploadError(rejection, STATUS_OF_ERROR[rejection.error] ?? 500);
-      throw new UploadError(new ApiError(job.error ?? 'the job failed', 500, 'JobFailed'), null);
-    }
-    await sleep(intervalMs, signal);
-  }
+export async function pollUploadJob(jobId: string, options: PollOptions = {}) {
+  const job = await followJob(jobId, options);
+  if (job.status === 'succeeded') return job.result as UploadReport;
+  const rejection = rejectionOf(job.result);
+  if (rejection) throw uploadError(rejection, STATUS_OF_JOB_ERROR[rejection.error] ?? 500);
+  throw new UploadError(new ApiError(job.error ?? 'the job failed', 500, 'JobFailed'), null);
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { api } from '../../api/client';
 import { toApiError, unwrap } from '../../api/errors';
+import type { JobStage } from '../../lib/jobs';
 import { isAbort, pollUploadJob, sendUpload, UploadError } from './transport';
 import type { UploadChoices, UploadReport } from './types';
 
@@ -69,7 +70,7 @@ export type UploadPhase =
   | { kind: 'idle' }
   | { kind: 'sending'; loaded: number; total: number }
   | { kind: 'checking' }
-  | { kind: 'job'; progress: number; message: string | null }
+  | { kind: 'job'; progress: number; stage: JobStage | null }
   | { kind: 'done'; report: UploadReport }
   | { kind: 'failed'; error: unknown }
   | { kind: 'cancelled' };
@@ -134,10 +135,10 @@ export function useUploadFlow(handlers: UploadFlowHandlers): UploadFlow {
           });
           let report: UploadReport;
           if (sent.status === 202) {
-            whileCurrent(() => setPhase({ kind: 'job', progress: 0, message: null }))();
+            whileCurrent(() => setPhase({ kind: 'job', progress: 0, stage: null }))();
             report = await pollUploadJob(sent.queued.job_id, {
               signal,
-              onProgress: whileCurrent((job) => setPhase({ kind: 'job', progress: job.progress, message: job.message })),
+              onProgress: whileCurrent((job) => setPhase({ kind: 'job', progress: job.progress, stage: job.stage })),
             });
           } else {
             report = sent.report;

@@ -32,14 +32,21 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
         polls += 1;
         if (polls === 1)
           return {
-            body: { ...JOB, status: 'running', progress: 0.4, message: 'writing mb21_local_control', result: null, finished_at: null },
+            body: {
+              ...JOB,
+              status: 'running',
+              progress: 0.4,
+              stage: { code: 'job.stage.write_control', done: 2, total: 6 },
+              result: null,
+              finished_at: null,
+            },
           };
         return {
           body: {
             ...JOB,
             status: 'succeeded',
             progress: 1,
-            message: null,
+            stage: null,
             result: { ...DRY_RUN, dry_run: false },
             finished_at: '2026-11-30T10:00:05Z',
           },
@@ -52,7 +59,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
 
     await user.click(button);
     await waitFor(() => expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '40'));
-    expect(screen.getByTestId('deploy-progress')).toHaveTextContent('Запись mb21_local_control');
+    expect(screen.getByTestId('deploy-progress')).toHaveTextContent('Запись контрольной группы (mb21_local_control)');
 
     const result = await screen.findByTestId('deploy-result');
     expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '100');
@@ -144,7 +151,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
           ...JOB,
           status: 'failed',
           progress: 0.3,
-          message: null,
+          stage: null,
           error: 'deploy of C000000042 failed and nothing was written: duplicate key',
           result: { error: 'Conflict', code: 'campaign.deploy.write_failed', params: { campaign: 'C000000042' }, detail: 'deploy of C000000042 failed and nothing was written: duplicate key' },
           finished_at: '2026-11-30T10:00:05Z',

@@ -7,8 +7,8 @@ import { Link } from 'react-router';
 import { ApiError } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDate } from '../../../lib/format';
+import { jobStageText } from '../../../lib/jobs';
 import { CampaignError, type DeployPhase } from './api';
-import { jobStepText } from './messages';
 import type { CampaignOut, DeployReport } from './types';
 
 const { Paragraph, Text } = Typography;
@@ -96,9 +96,7 @@ export function DeployStep({
             <Progress percent={percent} status="active" />
             <Text type="secondary">
               {phase.kind === 'job'
-                ? phase.message
-                  ? jobStepText(phase.message, t, language)
-                  : t('campaign.deploy.jobRunning')
+                ? (jobStageText(phase.stage, t) ?? t('campaign.deploy.jobRunning'))
                 : t('campaign.deploy.starting')}
             </Text>
           </div>

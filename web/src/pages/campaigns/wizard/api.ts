@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { api } from '../../../api/client';
 import { ApiError, apiErrorOf, toApiError, unwrap } from '../../../api/errors';
+import { followJob, type JobStage, STATUS_OF_JOB_ERROR } from '../../../lib/jobs';
 import { useDebounced } from '../../../lib/useDebounced';
 import { fieldErrorsOf } from './validation';
 import type {
@@ -20,8 +21,7 @@ import type {
 
 /** How long the split must stay unchanged before it is previewed. */
 export const SPLIT_DEBOUNCE_MS = 300;
-/** How often a deploy job is asked how far it got. */
-export const JOB_POLL_MS = 500;
+export { JOB_POLL_MS } from '../../../lib/jobs';
 
 /** An API error that also says which fields of the draft it is about (a 422's `errors[]`). */
 export class CampaignError extends ApiError {
@@ -172,54 +172,31 @@ export function useDryRun(draft: CampaignOut | null) {
 export type DeployPhase =
   | { kind: 'idle' }
   | { kind: 'starting' }
-  | { kind: 'job'; jobId: string; progress: number; message: string | null }
+  | { kind: 'job'; jobId: string; progress: number; stage: JobStage | null }
   | { kind: 'done'; report: DeployReport }
   | { kind: 'failed'; error: unknown };
-
-/** The HTTP status a failed job's error class stands for (the job keeps the error body). */
-const STATUS_OF_ERROR: Record<string, number> = { Conflict: 409, InvalidInput: 422, NotFound: 404 };
 
 function jobError(job: Job): ApiError {
   const body = job.result;
   if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
     const errorClass = (body as { error: string }).error;
-    const base = apiErrorOf(body, STATUS_OF_ERROR[errorClass] ?? 500, job.error ?? errorClass);
+    const base = apiErrorOf(body, STATUS_OF_JOB_ERROR[errorClass] ?? 500, job.error ?? errorClass);
     return new CampaignError(base, fieldErrorsOf(body));
   }
   return new ApiError(job.error ?? 'the deploy job failed', 500, 'JobFailed');
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = window.setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        window.clearTimeout(timer);
-        reject(new DOMException('aborted', 'AbortError'));
-      },
-      { once: true },
-    );
-  });
-}
-
-/** Follows a deploy job (GET /jobs/{id} every ~500 ms) to its report; a failed job throws its error. */
-async function followJob(
+/** Follows a deploy job to its report; a failed job throws its error. */
+async function followDeploy(
   jobId: string,
   signal: AbortSignal,
-  onProgress: (progress: number, message: string | null) => void,
+  onProgress: (progress: number, stage: JobStage | null) => void,
 ): Promise<DeployReport> {
   onProgress(0, null);
-  for (;;) {
-    const job = unwrap(await api.GET('/api/v1/jobs/{job_id}', { params: { path: { job_id: jobId } }, signal }));
-    if (job.status === 'failed') throw jobError(job);
-    if (job.status === 'succeeded') {
-      onProgress(1, null);
-      return job.result as DeployReport;
-    }
-    onProgress(job.progress, job.message);
-    await sleep(JOB_POLL_MS, signal);
-  }
+  const job = await followJob(jobId, { signal, onProgress: (running) => onProgress(running.progress, running.stage) });
+  if (job.status === 'failed') throw jobError(job);
+  onProgress(1, null);
+  return job.result as DeployReport;
 }
 
 /**
@@ -250,8 +227,8 @@ export function useDeploy(onDone: (report: DeployReport) => void) {
           );
           const report =
             'job_id' in result
-              ? await followJob(result.job_id, signal, (progress, message) =>
-                  setPhase({ kind: 'job', jobId: result.job_id, progress, message }),
+              ? await followDeploy(result.job_id, signal, (progress, stage) =>
+                  setPhase({ kind: 'job', jobId: result.job_id, progress, stage }),
                 )
               : result;
           if (signal.aborted) return;

@@ -34,30 +34,9 @@ const WARNINGS: Record<string, Render> = {
     }),
 };
 
-type Rule = [RegExp, (match: RegExpMatchArray, t: TFunction, language: string) => string];
-
-const JOB_STEPS: Rule[] = [
-  [/^splitting the audience$/, (_m, t) => t('campaign.deploy.jobSteps.splitting')],
-  [/^writing (\w+)$/, (m, t) => t('campaign.deploy.jobSteps.writing', { table: m[1] })],
-  [/^written (\w+)$/, (m, t) => t('campaign.deploy.jobSteps.written', { table: m[1] })],
-  [/^committing$/, (_m, t) => t('campaign.deploy.jobSteps.committing')],
-];
-
-function translate(rules: Rule[], text: string, t: TFunction, language: string): string {
-  for (const [pattern, render] of rules) {
-    const match = text.match(pattern);
-    if (match) return render(match, t, language);
-  }
-  return text;
-}
-
 export function warningText(notice: Notice, t: TFunction, language: string): string {
   const render = WARNINGS[notice.code];
   return render ? render(notice.params ?? {}, t, language) : notice.message;
-}
-
-export function jobStepText(text: string, t: TFunction, language: string): string {
-  return translate(JOB_STEPS, text, t, language);
 }
 
 /** A drop-out reason (`no_p_sid`, …) in words. */

@@ -1,10 +1,11 @@
-"""Imports every table so `Base.metadata` is complete (Alembic, tests, DDL compile)."""
+"""The model registry: imports every table so `Base.metadata` is complete (Alembic, tests, DDL
+compile). Top level, above every domain: `core` must not import one."""
 
 import dataquery.campaigns.app_tables  # noqa: F401  (dq_campaign_details, dq_campaign_events)
 from dataquery.audiences.models import Audience, audience_members  # noqa: F401
 from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import AuthSession, PasswordAttempt, RefreshToken, User
-from dataquery.campaigns.models import (
+from dataquery.bank.tables import (
     CampaignDict,
     PopUpCampaign,
     RB3CampaignDict,

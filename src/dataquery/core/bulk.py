@@ -1,4 +1,7 @@
-"""Moving sets of IINs between the warehouse and Arrow in bulk, never row by row.
+"""The one bulk loader: Arrow in and out of the warehouse, never row by row.
+
+Used by campaigns (IIN sets: split, deploy, members, export) and datasets (catalog tables from
+Parquet or Arrow, uploads).
 
 DuckDB shares Arrow memory with the engine (a registered table is a zero-copy view on the same
 connection, hence inside the caller's transaction); PostgreSQL streams CSV through COPY in both
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -21,7 +24,7 @@ from sqlalchemy.engine import Connection
 BATCH_ROWS = 500_000
 _LEFTOVER_VIEWS = "dq_leftover_arrow_views"
 
-Progress = Callable[[int], None]  # rows written so far
+RowsWritten = Callable[[int], None]  # rows written so far
 
 
 def compiled_sql(conn: Connection, statement: sa.ClauseElement) -> tuple[str, Any]:
@@ -88,7 +91,7 @@ def insert_arrow(
     conn: Connection,
     table: sa.Table | sa.TableClause,
     data: pa.Table,
-    progress: Progress | None = None,
+    progress: RowsWritten | None = None,
 ) -> int:
     """Append `data` (columns named as the table's) to `table`; returns the rows written."""
     columns = data.schema.names
@@ -117,17 +120,25 @@ def _insert_batch(
             )
         return
     if conn.dialect.name == "postgresql":
-        copy_csv(conn, f"COPY {target} ({column_list}) FROM STDIN (FORMAT csv)", batch)
+        copy_batches(conn, target, columns, batch.to_batches())
         return
     conn.execute(sa.insert(table), batch.to_pylist())
 
 
-def copy_csv(conn: Connection, statement: str, data: pa.Table) -> None:
-    buffer = io.BytesIO()
-    pacsv.write_csv(data, buffer, write_options=pacsv.WriteOptions(include_header=False))
+def copy_batches(
+    conn: Connection, table: str, names: list[str], batches: Iterable[pa.RecordBatch]
+) -> None:
+    """PostgreSQL: COPY `table` (already quoted) FROM STDIN as CSV, one batch at a time."""
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(c) for c in names)
+    options = pacsv.WriteOptions(include_header=False)
+    statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
     dbapi = conn.connection.driver_connection
     with dbapi.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        copy.write(buffer.getbuffer())
+        for batch in batches:
+            buffer = io.BytesIO()
+            pacsv.write_csv(batch, buffer, write_options=options)
+            copy.write(buffer.getbuffer())
 
 
 @contextmanager
