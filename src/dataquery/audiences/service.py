@@ -98,7 +98,8 @@ def funnel_from_counts(compiler: Compiler, counts: dict[int, int]) -> list[Funne
             FunnelStep(
                 step=step.number,
                 kind=step.kind,
-                label=step.label,
+                code=step.code,
+                params=step.params,
                 removed=removed,
                 remaining=remaining,
                 filter_index=step.filter_index,
@@ -301,7 +302,11 @@ def normalize_iin(value: str) -> str:
 
 def _explain_step(step: Step) -> ExplainStep:
     return ExplainStep(
-        step=step.number, kind=step.kind, label=step.label, filter_index=step.filter_index
+        step=step.number,
+        kind=step.kind,
+        code=step.code,
+        params=step.params,
+        filter_index=step.filter_index,
     )
 
 
@@ -319,7 +324,6 @@ def explain(db: Session, spec: s.AudienceSpec, value: str, viewer: Viewer | None
             in_source=False,
             removed_by=[step],
             first_removed_by=step,
-            message=f"{iin} is not in the source ({source.label}).",
         )
     values = row._mapping
     failing = [
@@ -332,17 +336,12 @@ def explain(db: Session, spec: s.AudienceSpec, value: str, viewer: Viewer | None
         if cut is not None:
             failing.append(cut)
     removed_by = [_explain_step(step) for step in failing]
-    if removed_by:
-        message = f"{iin} is removed by: " + "; ".join(step.label for step in failing) + "."
-    else:
-        message = f"{iin} is in the audience."
     return ExplainOut(
         iin=iin,
         in_audience=not removed_by,
         in_source=True,
         removed_by=removed_by,
         first_removed_by=removed_by[0] if removed_by else None,
-        message=message,
     )
 
 
@@ -373,10 +372,9 @@ def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> 
         ).first()
         is not None
     )
-    snapshot = "in" if in_snapshot else "not in"
     try:
         result = explain(db, s.AudienceSpec.model_validate(audience.spec), iin, viewer)
-    except DQError as exc:  # a list or upload of the saved spec is gone
+    except DQError:  # a list or upload of the saved spec is gone: the snapshot still answers
         return ExplainOut(
             iin=iin,
             in_audience=None,
@@ -384,16 +382,8 @@ def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> 
             removed_by=[],
             first_removed_by=None,
             in_snapshot=in_snapshot,
-            message=f"{iin} is {snapshot} the saved snapshot; the saved spec cannot be "
-            f"evaluated on today's data: {exc.detail}",
         )
-    now = "the saved spec selects it on today's data" if result.in_audience else result.message
-    return result.model_copy(
-        update={
-            "in_snapshot": in_snapshot,
-            "message": f"{iin} is {snapshot} the saved snapshot; {now}",
-        }
-    )
+    return result.model_copy(update={"in_snapshot": in_snapshot})
 
 
 # --- options ---------------------------------------------------------------------------------

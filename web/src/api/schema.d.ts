@@ -1486,8 +1486,6 @@ export interface components {
             in_snapshot?: boolean | null;
             /** In Source */
             in_source: boolean | null;
-            /** Message */
-            message: string;
             /**
              * Removed By
              * @description Every step that removes it, each tested on its own (not only the first).
@@ -1502,12 +1500,19 @@ export interface components {
         };
         /** ExplainStep */
         ExplainStep: {
+            /**
+             * Code
+             * @description What the step is, for people: `funnel.source.*` or `funnel.step.*`; the web renders it with `params` in the interface language.
+             */
+            code: string;
             /** Filter Index */
             filter_index?: number | null;
             /** Kind */
             kind: string;
-            /** Label */
-            label: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number | null;
+            };
             /** Step */
             step: number;
         };
@@ -1575,6 +1580,11 @@ export interface components {
         /** FunnelStep */
         FunnelStep: {
             /**
+             * Code
+             * @description What the step is, for people: `funnel.source.*` or `funnel.step.*`; the web renders it with `params` in the interface language.
+             */
+            code: string;
+            /**
              * Filter Index
              * @description The position of the step's filter in spec.filters.
              */
@@ -1584,8 +1594,10 @@ export interface components {
              * @description source, not_in_feature_store, a filter kind, rank or limit.
              */
             kind: string;
-            /** Label */
-            label: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number | null;
+            };
             /** Remaining */
             remaining: number;
             /** Removed */

@@ -1,6 +1,7 @@
 import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
+import { funnelCodes } from './codes/funnel';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
@@ -88,6 +89,9 @@ const en: Messages = {
   ...authEn,
   ...uploadsEn,
   ...theoriesEn,
+  codes: {
+    ...funnelCodes.en,
+  },
 };
 
 export default en;

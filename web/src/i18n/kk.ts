@@ -1,6 +1,7 @@
 import { audienceKk } from './audience';
 import { authKk } from './auth';
 import { campaignKk } from './campaign';
+import { funnelCodes } from './codes/funnel';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
@@ -91,6 +92,9 @@ const kk: Messages = {
   ...authKk,
   ...uploadsKk,
   ...theoriesKk,
+  codes: {
+    ...funnelCodes.kk,
+  },
 };
 
 export default kk;

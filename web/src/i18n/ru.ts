@@ -1,6 +1,7 @@
 import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
+import { funnelCodes } from './codes/funnel';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
 
@@ -88,6 +89,9 @@ const ru = {
   ...authRu,
   ...uploadsRu,
   ...theoriesRu,
+  codes: {
+    ...funnelCodes.ru,
+  },
 };
 
 export default ru;
