@@ -1637,6 +1637,20 @@ export interface components {
             version: string;
             warehouse: components["schemas"]["WarehouseHealth"];
         };
+        /** InvalidExample */
+        InvalidExample: {
+            /**
+             * Code
+             * @description Why it is not an IIN: `iin.reason.*`
+             */
+            code: string;
+            /** Input */
+            input: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            };
+        };
         /** ItemList[AuditEntryOut] */
         ItemList_AuditEntryOut_: {
             /** Items */
@@ -1836,11 +1850,9 @@ export interface components {
             invalid: number;
             /**
              * Invalid Examples
-             * @description Up to 20 {input, reason}.
+             * @description Up to 20 invalid values.
              */
-            invalid_examples: {
-                [key: string]: string;
-            }[];
+            invalid_examples: components["schemas"]["InvalidExample"][];
             /**
              * Normalized
              * @description Valid after normalising (leading zero, spaces, E+11…).
@@ -2159,12 +2171,19 @@ export interface components {
         /** RowError */
         RowError: {
             /**
+             * Code
+             * @description Why the row is not valid: `iin.reason.*`
+             */
+            code: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            };
+            /**
              * Problem
              * @enum {string}
              */
             problem: "invalid_format" | "bad_checksum" | "bin" | "empty";
-            /** Reason */
-            reason: string;
             /**
              * Row
              * @description The row as the user sees it in the file (the header is row 1)

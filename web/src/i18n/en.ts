@@ -2,6 +2,7 @@ import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
 import { funnelCodes } from './codes/funnel';
+import { iinCodes } from './codes/iin';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
@@ -91,6 +92,7 @@ const en: Messages = {
   ...theoriesEn,
   codes: {
     ...funnelCodes.en,
+    ...iinCodes.en,
   },
 };
 

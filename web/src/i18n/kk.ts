@@ -2,6 +2,7 @@ import { audienceKk } from './audience';
 import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import { funnelCodes } from './codes/funnel';
+import { iinCodes } from './codes/iin';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
@@ -94,6 +95,7 @@ const kk: Messages = {
   ...theoriesKk,
   codes: {
     ...funnelCodes.kk,
+    ...iinCodes.kk,
   },
 };
 

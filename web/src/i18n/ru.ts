@@ -2,6 +2,7 @@ import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { funnelCodes } from './codes/funnel';
+import { iinCodes } from './codes/iin';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
 
@@ -91,6 +92,7 @@ const ru = {
   ...theoriesRu,
   codes: {
     ...funnelCodes.ru,
+    ...iinCodes.ru,
   },
 };
 
