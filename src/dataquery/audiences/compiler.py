@@ -334,15 +334,15 @@ class Compiler:
         if isinstance(source, s.ProductsSource):
             products = ", ".join(source.products)
             if source.mode == "all":
-                return "funnel.source.products_all", {"products": products}
-            return "funnel.source.products_any", {"products": products}
+                return _coded(code="funnel.source.products_all", products=products)
+            return _coded(code="funnel.source.products_any", products=products)
         if isinstance(source, s.UploadSource):
             name = names.get(f"upload:{source.upload_id}", source.upload_id)
-            return "funnel.source.upload", {"upload_id": source.upload_id, "name": name}
+            return _coded(code="funnel.source.upload", upload_id=source.upload_id, name=name)
         if isinstance(source, s.AudienceSource):
             name = names.get(f"audience:{source.audience_id}", source.audience_id)
-            return "funnel.source.audience", {"audience_id": source.audience_id, "name": name}
-        return "funnel.source.feature_store", {}
+            return _coded(code="funnel.source.audience", audience_id=source.audience_id, name=name)
+        return _coded(code="funnel.source.feature_store")
 
     def source_relation(self) -> sa.Select[Any] | None:
         """The source's IINs (distinct), or None for the feature store itself."""
