@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from dataquery.audiences.spec import AudienceSpec
-from dataquery.core.schemas import APIModel
+from dataquery.core.schemas import APIModel, Notice
 from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
 
 
@@ -83,7 +83,7 @@ class PreviewOut(BaseModel):
     size: int
     sample: list[SampleRow]
     distributions: Distributions
-    warnings: list[str]
+    warnings: list[Notice]
     elapsed_ms: float
 
 

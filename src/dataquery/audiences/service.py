@@ -56,6 +56,7 @@ from dataquery.auth.models import User
 from dataquery.campaigns.models import CampaignDict
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, DQError, InvalidInput
+from dataquery.core.schemas import Notice
 from dataquery.datasets.access import visible_datasets
 from dataquery.datasets.models import DatasetCategory
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
@@ -108,16 +109,20 @@ def funnel_from_counts(compiler: Compiler, counts: dict[int, int]) -> list[Funne
     return steps
 
 
-def warnings_for(spec: s.AudienceSpec, size: int) -> list[str]:
+def warnings_for(spec: s.AudienceSpec, size: int) -> list[Notice]:
     warnings = []
     if not any(
         isinstance(f, s.SuppressionFilter) and f.list == GLOBAL_CONTROL for f in spec.filters
     ):
         warnings.append(
-            "The global control group is not excluded: its members must never be contacted."
+            Notice(
+                code="notice.audience.global_control_kept",
+                message="The global control group is not excluded: "
+                "its members must never be contacted.",
+            )
         )
     if size == 0:
-        warnings.append("The audience is empty.")
+        warnings.append(Notice(code="notice.audience.empty", message="The audience is empty."))
     return warnings
 
 

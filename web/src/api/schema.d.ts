@@ -1957,7 +1957,7 @@ export interface components {
             /** Size */
             size: number;
             /** Warnings */
-            warnings: string[];
+            warnings: components["schemas"]["Notice"][];
         };
         /** PreviewRequest */
         PreviewRequest: {

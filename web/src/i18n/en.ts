@@ -3,6 +3,7 @@ import { authEn } from './auth';
 import { campaignEn } from './campaign';
 import { funnelCodes } from './codes/funnel';
 import { iinCodes } from './codes/iin';
+import { noticeCodes } from './codes/notices';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
@@ -93,6 +94,7 @@ const en: Messages = {
   codes: {
     ...funnelCodes.en,
     ...iinCodes.en,
+    ...noticeCodes.en,
   },
 };
 

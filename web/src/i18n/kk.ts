@@ -3,6 +3,7 @@ import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import { funnelCodes } from './codes/funnel';
 import { iinCodes } from './codes/iin';
+import { noticeCodes } from './codes/notices';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
@@ -96,6 +97,7 @@ const kk: Messages = {
   codes: {
     ...funnelCodes.kk,
     ...iinCodes.kk,
+    ...noticeCodes.kk,
   },
 };
 

@@ -3,6 +3,7 @@ import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { funnelCodes } from './codes/funnel';
 import { iinCodes } from './codes/iin';
+import { noticeCodes } from './codes/notices';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
 
@@ -93,6 +94,7 @@ const ru = {
   codes: {
     ...funnelCodes.ru,
     ...iinCodes.ru,
+    ...noticeCodes.ru,
   },
 };
 
