@@ -8,9 +8,16 @@ import { formatNumber } from '../../lib/format';
 
 export type CodeParams = Record<string, string | number | null | undefined>;
 
-export function renderCode(t: TFunction, language: string, code: string, params?: CodeParams | null): string {
+/** `fallback` (e.g. the server's English message) is shown for a code no catalog has; else the code. */
+export function renderCode(
+  t: TFunction,
+  language: string,
+  code: string,
+  params?: CodeParams | null,
+  fallback?: string,
+): string {
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(params ?? {}))
     values[name] = typeof value === 'number' ? formatNumber(value, language, 4) : (value ?? '');
-  return t(`codes.${code}`, { ...values, defaultValue: code });
+  return t(`codes.${code}`, { ...values, defaultValue: fallback ?? code });
 }

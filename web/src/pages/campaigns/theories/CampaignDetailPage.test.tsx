@@ -146,7 +146,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
 
   it("tells the server's warnings in the interface language, an unknown one as the server wrote it", async () => {
     const warnings = [
-      { code: 'no_control', message: 'control_share is 0: without a control group the effect is not measurable' },
+      { code: 'notice.campaign.no_control', message: 'control_share is 0: without a control group the effect is not measurable' },
       { code: 'something_new', message: 'a warning this page does not know yet' },
     ];
     mockCampaignsApi({ [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ warnings }) }) });
