@@ -36,6 +36,7 @@ run: setup web
 api-client: $(BIN)/dataquery web/node_modules/.installed
 	$(BIN)/dataquery openapi --out web/openapi.json
 	cd web && npm run --silent gen:api
+	$(BIN)/python scripts/server_codes.py
 
 check-api-client: $(BIN)/dataquery web/node_modules/.installed
 	@scripts/check-api-client.sh

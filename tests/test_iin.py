@@ -584,3 +584,19 @@ def test_number_form_round_trips_unless_two_leading_zeros_were_lost(number: str)
     else:
         assert result.valid
         assert result.normalized == number
+
+
+def test_an_invalid_value_has_a_reason_code_and_its_params() -> None:
+    impossible_century = "900101" + "7" + "0001" + "0"
+    result = iin.check(impossible_century)
+    if result.reason == "bad_checksum":  # find the check digit that lets the century fail
+        digits = next(
+            candidate
+            for candidate in (impossible_century[:11] + str(d) for d in range(10))
+            if iin.check(candidate).reason == "bad_century"
+        )
+        result = iin.check(digits)
+    assert (result.reason_code, result.params) == ("iin.reason.bad_century", {"digit": "7"})
+    assert iin.check("").reason_code == "iin.reason.empty"
+    valid = iin.make_iin(date(1990, 1, 1), "M", 1)
+    assert valid is not None and iin.check(valid).reason_code is None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -81,6 +81,18 @@ _FIX_DESCRIPTIONS = {
 }
 
 
+# The code people see for each `check` reason (web/src/i18n/codes/iin.ts), and for a BIN where a
+# person's IIN is wanted. A code table: scripts/server_codes.py collects its values.
+REASON_CODES: dict[str, str] = {
+    "empty": "iin.reason.empty",
+    "invalid_format": "iin.reason.invalid_format",
+    "bad_checksum": "iin.reason.bad_checksum",
+    "bad_century": "iin.reason.bad_century",
+    "bad_date": "iin.reason.bad_date",
+    "bin": "iin.reason.bin",
+}
+
+
 class IINKind(StrEnum):
     PERSON = "person"
     BIN = "bin"
@@ -100,6 +112,13 @@ class IINCheck:
     kind: IINKind | None
     birth_date: date | None
     gender: Gender | None
+    # What the reason's text for people needs (bad_century: digit; bad_date: year, month, day).
+    params: dict[str, str | int] = field(default_factory=dict)
+
+    @property
+    def reason_code(self) -> str | None:
+        """`iin.reason.<reason>` for an invalid value, None for a valid one."""
+        return None if self.valid else REASON_CODES[self.reason]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -448,7 +467,12 @@ def check(value: object) -> IINCheck:
     fixes = result.fixes
     note = _describe_fixes(fixes)
 
-    def failed(reason: str, message: str, number_kind: IINKind | None) -> IINCheck:
+    def failed(
+        reason: str,
+        message: str,
+        number_kind: IINKind | None,
+        params: dict[str, str | int] | None = None,
+    ) -> IINCheck:
         return IINCheck(
             input=raw,
             normalized=digits,
@@ -460,6 +484,7 @@ def check(value: object) -> IINCheck:
             kind=number_kind,
             birth_date=None,
             gender=None,
+            params=params or {},
         )
 
     if not _checksum_ok(digits):
@@ -490,6 +515,7 @@ def check(value: object) -> IINCheck:
             "bad_century",
             f"7th digit (century and gender) is {digits[6]}; it must be 1–6",
             IINKind.PERSON,
+            {"digit": digits[6]},
         )
     born = _person_date(digits)
     if born is None:
@@ -498,6 +524,7 @@ def check(value: object) -> IINCheck:
             f"impossible birth date: year {century[0] + int(digits[0:2])}, "
             f"month {digits[2:4]}, day {digits[4:6]}",
             IINKind.PERSON,
+            {"year": str(century[0] + int(digits[0:2])), "month": digits[2:4], "day": digits[4:6]},
         )
     return IINCheck(
         input=raw,

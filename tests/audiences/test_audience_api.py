@@ -63,7 +63,8 @@ def test_a_user_may_preview(as_user: TestClient, data: Data) -> None:
     assert body["funnel"][0] == {
         "step": 0,
         "kind": "source",
-        "label": body["funnel"][0]["label"],
+        "code": "funnel.source.feature_store",
+        "params": {},
         "removed": 0,
         "remaining": len(data.customers),
         "filter_index": None,
@@ -398,3 +399,11 @@ def test_saving_and_deleting_leave_audit_rows(as_analyst: TestClient, data: Data
         "audiences.delete_audience",
         "audiences.save_audience",
     ]
+
+
+def test_a_funnel_saved_before_step_codes_keeps_its_label() -> None:
+    from dataquery.audiences.schemas import FunnelStep
+
+    stored = {"step": 0, "kind": "source", "label": "Все клиенты", "removed": 0, "remaining": 3}
+    step = FunnelStep.model_validate(stored)
+    assert (step.code, step.params) == ("funnel.step.legacy", {"label": "Все клиенты"})

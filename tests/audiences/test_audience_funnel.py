@@ -246,8 +246,9 @@ def test_a_spec_without_global_control_warns(bank: Bank) -> None:
         default = service.preview(
             db, make_spec([{"kind": "suppression", "list": "global_control"}]), None
         )
-    assert any("global control" in w for w in out.warnings)
-    assert not any("global control" in w for w in default.warnings)
+    kept = "notice.audience.global_control_kept"
+    assert any(w.code == kept for w in out.warnings)
+    assert not any(w.code == kept for w in default.warnings)
 
 
 def test_preview_without_sample_or_distributions_keeps_the_funnel(bank: Bank) -> None:

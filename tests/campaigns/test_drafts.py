@@ -96,9 +96,9 @@ def test_sms_segments_and_warnings(
     }
     assert draft["sms_segments"]["kz"]["segments"] == 2
     assert draft["sms_segments"]["kz"]["per_segment"] == 67
-    assert [w for w in draft["warnings"] if w["code"] == "sms_segments"] == [
+    assert [w for w in draft["warnings"] if w["code"] == "notice.campaign.sms_segments"] == [
         {
-            "code": "sms_segments",
+            "code": "notice.campaign.sms_segments",
             "message": (
                 "SMS text (kz) takes 2 segments: 84 characters in UCS2, one segment holds 70"
             ),
@@ -111,9 +111,9 @@ def test_sms_segments_and_warnings(
             },
         }
     ]
-    assert "no_control" not in {w["code"] for w in draft["warnings"]}
+    assert "notice.campaign.no_control" not in {w["code"] for w in draft["warnings"]}
     uncontrolled = create_draft(audience_id, control_share=0)
-    assert [w["code"] for w in uncontrolled["warnings"]] == ["no_control"]
+    assert [w["code"] for w in uncontrolled["warnings"]] == ["notice.campaign.no_control"]
     counted = as_analyst.get("/api/v1/campaigns/sms-segments", params={"text": "Привет"}).json()
     assert counted["segments"]["encoding"] == "ucs2" and counted["warning"] is None
 

@@ -134,8 +134,14 @@ def test_duplicates_bins_bad_rows_and_empty_cells(tmp_path: Path) -> None:
         7: ("empty", None),
         8: ("invalid_format", "abc"),
     }
-    reasons = {e["row"]: e["reason"] for e in report["errors"]}
-    assert "check digit" in reasons[5] and "5 digits" in reasons[6] and "BIN" in reasons[4]
+    reasons = {e["row"]: e["code"] for e in report["errors"]}
+    assert reasons == {
+        4: "iin.reason.bin",
+        5: "iin.reason.bad_checksum",
+        6: "iin.reason.invalid_format",
+        7: "iin.reason.empty",
+        8: "iin.reason.invalid_format",
+    }
 
 
 def test_blank_lines_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> None:
@@ -203,7 +209,8 @@ def test_xlsx_numeric_cells_second_sheet_and_sheet_row_numbers(tmp_path: Path) -
         {
             "row": 8,
             "value": "нет",
-            "reason": report["errors"][0]["reason"],
+            "code": "iin.reason.invalid_format",
+            "params": {},
             "problem": "invalid_format",
         }
     ]
@@ -356,3 +363,12 @@ def test_cp1251_columns_convert_exactly(share: float) -> None:
     )
     expected = [None if v is None else v.decode("cp1251") for v in values]
     assert _cp1251_to_utf8(column).to_pylist() == expected
+
+
+def test_a_report_stored_with_english_reasons_reads_as_codes() -> None:
+    from dataquery.uploads.schemas import RowError
+
+    stored = {"row": 5, "value": "123", "reason": "check digit is 1 but should be 2"}
+    error = RowError.model_validate({**stored, "problem": "bad_checksum"})
+    assert (error.code, error.params) == ("iin.reason.bad_checksum", {})
+    assert RowError.model_validate({**stored, "problem": "bin"}).code == "iin.reason.bin"

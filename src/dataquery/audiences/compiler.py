@@ -116,19 +116,27 @@ class Resolved:
     lists: dict[str, str] = field(default_factory=dict)  # suppression list name → table
     uploads: dict[str, str] = field(default_factory=dict)  # upload id → table
     members_table: str = "dq_audience_members"
-    labels: dict[str, str] = field(default_factory=dict)  # "list:<name>" etc. → label
+    # "list:<name>", "upload:<id>", "audience:<id>" → the name people gave it (data, not prose).
+    names: dict[str, str] = field(default_factory=dict)
     # Suppression lists marked in the feature store's bits column (datasets.list_index) → bit.
     list_bits: dict[str, int] = field(default_factory=dict)
+
+
+Param = str | int | float | None
 
 
 @dataclass(frozen=True)
 class Step:
     """One funnel entry. Exactly one of `relations` (a set of IINs) and `passes` (a test of the
-    base row) is set for a filter step; the source step has neither."""
+    base row) is set for a filter step; the source step has neither.
+
+    `code` and `params` name the step for people: the web renders them in the interface language
+    (codes `funnel.*`, catalog web/src/i18n/codes/funnel.ts)."""
 
     number: int
     kind: str
-    label: str
+    code: str
+    params: dict[str, Param] = field(default_factory=dict)
     filter_index: int | None = None
     relations: tuple[sa.Select[Any], ...] = ()
     exclude: bool = True
@@ -293,13 +301,14 @@ class Compiler:
 
     # The funnel's steps, in order: source, (not in feature store), filters, rank, limit.
     def _plan(self) -> list[Step]:
-        steps: list[Step] = [Step(0, "source", self._source_label())]
+        code, params = self._source_code()
+        steps: list[Step] = [Step(0, "source", code=code, params=params)]
         if not isinstance(self.spec.source, s.FeatureStoreSource):
             steps.append(
                 Step(
                     1,
                     "not_in_feature_store",
-                    "Нет в витрине признаков",
+                    code="funnel.step.not_in_feature_store",
                     passes=lambda base: base.c.fs_iin.is_not(None),
                 )
             )
@@ -309,24 +318,31 @@ class Compiler:
             steps.append(self._rank_step(len(steps), self.spec.rank))
         if self.spec.limit is not None:
             steps.append(
-                Step(len(steps), "limit", f"Не больше {self.spec.limit:,}", top_n=self.spec.limit)
+                Step(
+                    len(steps),
+                    "limit",
+                    code="funnel.step.limit",
+                    params={"limit": self.spec.limit},
+                    top_n=self.spec.limit,
+                )
             )
         return steps
 
-    def _source_label(self) -> str:
+    def _source_code(self) -> tuple[str, dict[str, Param]]:
         source = self.spec.source
+        names = self.resolved.names
         if isinstance(source, s.ProductsSource):
-            joined = ", ".join(source.products)
-            return f"Владельцы продуктов ({'все' if source.mode == 'all' else 'любой'}): {joined}"
+            products = ", ".join(source.products)
+            if source.mode == "all":
+                return _coded(code="funnel.source.products_all", products=products)
+            return _coded(code="funnel.source.products_any", products=products)
         if isinstance(source, s.UploadSource):
-            return self.resolved.labels.get(
-                f"upload:{source.upload_id}", f"Загрузка {source.upload_id}"
-            )
+            name = names.get(f"upload:{source.upload_id}", source.upload_id)
+            return _coded(code="funnel.source.upload", upload_id=source.upload_id, name=name)
         if isinstance(source, s.AudienceSource):
-            return self.resolved.labels.get(
-                f"audience:{source.audience_id}", f"Аудитория {source.audience_id}"
-            )
-        return "Все клиенты (витрина признаков)"
+            name = names.get(f"audience:{source.audience_id}", source.audience_id)
+            return _coded(code="funnel.source.audience", audience_id=source.audience_id, name=name)
+        return _coded(code="funnel.source.feature_store")
 
     def source_relation(self) -> sa.Select[Any] | None:
         """The source's IINs (distinct), or None for the feature store itself."""
@@ -357,71 +373,91 @@ class Compiler:
         return _table(self.resolved.products, "iin", "product_code")
 
     def _filter_step(self, number: int, index: int, item: s.Filter) -> Step:
-        def row(label: str, passes: Callable[[sa.CTE], Predicate]) -> Step:
-            return Step(number, item.kind, label, index, passes=passes)
+        def row(code: tuple[str, dict[str, Param]], passes: Callable[[sa.CTE], Predicate]) -> Step:
+            return Step(number, item.kind, code[0], code[1], index, passes=passes)
 
-        def sets(label: str, *relations: sa.Select[Any], exclude: bool = True) -> Step:
-            return Step(number, item.kind, label, index, relations=relations, exclude=exclude)
+        def sets(
+            code: tuple[str, dict[str, Param]], *relations: sa.Select[Any], exclude: bool = True
+        ) -> Step:
+            return Step(
+                number, item.kind, code[0], code[1], index, relations=relations, exclude=exclude
+            )
 
+        names = self.resolved.names
         if isinstance(item, s.SuppressionFilter):
-            label = f"Стоп-лист: {self.resolved.labels.get(f'list:{item.list}', item.list)}"
+            name = names.get(f"list:{item.list}", item.list)
+            listed = _coded(code="funnel.step.list", list=item.list, name=name)
             bit = self.resolved.list_bits.get(item.list)
             if bit is not None:
                 # Indexed: a bit of the row already read instead of a join with the list.
-                return row(label, lambda base: _bit_clear(base.c[BITS_COLUMN], bit))
+                return row(listed, lambda base: _bit_clear(base.c[BITS_COLUMN], bit))
             table = _table(self.resolved.lists[item.list], "iin")
-            return sets(label, sa.select(table.c.iin))
+            return sets(listed, sa.select(table.c.iin))
         if isinstance(item, s.AgeFilter):
-            return row(_age_label(item), lambda base: self._age_passes(base, item))
+            return row(_age_code(item), lambda base: self._age_passes(base, item))
         if isinstance(item, s.GenderFilter):
             values = sorted(set(item.values))
             return row(
-                "Пол: " + ", ".join(values),
+                _coded(code="funnel.step.gender", values=", ".join(values)),
                 lambda base: sa.or_(
                     _in(base.c.gender, values),
                     sa.and_(base.c.gender.is_(None), _in(base.c.gender_iin, values)),
                 ),
             )
         if isinstance(item, s.DeviceFilter):
-            return row("Устройство: " + ", ".join(item.values), lambda b: _device(b, item))
+            return row(
+                _coded(code="funnel.step.device", values=", ".join(item.values)),
+                lambda b: _device(b, item),
+            )
         if isinstance(item, s.FilialFilter):
             codes = sorted(set(item.codes))
             return row(
-                "Филиал: " + ", ".join(codes),
+                _coded(code="funnel.step.filial", codes=", ".join(codes)),
                 lambda base: _in(base.c.filial_code, codes),
             )
         if isinstance(item, s.MauFilter):
-            return row("Активны в приложении (MAU)", lambda b: _is_true(b.c.is_mau))
+            return row(_coded(code="funnel.step.mau"), lambda b: _is_true(b.c.is_mau))
         if isinstance(item, s.PushEnabledFilter):
-            return row("Push включены", lambda b: _is_true(b.c.push_enabled))
+            return row(
+                _coded(code="funnel.step.push_enabled"), lambda b: _is_true(b.c.push_enabled)
+            )
         if isinstance(item, s.PushOptoutFilter):
             assert self.resolved.push_optouts is not None
             optouts = _table(self.resolved.push_optouts, "iin", "event_type")
             types = sorted(set(item.event_types))
             return sets(
-                "Отказ от push: " + ", ".join(types),
+                _coded(code="funnel.step.push_optout", event_types=", ".join(types)),
                 sa.select(optouts.c.iin).where(optouts.c.event_type.in_(types)),
             )
         if isinstance(item, s.ProductFilter):
             products = self._products()
             codes = sorted(set(item.products))
             has = item.mode == "has"
+            owned = ", ".join(codes)
             return sets(
-                ("Есть продукт: " if has else "Нет продукта: ") + ", ".join(codes),
+                _coded(code="funnel.step.product_has", products=owned)
+                if has
+                else _coded(code="funnel.step.product_has_not", products=owned),
                 sa.select(products.c.iin).where(products.c.product_code.in_(codes)),
                 exclude=not has,
             )
         if isinstance(item, s.StreamFilter):
             return sets(
-                f"Участники активных кампаний направления {item.stream}",
+                _coded(
+                    code="funnel.step.stream",
+                    stream=item.stream,
+                    groups=", ".join(sorted(set(item.exclude))),
+                ),
                 *self._stream_relations(item),
             )
         if isinstance(item, s.RecentContactFilter):
-            return sets(_recent_label(item), self._recent_contacts(item))
+            return sets(_recent_code(item), self._recent_contacts(item))
         if isinstance(item, s.FrequencyCapFilter):
             history = contact_history.c
             return sets(
-                f"{item.max_contacts}+ контактов за {item.days} дн.",
+                _coded(
+                    code="funnel.step.frequency_cap", max_contacts=item.max_contacts, days=item.days
+                ),
                 sa.select(history.iin)
                 .where(self._contact_window(item.days))
                 .group_by(history.iin)
@@ -429,10 +465,12 @@ class Compiler:
             )
         if isinstance(item, s.UploadFilter):
             upload = _table(self.resolved.uploads[item.upload_id], "iin")
-            name = self.resolved.labels.get(f"upload:{item.upload_id}", item.upload_id)
+            name = names.get(f"upload:{item.upload_id}", item.upload_id)
             include = item.mode == "include"
             return sets(
-                ("Только из загрузки: " if include else "Исключить загрузку: ") + name,
+                _coded(code="funnel.step.upload_include", upload_id=item.upload_id, name=name)
+                if include
+                else _coded(code="funnel.step.upload_exclude", upload_id=item.upload_id, name=name),
                 sa.select(upload.c.iin),
                 exclude=not include,
             )
@@ -489,16 +527,23 @@ class Compiler:
         return query
 
     def _rank_step(self, number: int, rank: s.Rank) -> Step:
-        parts = [" + ".join(rank.sum_of)]
-        if rank.min is not None:
-            parts.append(f"≥ {rank.min:g}")
-        if rank.top_n is not None:
-            parts.append(f"топ {rank.top_n:,}")
+        columns = " + ".join(rank.sum_of)
+        if rank.min is not None and rank.top_n is not None:
+            code = _coded(
+                code="funnel.step.rank_min_top", columns=columns, min=rank.min, top_n=rank.top_n
+            )
+        elif rank.min is not None:
+            code = _coded(code="funnel.step.rank_min", columns=columns, min=rank.min)
+        elif rank.top_n is not None:
+            code = _coded(code="funnel.step.rank_top", columns=columns, top_n=rank.top_n)
+        else:
+            code = _coded(code="funnel.step.rank", columns=columns)
         minimum = rank.min
         return Step(
             number,
             "rank",
-            "Ранжирование: " + ", ".join(parts),
+            code[0],
+            code[1],
             passes=None if minimum is None else (lambda base: self.score(base) >= minimum),
             top_n=rank.top_n,
         )
@@ -850,18 +895,31 @@ def _device(base: sa.CTE, item: s.DeviceFilter) -> Predicate:
     return sa.or_(*tests)
 
 
-def _age_label(item: s.AgeFilter) -> str:
+def _coded(*, code: str, **params: Param) -> tuple[str, dict[str, Param]]:
+    """A step's code and params (the code as a keyword: scripts/server_codes.py collects it)."""
+    return code, params
+
+
+def _age_code(item: s.AgeFilter) -> tuple[str, dict[str, Param]]:
     if item.min is not None and item.max is not None:
-        return f"Возраст {item.min}–{item.max}"
+        return _coded(code="funnel.step.age_between", min=item.min, max=item.max)
     if item.min is not None:
-        return f"Возраст от {item.min}"
-    return f"Возраст до {item.max}"
+        return _coded(code="funnel.step.age_from", min=item.min)
+    return _coded(code="funnel.step.age_to", max=item.max)
 
 
-def _recent_label(item: s.RecentContactFilter) -> str:
-    label = f"Контакт за последние {item.days} дн."
-    if item.streams:
-        label += " (направления: " + ", ".join(item.streams) + ")"
-    if item.channels:
-        label += " (каналы: " + ", ".join(item.channels) + ")"
-    return label
+def _recent_code(item: s.RecentContactFilter) -> tuple[str, dict[str, Param]]:
+    streams = ", ".join(item.streams) if item.streams else None
+    channels = ", ".join(item.channels) if item.channels else None
+    if streams and channels:
+        return _coded(
+            code="funnel.step.recent_contact_streams_channels",
+            days=item.days,
+            streams=streams,
+            channels=channels,
+        )
+    if streams:
+        return _coded(code="funnel.step.recent_contact_streams", days=item.days, streams=streams)
+    if channels:
+        return _coded(code="funnel.step.recent_contact_channels", days=item.days, channels=channels)
+    return _coded(code="funnel.step.recent_contact", days=item.days)

@@ -87,7 +87,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     problems = Problems()
     lists: dict[str, str] = {}
     uploads: dict[str, str] = {}
-    labels: dict[str, str] = {}
+    display_names: dict[str, str] = {}
     products_needed: list[tuple[str, list[str]]] = []
 
     def need_dataset(name: str, path: str) -> Dataset | None:
@@ -122,7 +122,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             )
             return
         uploads[upload_id] = dataset.table_name
-        labels[f"upload:{upload_id}"] = dataset.description or f"Загрузка {upload_id}"
+        display_names[f"upload:{upload_id}"] = dataset.description or upload_id
 
     # --- source
     source = spec.source
@@ -140,7 +140,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                 audience_id=source.audience_id,
             )
         else:
-            labels[f"audience:{audience.id}"] = f"Аудитория «{audience.name}»"
+            display_names[f"audience:{audience.id}"] = audience.name
 
     # --- filters
     streams: dict[str, list[str]] = {}
@@ -159,13 +159,13 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             dataset = datasets.get(item.list)
             if dataset is not None and dataset.category in SUPPRESSION_CATEGORIES:
                 lists[item.list] = dataset.table_name
-                labels[f"list:{item.list}"] = item.list
+                display_names[f"list:{item.list}"] = item.list
             elif dataset is not None and (
                 dataset.category == DatasetCategory.UPLOAD.value
                 and dataset.purpose == UPLOAD_PURPOSE_SUPPRESSION
             ):
                 lists[item.list] = dataset.table_name
-                labels[f"list:{item.list}"] = dataset.description or item.list
+                display_names[f"list:{item.list}"] = dataset.description or item.list
             elif dataset is not None:
                 problems.add(
                     f"{path}.list",
@@ -276,6 +276,6 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
         lists=lists,
         uploads=uploads,
         members_table=audience_members.name,
-        labels=labels,
+        names=display_names,
         list_bits={name: bit for name, bit in bits_by_list(db).items() if name in lists},
     )

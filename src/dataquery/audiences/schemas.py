@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from dataquery.audiences.spec import AudienceSpec
-from dataquery.core.schemas import APIModel
+from dataquery.core.schemas import APIModel, Notice
 from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
 
 
@@ -18,15 +18,37 @@ class PreviewRequest(BaseModel):
     distributions: bool = Field(default=True, description="Include the distributions.")
 
 
+CodeParam = str | int | float | None
+STEP_CODE = Field(
+    description="What the step is, for people: `funnel.source.*` or `funnel.step.*`; the web "
+    "renders it with `params` in the interface language."
+)
+
+
+def _legacy_label(data: Any) -> Any:
+    """Funnels saved before steps had codes carry a Russian `label`: shown as it was."""
+    if isinstance(data, dict) and "code" not in data and "label" in data:
+        label = data["label"]
+        data = {k: v for k, v in data.items() if k != "label"}
+        data.update(code="funnel.step.legacy", params={"label": label})
+    return data
+
+
 class FunnelStep(BaseModel):
     step: int = Field(description="0 is the source; then one step per filter; rank and limit last.")
     kind: str = Field(description="source, not_in_feature_store, a filter kind, rank or limit.")
-    label: str
+    code: str = STEP_CODE
+    params: dict[str, CodeParam] = Field(default_factory=dict)
     removed: int
     remaining: int
     filter_index: int | None = Field(
         default=None, description="The position of the step's filter in spec.filters."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_codes(cls, data: Any) -> Any:
+        return _legacy_label(data)
 
 
 class SampleRow(BaseModel):
@@ -61,7 +83,7 @@ class PreviewOut(BaseModel):
     size: int
     sample: list[SampleRow]
     distributions: Distributions
-    warnings: list[str]
+    warnings: list[Notice]
     elapsed_ms: float
 
 
@@ -102,7 +124,8 @@ class ExplainRequest(BaseModel):
 class ExplainStep(BaseModel):
     step: int
     kind: str
-    label: str
+    code: str = STEP_CODE
+    params: dict[str, CodeParam] = Field(default_factory=dict)
     filter_index: int | None = None
 
 
@@ -121,7 +144,6 @@ class ExplainOut(BaseModel):
     in_snapshot: bool | None = Field(
         default=None, description="Saved audiences: whether it is in the frozen snapshot."
     )
-    message: str
 
 
 class ListOption(BaseModel):

@@ -56,6 +56,7 @@ from dataquery.auth.models import User
 from dataquery.bank.tables import CampaignDict
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, DQError, InvalidInput
+from dataquery.core.schemas import Notice
 from dataquery.datasets.access import visible_datasets
 from dataquery.datasets.models import DatasetCategory, upload_id_of
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
@@ -98,7 +99,8 @@ def funnel_from_counts(compiler: Compiler, counts: dict[int, int]) -> list[Funne
             FunnelStep(
                 step=step.number,
                 kind=step.kind,
-                label=step.label,
+                code=step.code,
+                params=step.params,
                 removed=removed,
                 remaining=remaining,
                 filter_index=step.filter_index,
@@ -107,16 +109,20 @@ def funnel_from_counts(compiler: Compiler, counts: dict[int, int]) -> list[Funne
     return steps
 
 
-def warnings_for(spec: s.AudienceSpec, size: int) -> list[str]:
+def warnings_for(spec: s.AudienceSpec, size: int) -> list[Notice]:
     warnings = []
     if not any(
         isinstance(f, s.SuppressionFilter) and f.list == GLOBAL_CONTROL for f in spec.filters
     ):
         warnings.append(
-            "The global control group is not excluded: its members must never be contacted."
+            Notice(
+                code="notice.audience.global_control_kept",
+                message="The global control group is not excluded: "
+                "its members must never be contacted.",
+            )
         )
     if size == 0:
-        warnings.append("The audience is empty.")
+        warnings.append(Notice(code="notice.audience.empty", message="The audience is empty."))
     return warnings
 
 
@@ -311,7 +317,11 @@ def normalize_iin(value: str) -> str:
 
 def _explain_step(step: Step) -> ExplainStep:
     return ExplainStep(
-        step=step.number, kind=step.kind, label=step.label, filter_index=step.filter_index
+        step=step.number,
+        kind=step.kind,
+        code=step.code,
+        params=step.params,
+        filter_index=step.filter_index,
     )
 
 
@@ -329,7 +339,6 @@ def explain(db: Session, spec: s.AudienceSpec, value: str, viewer: Viewer | None
             in_source=False,
             removed_by=[step],
             first_removed_by=step,
-            message=f"{iin} is not in the source ({source.label}).",
         )
     values = row._mapping
     failing = [
@@ -342,17 +351,12 @@ def explain(db: Session, spec: s.AudienceSpec, value: str, viewer: Viewer | None
         if cut is not None:
             failing.append(cut)
     removed_by = [_explain_step(step) for step in failing]
-    if removed_by:
-        message = f"{iin} is removed by: " + "; ".join(step.label for step in failing) + "."
-    else:
-        message = f"{iin} is in the audience."
     return ExplainOut(
         iin=iin,
         in_audience=not removed_by,
         in_source=True,
         removed_by=removed_by,
         first_removed_by=removed_by[0] if removed_by else None,
-        message=message,
     )
 
 
@@ -383,10 +387,9 @@ def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> 
         ).first()
         is not None
     )
-    snapshot = "in" if in_snapshot else "not in"
     try:
         result = explain(db, s.AudienceSpec.model_validate(audience.spec), iin, viewer)
-    except DQError as exc:  # a list or upload of the saved spec is gone
+    except DQError:  # a list or upload of the saved spec is gone: the snapshot still answers
         return ExplainOut(
             iin=iin,
             in_audience=None,
@@ -394,16 +397,8 @@ def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> 
             removed_by=[],
             first_removed_by=None,
             in_snapshot=in_snapshot,
-            message=f"{iin} is {snapshot} the saved snapshot; the saved spec cannot be "
-            f"evaluated on today's data: {exc.detail}",
         )
-    now = "the saved spec selects it on today's data" if result.in_audience else result.message
-    return result.model_copy(
-        update={
-            "in_snapshot": in_snapshot,
-            "message": f"{iin} is {snapshot} the saved snapshot; {now}",
-        }
-    )
+    return result.model_copy(update={"in_snapshot": in_snapshot})
 
 
 # --- options ---------------------------------------------------------------------------------

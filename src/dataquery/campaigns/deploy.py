@@ -395,13 +395,15 @@ def _tables(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> d
 def _warnings(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> list[Notice]:
     warnings = []
     if split.target_size == 0:
-        warnings.append(Notice(code="target_empty", message="the target group is empty"))
+        warnings.append(
+            Notice(code="notice.campaign.target_empty", message="the target group is empty")
+        )
     for channel, report in channels.items():
         total = report.eligible + report.dropped
         if total and report.dropped / total > 0.5:
             warnings.append(
                 Notice(
-                    code="channel_dropouts",
+                    code="notice.campaign.channel_dropouts",
                     message=f"{channel}: {report.dropped} of {total} targets drop out",
                     params={"channel": channel, "dropped": report.dropped, "total": total},
                 )

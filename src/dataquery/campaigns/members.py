@@ -29,11 +29,17 @@ from dataquery.bank.tables import (
     local_target,
 )
 from dataquery.campaigns import deploy, service
-from dataquery.campaigns.schemas import CampaignStatus, MembersChange, MembersReport
+from dataquery.campaigns.schemas import (
+    CampaignStatus,
+    InvalidExample,
+    MembersChange,
+    MembersReport,
+)
 from dataquery.campaigns.split import IIN_SCHEMA
 from dataquery.core.bulk import fetch_arrow, staged
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound
+from dataquery.uploads.schemas import RowError
 
 MAX_EXAMPLES = 20
 
@@ -47,7 +53,7 @@ class Checked:
     invalid: int = 0
     duplicate: int = 0
     normalized: int = 0
-    examples: list[dict[str, str]] = field(default_factory=list)
+    examples: list[InvalidExample] = field(default_factory=list)
 
 
 def check_pasted(values: list[Any]) -> Checked:
@@ -58,7 +64,13 @@ def check_pasted(values: list[Any]) -> Checked:
         if not result.valid or result.normalized is None:
             checked.invalid += 1
             if len(checked.examples) < MAX_EXAMPLES:
-                checked.examples.append({"input": str(value)[:40], "reason": result.message})
+                checked.examples.append(
+                    InvalidExample(
+                        input=str(value)[:40],
+                        code=result.reason_code or iin_rules.REASON_CODES["invalid_format"],
+                        params=result.params,
+                    )
+                )
             continue
         if result.normalized in seen:
             checked.duplicate += 1
@@ -90,10 +102,10 @@ def check_upload(db: Session, user: User, upload_id: str) -> Checked:
         )
     rows = sa.table(table_name, sa.column("iin", sa.String))
     iins = fetch_arrow(db.connection(), sa.select(rows.c.iin), IIN_SCHEMA).column("iin")
+    stored = [RowError.model_validate(e) for e in (upload.errors or [])[:MAX_EXAMPLES]]
     examples = [
-        {"input": str(e.get("value", e.get("input", "")))[:40], "reason": str(e.get("reason", ""))}
-        for e in (upload.errors or [])[:MAX_EXAMPLES]
-        if isinstance(e, dict)
+        InvalidExample(input=(error.value or "")[:40], code=error.code, params=error.params)
+        for error in stored
     ]
     return Checked(
         iins.combine_chunks(),

@@ -286,6 +286,12 @@ class DeployAccepted(APIModel):
     members: int
 
 
+class InvalidExample(BaseModel):
+    input: str
+    code: str = Field(description="Why it is not an IIN: `iin.reason.*`")
+    params: dict[str, str | int] = Field(default_factory=dict)
+
+
 class MembersReport(APIModel):
     code: str
     group: GroupName
@@ -300,7 +306,7 @@ class MembersReport(APIModel):
     not_member: int = Field(description="remove: not in that group of this campaign.")
     changed: int = Field(description="Added or removed.")
     channels: dict[str, ChannelDropouts] = Field(description="add to target: delivery rows.")
-    invalid_examples: list[dict[str, str]] = Field(description="Up to 20 {input, reason}.")
+    invalid_examples: list[InvalidExample] = Field(description="Up to 20 invalid values.")
     target_count: int
     control_count: int
 

@@ -279,13 +279,15 @@ def draft_warnings(campaign: CampaignDict, audience_size: int | None) -> list[No
                 warnings.append(warning)
     if float(campaign.control_share) == 0:
         message = "control_share is 0: without a control group the effect is not measurable"
-        warnings.append(Notice(code="no_control", message=message))
+        warnings.append(Notice(code="notice.campaign.no_control", message=message))
     if audience_size == 0:
-        warnings.append(Notice(code="audience_empty", message="the saved audience is empty"))
+        warnings.append(
+            Notice(code="notice.campaign.audience_empty", message="the saved audience is empty")
+        )
     if audience_size is None and campaign.status == CampaignStatus.DRAFT:
         warnings.append(
             Notice(
-                code="audience_gone",
+                code="notice.campaign.audience_gone",
                 message=f"the saved audience {campaign.audience_id} no longer exists",
                 params={"audience_id": campaign.audience_id},
             )
@@ -293,7 +295,7 @@ def draft_warnings(campaign: CampaignDict, audience_size: int | None) -> list[No
     if campaign.status == CampaignStatus.DRAFT and campaign.start_date < today():
         warnings.append(
             Notice(
-                code="start_passed",
+                code="notice.campaign.start_passed",
                 message=f"start_date {campaign.start_date} has passed: move it before deploying",
                 params={"start_date": campaign.start_date.isoformat()},
             )

@@ -61,7 +61,7 @@ def segment_warning(language: str, length: SmsLength) -> Notice | None:
         return None
     single = GSM7_SINGLE if length.encoding == "gsm7" else UCS2_SINGLE
     return Notice(
-        code="sms_segments",
+        code="notice.campaign.sms_segments",
         message=(
             f"SMS text ({language}) takes {length.segments} segments: {length.units} characters"
             f" in {length.encoding.upper()}, one segment holds {single}"

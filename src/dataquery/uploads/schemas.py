@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from dataquery.core.schemas import APIModel, ErrorBody
 
@@ -15,11 +15,30 @@ class ColumnMapping(BaseModel):
     column: str = Field(description="The column's name in the stored dataset")
 
 
+# Reports stored before row reasons had codes hold an English `reason`: the row's problem says
+# enough to name it in any language.
+_LEGACY_CODES = {
+    "invalid_format": "iin.reason.invalid_format",
+    "bad_checksum": "iin.reason.bad_checksum",
+    "bin": "iin.reason.bin",
+    "empty": "iin.reason.empty",
+}
+
+
 class RowError(BaseModel):
     row: int = Field(description="The row as the user sees it in the file (the header is row 1)")
     value: str | None
-    reason: str
+    code: str = Field(description="Why the row is not valid: `iin.reason.*`")
+    params: dict[str, str | int] = Field(default_factory=dict)
     problem: Problem
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_codes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "code" not in data and "problem" in data:
+            data = {k: v for k, v in data.items() if k != "reason"}
+            data["code"] = _LEGACY_CODES.get(data["problem"], "iin.reason.invalid_format")
+        return data
 
 
 class PreviewRow(BaseModel):

@@ -50,7 +50,6 @@ STATUS_REJECTED = "rejected"
 # How far to look for the first row with content (the header or the first data row).
 _LEADING_ROWS = 1000
 
-_REASON_BIN = "is a BIN (a legal entity), not a person's IIN"
 _PROBLEMS = {
     Category.BIN: "bin",
     Category.INVALID_FORMAT: "invalid_format",
@@ -321,15 +320,16 @@ def _errors(
     errors = []
     for row, value in zip(rows.tolist(), values, strict=True):
         problem = Category(int(category[row]))
-        if problem is Category.BIN:
-            reason = _REASON_BIN
-        else:
-            reason = iin.check(_as_cell(value, floats is not None and bool(floats[row]))).message
+        code, params = iin.REASON_CODES["bin"], {}
+        if problem is not Category.BIN:
+            checked = iin.check(_as_cell(value, floats is not None and bool(floats[row])))
+            code, params = checked.reason_code or code, checked.params
         errors.append(
             {
                 "row": int(row_numbers[row]),
                 "value": clip(value),
-                "reason": clip(reason),
+                "code": code,
+                "params": params,
                 "problem": _PROBLEMS[problem],
             }
         )

@@ -1534,8 +1534,6 @@ export interface components {
             in_snapshot?: boolean | null;
             /** In Source */
             in_source: boolean | null;
-            /** Message */
-            message: string;
             /**
              * Removed By
              * @description Every step that removes it, each tested on its own (not only the first).
@@ -1550,12 +1548,19 @@ export interface components {
         };
         /** ExplainStep */
         ExplainStep: {
+            /**
+             * Code
+             * @description What the step is, for people: `funnel.source.*` or `funnel.step.*`; the web renders it with `params` in the interface language.
+             */
+            code: string;
             /** Filter Index */
             filter_index?: number | null;
             /** Kind */
             kind: string;
-            /** Label */
-            label: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number | null;
+            };
             /** Step */
             step: number;
         };
@@ -1623,6 +1628,11 @@ export interface components {
         /** FunnelStep */
         FunnelStep: {
             /**
+             * Code
+             * @description What the step is, for people: `funnel.source.*` or `funnel.step.*`; the web renders it with `params` in the interface language.
+             */
+            code: string;
+            /**
              * Filter Index
              * @description The position of the step's filter in spec.filters.
              */
@@ -1632,8 +1642,10 @@ export interface components {
              * @description source, not_in_feature_store, a filter kind, rank or limit.
              */
             kind: string;
-            /** Label */
-            label: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number | null;
+            };
             /** Remaining */
             remaining: number;
             /** Removed */
@@ -1667,6 +1679,20 @@ export interface components {
             /** Version */
             version: string;
             warehouse: components["schemas"]["WarehouseHealth"];
+        };
+        /** InvalidExample */
+        InvalidExample: {
+            /**
+             * Code
+             * @description Why it is not an IIN: `iin.reason.*`
+             */
+            code: string;
+            /** Input */
+            input: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            };
         };
         /** ItemList[AuditEntryOut] */
         ItemList_AuditEntryOut_: {
@@ -1879,11 +1905,9 @@ export interface components {
             invalid: number;
             /**
              * Invalid Examples
-             * @description Up to 20 {input, reason}.
+             * @description Up to 20 invalid values.
              */
-            invalid_examples: {
-                [key: string]: string;
-            }[];
+            invalid_examples: components["schemas"]["InvalidExample"][];
             /**
              * Normalized
              * @description Valid after normalising (leading zero, spaces, E+11…).
@@ -1988,7 +2012,7 @@ export interface components {
             /** Size */
             size: number;
             /** Warnings */
-            warnings: string[];
+            warnings: components["schemas"]["Notice"][];
         };
         /** PreviewRequest */
         PreviewRequest: {
@@ -2202,12 +2226,19 @@ export interface components {
         /** RowError */
         RowError: {
             /**
+             * Code
+             * @description Why the row is not valid: `iin.reason.*`
+             */
+            code: string;
+            /** Params */
+            params?: {
+                [key: string]: string | number;
+            };
+            /**
              * Problem
              * @enum {string}
              */
             problem: "invalid_format" | "bad_checksum" | "bin" | "empty";
-            /** Reason */
-            reason: string;
             /**
              * Row
              * @description The row as the user sees it in the file (the header is row 1)

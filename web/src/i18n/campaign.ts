@@ -198,16 +198,6 @@ export const campaignRu = {
     opted_out: 'Отписан от этого типа push-событий',
     no_valid_phone: 'Нет корректного номера (+77 и 9 цифр)',
   },
-  warnings: {
-    smsSegments:
-      'SMS ({{language}}) не помещается в один сегмент: сегментов — {{segments}}, символов — {{characters}} ({{encoding}}), в одном сегменте — {{single}}.',
-    noControl: 'Доля контрольной группы — 0: без контрольной группы эффект не измерить.',
-    audienceEmpty: 'Сохранённая аудитория пуста.',
-    audienceGone: 'Сохранённой аудитории {{id}} больше нет.',
-    startPassed: 'Дата начала {{date}} уже прошла: перенесите её перед запуском.',
-    targetEmpty: 'Целевая группа пуста.',
-    dropouts: '{{channel}}: выбывают {{dropped}} из {{total}} клиентов целевой группы.',
-  },
   deploy: {
     title: 'Запуск кампании',
     intro:
@@ -426,15 +416,6 @@ export const campaignEn: CampaignMessages = {
     opted_out: 'Opted out of this push event type',
     no_valid_phone: 'No valid phone number (+77 and 9 digits)',
   },
-  warnings: {
-    smsSegments: 'SMS ({{language}}) takes {{segments}} segments: {{characters}} characters in {{encoding}}, one segment holds {{single}}.',
-    noControl: 'The control group share is 0: without a control group the effect cannot be measured.',
-    audienceEmpty: 'The saved audience is empty.',
-    audienceGone: 'The saved audience {{id}} no longer exists.',
-    startPassed: 'The start date {{date}} has passed: move it before deploying.',
-    targetEmpty: 'The target group is empty.',
-    dropouts: '{{channel}}: {{dropped}} of {{total}} target group members drop out.',
-  },
   deploy: {
     title: 'Deploy the campaign',
     intro:
@@ -651,16 +632,6 @@ export const campaignKk: CampaignMessages = {
     push_disabled: 'Push-хабарламалар өшірілген',
     opted_out: 'Push-оқиғалардың осы түрінен бас тартқан',
     no_valid_phone: 'Дұрыс нөмірі жоқ (+77 және 9 цифр)',
-  },
-  warnings: {
-    smsSegments:
-      'SMS ({{language}}) бір сегментке сыймайды: сегменттер — {{segments}}, таңбалар — {{characters}} ({{encoding}}), бір сегментте — {{single}}.',
-    noControl: 'Бақылау тобының үлесі — 0: бақылау тобынсыз әсерді өлшеу мүмкін емес.',
-    audienceEmpty: 'Сақталған аудитория бос.',
-    audienceGone: 'Сақталған аудитория енді жоқ: {{id}}.',
-    startPassed: 'Басталу күні ({{date}}) өтіп кетті: іске қоспас бұрын оны ауыстырыңыз.',
-    targetEmpty: 'Мақсатты топ бос.',
-    dropouts: '{{channel}}: мақсатты топтағы {{total}} клиенттің {{dropped}} шығып қалады.',
   },
   deploy: {
     title: 'Науқанды іске қосу',

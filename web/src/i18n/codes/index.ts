@@ -4,7 +4,10 @@
  * `job.stage.split` a stage), so the merge is deep; a code defined twice is a mistake.
  */
 import * as errors from './errors';
+import { funnelCodes } from './funnel';
+import { iinCodes } from './iin';
 import * as jobs from './jobs';
+import { noticeCodes } from './notices';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -22,7 +25,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs];
+const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});

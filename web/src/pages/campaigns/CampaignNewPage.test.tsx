@@ -61,12 +61,12 @@ const OPTIONS: AudienceOptions = {
 function previewOf(spec: AudienceSpec): Preview {
   let remaining = 20_000;
   const funnel: Preview['funnel'] = [
-    { step: 0, kind: 'source', label: 'Все клиенты (витрина признаков)', removed: 0, remaining, filter_index: null },
+    { step: 0, kind: 'source', code: 'funnel.source.feature_store', params: {}, removed: 0, remaining, filter_index: null },
   ];
   (spec.filters ?? []).forEach((filter: SpecFilter, index) => {
     const removed = filter.kind === 'suppression' && filter.list === 'global_control' ? 1_012 : 1_000;
     remaining -= removed;
-    funnel.push({ step: index + 1, kind: filter.kind, label: `server label ${index}`, removed, remaining, filter_index: index });
+    funnel.push({ step: index + 1, kind: filter.kind, code: 'funnel.step.legacy', params: { label: `server label ${index}` }, removed, remaining, filter_index: index });
   });
   return {
     reference_date: '2026-11-28',
@@ -141,7 +141,7 @@ describe('Campaign Manager: the audience builder', { timeout: 60_000 }, () => {
     expect(steps).toHaveLength(2);
     expect(within(steps[0] as HTMLElement).getByText('Все клиенты (витрина признаков)')).toBeInTheDocument();
     expect(within(steps[0] as HTMLElement).getByTestId('step-remaining')).toHaveTextContent(n('20 000'), keep);
-    // The client names the step from the spec (the list's name), not with the server's code-laden label.
+    // The client names the step from the spec (the list's name), not from the server's step code.
     expect(within(steps[1] as HTMLElement).getByText('Глобальная контрольная группа')).toBeInTheDocument();
     expect(within(steps[1] as HTMLElement).getByTestId('step-removed')).toHaveTextContent(`−${n('1 012')}`, keep);
     expect(within(steps[1] as HTMLElement).getByTestId('step-remaining')).toHaveTextContent(n('18 988'), keep);
@@ -310,12 +310,11 @@ describe('Campaign Manager: the audience builder', { timeout: 60_000 }, () => {
           in_audience: false,
           in_source: true,
           removed_by: [
-            { step: 1, kind: 'suppression', label: 'Стоп-лист: global_control', filter_index: 0 },
-            { step: 2, kind: 'suppression', label: 'Стоп-лист: employees', filter_index: 1 },
+            { step: 1, kind: 'suppression', code: 'funnel.step.list', params: { list: 'global_control', name: 'global_control' }, filter_index: 0 },
+            { step: 2, kind: 'suppression', code: 'funnel.step.list', params: { list: 'employees', name: 'employees' }, filter_index: 1 },
           ],
-          first_removed_by: { step: 1, kind: 'suppression', label: 'Стоп-лист: global_control', filter_index: 0 },
+          first_removed_by: { step: 1, kind: 'suppression', code: 'funnel.step.list', params: { list: 'global_control', name: 'global_control' }, filter_index: 0 },
           in_snapshot: null,
-          message: '900101400017 is removed by: …',
         },
       }),
     });

@@ -5,8 +5,8 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { formatBytes, formatCount, formatDateTime } from '../../lib/format';
+import { renderCode } from '../../i18n/codes/render';
 import { PurposeTag } from './PurposeTag';
-import { localizeReason } from './messages';
 import type { UploadPreviewRow, UploadReport, UploadRowError } from './types';
 
 const { Text, Title } = Typography;
@@ -210,9 +210,7 @@ function BadRows({ report }: { report: UploadReport }) {
           <Tag color={PROBLEM_COLORS[error.problem]} style={{ marginInlineEnd: 0 }}>
             {t(`uploads.report.problems.${error.problem}`)}
           </Tag>
-          <Tooltip title={error.reason}>
-            <Text>{localizeReason(error.reason, t)}</Text>
-          </Tooltip>
+          <Text>{renderCode(t, language, error.code, error.params)}</Text>
         </Space>
       ),
     },

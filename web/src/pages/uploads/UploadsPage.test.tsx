@@ -45,13 +45,8 @@ const REPORT: UploadReport = {
     { name: 'Сумма', column: 'summa' },
   ],
   errors: [
-    { row: 6, value: '610316300016', reason: 'check digit is 6 but should be 5', problem: 'bad_checksum' },
-    {
-      row: 7,
-      value: '12-34',
-      reason: 'has 4 digits; an IIN has 12 (or 11 when Excel dropped the leading zero)',
-      problem: 'invalid_format',
-    },
+    { row: 6, value: '610316300016', code: 'iin.reason.bad_checksum', params: {}, problem: 'bad_checksum' },
+    { row: 7, value: '12-34', code: 'iin.reason.invalid_format', params: {}, problem: 'invalid_format' },
   ],
   preview: [
     { row: 2, values: ['610316300015', '1500'] },
@@ -164,10 +159,10 @@ describe('Uploads page', { timeout: 60_000 }, () => {
     const errors = within(screen.getByTestId('report-errors'));
     const checksum = errors.getByText('610316300016').closest('tr') as HTMLElement;
     expect(within(checksum).getByText('6')).toBeInTheDocument();
-    expect(within(checksum).getByText('последняя цифра 6, а по расчёту должна быть 5')).toBeInTheDocument();
+    expect(within(checksum).getByText('контрольная цифра не сходится')).toBeInTheDocument();
     const format = errors.getByText('12-34').closest('tr') as HTMLElement;
     expect(within(format).getByText('Неверный формат')).toBeInTheDocument();
-    expect(within(format).getByText(/^цифр: 4, а в ИИН их 12/)).toBeInTheDocument();
+    expect(within(format).getByText(/^не ИИН: нужно 12 цифр/)).toBeInTheDocument();
 
     const preview = within(screen.getByTestId('report-preview'));
     expect(preview.getAllByText('Сумма').length).toBeGreaterThan(0);

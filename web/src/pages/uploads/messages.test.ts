@@ -1,6 +1,6 @@
 import i18n from '../../i18n';
 import { toApiError } from '../../api/errors';
-import { describeUploadProblem, localizeReason } from './messages';
+import { describeUploadProblem } from './messages';
 import { UploadError } from './transport';
 
 const t = i18n.t.bind(i18n);
@@ -9,33 +9,6 @@ function rejected(status: number, body: Record<string, unknown>) {
   const full = { params: {}, errors: [], ...body };
   return new UploadError(toApiError(full, new Response(null, { status })), full as never);
 }
-
-describe('localizeReason', () => {
-  it('says the known reasons in Russian, with their numbers', () => {
-    expect(localizeReason('check digit is 6 but should be 5', t)).toBe('последняя цифра 6, а по расчёту должна быть 5');
-    expect(localizeReason('has 13 digits; an IIN has 12 (or 11 when Excel dropped the leading zero)', t)).toBe(
-      'цифр: 13, а в ИИН их 12 (или 11, если Excel потерял ведущий ноль)',
-    );
-    expect(localizeReason("is a BIN (a legal entity), not a person's IIN", t)).toBe(
-      'это БИН юридического лица, а не ИИН человека',
-    );
-    expect(localizeReason('impossible birth date: year 1961, month 13, day 45', t)).toBe(
-      'невозможная дата рождения: год 1961, месяц 13, день 45',
-    );
-  });
-
-  it('translates what was fixed, and keeps an unknown reason as the server said it', () => {
-    expect(
-      localizeReason('check digit is 1 but should be 0; normalised: restored the leading zero lost by Excel', t),
-    ).toBe('последняя цифра 1, а по расчёту должна быть 0; исправлено: восстановлен ведущий ноль, потерянный Excel');
-    expect(localizeReason('something new', t)).toBe('something new');
-  });
-
-  it('speaks English when the interface does', async () => {
-    await i18n.changeLanguage('en');
-    expect(localizeReason('check digit is 6 but should be 5', t)).toBe('check digit is 6 but should be 5');
-  });
-});
 
 describe('describeUploadProblem', () => {
   it('names the limit of a 413 and explains a 415', () => {

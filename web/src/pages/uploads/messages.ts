@@ -4,59 +4,6 @@ import { ApiError, errorMessage } from '../../api/errors';
 import { UploadError } from './transport';
 import type { UploadReport } from './types';
 
-/**
- * The reasons a row is bad are a known, short list of English sentences: say them in the interface
- * language. A refused file is said from its error code (`errorMessage`).
- */
-const REASONS: { pattern: RegExp; key: string; values?: (m: RegExpExecArray) => Record<string, string> }[] = [
-  {
-    pattern: /^check digit is (\d) but should be (\d)$/,
-    key: 'checkDigit',
-    values: (m) => ({ actual: m[1] ?? '', expected: m[2] ?? '' }),
-  },
-  { pattern: /^no check digit is possible/, key: 'noCheckDigit' },
-  { pattern: /^has (\d+) digits between separators/, key: 'separatedDigits', values: (m) => ({ n: m[1] ?? '' }) },
-  { pattern: /^has (\d+) digits; an IIN has 12/, key: 'digits', values: (m) => ({ n: m[1] ?? '' }) },
-  { pattern: /^contains characters other than digits$/, key: 'notDigits' },
-  { pattern: /^is a number with a fractional part$/, key: 'fraction' },
-  { pattern: /^is a negative number$/, key: 'negative' },
-  { pattern: /^is not a whole number$/, key: 'notWhole' },
-  { pattern: /^is not a finite number$/, key: 'notFinite' },
-  { pattern: /^is a number with more than 12 digits$/, key: 'tooLong' },
-  { pattern: /^scientific notation shows only (\d+) digits/, key: 'rounded', values: (m) => ({ n: m[1] ?? '' }) },
-  { pattern: /^empty value$/, key: 'empty' },
-  { pattern: /^is a BIN \(a legal entity\)/, key: 'bin' },
-  { pattern: /^7th digit \(century and gender\) is (\d)/, key: 'century', values: (m) => ({ digit: m[1] ?? '' }) },
-  {
-    pattern: /^impossible birth date: year (\d+), month (\d+), day (\d+)/,
-    key: 'date',
-    values: (m) => ({ year: m[1] ?? '', month: m[2] ?? '', day: m[3] ?? '' }),
-  },
-];
-
-const NORMALISED = '; normalised: ';
-
-/** Why a row is bad (`errors[].reason`), in the interface language when the reason is a known one. */
-export function localizeReason(reason: string, t: TFunction): string {
-  const cut = reason.indexOf(NORMALISED);
-  const main = cut >= 0 ? reason.slice(0, cut) : reason;
-  let text = main;
-  for (const { pattern, key, values } of REASONS) {
-    const match = pattern.exec(main);
-    if (match) {
-      text = t(`uploads.reasons.${key}`, values ? values(match) : {});
-      break;
-    }
-  }
-  if (cut < 0) return text;
-  const fixes = reason
-    .slice(cut + NORMALISED.length)
-    .split(', ')
-    .map((fix) => t(`uploads.reasons.fixes.${fix}`, { defaultValue: fix }))
-    .join(', ');
-  return `${text}; ${t('uploads.reasons.fixed', { fixes })}`;
-}
-
 /** What the user must choose before sending the file again. */
 export interface Picker {
   kind: 'column' | 'sheet';

@@ -1,8 +1,10 @@
 /**
  * Names of funnel steps and values in the interface language, from the spec and the reference
- * data (the server's own step labels are Russian and use codes; they are the fallback).
+ * data (richer than the server's step codes, whose params hold codes: those are the fallback).
  */
 import type { TFunction } from 'i18next';
+
+import { renderCode, type CodeParams } from '../../../i18n/codes/render';
 
 import { formatCount, formatNumber, formatPercent } from '../../../lib/format';
 import { GLOBAL_CONTROL } from './draft';
@@ -138,11 +140,11 @@ export function sourceLabel(ctx: LabelContext, spec: AudienceSpec): string {
   }
 }
 
-/** The label of a funnel (or explain) step of `spec`; the server's label when the step is unknown here. */
+/** The label of a funnel (or explain) step of `spec`; the server's code when the step is unknown here. */
 export function stepLabel(
   ctx: LabelContext,
   spec: AudienceSpec,
-  step: { kind: string; label: string; filter_index?: number | null },
+  step: { kind: string; code: string; params?: CodeParams | null; filter_index?: number | null },
 ): string {
   if (step.kind === 'source') return sourceLabel(ctx, spec);
   if (step.kind === 'not_in_feature_store') return ctx.t('audience.step.not_in_feature_store');
@@ -159,7 +161,7 @@ export function stepLabel(
   }
   if (step.kind === 'limit' && spec.limit != null)
     return ctx.t('audience.step.limit', { n: formatCount(spec.limit, ctx.language) });
-  return step.label;
+  return renderCode(ctx.t, ctx.language, step.code, step.params);
 }
 
 /** Uploads that can be used: accepted, with a dataset. */

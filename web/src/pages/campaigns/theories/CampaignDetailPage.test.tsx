@@ -37,7 +37,7 @@ const REPORT: MembersReport = {
   not_member: 0,
   changed: 2,
   channels: { push: { eligible: 2, dropped: 0, reasons: {} } },
-  invalid_examples: [{ input: '12-34', reason: 'has 4 digits; an IIN has 12 (or 11 when Excel dropped the leading zero)' }],
+  invalid_examples: [{ input: '12-34', code: 'iin.reason.invalid_format', params: {} }],
   target_count: 90002,
   control_count: 10000,
 };
@@ -146,7 +146,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
 
   it("tells the server's warnings in the interface language, an unknown one as the server wrote it", async () => {
     const warnings = [
-      { code: 'no_control', message: 'control_share is 0: without a control group the effect is not measurable' },
+      { code: 'notice.campaign.no_control', message: 'control_share is 0: without a control group the effect is not measurable' },
       { code: 'something_new', message: 'a warning this page does not know yet' },
     ];
     mockCampaignsApi({ [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ warnings }) }) });
@@ -268,7 +268,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     expect(report.getByTestId('members-count-global_control')).toHaveTextContent('В глобальном контроле: 0');
     expect(report.queryByTestId('members-count-not_member')).not.toBeInTheDocument();
     expect(report.getByText('12-34')).toBeInTheDocument();
-    expect(report.getByText(/^цифр: 4, а в ИИН их 12/)).toBeInTheDocument();
+    expect(report.getByText(/^не ИИН: нужно 12 цифр/)).toBeInTheDocument();
 
     expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url.pathname, c.body])).toEqual([
       [

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../../lib/format';
-import { localizeReason } from '../../uploads/messages';
+import { renderCode } from '../../../i18n/codes/render';
 import {
   useChangeMembers,
   useUploadChoices,
@@ -76,7 +76,7 @@ function ReportView({ report }: { report: MembersReport }) {
             dataSource={report.invalid_examples.map((example, index) => ({
               key: index,
               input: example.input ?? '',
-              reason: example.reason ?? '',
+              reason: renderCode(t, language, example.code, example.params),
             }))}
             columns={[
               {
@@ -90,7 +90,6 @@ function ReportView({ report }: { report: MembersReport }) {
                 title: t('theories.membersModal.report.reason'),
                 dataIndex: 'reason',
                 key: 'reason',
-                render: (reason: string) => localizeReason(reason, t),
               },
             ]}
             data-testid="members-examples"

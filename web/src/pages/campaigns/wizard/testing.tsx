@@ -127,7 +127,7 @@ export const DRY_RUN: DeployReport = {
   },
   warnings: [
     {
-      code: 'channel_dropouts',
+      code: 'notice.campaign.channel_dropouts',
       message: 'sms: 5800 of 9000 targets drop out',
       params: { channel: 'sms', dropped: 5800, total: 9000 },
     },
