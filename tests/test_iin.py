@@ -600,3 +600,37 @@ def test_an_invalid_value_has_a_reason_code_and_its_params() -> None:
     assert iin.check("").reason_code == "iin.reason.empty"
     valid = iin.make_iin(date(1990, 1, 1), "M", 1)
     assert valid is not None and iin.check(valid).reason_code is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "params"),
+    [
+        ("1234567890123", "iin.reason.digits", {"n": 13}),
+        ("12-34-56", "iin.reason.separated_digits", {"n": 6}),
+        ("12AB", "iin.reason.not_digits", {}),
+        ("ИИН", "iin.reason.not_digits", {}),
+        ("123.5", "iin.reason.fraction", {}),
+        (12.5, "iin.reason.fraction", {}),
+        (-5, "iin.reason.negative", {}),
+        (float("inf"), "iin.reason.not_finite", {}),
+        (10**13, "iin.reason.too_long", {}),
+        (True, "iin.reason.yes_no", {}),
+        ("6.12E+11", "iin.reason.rounded", {"n": 3}),
+    ],
+)
+def test_an_invalid_format_says_exactly_what_is_wrong(
+    value: object, code: str, params: dict[str, object]
+) -> None:
+    result = iin.check(value)
+    assert result.reason == "invalid_format"
+    assert (result.reason_code, result.params) == (code, params)
+
+
+def test_a_wrong_check_digit_names_the_expected_one() -> None:
+    valid = iin.make_iin(date(1990, 1, 1), "M", 1)
+    assert valid is not None
+    wrong = valid[:11] + str((int(valid[11]) + 1) % 10)
+    result = iin.check(wrong)
+    assert result.reason == "bad_checksum"
+    assert result.reason_code == "iin.reason.check_digit"
+    assert result.params == {"actual": wrong[11], "expected": int(valid[11])}

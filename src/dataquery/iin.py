@@ -114,11 +114,16 @@ class IINCheck:
     gender: Gender | None
     # What the reason's text for people needs (bad_century: digit; bad_date: year, month, day).
     params: dict[str, str | int] = field(default_factory=dict)
+    # What exactly is wrong when the reason has several kinds (invalid_format: `iin.reason.digits`).
+    detail_code: str | None = None
 
     @property
     def reason_code(self) -> str | None:
-        """`iin.reason.<reason>` for an invalid value, None for a valid one."""
-        return None if self.valid else REASON_CODES[self.reason]
+        """The code people read for an invalid value (the detail when known, else
+        `iin.reason.<reason>`), None for a valid one."""
+        if self.valid:
+            return None
+        return self.detail_code or REASON_CODES[self.reason]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -141,6 +146,8 @@ class _Normalized:
     fixes: tuple[str, ...]
     reason: str  # "ok" when digits is set
     message: str
+    code: str | None = None  # what exactly is wrong, for people (`iin.reason.digits`)
+    params: dict[str, str | int] = field(default_factory=dict)
 
 
 def _is_twelve_digits(value: str) -> bool:
@@ -283,8 +290,8 @@ def make_iin(birth: date, gender: Gender, serial: int) -> str | None:
 # --- normalisation ---------------------------------------------------------------------------
 
 
-def _fail(reason: str, message: str) -> _Normalized:
-    return _Normalized(None, (), reason, message)
+def _fail(reason: str, message: str, code: str | None = None, **params: str | int) -> _Normalized:
+    return _Normalized(None, (), reason, message, code, params)
 
 
 def _finish(number: str, fixes: list[str]) -> _Normalized:
@@ -297,6 +304,8 @@ def _finish(number: str, fixes: list[str]) -> _Normalized:
     return _fail(
         "invalid_format",
         f"has {len(number)} digits; an IIN has 12 (or 11 when Excel dropped the leading zero)",
+        code="iin.reason.digits",
+        n=len(number),
     )
 
 
@@ -308,7 +317,7 @@ def _expand_scientific(mantissa_int: str, mantissa_frac: str, exponent: int) -> 
     if shift >= 0:
         number = mantissa + "0" * shift
     elif mantissa[shift:].strip("0"):
-        return _fail("invalid_format", "is not a whole number")
+        return _fail("invalid_format", "is not a whole number", code="iin.reason.not_whole")
     else:
         number = mantissa[:shift]
     number = number.lstrip("0") or "0"
@@ -318,6 +327,8 @@ def _expand_scientific(mantissa_int: str, mantissa_frac: str, exponent: int) -> 
             "invalid_format",
             f"scientific notation shows only {shown} digits: the number was rounded for display "
             "and its last digits are lost; export the column as text",
+            code="iin.reason.rounded",
+            n=shown,
         )
     return number
 
@@ -333,14 +344,18 @@ def _normalize_text(text: str) -> _Normalized:
     if not cleaned or cleaned.lower() in _MISSING_MARKERS:
         return _fail("empty", "empty value")
     if not cleaned.isascii():
-        return _fail("invalid_format", "contains characters other than digits")
+        return _fail(
+            "invalid_format", "contains characters other than digits", code="iin.reason.not_digits"
+        )
     if cleaned.isdigit():
         return _finish(cleaned, fixes)
 
     if match := _DECIMAL.fullmatch(cleaned):
         whole, fraction = match.groups()
         if fraction.strip("0"):
-            return _fail("invalid_format", "is a number with a fractional part")
+            return _fail(
+                "invalid_format", "is a number with a fractional part", code="iin.reason.fraction"
+            )
         fixes.append("excel_float")
         return _finish(whole, fixes)
 
@@ -363,13 +378,17 @@ def _normalize_text(text: str) -> _Normalized:
             return _fail(
                 "invalid_format",
                 f"has {len(joined)} digits between separators; an IIN has 12",
+                code="iin.reason.separated_digits",
+                n=len(joined),
             )
         fixes.append("separators")
         return _Normalized(joined, tuple(fixes), "ok", "")
 
     if _NEGATIVE.fullmatch(cleaned):
-        return _fail("invalid_format", "is a negative number")
-    return _fail("invalid_format", "contains characters other than digits")
+        return _fail("invalid_format", "is a negative number", code="iin.reason.negative")
+    return _fail(
+        "invalid_format", "contains characters other than digits", code="iin.reason.not_digits"
+    )
 
 
 def _lost_zero_in_mantissa(expanded: str, mantissa: str) -> bool:
@@ -382,13 +401,17 @@ def _normalize_float(value: float) -> _Normalized:
     if math.isnan(value):
         return _fail("empty", "empty value")
     if math.isinf(value):
-        return _fail("invalid_format", "is not a finite number")
+        return _fail("invalid_format", "is not a finite number", code="iin.reason.not_finite")
     if value < 0:
-        return _fail("invalid_format", "is a negative number")
+        return _fail("invalid_format", "is a negative number", code="iin.reason.negative")
     if not value.is_integer():
-        return _fail("invalid_format", "is a number with a fractional part")
+        return _fail(
+            "invalid_format", "is a number with a fractional part", code="iin.reason.fraction"
+        )
     if value >= 1e12:
-        return _fail("invalid_format", "is a number with more than 12 digits")
+        return _fail(
+            "invalid_format", "is a number with more than 12 digits", code="iin.reason.too_long"
+        )
     return _finish(str(int(value)), ["excel_float"])
 
 
@@ -400,12 +423,16 @@ def _normalize(value: object) -> _Normalized:
             return _Normalized(value, (), "ok", "")
         return _normalize_text(value)
     if isinstance(value, bool):
-        return _fail("invalid_format", "is a yes/no value, not a number")
+        return _fail("invalid_format", "is a yes/no value, not a number", code="iin.reason.yes_no")
     if isinstance(value, int):
         if value < 0:
-            return _fail("invalid_format", "is a negative number")
+            return _fail("invalid_format", "is a negative number", code="iin.reason.negative")
         if value >= 10**IIN_LENGTH:
-            return _fail("invalid_format", "is a number with more than 12 digits")
+            return _fail(
+                "invalid_format",
+                "is a number with more than 12 digits",
+                code="iin.reason.too_long",
+            )
         return _finish(str(value), [])
     if isinstance(value, float):
         return _normalize_float(value)
@@ -413,7 +440,7 @@ def _normalize(value: object) -> _Normalized:
     try:
         text = str(value)
     except Exception:  # an object whose __str__ fails is not an IIN; check() must not raise
-        return _fail("invalid_format", "cannot be read as text")
+        return _fail("invalid_format", "cannot be read as text", code="iin.reason.not_digits")
     return _normalize_text(text)
 
 
@@ -462,6 +489,8 @@ def check(value: object) -> IINCheck:
             kind=None,
             birth_date=None,
             gender=None,
+            params=result.params,
+            detail_code=result.code,
         )
 
     fixes = result.fixes
@@ -472,6 +501,7 @@ def check(value: object) -> IINCheck:
         message: str,
         number_kind: IINKind | None,
         params: dict[str, str | int] | None = None,
+        code: str | None = None,
     ) -> IINCheck:
         return IINCheck(
             input=raw,
@@ -485,15 +515,25 @@ def check(value: object) -> IINCheck:
             birth_date=None,
             gender=None,
             params=params or {},
+            detail_code=code,
         )
 
     if not _checksum_ok(digits):
         expected = check_digit(digits[:11])
         if expected is None:
             return failed(
-                "bad_checksum", "no check digit is possible for the first 11 digits", None
+                "bad_checksum",
+                "no check digit is possible for the first 11 digits",
+                None,
+                code="iin.reason.no_check_digit",
             )
-        return failed("bad_checksum", f"check digit is {digits[11]} but should be {expected}", None)
+        return failed(
+            "bad_checksum",
+            f"check digit is {digits[11]} but should be {expected}",
+            None,
+            {"actual": digits[11], "expected": expected},
+            code="iin.reason.check_digit",
+        )
 
     if digits[4] in _BIN_MARKERS:
         return IINCheck(

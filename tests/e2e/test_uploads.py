@@ -131,7 +131,11 @@ def test_upload_a_cp1251_list_read_its_report_and_delete_it(
     )
     expect(bad.locator("td").first).to_have_text(str(expected["bad_row"]))
     expect(bad).to_contain_text("Контрольная цифра")
-    expect(bad).to_contain_text("контрольная цифра не сходится")
+    # The reason names the digits: "последняя цифра X, а по расчёту должна быть Y".
+    value = expected["bad_value"]
+    expect(bad).to_contain_text(
+        f"последняя цифра {value[11]}, а по расчёту должна быть {(int(value[11]) + 9) % 10}"
+    )
     # The preview shows the file's columns and the values as they were in it.
     preview = report.get_by_test_id("report-preview")
     expect(preview.get_by_text("Сумма").first).to_be_visible()

@@ -134,13 +134,17 @@ def test_duplicates_bins_bad_rows_and_empty_cells(tmp_path: Path) -> None:
         7: ("empty", None),
         8: ("invalid_format", "abc"),
     }
-    reasons = {e["row"]: e["code"] for e in report["errors"]}
+    reasons = {e["row"]: (e["code"], e["params"]) for e in report["errors"]}
+    expected_digit = int(IINS[1][11])
     assert reasons == {
-        4: "iin.reason.bin",
-        5: "iin.reason.bad_checksum",
-        6: "iin.reason.invalid_format",
-        7: "iin.reason.empty",
-        8: "iin.reason.invalid_format",
+        4: ("iin.reason.bin", {}),
+        5: (
+            "iin.reason.check_digit",
+            {"actual": bad_checksum(IINS[1])[11], "expected": expected_digit},
+        ),
+        6: ("iin.reason.digits", {"n": 5}),
+        7: ("iin.reason.empty", {}),
+        8: ("iin.reason.not_digits", {}),
     }
 
 
@@ -209,7 +213,7 @@ def test_xlsx_numeric_cells_second_sheet_and_sheet_row_numbers(tmp_path: Path) -
         {
             "row": 8,
             "value": "нет",
-            "code": "iin.reason.invalid_format",
+            "code": "iin.reason.not_digits",
             "params": {},
             "problem": "invalid_format",
         }
