@@ -9,6 +9,7 @@ process); then the server starts on a free port.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -298,3 +299,20 @@ def add_filter(page: Page, typed: str) -> None:
     picker.focus()
     page.keyboard.type(typed)
     page.keyboard.press("Enter")
+
+
+def drop_file(page: Page, name: str, content: bytes, mime: str = "text/csv") -> None:
+    """Drop a file on the drop zone the way a browser does: a drop event carrying it."""
+    data_transfer = page.evaluate_handle(
+        """([name, b64, mime]) => {
+            const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name, { type: mime }));
+            return transfer;
+        }""",
+        [name, base64.b64encode(content).decode(), mime],
+    )
+    zone = page.get_by_test_id("upload-panel").locator(".ant-upload-drag-container")
+    zone.dispatch_event("dragenter", {"dataTransfer": data_transfer})
+    zone.dispatch_event("dragover", {"dataTransfer": data_transfer})
+    zone.dispatch_event("drop", {"dataTransfer": data_transfer})

@@ -4,7 +4,6 @@ Latin words (the server's English `detail` must never be what the user reads).""
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import secrets
@@ -12,7 +11,7 @@ import urllib.request
 from collections.abc import Iterable
 
 import pytest
-from dq_e2e import E2E_USERS, BrowserErrors, DQServer, OpenPage, add_filter
+from dq_e2e import E2E_USERS, BrowserErrors, DQServer, OpenPage, add_filter, drop_file
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -32,22 +31,6 @@ def assert_not_english(locator: Locator, *values: str) -> str:
     assert latin == [], f"English in the interface: {latin} in {text!r}"
     assert re.search(r"[а-яёәғқңөұүһі]", text, re.IGNORECASE), text
     return text
-
-
-def drop_file(page: Page, name: str, content: bytes, mime: str = "text/csv") -> None:
-    """Drop a file on the upload zone as a browser does."""
-    data_transfer = page.evaluate_handle(
-        """([name, b64, mime]) => {
-            const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], name, { type: mime }));
-            return transfer;
-        }""",
-        [name, base64.b64encode(content).decode(), mime],
-    )
-    zone = page.get_by_test_id("upload-panel").locator(".ant-upload-drag-container")
-    for event in ("dragenter", "dragover", "drop"):
-        zone.dispatch_event(event, {"dataTransfer": data_transfer})
 
 
 def switch_language(page: Page, label: str) -> None:

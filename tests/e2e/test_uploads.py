@@ -3,7 +3,6 @@ delete it; and what the page says about a file the server refuses."""
 
 from __future__ import annotations
 
-import base64
 import re
 import secrets
 import urllib.request
@@ -13,7 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from dq_e2e import THIN_SPACE, BrowserErrors, DQServer
+from dq_e2e import THIN_SPACE, BrowserErrors, DQServer, drop_file
 from playwright.sync_api import Page, expect
 
 from dataquery import iin
@@ -68,23 +67,6 @@ def cp1251_list(path: Path) -> dict[str, Any]:
             "unique_iins": 5,
         },
     }
-
-
-def drop_file(page: Page, name: str, content: bytes, mime: str = "text/csv") -> None:
-    """Drop a file on the drop zone the way a browser does: a drop event carrying it."""
-    data_transfer = page.evaluate_handle(
-        """([name, b64, mime]) => {
-            const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-            const transfer = new DataTransfer();
-            transfer.items.add(new File([bytes], name, { type: mime }));
-            return transfer;
-        }""",
-        [name, base64.b64encode(content).decode(), mime],
-    )
-    zone = page.get_by_test_id("upload-panel").locator(".ant-upload-drag-container")
-    zone.dispatch_event("dragenter", {"dataTransfer": data_transfer})
-    zone.dispatch_event("dragover", {"dataTransfer": data_transfer})
-    zone.dispatch_event("drop", {"dataTransfer": data_transfer})
 
 
 def delete_upload(server: DQServer, upload_id: str) -> int:
