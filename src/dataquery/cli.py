@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from dataquery.core.clock import bank_today
 from dataquery.core.config import Settings, get_settings
 from dataquery.core.progress import Progress
 
@@ -113,7 +114,7 @@ def demo(
             return
         started = time.perf_counter()
         count = customers or settings.demo_customers
-        reference = date.fromisoformat(as_of) if as_of else date.today()
+        reference = date.fromisoformat(as_of) if as_of else bank_today()
         err.print(f"generating {count:,} customers (seed {seed}, as of {reference})")
         datasets = load_demo(
             db, count, seed, out or settings.resolved_demo_dir, reference, _progress_printer()

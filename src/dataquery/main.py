@@ -16,6 +16,7 @@ from dataquery.audit.service import AUDIT_HOOK, record_outcome, start_request
 from dataquery.auth.router import router as auth_router
 from dataquery.auth.router import users_router
 from dataquery.campaigns.router import router as campaigns_router
+from dataquery.core.clock import set_timezone
 from dataquery.core.config import Settings, get_settings
 from dataquery.core.db import (
     WarehouseLocked,
@@ -52,6 +53,7 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
+    set_timezone(settings.timezone)
     engine = create_warehouse_engine(settings.warehouse_url)
 
     @asynccontextmanager

@@ -11,7 +11,6 @@ import dataclasses
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,6 +53,7 @@ from dataquery.audiences.schemas import (
 )
 from dataquery.auth.models import User
 from dataquery.bank.tables import CampaignDict
+from dataquery.core.clock import bank_today
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, DQError, InvalidInput
 from dataquery.core.schemas import Notice
@@ -478,5 +478,5 @@ def options(db: Session, viewer: Viewer | None) -> OptionsOut:
         genders=["M", "F"],
         devices=["android", "ios", NO_DEVICE],
         audiences=[AudienceSummary.model_validate(a) for a in audiences],
-        default_spec=s.default_spec(date.today()),
+        default_spec=s.default_spec(bank_today()),
     )

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from dataquery.core.clock import bank_today
 from dataquery.core.problems import CodedValueError
 
 __all__ = [
@@ -279,7 +280,7 @@ class Rank(_Part):
 class AudienceSpec(_Part):
     version: Literal[1] = 1
     reference_date: date = Field(
-        default_factory=date.today,
+        default_factory=bank_today,
         ge=date(1900, 1, 1),
         le=date(2199, 12, 31),
         description="The day ages, active campaigns and contact windows are computed for.",
@@ -299,7 +300,7 @@ class AudienceSpec(_Part):
 def default_spec(reference_date: date | None = None) -> AudienceSpec:
     """A new spec: every customer minus the global control group (on by default, shown plainly)."""
     return AudienceSpec(
-        reference_date=reference_date or date.today(),
+        reference_date=reference_date or bank_today(),
         source=FeatureStoreSource(),
         filters=[SuppressionFilter(list="global_control")],
     )

@@ -25,10 +25,9 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -69,13 +68,13 @@ from dataquery.campaigns.schemas import (
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.campaigns.split import split_audience, split_result
+from dataquery.core.clock import bank_today
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dataquery.core.problems import Problems
 from dataquery.core.schemas import Notice
 from dataquery.reference.models import PushEventType, Stream
 
-BANK_TZ = ZoneInfo("Asia/Almaty")
 MAX_XLS_OW_ID = 9999
 
 # Tables holding a campaign's members: what delete and cancel clear.
@@ -83,8 +82,8 @@ MEMBER_TABLES = (campaign_users, local_target, local_control, contact_history)
 
 
 def today() -> date:
-    """The bank's date (Asia/Almaty): start dates and activity are judged by it."""
-    return datetime.now(BANK_TZ).date()
+    """The bank's date (DQ_TIMEZONE): start dates and activity are judged by it."""
+    return bank_today()
 
 
 # Codes ---------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-dev-secret-not-for-production"
@@ -41,6 +42,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="JSON log lines instead of console.")
     cors_origins: list[str] = Field(default_factory=list)
+    timezone: str = Field(
+        default="Asia/Almaty",
+        description="The bank's time zone (IANA name): its today is the default reference date, "
+        "the day campaign dates are judged by and what dashboards call today.",
+    )
 
     # Sign-in
     auth_backend: AuthBackend = AuthBackend.LOCAL
@@ -101,6 +107,15 @@ class Settings(BaseSettings):
         ):
             raise ValueError("DQ_SECRET_KEY must be set when DQ_ENV=production")
         return self
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"DQ_TIMEZONE {value!r} is not an IANA time zone") from exc
+        return value
 
     @property
     def resolved_demo_dir(self) -> Path:

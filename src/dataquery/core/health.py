@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from importlib.metadata import version
 from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from dataquery.core.clock import bank_timezone, bank_today
 
 router = APIRouter(tags=["health"])
 
@@ -22,6 +25,8 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     version: str
     warehouse: WarehouseHealth
+    bank_date: date = Field(description="Today in the bank's time zone: the product's today.")
+    timezone: str = Field(description="The bank's time zone (DQ_TIMEZONE).")
 
 
 def app_version() -> str:
@@ -41,5 +46,7 @@ def health(request: Request) -> JSONResponse:
         status="ok" if reachable else "degraded",
         version=app_version(),
         warehouse=WarehouseHealth(dialect=engine.dialect.name, reachable=reachable),
+        bank_date=bank_today(),
+        timezone=str(bank_timezone()),
     )
-    return JSONResponse(body.model_dump(), status_code=200 if reachable else 503)
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if reachable else 503)

@@ -1672,10 +1672,21 @@ export interface components {
         /** Health */
         Health: {
             /**
+             * Bank Date
+             * Format: date
+             * @description Today in the bank's time zone: the product's today.
+             */
+            bank_date: string;
+            /**
              * Status
              * @enum {string}
              */
             status: "ok" | "degraded";
+            /**
+             * Timezone
+             * @description The bank's time zone (DQ_TIMEZONE).
+             */
+            timezone: string;
             /** Version */
             version: string;
             warehouse: components["schemas"]["WarehouseHealth"];

@@ -5,7 +5,13 @@ import dayjs from 'dayjs';
 import i18n, { LANGUAGE_STORAGE_KEY } from '../i18n';
 import { mockFetch, renderApp } from '../test/renderApp';
 
-const HEALTH = { status: 'ok', version: '0.1.0', warehouse: { dialect: 'duckdb', reachable: true } };
+const HEALTH = {
+  status: 'ok',
+  version: '0.1.0',
+  warehouse: { dialect: 'duckdb', reachable: true },
+  bank_date: '2026-12-07',
+  timezone: 'Asia/Almaty',
+};
 
 function mockBackend() {
   return mockFetch((url) => {

@@ -10,7 +10,13 @@ import { REFRESH_TOKEN_KEY, session } from './session';
 // Whole pages of antd render slowly in jsdom on a busy machine: wait for them longer than 1 s.
 configure({ asyncUtilTimeout: 5_000 });
 
-const HEALTH = { status: 'ok', version: '0.1.0', warehouse: { dialect: 'duckdb', reachable: true } };
+const HEALTH = {
+  status: 'ok',
+  version: '0.1.0',
+  warehouse: { dialect: 'duckdb', reachable: true },
+  bank_date: '2026-12-07',
+  timezone: 'Asia/Almaty',
+};
 
 function mockBackend() {
   return mockFetch((url) => {

@@ -8,7 +8,13 @@ import { auditQuery, compactJson, NO_FILTERS } from './useAudit';
 // Whole pages of antd render slowly in jsdom on a busy machine: wait for them longer than 1 s.
 configure({ asyncUtilTimeout: 5_000 });
 
-const HEALTH = { status: 'ok', version: '0.1.0', warehouse: { dialect: 'duckdb', reachable: true } };
+const HEALTH = {
+  status: 'ok',
+  version: '0.1.0',
+  warehouse: { dialect: 'duckdb', reachable: true },
+  bank_date: '2026-12-07',
+  timezone: 'Asia/Almaty',
+};
 
 function entry(n: number, extra: Record<string, unknown> = {}) {
   return {

@@ -6,6 +6,7 @@
  * sending a spec the server must refuse. One draft filter may become several spec filters: every
  * chosen suppression list is a funnel step of its own.
  */
+import { bankToday } from '../../../lib/dates';
 import type { AudienceSpec, Device, FilterKind, Gender, SpecFilter, SpecRank, SpecSource, StreamGroup } from './types';
 
 export const GLOBAL_CONTROL = 'global_control';
@@ -250,7 +251,7 @@ export function draftFromSpec(spec: AudienceSpec, referenceDate?: string): Draft
     });
   const source: DraftSource = spec.source ? { ...spec.source } : { kind: 'feature_store' };
   return {
-    referenceDate: referenceDate ?? spec.reference_date ?? todayIso(),
+    referenceDate: referenceDate ?? spec.reference_date ?? bankToday(),
     globalControl,
     source,
     filters,
@@ -258,12 +259,6 @@ export function draftFromSpec(spec: AudienceSpec, referenceDate?: string): Draft
       ? { enabled: true, sum_of: spec.rank.sum_of, min: spec.rank.min ?? null, top_n: spec.rank.top_n ?? null }
       : { enabled: false, sum_of: [], min: null, top_n: null },
   };
-}
-
-export function todayIso(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 /** Move the item at `index` by `delta` places (clamped); returns a new array. */

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatShare } from '../../../lib/format';
-import { bankToday } from '../../../lib/dates';
+import { useBankToday } from '../../../components/useBankToday';
 import { CampaignError, useDeploy, useSaveDraft } from './api';
 import { AudienceStep } from './AudienceStep';
 import { DeployStep } from './DeployStep';
@@ -30,7 +30,7 @@ function only(errors: FieldErrors, step: ReturnType<typeof stepOfField>): FieldE
 export function CampaignWizard() {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
-  const [today] = useState(bankToday);
+  const today = useBankToday();
   const [state, dispatch] = useReducer(wizardReducer, today, initialState);
   const [builderKey, setBuilderKey] = useState(0);
   const [textTab, setTextTab] = useState<TextLanguage>('ru');
@@ -84,7 +84,7 @@ export function CampaignWizard() {
 
   const saveDraft = () => {
     dispatch({ type: 'detailsTried' });
-    const problems = { ...validateSplit(state.split, t), ...validateDetails(state.details, bankToday(), t) };
+    const problems = { ...validateSplit(state.split, t), ...validateDetails(state.details, today, t) };
     if (Object.keys(problems).length) {
       showFields(Object.keys(problems));
       return;
@@ -143,7 +143,7 @@ export function CampaignWizard() {
     setTextTab('ru');
     setAudienceMissing(false);
     setBuilderKey((key) => key + 1);
-    dispatch({ type: 'reset', state: initialState(bankToday()) });
+    dispatch({ type: 'reset', state: initialState(today) });
     focusLater(null);
   };
 
