@@ -3,7 +3,6 @@ roles, explain, options."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from dataquery.bank.tables import CampaignDict
+from dataquery.core.clock import bank_today
 from dataquery.core.db import make_sessionmaker
 from helpers import PASSWORDS, add_user, login
 
@@ -192,7 +192,7 @@ def test_default_spec_excludes_the_global_control_group(as_user: TestClient) -> 
     body = as_user.get(f"{API}/default-spec").json()
     assert body["filters"] == [{"kind": "suppression", "list": "global_control"}]
     assert body["source"] == {"kind": "feature_store"}
-    assert body["reference_date"] == date.today().isoformat()
+    assert body["reference_date"] == bank_today().isoformat()
     assert body["version"] == 1
 
 

@@ -18,6 +18,7 @@ from dataquery.audiences.spec import (
     UploadFilter,
     default_spec,
 )
+from dataquery.core.clock import bank_today
 
 EVERY_KIND: dict[str, Any] = {
     "version": 1,
@@ -80,7 +81,7 @@ def test_the_issue_example_is_the_contract() -> None:
 
 def test_defaults_and_coercions() -> None:
     spec = AudienceSpec.model_validate({"filters": [{"kind": "upload", "upload_id": 42}]})
-    assert spec.reference_date == date.today()
+    assert spec.reference_date == bank_today()
     assert spec.source.kind == "feature_store"
     assert spec.filters == [UploadFilter(upload_id="42", mode="exclude")]
     stream = AudienceSpec.model_validate({"filters": [{"kind": "stream", "stream": "kino"}]})
