@@ -214,6 +214,7 @@ def deliver(
     The join with the feature store runs once, into a temporary table; every table is then
     filled from it in IIN order, so the primary keys and indexes are written sequentially."""
     with materialized(conn, reach(targets, src, campaign.push_event_type)) as rows:
+        _refuse_duplicates(conn, campaign.code, targets, rows)
         deliveries, contacts = [], []
         for channel in campaign.channels:
             keep = {
@@ -268,6 +269,23 @@ def deliver(
             )
         )
         return _count_dropouts(conn, rows, campaign.channels)
+
+
+def _refuse_duplicates(
+    conn: Connection, code: str, targets: sa.FromClause, rows: sa.FromClause
+) -> None:
+    """The delivery list's key (camp_cd, iin, channel) is checked here, not only by a primary
+    key: the DuckDB tables have none (migration 0009). Two counts, of tables just written."""
+    expected = conn.execute(sa.select(sa.func.count()).select_from(targets)).scalar_one()
+    joined = conn.execute(sa.select(sa.func.count()).select_from(rows)).scalar_one()
+    if joined != expected:
+        raise Conflict(
+            f"deploy of {code} failed and nothing was written: the feature store holds "
+            f"{joined - expected} target rows more than once, so the delivery list "
+            "(fd_rb2_campaigns_users) would repeat them (duplicate key)",
+            code="campaign.deploy.write_failed",
+            params={"campaign": code},
+        )
 
 
 @contextmanager
