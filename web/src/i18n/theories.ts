@@ -133,6 +133,7 @@ export const theoriesRu = {
         push_disabled: 'push отключены',
         opted_out: 'отписаны от события push',
         no_valid_phone: 'нет верного номера (+77…)',
+        reachable_since: 'выбыли при запуске, теперь доступны',
       },
     },
     history: {
@@ -403,6 +404,7 @@ export const theoriesEn: typeof theoriesRu = {
         push_disabled: 'push disabled',
         opted_out: 'opted out of the push event',
         no_valid_phone: 'no valid phone (+77…)',
+        reachable_since: 'dropped at deploy, reachable now',
       },
     },
     history: {
@@ -673,6 +675,7 @@ export const theoriesKk: typeof theoriesRu = {
         push_disabled: 'push өшірілген',
         opted_out: 'push оқиғасынан бас тартқан',
         no_valid_phone: 'дұрыс нөмірі жоқ (+77…)',
+        reachable_since: 'іске қосқанда шықты, қазір қолжетімді',
       },
     },
     history: {
