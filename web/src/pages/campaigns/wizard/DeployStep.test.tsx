@@ -45,7 +45,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
               ...JOB,
               status: 'running',
               progress: 0.4,
-              stage: { code: 'job.stage.write_control', done: 2, total: 6 },
+              stage: { code: 'job.stage.write_control', done: 18_000, total: 45_000 },
               result: null,
               finished_at: null,
             },
@@ -68,12 +68,15 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
 
     await deploy(user, button);
     await waitFor(() => expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '40'));
-    expect(screen.getByTestId('deploy-progress')).toHaveTextContent('Запись контрольной группы (mb21_local_control)');
+    expect(screen.getByTestId('deploy-progress')).toHaveTextContent(
+      /Запись контрольной группы \(mb21_local_control\): 18\s000 из 45\s000 строк/,
+    );
 
     const result = await screen.findByTestId('deploy-result');
     expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '100');
     expect(polls).toBe(2);
-    expect(backend.calls.map((call) => call.key)).toContain('POST /api/v1/campaigns/C000000042/deploy');
+    // Always as a job, so the stages and rows show whatever the size.
+    expect(backend.calls.map((call) => call.key)).toContain('POST /api/v1/campaigns/C000000042/deploy?background=true');
     expect(result).toHaveTextContent('Кампания C000000042 запущена');
     // Nothing to go back to: the campaign is in the bank's tables.
     expect(screen.queryByTestId('wizard-back')).not.toBeInTheDocument();
@@ -95,7 +98,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
     expect(ok).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Отмена' }));
     // Only dry runs were asked (their key carries ?dry_run=true): nothing was written.
-    expect(backend.calls.map((call) => call.key)).not.toContain('POST /api/v1/campaigns/C000000042/deploy');
+    expect(backend.calls.map((call) => call.key)).not.toContain('POST /api/v1/campaigns/C000000042/deploy?background=true');
   });
 
   it('answers a direct deploy (200) with the result, and starts a new campaign afresh', async () => {
