@@ -824,9 +824,10 @@ class Compiler:
             query = query.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
         return query
 
-    def explain(self, iin: str) -> sa.Select[Any]:
+    def explain(self, iin: str | None) -> sa.Select[Any]:
         """The IIN's row with a 1/0 "passes" column per step (`p_<number>`), each evaluated on
-        its own; no row when the IIN is not in the source."""
+        its own; no row when the IIN is not in the source. `iin=None`: every source row (a
+        pasted list checked against a campaign's suppression steps)."""
         base = self._base(iin)
         membership = self._membership(iin, every_step=True)
         columns: list[Expression] = [base.c.iin]
