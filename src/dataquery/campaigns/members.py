@@ -175,6 +175,7 @@ def change(
         global_control=0,
         not_member=0,
         changed=0,
+        blocked=[],
         channels={},
         invalid_examples=checked.examples,
         target_count=campaign.target_cnt,

@@ -322,7 +322,6 @@ class MembersReport(APIModel):
     not_member: int = Field(description="remove: not in that group of this campaign.")
     changed: int = Field(description="Added or removed.")
     blocked: list[BlockedReason] = Field(
-        default_factory=list,
         description="add to target: per suppression step of the campaign, the IINs it blocks.",
     )
     blocked_total: int = Field(

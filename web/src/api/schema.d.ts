@@ -1918,7 +1918,7 @@ export interface components {
              * Blocked
              * @description add to target: per suppression step of the campaign, the IINs it blocks.
              */
-            blocked?: components["schemas"]["BlockedReason"][];
+            blocked: components["schemas"]["BlockedReason"][];
             /**
              * Blocked Total
              * @description add to target: IINs blocked by at least one step.
