@@ -61,7 +61,7 @@ describe('Members modal: the campaign’s suppression steps', { timeout: 60_000 
     expect(reasons).toHaveLength(2);
     expect(reasons[0]).toHaveTextContent('Стоп-лист: Чёрный список ACRM');
     expect(reasons[0]).toHaveTextContent('— 1');
-    expect(within(reasons[0]).getByText(BLACKLISTED)).toBeInTheDocument();
+    expect(within(reasons[0] as HTMLElement).getByText(BLACKLISTED)).toBeInTheDocument();
     expect(reasons[1]).toHaveTextContent('Меньше 2 кампаний за 30 дн. (вкл. запланированные)');
   });
 
