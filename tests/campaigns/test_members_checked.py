@@ -50,7 +50,11 @@ def _deployed(
         "contacted": next(i for i in outside[10:] if i not in listed),
         "own_contact": next(i for i in outside[20:] if i not in listed),
         "clean": next(i for i in outside[30:] if i not in listed),
+        "scheduled": next(i for i in outside[40:] if i not in listed),
     }
+    # Another campaign, deployed today, starting tomorrow: its target is already scheduled.
+    other = create_draft(save_audience(engine, [people["scheduled"]]), control_share=0)["code"]
+    assert as_analyst.post(f"/api/v1/campaigns/{other}/deploy").status_code == 200
     audience_id = save_audience(engine, [i for i in bank[:600] if i not in listed])
     spec = {"version": 1, "source": {"kind": "feature_store"}, "filters": SPEC_FILTERS}
     with engine.begin() as conn:
@@ -111,8 +115,11 @@ def test_a_blacklisted_iin_is_refused_with_its_reason_and_forced_by_an_admin(
     listed = reasons[("funnel.step.list", "acrm_blacklist")]
     assert (listed["count"], listed["sample"]) == (1, [people["blacklisted"]])
     recent = reasons[("funnel.step.recent_contact", None)]
-    assert (recent["count"], recent["sample"]) == (1, [people["contacted"]])
-    assert report["blocked_total"] == 2 and report["forced"] is False
+    assert (recent["count"], sorted(recent["sample"])) == (
+        2,
+        sorted([people["contacted"], people["scheduled"]]),
+    )
+    assert report["blocked_total"] == 3 and report["forced"] is False
     assert report["changed"] == 2  # clean and own_contact
     assert rows_of(engine, code)["mb22_local_target"] == before + 2
 
