@@ -72,6 +72,8 @@ PREVIEW_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
     "mau": sa.Boolean(),
     "score": sa.Float(),
 }
+# Campaign statuses whose rows never count as contacts or campaign membership.
+NOT_CONTACTING = ("draft", "cancelled")
 # The order of unranked audiences: IIN digit positions that do not follow the birth date.
 SPREAD_DIGITS = (12, 6, 2, 5, 11)
 
@@ -120,6 +122,9 @@ class Resolved:
     names: dict[str, str] = field(default_factory=dict)
     # Suppression lists marked in the feature store's bits column (datasets.list_index) → bit.
     list_bits: dict[str, int] = field(default_factory=dict)
+    # A campaign whose own contacts and membership never count against it (manual adds: its
+    # members are not "recently contacted" by itself). Internal: never from a spec.
+    own_campaign: str | None = None
 
 
 Param = str | int | float | None
@@ -458,10 +463,11 @@ class Compiler:
                 _coded(
                     code="funnel.step.frequency_cap", max_contacts=item.max_contacts, days=item.days
                 ),
+                # A contact is one campaign: push + SMS of one campaign are two rows, one contact.
                 sa.select(history.iin)
                 .where(self._contact_window(item.days))
                 .group_by(history.iin)
-                .having(sa.func.count() >= item.max_contacts),
+                .having(sa.func.count(sa.distinct(history.camp_cd)) >= item.max_contacts),
             )
         if isinstance(item, s.UploadFilter):
             upload = _table(self.resolved.uploads[item.upload_id], "iin")
@@ -507,15 +513,33 @@ class Compiler:
                 .join_from(group, CampaignDict.__table__, campaigns.camp_cd == group.c.camp_cd)
                 .where(
                     campaigns.stream == item.stream,
-                    campaigns.start_date <= self.reference,
+                    # Active on the reference date or starting later: a campaign deployed
+                    # yesterday that starts next week already holds its members.
                     campaigns.end_date >= self.reference,
+                    campaigns.status.not_in(NOT_CONTACTING),
+                    *self._not_own(campaigns.camp_cd),
                 )
             )
         return relations
 
+    def _not_own(self, camp_cd: Expression) -> list[Predicate]:
+        own = self.resolved.own_campaign
+        return [] if own is None else [camp_cd != own]
+
     def _contact_window(self, days: int) -> Predicate:
+        """History rows that count as a contact: from reference_date - days on, including the
+        ones after reference_date (scheduled by a deployed campaign that starts later), except
+        rows of draft or cancelled campaigns. Rows without a campaign row (the bank's older
+        history) count."""
         start = date.fromordinal(self.reference.toordinal() - days)
-        return contact_history.c.contact_date.between(start, self.reference)
+        history = contact_history.c
+        campaigns = CampaignDict.__table__.c
+        not_contacting = sa.select(campaigns.camp_cd).where(campaigns.status.in_(NOT_CONTACTING))
+        return sa.and_(
+            history.contact_date >= start,
+            history.camp_cd.not_in(not_contacting),
+            *self._not_own(history.camp_cd),
+        )
 
     def _recent_contacts(self, item: s.RecentContactFilter) -> sa.Select[Any]:
         history = contact_history.c
@@ -800,9 +824,10 @@ class Compiler:
             query = query.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
         return query
 
-    def explain(self, iin: str) -> sa.Select[Any]:
+    def explain(self, iin: str | None) -> sa.Select[Any]:
         """The IIN's row with a 1/0 "passes" column per step (`p_<number>`), each evaluated on
-        its own; no row when the IIN is not in the source."""
+        its own; no row when the IIN is not in the source. `iin=None`: every source row (a
+        pasted list checked against a campaign's suppression steps)."""
         base = self._base(iin)
         membership = self._membership(iin, every_step=True)
         columns: list[Expression] = [base.c.iin]

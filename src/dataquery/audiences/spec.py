@@ -205,8 +205,10 @@ _BOTH_GROUPS: tuple[GroupName, ...] = ("local_control", "local_target")
 
 
 class StreamFilter(_Part):
-    """Remove members of the stream's campaigns active at reference_date: their local control
-    group (mb21), local target group (mb22) or both."""
+    """Remove members of the stream's campaigns active at reference_date or starting later
+    (end_date on or after it; not draft or cancelled): their local control group (mb21), local
+    target group (mb22) or both. A campaign deployed today that starts next week already holds
+    its members."""
 
     kind: Literal["stream"] = "stream"
     stream: Code
@@ -216,9 +218,11 @@ class StreamFilter(_Part):
 
 
 class RecentContactFilter(_Part):
-    """Remove anyone contacted in the `days` days up to reference_date (contact_date from
-    reference_date - days to reference_date, inclusive), optionally only by the listed streams
-    and channels (empty = all)."""
+    """Remove anyone contacted in the `days` days up to reference_date or already scheduled
+    after it: a contact-history row (any channel) with contact_date from reference_date - days
+    on, including later dates (a deployed campaign that starts later). Rows of draft or
+    cancelled campaigns never count; rows with no campaign row (older history) do. Optionally
+    only contacts by the listed streams and channels (empty = all)."""
 
     kind: Literal["recent_contact"] = "recent_contact"
     days: int = Field(ge=1, le=MAX_DAYS)
@@ -227,7 +231,9 @@ class RecentContactFilter(_Part):
 
 
 class FrequencyCapFilter(_Part):
-    """Remove anyone with at least `max_contacts` contacts in the same window as recent_contact."""
+    """Remove anyone with at least `max_contacts` contacts in the same window as recent_contact
+    (scheduled ones included). A contact is one campaign: distinct camp_cd, so push + SMS of
+    one campaign count once."""
 
     kind: Literal["frequency_cap"] = "frequency_cap"
     max_contacts: int = Field(ge=1, le=100_000)

@@ -417,7 +417,9 @@ export interface paths {
         /**
          * Add Members
          * @description Adds IINs (pasted, or an upload's) to the target or control group of a deployed
-         *     campaign, with a validation report.
+         *     campaign, with a validation report. Target adds must pass the campaign's suppression steps
+         *     and the global control (counts per step in `blocked`); `force` (administrators only, 403
+         *     otherwise) adds the blocked ones except the global control's, and is audited.
          */
         post: operations["add_members_api_v1_campaigns__code__members_post"];
         delete?: never;
@@ -901,6 +903,29 @@ export interface components {
             target: string | null;
             /** Username */
             username: string | null;
+        };
+        /**
+         * BlockedReason
+         * @description One suppression step of the campaign (its funnel step code and params) and the added
+         *     IINs it blocks, each step tested on its own.
+         */
+        BlockedReason: {
+            /**
+             * Code
+             * @description The funnel step's code (funnel.step.*).
+             */
+            code: string;
+            /** Count */
+            count: number;
+            /** Params */
+            params: {
+                [key: string]: string | number | null;
+            };
+            /**
+             * Sample
+             * @description Up to 5 of the blocked IINs.
+             */
+            sample: string[];
         };
         /** Bucket */
         Bucket: {
@@ -1612,7 +1637,9 @@ export interface components {
         };
         /**
          * FrequencyCapFilter
-         * @description Remove anyone with at least `max_contacts` contacts in the same window as recent_contact.
+         * @description Remove anyone with at least `max_contacts` contacts in the same window as recent_contact
+         *     (scheduled ones included). A contact is one campaign: distinct camp_cd, so push + SMS of
+         *     one campaign count once.
          */
         FrequencyCapFilter: {
             /** Days */
@@ -1856,6 +1883,12 @@ export interface components {
         /** MembersChange */
         MembersChange: {
             /**
+             * Force
+             * @description Add to the target group also the IINs the campaign's suppression steps block (administrators only; audited with the counts per reason). The global control group is never overridden.
+             * @default false
+             */
+            force: boolean;
+            /**
              * Group
              * @default target
              * @enum {string}
@@ -1882,6 +1915,17 @@ export interface components {
              */
             already_member: number;
             /**
+             * Blocked
+             * @description add to target: per suppression step of the campaign, the IINs it blocks.
+             */
+            blocked: components["schemas"]["BlockedReason"][];
+            /**
+             * Blocked Total
+             * @description add to target: IINs blocked by at least one step.
+             * @default 0
+             */
+            blocked_total: number;
+            /**
              * Changed
              * @description Added or removed.
              */
@@ -1902,6 +1946,12 @@ export interface components {
              * @description Repeated in the input (counted once).
              */
             duplicate: number;
+            /**
+             * Forced
+             * @description Blocked IINs were added (force, by an administrator).
+             * @default false
+             */
+            forced: boolean;
             /**
              * Global Control
              * @description add to target: in the global control, skipped.
@@ -2207,9 +2257,11 @@ export interface components {
         };
         /**
          * RecentContactFilter
-         * @description Remove anyone contacted in the `days` days up to reference_date (contact_date from
-         *     reference_date - days to reference_date, inclusive), optionally only by the listed streams
-         *     and channels (empty = all).
+         * @description Remove anyone contacted in the `days` days up to reference_date or already scheduled
+         *     after it: a contact-history row (any channel) with contact_date from reference_date - days
+         *     on, including later dates (a deployed campaign that starts later). Rows of draft or
+         *     cancelled campaigns never count; rows with no campaign row (older history) do. Optionally
+         *     only contacts by the listed streams and channels (empty = all).
          */
         RecentContactFilter: {
             /** Channels */
@@ -2350,8 +2402,10 @@ export interface components {
         };
         /**
          * StreamFilter
-         * @description Remove members of the stream's campaigns active at reference_date: their local control
-         *     group (mb21), local target group (mb22) or both.
+         * @description Remove members of the stream's campaigns active at reference_date or starting later
+         *     (end_date on or after it; not draft or cancelled): their local control group (mb21), local
+         *     target group (mb22) or both. A campaign deployed today that starts next week already holds
+         *     its members.
          */
         StreamFilter: {
             /** Exclude */

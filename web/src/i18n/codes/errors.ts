@@ -163,6 +163,7 @@ export const ru = {
     },
     members: {
       iins_or_upload: 'Укажите либо список ИИН, либо загрузку.',
+      force_admin_only: 'Добавить клиентов вопреки стоп-шагам кампании может только администратор.',
       not_deployed: 'Кампания {{campaign}} в статусе «$t(theories.status.{{status}})»: состав меняют только у развёрнутых кампаний.',
       upload_not_ready: 'Загрузка {{upload_id}} ещё не готова (статус {{status}}).',
     },
@@ -387,6 +388,7 @@ export const kk: typeof ru = {
     },
     members: {
       iins_or_upload: 'ЖСН тізімін немесе жүктеуді көрсетіңіз, екеуінің бірін.',
+      force_admin_only: 'Науқанның шектеу қадамдарына қарамастан клиенттерді тек әкімші қоса алады.',
       not_deployed: '{{campaign}} науқаны «$t(theories.status.{{status}})» күйінде: құрамы тек орналастырылған науқандарда өзгереді.',
       upload_not_ready: '{{upload_id}} жүктеуі әлі дайын емес (күйі {{status}}).',
     },
@@ -611,6 +613,7 @@ export const en: typeof ru = {
     },
     members: {
       iins_or_upload: 'Give either a list of IINs or an upload.',
+      force_admin_only: 'Only an administrator may add customers the campaign’s suppression steps block.',
       not_deployed: 'Campaign {{campaign}} is $t(theories.status.{{status}}): members change only in deployed campaigns.',
       upload_not_ready: 'The upload {{upload_id}} is not ready yet ({{status}}).',
     },
