@@ -9,14 +9,17 @@ from typing import Any
 
 import audience_reference as ref
 import pytest
+import sqlalchemy as sa
 from audience_bank import REFERENCE_DATE, Bank
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
+from sqlalchemy.dialects import oracle, postgresql
 from test_audience_properties import FILTERS, PRODUCTS, SOURCES
 
 from dataquery.audiences import service
+from dataquery.audiences.compiler import Compiler, Resolved
 from dataquery.audiences.spec import AudienceSpec
 from dataquery.core.errors import InvalidInput
 from dataquery.reference.seed import FILIALS
@@ -389,3 +392,42 @@ def test_options_describe_the_feature_store_columns(bank: Bank) -> None:
     assert birth.min == min(r["birth_date"] for r in data if r["birth_date"]).isoformat()
     assert columns["phone"].categories is None  # too many distinct values to list
     assert all(c.label for c in out.columns)
+
+
+@pytest.mark.parametrize("dialect", [oracle.dialect(), postgresql.dialect()], ids=lambda d: d.name)
+def test_column_values_are_bound_and_an_or_group_stays_one_pass(dialect: sa.Dialect) -> None:
+    """The column comes from the catalog (quoted), its values are parameters; the group's
+    inclusion set joins the one union, so the funnel still has one aggregate over the sets."""
+    hostile = "x'); DROP TABLE feature_store; --"
+    spec = AudienceSpec.model_validate(
+        {
+            "filters": [
+                {"kind": "suppression", "list": "select"},
+                {
+                    "kind": "any_of",
+                    "filters": [
+                        {"kind": "product", "products": ["credit_card"], "mode": "has"},
+                        {"kind": "column", "column": "Odd Name", "op": "in", "value": [hostile]},
+                    ],
+                },
+                {"kind": "column", "column": "balance_kzt", "op": "between", "value": [1, 2]},
+            ]
+        }
+    )
+    resolved = Resolved(
+        feature_store="feature_store",
+        feature_columns=frozenset(["iin", "birth_date", "gender"]),
+        products="products",
+        lists={"select": "select"},
+        filter_columns={"Odd Name": "text", "balance_kzt": "number"},
+    )
+    compiler = Compiler(spec, resolved)
+    assert [step.kind for step in compiler.steps] == ["source", "suppression", "any_of", "column"]
+    for statement in (compiler.funnel(), compiler.preview(), compiler.explain("000101500011")):
+        compiled = statement.compile(dialect=dialect)
+        sql = str(compiled)
+        assert "DROP TABLE" not in sql
+        assert '"Odd Name"' in sql
+        assert sql.count("GROUP BY sets.iin") == 1
+        flat = [v for p in compiled.params.values() for v in (p if isinstance(p, list) else [p])]
+        assert hostile in flat
