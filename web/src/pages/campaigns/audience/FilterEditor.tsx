@@ -517,7 +517,6 @@ function ColumnEditor({ filter, onChange, ctx }: EditorProps<DraftColumnFilter>)
               options={columns.map((c) => ({
                 value: c.name,
                 label: `${columnName(ctx, c.name)} (${c.name})`,
-                title: t(`audience.column.type.${c.type}`),
               }))}
               optionRender={(option) => {
                 const c = columnOptionOf(ctx, String(option.value));
