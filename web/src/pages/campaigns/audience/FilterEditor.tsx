@@ -538,6 +538,7 @@ function ColumnEditor({ filter, onChange, ctx }: EditorProps<DraftColumnFilter>)
             value={filter.op}
             onChange={pickOp}
             options={ops.map((op) => ({ value: op, label: t(`audience.column.ops.${opKey(op)}`) }))}
+            showSearch={{ optionFilterProp: 'label' }}
             style={{ width: '100%' }}
           />
         </Field>
@@ -639,6 +640,7 @@ function AnyOfEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilter,
             placeholder={t('audience.filters.addPlaceholder')}
             onSelect={(kind) => onChange({ ...filter, filters: [...inner, newGroupFilter(kind)] })}
             options={ANY_OF_KINDS.map((kind) => ({ value: kind, label: t(`audience.filters.kind.${kind}`) }))}
+            showSearch={{ optionFilterProp: 'label' }}
             style={{ width: '100%' }}
           />
         </Field>
