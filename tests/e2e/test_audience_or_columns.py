@@ -98,6 +98,18 @@ def test_an_or_group_and_a_column_filter_with_live_counts(
     assert [(s["removed"], s["remaining"]) for s in body["funnel"]] == counted
     assert [s["kind"] for s in body["funnel"]] == ["source", "suppression", "any_of", "column"]
 
+    # Explain an IIN of the audience: the page names the group's conditions it passed by.
+    sample = page.get_by_test_id("sample").locator("tbody tr.ant-table-row")
+    first_iin = sample.first.locator("td").first.inner_text().strip()
+    iin = page.get_by_label("ИИН", exact=True)
+    iin.fill(first_iin)
+    iin.press("Enter")
+    answer = page.get_by_test_id("explain-result")
+    expect(answer).to_have_attribute("data-in", "true")
+    expect(answer.get_by_test_id("explain-groups")).to_contain_text(
+        "Шаг 2 «Любое из»: прошёл по условиям"
+    )
+
     page.get_by_test_id("filters").screenshot(
         path=str(results_dir / "audience-or-columns-filters.png")
     )

@@ -294,6 +294,7 @@ export const audienceRu = {
     snapshotIn: 'В сохранённом снимке «{{name}}»: есть.',
     snapshotOut: 'В сохранённом снимке «{{name}}»: нет.',
     failed: 'Проверка не удалась',
+    groupPassed: 'Шаг {{step}} «Любое из»: прошёл по условиям {{list}}.',
   },
 };
 
@@ -590,6 +591,7 @@ export const audienceEn: AudienceMessages = {
     snapshotIn: 'In the saved snapshot “{{name}}”: yes.',
     snapshotOut: 'In the saved snapshot “{{name}}”: no.',
     failed: 'The check failed',
+    groupPassed: 'Step {{step}} "Any of": passed by {{list}}.',
   },
 };
 
@@ -885,5 +887,6 @@ export const audienceKk: AudienceMessages = {
     snapshotIn: '«{{name}}» сақталған көшірмесінде: бар.',
     snapshotOut: '«{{name}}» сақталған көшірмесінде: жоқ.',
     failed: 'Тексеру сәтсіз аяқталды',
+    groupPassed: '{{step}}-қадам «Кез келгені»: {{list}} шарттары бойынша өтті.',
   },
 };
