@@ -424,6 +424,7 @@ def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> 
 # --- options ---------------------------------------------------------------------------------
 
 CATEGORIES_AT_MOST = 50
+SCREEN_ROWS = 10_000  # text columns: distinct values counted in this many rows first
 _COLUMN_CACHE_SIZE = 16
 # (warehouse, table, its load time and size, its columns) → the column options. The statistics
 # change only when the feature store is reloaded, which changes the key.
@@ -433,9 +434,12 @@ _column_cache: dict[tuple[Any, ...], list[ColumnOption]] = {}
 def feature_store_columns(db: Session, dataset: Dataset) -> list[ColumnOption]:
     """The columns column filters can test, with min/max, null share and (few) categories.
 
-    One aggregate over the feature store (count, min, max, distinct count per column), then one
-    grouped statement for the text columns with few distinct values; cached per catalog version
-    of the feature store, since the builder calls options on every visit."""
+    One aggregate over the feature store (count, min, max per column); text columns are screened
+    by their distinct values in the first rows (a phone or an id column has more than 50 there,
+    and an exact distinct count of it would cost more than the aggregate itself); the others
+    get one grouped statement, exact: a column with more than 50 values there lists none.
+    Cached per catalog version of the feature store, since the builder calls options on every
+    visit."""
     types = filterable_columns(dataset.columns or [])
     key = (
         str(db.get_bind().engine.url),
@@ -461,25 +465,27 @@ def feature_store_columns(db: Session, dataset: Dataset) -> list[ColumnOption]:
                 sa.func.min(column).label(f"min_{position}"),
                 sa.func.max(column).label(f"max_{position}"),
             ]
-        elif kind == "text":
-            aggregates.append(sa.func.count(sa.distinct(column)).label(f"d_{position}"))
     stats = db.execute(sa.select(*aggregates)).one()._mapping
     rows = int(stats["rows"])
-    few = [
-        (position, name)
-        for position, (name, kind) in enumerate(types.items())
-        if kind == "text" and int(stats[f"d_{position}"]) <= CATEGORIES_AT_MOST
-    ]
-    categories: dict[str, list[str]] = {name: [] for _position, name in few}
+    texts = [name for name, kind in types.items() if kind == "text"]
+    few: list[str] = []
+    if texts:
+        head = sa.select(*(table.c[name] for name in texts)).limit(SCREEN_ROWS).subquery("head")
+        screen = db.execute(
+            sa.select(*(sa.func.count(sa.distinct(head.c[name])) for name in texts))
+        ).one()
+        few = [name for name, n in zip(texts, screen, strict=True) if n <= CATEGORIES_AT_MOST]
+    categories: dict[str, list[str]] = {name: [] for name in few}
     if few:
         parts = [
             sa.select(sa.literal(name, sa.String()).label("name"), table.c[name].label("value"))
             .where(table.c[name].is_not(None))
             .group_by(table.c[name])
-            for _position, name in few
+            for name in few
         ]
         for name, value in db.execute(sa.union_all(*parts)).all():
             categories[name].append(str(value))
+        categories = {n: v for n, v in categories.items() if len(v) <= CATEGORIES_AT_MOST}
     labels = {str(c.get("name")): c.get("label") or c.get("description") for c in dataset.columns}
     found = []
     for position, (name, kind) in enumerate(types.items()):
