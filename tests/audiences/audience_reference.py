@@ -192,7 +192,41 @@ def passes(item: s.Filter, row_iin: str, data: Data, on: date) -> bool:
     if isinstance(item, s.UploadFilter):
         member = row_iin in data.uploads[item.upload_id]
         return member if item.mode == "include" else not member
+    if isinstance(item, s.ColumnFilter):
+        return column_passes(item, (row or {}).get(item.column))
+    if isinstance(item, s.AnyOfFilter):
+        return any(passes(inner, row_iin, data, on) for inner in item.filters)
     raise AssertionError(item)
+
+
+def column_passes(item: s.ColumnFilter, cell: Any) -> bool:
+    """A NULL cell (or no feature-store row) fails every operator except is_null."""
+    if item.op == "is_null":
+        return cell is None
+    if cell is None:
+        return False
+    if item.op == "not_null":
+        return True
+    values = [date.fromisoformat(v) if isinstance(cell, date) else v for v in item.values]
+    if item.op == "=":
+        return bool(cell == values[0])
+    if item.op == "!=":
+        return bool(cell != values[0])
+    if item.op == "<":
+        return bool(cell < values[0])
+    if item.op == "<=":
+        return bool(cell <= values[0])
+    if item.op == ">":
+        return bool(cell > values[0])
+    if item.op == ">=":
+        return bool(cell >= values[0])
+    if item.op == "between":
+        return bool(values[0] <= cell <= values[1])
+    if item.op == "in":
+        return cell in values
+    if item.op == "not_in":
+        return cell not in values
+    raise AssertionError(item.op)
 
 
 def run(spec: s.AudienceSpec, data: Data) -> Result:

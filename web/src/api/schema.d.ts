@@ -740,6 +740,36 @@ export interface components {
             /** Min */
             min?: number | null;
         };
+        /**
+         * AnyOfFilter
+         * @description Keep customers passing at least one of 2..20 inner filters: row tests (age, gender,
+         *     device, filial, mau, push_enabled, column) and inclusion sets (product `has`, upload
+         *     `include`). One funnel step; no any_of inside an any_of, no exclusion lists.
+         */
+        "AnyOfFilter-Input": {
+            /** Filters */
+            filters: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Input"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Input"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "any_of";
+        };
+        /**
+         * AnyOfFilter
+         * @description Keep customers passing at least one of 2..20 inner filters: row tests (age, gender,
+         *     device, filial, mau, push_enabled, column) and inclusion sets (product `has`, upload
+         *     `include`). One funnel step; no any_of inside an any_of, no exclusion lists.
+         */
+        "AnyOfFilter-Output": {
+            /** Filters */
+            filters: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Output"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Output"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "any_of";
+        };
         /** AudienceCreate */
         AudienceCreate: {
             /** Name */
@@ -810,7 +840,7 @@ export interface components {
         /** AudienceSpec */
         "AudienceSpec-Input": {
             /** Filters */
-            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Input"])[];
+            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Input"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Input"])[];
             /**
              * Limit
              * @description Keep at most this many, after rank: the highest scores when ranked, else a deterministic spread over IINs.
@@ -835,7 +865,7 @@ export interface components {
         /** AudienceSpec */
         "AudienceSpec-Output": {
             /** Filters */
-            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Output"])[];
+            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Output"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Output"])[];
             /**
              * Limit
              * @description Keep at most this many, after rank: the highest scores when ranked, else a deterministic spread over IINs.
@@ -1298,6 +1328,30 @@ export interface components {
             /** Name Ru */
             name_ru: string;
         };
+        /**
+         * ColumnFilter
+         * @description Keep rows whose feature-store `column` satisfies `op` with `value`.
+         *
+         *     Shapes: `=, !=, <, <=, >, >=` one value; `between` [low, high] (inclusive); `in`, `not_in`
+         *     a list of 1..500 values; `is_null`, `not_null` no value. NULL semantics: a NULL cell fails
+         *     every operator except `is_null`, so `!=` and `not_in` keep only non-null different values.
+         */
+        ColumnFilter: {
+            /** Column */
+            column: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "column";
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "between" | "in" | "not_in" | "is_null" | "not_null";
+            /** Value */
+            value?: boolean | number | string | (boolean | number | string)[] | null;
+        };
         /** ColumnMapping */
         ColumnMapping: {
             /**
@@ -1310,6 +1364,41 @@ export interface components {
              * @description The column's name in the file (column_N without a header)
              */
             name: string;
+        };
+        /**
+         * ColumnOption
+         * @description A feature-store column a `column` filter can test.
+         */
+        ColumnOption: {
+            /**
+             * Categories
+             * @description Texts with at most 50 distinct values: the values, sorted; else null.
+             */
+            categories?: string[] | null;
+            /**
+             * Label
+             * @description The catalog's description of the column, else its name.
+             */
+            label: string;
+            /** Max */
+            max?: number | string | null;
+            /**
+             * Min
+             * @description Numbers: the smallest value; dates: the earliest (ISO).
+             */
+            min?: number | string | null;
+            /** Name */
+            name: string;
+            /**
+             * Null Share
+             * @description The share of rows where the column is NULL, 0..1.
+             */
+            null_share: number;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "number" | "text" | "boolean" | "date";
         };
         /** ColumnOut */
         ColumnOut: {
@@ -1538,8 +1627,29 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * ExplainGroup
+         * @description An any_of step of the spec and which of its inner filters the IIN passes (each tested on
+         *     its own; an empty list: the group removes it).
+         */
+        ExplainGroup: {
+            /** Filter Index */
+            filter_index?: number | null;
+            /**
+             * Passed
+             * @description Positions in the group's `filters`.
+             */
+            passed: number[];
+            /** Step */
+            step: number;
+        };
         /** ExplainOut */
         ExplainOut: {
+            /**
+             * Any Of
+             * @description Each any_of step: the inner filters the IIN passes.
+             */
+            any_of?: components["schemas"]["ExplainGroup"][];
             /** @description The step the funnel counts it at (the first of removed_by). */
             first_removed_by: components["schemas"]["ExplainStep"] | null;
             /**
@@ -2010,6 +2120,11 @@ export interface components {
             audiences: components["schemas"]["AudienceSummary"][];
             /** Channels */
             channels: components["schemas"]["ChannelOut"][];
+            /**
+             * Columns
+             * @description The columns `column` filters can test.
+             */
+            columns?: components["schemas"]["ColumnOption"][];
             default_spec: components["schemas"]["AudienceSpec-Output"];
             /** Devices */
             devices: string[];

@@ -129,6 +129,20 @@ export const ru = {
         min_above_max: 'Минимальный возраст {{min}} больше максимального {{max}}.',
         no_bounds: 'Укажите минимальный возраст, максимальный или оба.',
       },
+      any_of: {
+        exclusion: 'В группу «Любое из» нельзя добавить исключение ({{filter_kind}}): поставьте его рядом с группой.',
+        nested: 'Группа «Любое из» не может содержать другую такую группу.',
+      },
+      column: {
+        unknown: 'В витрине нет столбца {{column}}, по которому можно фильтровать.',
+        bad_op: 'Оператор {{op}} не подходит для столбца {{column}} (тип: {{type}}).',
+        bad_value: 'Значения для столбца {{column}} не того типа ({{type}}).',
+        between_order: 'Нижняя граница {{low}} больше верхней {{high}}.',
+        shape_single: 'Оператору {{op}} нужно одно значение.',
+        shape_between: 'Оператору «между» нужны два значения: от и до.',
+        shape_list: 'Оператору {{op}} нужен список значений (от 1 до 500).',
+        shape_none: 'Оператору {{op}} значение не нужно.',
+      },
     },
     rank: {
       duplicate_column: 'Один и тот же скоринговый столбец указан дважды.',
@@ -354,6 +368,20 @@ export const kk: typeof ru = {
         min_above_max: 'Ең кіші жас {{min}} ең үлкен жас {{max}} мәнінен асып тұр.',
         no_bounds: 'Ең кіші жасты, ең үлкен жасты немесе екеуін де көрсетіңіз.',
       },
+      any_of: {
+        exclusion: '«Кез келгені» тобына алып тастауды ({{filter_kind}}) қосуға болмайды: оны топтың жанына қойыңыз.',
+        nested: '«Кез келгені» тобында басқа осындай топ болмайды.',
+      },
+      column: {
+        unknown: 'Витринада сүзуге болатын {{column}} бағаны жоқ.',
+        bad_op: '{{op}} операторы {{column}} бағанына сәйкес келмейді (түрі: {{type}}).',
+        bad_value: '{{column}} бағанының мәндері басқа түрде ({{type}}).',
+        between_order: 'Төменгі шек {{low}} жоғарғы шектен {{high}} үлкен.',
+        shape_single: '{{op}} операторына бір мән керек.',
+        shape_between: '«Аралығында» операторына екі мән керек: бастап және дейін.',
+        shape_list: '{{op}} операторына мәндер тізімі керек (1-ден 500-ге дейін).',
+        shape_none: '{{op}} операторына мән керек емес.',
+      },
     },
     rank: {
       duplicate_column: 'Бір скоринг бағаны екі рет көрсетілген.',
@@ -578,6 +606,20 @@ export const en: typeof ru = {
       age: {
         min_above_max: 'The minimum age {{min}} is above the maximum {{max}}.',
         no_bounds: 'Give a minimum age, a maximum, or both.',
+      },
+      any_of: {
+        exclusion: 'An "Any of" group cannot hold an exclusion ({{filter_kind}}): put it beside the group.',
+        nested: 'An "Any of" group cannot hold another such group.',
+      },
+      column: {
+        unknown: 'The feature store has no column {{column}} to filter on.',
+        bad_op: 'Operator {{op}} does not fit the column {{column}} (type: {{type}}).',
+        bad_value: 'The values for the column {{column}} are of the wrong type ({{type}}).',
+        between_order: 'The low bound {{low}} is above the high bound {{high}}.',
+        shape_single: 'Operator {{op}} needs one value.',
+        shape_between: 'Operator "between" needs two values: from and to.',
+        shape_list: 'Operator {{op}} needs a list of values (1 to 500).',
+        shape_none: 'Operator {{op}} takes no value.',
       },
     },
     rank: {
