@@ -22,6 +22,8 @@ class CampaignDetail(Base):
     push_event_type: Mapped[str | None] = mapped_column(sa.String(40))
     rb3: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
     popup: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    # The SMS texts that differ from the push body: {"ru": ..., "kz": ...}.
+    sms: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
     copied_from: Mapped[str | None] = mapped_column(sa.String(10))
     deploy_job_id: Mapped[str | None] = mapped_column(sa.String(36))
     deploy_report: Mapped[dict[str, Any] | None] = mapped_column(JSONText)

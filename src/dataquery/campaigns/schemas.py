@@ -46,7 +46,12 @@ class Strict(BaseModel):
 
 class LanguageText(Strict):
     title: Title | None = Field(default=None, description="Push title (required with push).")
-    body: Body | None = Field(default=None, description="Push and SMS text.")
+    body: Body | None = Field(default=None, description="Push text; the SMS text when no `sms`.")
+    sms: Body | None = Field(
+        default=None,
+        description="The SMS text, when it differs from the push body (e.g. shorter, to fit one "
+        "segment); the body is sent by SMS when it is left out.",
+    )
 
 
 class CampaignTexts(Strict):

@@ -227,14 +227,27 @@ def channels_of(campaign: CampaignDict) -> list[str]:
     return [c for c in campaign.channels.split(",") if c]
 
 
-def texts_of(campaign: CampaignDict) -> CampaignTexts:
-    def language(title: str | None, body: str | None) -> LanguageText | None:
-        return None if title is None and body is None else LanguageText(title=title, body=body)
+def texts_of(campaign: CampaignDict, detail: CampaignDetail) -> CampaignTexts:
+    sms = detail.sms or {}
+
+    def language(code: str, title: str | None, body: str | None) -> LanguageText | None:
+        if title is None and body is None and sms.get(code) is None:
+            return None
+        return LanguageText(title=title, body=body, sms=sms.get(code))
 
     return CampaignTexts(
-        ru=language(campaign.title_ru, campaign.text_ru),
-        kz=language(campaign.title_kz, campaign.text_kz),
+        ru=language("ru", campaign.title_ru, campaign.text_ru),
+        kz=language("kz", campaign.title_kz, campaign.text_kz),
     )
+
+
+def sms_texts(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, str | None]:
+    """Per language, the text an SMS carries: its own, else the push body."""
+    own = detail.sms or {}
+    return {
+        "ru": own.get("ru") or campaign.text_ru,
+        "kz": own.get("kz") or campaign.text_kz,
+    }
 
 
 def draft_of(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, Any]:
@@ -245,7 +258,7 @@ def draft_of(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, Any]:
         "description": campaign.camp_desc,
         "stream": campaign.stream,
         "channels": channels_of(campaign),
-        "texts": texts_of(campaign).model_dump(),
+        "texts": texts_of(campaign, detail).model_dump(),
         "deep_link": campaign.deep_link,
         "start_date": campaign.start_date,
         "end_date": campaign.end_date,
@@ -259,20 +272,22 @@ def draft_of(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, Any]:
     }
 
 
-def sms_segments(campaign: CampaignDict) -> dict[str, SmsSegments]:
+def sms_segments(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, SmsSegments]:
     if "sms" not in channels_of(campaign):
         return {}
     return {
         language: SmsSegments(**sms_length(body).as_dict())
-        for language, body in (("ru", campaign.text_ru), ("kz", campaign.text_kz))
+        for language, body in sms_texts(campaign, detail).items()
         if body
     }
 
 
-def draft_warnings(campaign: CampaignDict, audience_size: int | None) -> list[Notice]:
+def draft_warnings(
+    campaign: CampaignDict, detail: CampaignDetail, audience_size: int | None
+) -> list[Notice]:
     warnings = []
     if "sms" in channels_of(campaign):
-        for language, body in (("ru", campaign.text_ru), ("kz", campaign.text_kz)):
+        for language, body in sms_texts(campaign, detail).items():
             warning = segment_warning(language, sms_length(body or ""))
             if warning:
                 warnings.append(warning)
@@ -361,7 +376,7 @@ def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
     size = audience_size(db, campaign.audience_id) if campaign.audience_id else None
     return CampaignOut(
         **summary(campaign).model_dump(),
-        texts=texts_of(campaign),
+        texts=texts_of(campaign, detail),
         deep_link=campaign.deep_link,
         product_code=campaign.product_code,
         audience_id=campaign.audience_id,
@@ -374,8 +389,8 @@ def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
         copied_from=detail.copied_from,
         deploy_job_id=detail.deploy_job_id,
         split=current_split(db, campaign),
-        sms_segments=sms_segments(campaign),
-        warnings=draft_warnings(campaign, size),
+        sms_segments=sms_segments(campaign, detail),
+        warnings=draft_warnings(campaign, detail, size),
         allowed_statuses=allowed_statuses(campaign) if can_manage(user, campaign) else [],
         can_edit=can_manage(user, campaign),
     )
@@ -422,7 +437,8 @@ def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: b
         needed += [(lang, "body") for lang in ("ru", "kz") if (lang, "body") not in needed]
     for language, part in needed:
         text = getattr(draft.texts, language, None) if draft.texts else None
-        if text is None or getattr(text, part) is None:
+        sms_only = "push" not in channels and text is not None and text.sms is not None
+        if text is None or (getattr(text, part) is None and not sms_only):
             uses = " and ".join(c for c in ("push", "sms") if c in channels)
             errors.add(
                 f"texts.{language}.{part}",
@@ -535,6 +551,8 @@ def _apply(
     detail.push_event_type = draft.push_event_type
     detail.rb3 = draft.rb3.model_dump(mode="json") if draft.rb3 else None
     detail.popup = draft.popup.model_dump(mode="json") if draft.popup else None
+    own_sms = {"ru": ru.sms, "kz": kz.sms} if "sms" in draft.channels else {}
+    detail.sms = {k: v for k, v in own_sms.items() if v} or None
 
 
 # Changes -------------------------------------------------------------------------------------

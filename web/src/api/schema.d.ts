@@ -1945,9 +1945,14 @@ export interface components {
         LanguageText: {
             /**
              * Body
-             * @description Push and SMS text.
+             * @description Push text; the SMS text when no `sms`.
              */
             body?: string | null;
+            /**
+             * Sms
+             * @description The SMS text, when it differs from the push body (e.g. shorter, to fit one segment); the body is sent by SMS when it is left out.
+             */
+            sms?: string | null;
             /**
              * Title
              * @description Push title (required with push).

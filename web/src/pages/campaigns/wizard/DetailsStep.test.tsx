@@ -94,6 +94,23 @@ describe('Campaign wizard: the details step', { timeout: 60_000 }, () => {
     expect(screen.queryByTestId('sms-warning-ru')).not.toBeInTheDocument();
   });
 
+  it('gives SMS a text of its own beside push, counting its segments, and sends it', async () => {
+    mockBackend();
+    const user = setup();
+    await toDetails(user);
+    await user.click(screen.getByRole('checkbox', { name: 'SMS' }));
+    // Push and SMS: the push body, and an optional SMS text that falls back to it.
+    const body = screen.getByTestId('details-body-ru');
+    await paste(user, body, 'Оплачивайте билеты картой и получайте кешбэк 5 % на все покупки до конца декабря');
+    const counter = screen.getByTestId('sms-counter-ru');
+    expect(counter).toHaveAttribute('data-segments', '2');
+    const own = screen.getByTestId('details-sms-ru');
+    expect(own).toHaveAttribute('placeholder', expect.stringContaining('Оплачивайте билеты'));
+    await paste(user, own, 'Кешбэк 5 % за билеты');
+    expect(counter).toHaveAttribute('data-segments', '1');
+    expect(screen.queryByTestId('sms-warning-ru')).not.toBeInTheDocument();
+  });
+
   it('does not let the end come before the start', async () => {
     mockBackend();
     const user = setup();

@@ -34,8 +34,8 @@ describe('Campaign wizard: the review step', { timeout: 60_000 }, () => {
       stream: 'travel',
       channels: ['push', 'sms'],
       texts: {
-        ru: { title: 'Кешбэк 5 %', body: 'Оплачивайте билеты картой' },
-        kz: { title: '5 % кешбэк', body: 'Билеттерді картамен төлеңіз' },
+        ru: { title: 'Кешбэк 5 %', body: 'Оплачивайте билеты картой', sms: null },
+        kz: { title: '5 % кешбэк', body: 'Билеттерді картамен төлеңіз', sms: null },
       },
       deep_link: null,
       start_date: today,

@@ -83,7 +83,11 @@ export function TextsSection({
         const texts = form.texts[language];
         const titleField = `texts.${language}.title`;
         const bodyField = `texts.${language}.body`;
-        const hasError = Boolean(errors[titleField] || errors[bodyField] || errors[`texts.${language}`]);
+        const smsField = `texts.${language}.sms`;
+        const ownSms = needs.title && sms;
+        const hasError = Boolean(
+          errors[titleField] || errors[bodyField] || errors[smsField] || errors[`texts.${language}`],
+        );
         return {
           key: language,
           // Both tabs stay in the page, so that a problem in the hidden one can be found and focused.
@@ -132,8 +136,27 @@ export function TextsSection({
                   autoSize={{ minRows: 3, maxRows: 8 }}
                   onChange={(e) => onText(language, { body: e.target.value })}
                 />
-                {sms ? <SmsCounter text={texts.body} language={language} /> : null}
+                {sms && !ownSms ? <SmsCounter text={texts.body} language={language} /> : null}
               </FormField>
+              {ownSms ? (
+                <FormField
+                  field={smsField}
+                  label={t('campaign.details.smsText', { language: t(`campaign.details.language.${language}`) })}
+                  error={errors[smsField]}
+                  hint={t('campaign.details.smsTextHint')}
+                >
+                  <Input.TextArea
+                    {...controlProps(smsField, errors[smsField], false)}
+                    data-testid={`details-sms-${language}`}
+                    value={texts.sms}
+                    placeholder={texts.body}
+                    maxLength={LIMITS.body}
+                    autoSize={{ minRows: 2, maxRows: 6 }}
+                    onChange={(e) => onText(language, { sms: e.target.value })}
+                  />
+                  <SmsCounter text={texts.sms.trim() ? texts.sms : texts.body} language={language} />
+                </FormField>
+              ) : null}
             </Flex>
           ),
         };

@@ -67,7 +67,7 @@ export function emptyDetails(today: string): DetailsForm {
     description: '',
     stream: null,
     channels: ['push'],
-    texts: { ru: { title: '', body: '' }, kz: { title: '', body: '' } },
+    texts: { ru: { title: '', body: '', sms: '' }, kz: { title: '', body: '', sms: '' } },
     deep_link: '',
     start_date: today,
     end_date: addDays(today, DEFAULT_DURATION_DAYS),
@@ -187,6 +187,8 @@ export function draftBody(state: Pick<WizardState, 'audience' | 'split' | 'detai
   const textsOf = (language: 'ru' | 'kz') => ({
     title: needs.title ? text(details.texts[language].title) : null,
     body: needs.body ? text(details.texts[language].body) : null,
+    // Its own SMS text only beside push: alone, the SMS text is the body.
+    sms: needs.title && details.channels.includes('sms') ? text(details.texts[language].sms) : null,
   });
   const rb3 = details.rb3;
   const popup = details.popup;

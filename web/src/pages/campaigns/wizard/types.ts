@@ -45,6 +45,8 @@ export interface SplitForm {
 export interface LanguageTextForm {
   title: string;
   body: string;
+  /** The SMS text when push is sent too; empty: the push body goes by SMS. */
+  sms: string;
 }
 
 export interface Rb3Form {

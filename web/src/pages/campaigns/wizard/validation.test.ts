@@ -12,7 +12,7 @@ function valid(change: Partial<DetailsForm> = {}): DetailsForm {
     name: 'Кешбэк на путешествия',
     stream: 'travel',
     channels: ['push'],
-    texts: { ru: { title: 'Кешбэк', body: 'Текст' }, kz: { title: 'Кешбэк', body: 'Мәтін' } },
+    texts: { ru: { title: 'Кешбэк', body: 'Текст', sms: '' }, kz: { title: 'Кешбэк', body: 'Мәтін', sms: '' } },
     ...change,
   };
 }
@@ -35,7 +35,7 @@ describe('validateDetails: the checks of the backend, before a request', () => {
   });
 
   it('asks for the texts the channels need: titles with push, bodies with push or SMS, none for a pop-up', () => {
-    const noTexts = { ru: { title: '', body: '' }, kz: { title: '', body: '' } };
+    const noTexts = { ru: { title: '', body: '', sms: '' }, kz: { title: '', body: '', sms: '' } };
     expect(Object.keys(validateDetails(valid({ channels: ['sms'], texts: noTexts }), TODAY, t))).toEqual([
       'texts.ru.body',
       'texts.kz.body',

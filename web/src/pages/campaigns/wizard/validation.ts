@@ -72,6 +72,7 @@ export function validateDetails(form: DetailsForm, today: string, t: TFunction):
     const texts = form.texts[language];
     if (needs.title) text(`texts.${language}.title`, texts.title, LIMITS.title, true);
     if (needs.body) text(`texts.${language}.body`, texts.body, LIMITS.body, true);
+    if (needs.title && form.channels.includes('sms')) text(`texts.${language}.sms`, texts.sms, LIMITS.body, false);
   }
   link('deep_link', form.deep_link);
   text('product_code', form.product_code, LIMITS.productCode, false);
