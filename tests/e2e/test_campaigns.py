@@ -286,7 +286,7 @@ def test_a_campaign_from_audience_to_deploy_export_and_delete(
     assert draft["channels"] == ["push", "sms"]
     assert (draft["start_date"], draft["end_date"]) == (start.isoformat(), end.isoformat())
     assert (draft["control_share"], draft["split_seed"]) == (CONTROL_SHARE, SPLIT_SEED)
-    assert draft["texts"]["kz"] == {"title": TEXTS["kz"][0], "body": TEXTS["kz"][1]}
+    assert draft["texts"]["kz"] == {"title": TEXTS["kz"][0], "body": TEXTS["kz"][1], "sms": None}
     shot(page, results_dir, "4-review")
     expect(next_button).to_have_text("К запуску")
     next_button.click()

@@ -12,8 +12,10 @@ import io
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -23,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dataquery.bank.tables import local_control, local_target
 from dataquery.core.bulk import compiled_sql, settled
+from dataquery.core.errors import NotAuthenticated
 
 BATCH_ROWS = 100_000
 CHUNK_BYTES = 1 << 20
@@ -34,6 +37,42 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
+
+
+# A download link's life: long enough for the browser to follow it, too short to be passed on.
+LINK_SECONDS = 120
+_LINK_AUDIENCE = "dq:campaign-export"
+
+
+def sign_link(
+    secret: str, code: str, format: str, group: str, username: str
+) -> tuple[str, datetime]:
+    """A signed token for one export (JWT, minutes-long): the URL carries no bearer token."""
+    expires = datetime.now(UTC) + timedelta(seconds=LINK_SECONDS)
+    claims = {"aud": _LINK_AUDIENCE, "sub": username, "code": code, "format": format,
+              "group": group, "exp": expires}  # fmt: skip
+    return jwt.encode(claims, secret, algorithm="HS256"), expires
+
+
+def read_link(secret: str, token: str) -> dict[str, str]:
+    """The export a link stands for; 401 when it is forged, expired or of another kind."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            audience=_LINK_AUDIENCE,
+            options={"require": ["exp", "aud", "sub", "code", "format", "group"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise NotAuthenticated(
+            "the download link has expired; export again", code="campaign.export.link_expired"
+        ) from exc
+    except jwt.PyJWTError as exc:
+        raise NotAuthenticated(
+            "the download link is not valid", code="campaign.export.link_invalid"
+        ) from exc
+    return {key: str(claims[key]) for key in ("sub", "code", "format", "group")}
 
 
 def members_query(code: str, group: str) -> sa.Select[Any]:

@@ -291,6 +291,17 @@ class DeployReport(APIModel):
     seconds: float
 
 
+class ExportLinkRequest(Strict):
+    format: ExportFormat = "csv"
+    group: ExportGroup = "all"
+
+
+class ExportLink(BaseModel):
+    url: str = Field(description="GET it without a bearer token: the link itself is the right.")
+    expires_at: datetime
+    filename: str
+
+
 class DeployAccepted(APIModel):
     code: str
     job_id: str

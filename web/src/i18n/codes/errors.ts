@@ -181,6 +181,10 @@ export const ru = {
       not_deployed: 'Кампания {{campaign}} в статусе «$t(theories.status.{{status}})»: состав меняют только у развёрнутых кампаний.',
       upload_not_ready: 'Загрузка {{upload_id}} ещё не готова (статус {{status}}).',
     },
+    export: {
+      link_expired: 'Ссылка на выгрузку устарела: выгрузите файл заново.',
+      link_invalid: 'Ссылка на выгрузку недействительна.',
+    },
     rb3: {
       accrual_end_before_start: 'Конец начисления раньше его начала.',
       cashback_above_100: 'Процент кешбэка не может быть больше 100.',
@@ -420,6 +424,10 @@ export const kk: typeof ru = {
       not_deployed: '{{campaign}} науқаны «$t(theories.status.{{status}})» күйінде: құрамы тек орналастырылған науқандарда өзгереді.',
       upload_not_ready: '{{upload_id}} жүктеуі әлі дайын емес (күйі {{status}}).',
     },
+    export: {
+      link_expired: 'Жүктеу сілтемесінің мерзімі өтті: файлды қайта жүктеңіз.',
+      link_invalid: 'Жүктеу сілтемесі жарамсыз.',
+    },
     rb3: {
       accrual_end_before_start: 'Есептеудің аяқталуы оның басталуынан ерте.',
       cashback_above_100: 'Кешбэк пайызы 100-ден аспауы керек.',
@@ -658,6 +666,10 @@ export const en: typeof ru = {
       force_admin_only: 'Only an administrator may add customers the campaign’s suppression steps block.',
       not_deployed: 'Campaign {{campaign}} is $t(theories.status.{{status}}): members change only in deployed campaigns.',
       upload_not_ready: 'The upload {{upload_id}} is not ready yet ({{status}}).',
+    },
+    export: {
+      link_expired: 'The download link has expired: export the file again.',
+      link_invalid: 'The download link is not valid.',
     },
     rb3: {
       accrual_end_before_start: 'The accrual end is before its start.',

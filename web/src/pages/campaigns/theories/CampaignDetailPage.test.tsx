@@ -334,46 +334,31 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     expect(screen.queryByTestId('members-report')).not.toBeInTheDocument();
   });
 
-  it('exports a group as a file, with the bearer token, under the server-given name', async () => {
-    const saved: string[] = [];
-    const blobs: Blob[] = [];
-    Object.defineProperty(URL, 'createObjectURL', {
-      configurable: true,
-      value: (blob: Blob) => {
-        blobs.push(blob);
-        return 'blob:export';
-      },
-    });
-    Object.defineProperty(URL, 'revokeObjectURL', { configurable: true, value: () => {} });
+  it('exports a group through a signed link the browser downloads itself (no token in the URL)', async () => {
+    const followed: { href: string; download: string }[] = [];
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      saved.push(this.download);
+      followed.push({ href: this.getAttribute('href') ?? '', download: this.download });
     });
-    try {
-      const { calls, mock } = mockCampaignsApi({
-        [`GET /api/v1/campaigns/${CODE}/export`]: () => ({
-          body: 'iin,group',
-          headers: { 'Content-Type': 'text/csv', 'Content-Disposition': `attachment; filename="${CODE}_control.csv"` },
-        }),
-      });
-      const user = setup();
-      renderTheories(PATH, { as: 'user' });
-      await user.click(await screen.findByTestId('action-export'));
-      await user.click(await screen.findByText('CSV'));
-      await user.click(screen.getByText(/^Контрольная · 10/));
-      await user.click(screen.getByTestId('export-confirm'));
+    const url = '/api/v1/campaigns/exports/signed.token';
+    const { calls, mock } = mockCampaignsApi({
+      [`POST /api/v1/campaigns/${CODE}/export-link`]: () => ({
+        body: { url, expires_at: '2026-12-06T10:02:00Z', filename: `${CODE}_control.csv` },
+      }),
+    });
+    const user = setup();
+    renderTheories(PATH, { as: 'user' });
+    await user.click(await screen.findByTestId('action-export'));
+    await user.click(await screen.findByText('CSV'));
+    await user.click(screen.getByText(/^Контрольная · 10/));
+    await user.click(screen.getByTestId('export-confirm'));
 
-      await waitFor(() => expect(saved).toEqual([`${CODE}_control.csv`]));
-      const exported = calls.find((c) => c.url.pathname.endsWith('/export'));
-      expect(exported?.url.searchParams.get('format')).toBe('csv');
-      expect(exported?.url.searchParams.get('group')).toBe('control');
-      const request = mock.mock.calls.map(([input]) => input as Request).find((r) => r.url.includes('/export'));
-      expect(request?.headers.get('Authorization')).toMatch(/^Bearer /);
-      expect(blobs).toHaveLength(1);
-      expect(await screen.findByText(`Файл ${CODE}_control.csv сохранён`)).toBeInTheDocument();
-    } finally {
-      // revokeObjectURL stays: the page calls it once the download has started.
-      Reflect.deleteProperty(URL, 'createObjectURL');
-    }
+    await waitFor(() => expect(followed).toEqual([{ href: url, download: `${CODE}_control.csv` }]));
+    const asked = calls.find((c) => c.url.pathname.endsWith('/export-link'));
+    expect(asked?.body).toEqual({ format: 'csv', group: 'control' });
+    const request = mock.mock.calls.map(([input]) => input as Request).find((r) => r.url.includes('/export-link'));
+    expect(request?.headers.get('Authorization')).toMatch(/^Bearer /);
+    expect(url).not.toMatch(/Bearer|access/);
+    expect(await screen.findByText(`Файл ${CODE}_control.csv сохранён`)).toBeInTheDocument();
   });
 
   it("deletes a campaign with the admin's password: a wrong one is said in the dialog", async () => {

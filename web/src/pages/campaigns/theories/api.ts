@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../../api/client';
-import { toApiError, unwrap } from '../../../api/errors';
+import { unwrap } from '../../../api/errors';
 import type { components, operations } from '../../../api/schema';
 
 export type CampaignSummary = components['schemas']['CampaignSummary'];
@@ -180,9 +180,8 @@ export function filenameOf(disposition: string | null): string | null {
   return plain?.[1] ?? plain?.[2] ?? null;
 }
 
-/** Hand a downloaded file to the browser to save, through a temporary link. */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
+/** Let the browser fetch `url` itself and save it to disk (never into the page's memory). */
+export function followDownload(url: string, filename: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
@@ -190,21 +189,19 @@ export function saveBlob(blob: Blob, filename: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  // The click has started the download; the object URL may go once this task ends.
-  window.setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /**
- * GET /campaigns/{code}/export through the API client (bearer token, one renewal on a 401, as
- * every call), read as a blob and saved under the server's file name. Resolves with that name.
+ * POST /campaigns/{code}/export-link (audited: who took which list), then the browser downloads
+ * the file from the short-lived signed link, streaming it to disk. Resolves with the file name.
  */
 export async function downloadExport(code: string, format: ExportFormat, group: ExportGroup): Promise<string> {
-  const { data, error, response } = await api.GET('/api/v1/campaigns/{code}/export', {
-    params: { path: { code }, query: { format, group } },
-    parseAs: 'blob',
-  });
-  if (!response.ok || !data) throw toApiError(error, response);
-  const filename = filenameOf(response.headers.get('Content-Disposition')) ?? `${code}_${group}.${format}`;
-  saveBlob(data, filename);
-  return filename;
+  const link = unwrap(
+    await api.POST('/api/v1/campaigns/{code}/export-link', {
+      params: { path: { code } },
+      body: { format, group },
+    }),
+  );
+  followDownload(link.url, link.filename);
+  return link.filename;
 }
