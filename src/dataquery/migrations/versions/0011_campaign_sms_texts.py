@@ -1,7 +1,7 @@
 """campaign details: SMS texts of their own (RU and KZ), beside the push title and body
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 22:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from dataquery.core.db import JSONText
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
