@@ -122,7 +122,11 @@ def test_the_list_shows_the_newest_version_of_each_audience(
 
 
 def test_someone_elses_audience_has_no_versions_for_you(
-    client: TestClient, as_user: TestClient, as_analyst: TestClient, as_admin: TestClient, data: Data
+    client: TestClient,
+    as_user: TestClient,
+    as_analyst: TestClient,
+    as_admin: TestClient,
+    data: Data,
 ) -> None:
     mine = _save(as_analyst, "Моя", _spec({"kind": "mau"}))
     add_user(_engine(client), "olga", "analyst", PASSWORDS["analyst"])
@@ -238,3 +242,34 @@ def test_two_concurrent_versions_get_distinct_numbers_or_a_409(
         ).scalar_one()
     assert sorted(r.version for r in rows) == [1, *created]
     assert snapshots == len(rows)  # a refused save leaves no snapshot behind
+
+
+def test_duckdb_finds_a_taken_version_at_commit_and_it_is_a_conflict(
+    as_analyst: TestClient, data: Data
+) -> None:
+    """DuckDB sees another transaction's row only once it is committed: the second of two
+    concurrent saves fails at COMMIT, which must be answered 409 (it was a 500)."""
+    from dataquery.core.handlers import concurrency_conflict
+
+    engine = _engine(as_analyst)
+    if engine.dialect.name != "duckdb":
+        pytest.skip("PostgreSQL waits for the first transaction at the insert instead")
+    v1 = _save(as_analyst, "a", _spec())
+    insert = sa.text(
+        "INSERT INTO dq_audiences (id, name, owner, spec, funnel, size, reference_date,"
+        " created_at, family_id, version)"
+        " VALUES (:id, 'a', 'anna', '{}', '[]', 0, '2026-12-01', '2026-12-01', :f, 2)"
+    )
+    first, second = engine.connect(), engine.connect()
+    try:
+        first.begin()
+        second.begin()
+        first.execute(insert, {"id": "one", "f": v1["id"]})
+        second.execute(insert, {"id": "two", "f": v1["id"]})
+        first.commit()
+        with pytest.raises(sa.exc.DBAPIError) as failed:
+            second.commit()
+        assert concurrency_conflict(failed.value) is not None
+    finally:
+        first.close()
+        second.close()
