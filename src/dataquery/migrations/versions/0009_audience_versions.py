@@ -68,7 +68,7 @@ def _rebuild(*, versions: bool) -> None:
     updates") nor drop one an index dropped in the same transaction covered: the table is copied
     with or without the two columns instead. It holds one row per saved audience (the snapshots
     are in dq_audience_members), so the copy is small."""
-    extra = (
+    extra: list[sa.Column[object]] = (
         [
             sa.Column("family_id", sa.String(length=36), nullable=False),
             sa.Column("version", sa.Integer(), nullable=False),
