@@ -203,7 +203,7 @@ export const audienceRu = {
   open: {
     title: 'Открыть сохранённую',
     hint: 'Загрузите сохранённую аудиторию в конструктор, измените и сохраните как новую версию: прежние версии и кампании на них не изменятся.',
-    pick: 'Сохранённая аудитория',
+    pick: 'Аудитория для правки',
     placeholder: 'Выберите аудиторию',
     submit: 'Открыть',
     editing: 'Редактируется: «{{name}}», версия {{version}}',
@@ -463,7 +463,7 @@ export const audienceEn: AudienceMessages = {
   open: {
     title: 'Open a saved audience',
     hint: 'Load a saved audience into the builder, change it and save it as a new version: earlier versions and their campaigns stay as they are.',
-    pick: 'Saved audience',
+    pick: 'Audience to edit',
     placeholder: 'Choose an audience',
     submit: 'Open',
     editing: 'Editing: “{{name}}”, version {{version}}',
@@ -722,7 +722,7 @@ export const audienceKk: AudienceMessages = {
   open: {
     title: 'Сақталғанды ашу',
     hint: 'Сақталған аудиторияны конструкторға жүктеп, өзгертіңіз де, жаңа нұсқа ретінде сақтаңыз: бұрынғы нұсқалар мен оларға негізделген науқандар өзгермейді.',
-    pick: 'Сақталған аудитория',
+    pick: 'Өңдейтін аудитория',
     placeholder: 'Аудиторияны таңдаңыз',
     submit: 'Ашу',
     editing: 'Өңделуде: «{{name}}», {{version}} нұсқа',
