@@ -84,8 +84,8 @@ function saved(id: string, version: number, spec: AudienceSpec, name = 'Зарп
 }
 
 function summary(audience: SavedAudience): AudienceSummary {
-  const { spec: _spec, funnel: _funnel, ...rest } = audience;
-  return rest;
+  const { id, family_id, version, name, owner, size, reference_date, created_at } = audience;
+  return { id, family_id, version, name, owner, size, reference_date, created_at };
 }
 
 describe('Audience builder: saved audiences as versions', { timeout: 60_000 }, () => {
