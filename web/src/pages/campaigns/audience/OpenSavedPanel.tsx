@@ -44,6 +44,7 @@ export function OpenSavedPanel({
     try {
       onOpen(await fetchAudience(audienceId));
       setDrawer(false);
+      setPicked(undefined); // the alert above says what is open now
     } catch (caught) {
       setError(caught);
     } finally {
@@ -140,7 +141,7 @@ export function OpenSavedPanel({
               key: 'version',
               title: t('audience.versions.version'),
               render: (_, row) => (
-                <Flex gap={4} align="center">
+                <Flex gap={4} align="center" style={{ whiteSpace: 'nowrap' }}>
                   <Text strong>{t('audience.versions.tag', { version: row.version })}</Text>
                   {editing && row.id === editing.id ? <Tag color="blue">{t('audience.versions.current')}</Tag> : null}
                 </Flex>
