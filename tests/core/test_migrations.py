@@ -141,8 +141,8 @@ def test_iin_columns_are_12_char_strings(table: str) -> None:
         assert isinstance(column.type, sa.String) and column.type.length == 12
 
 
-def test_0009_makes_every_saved_audience_version_1_of_its_own_family(engine: Engine) -> None:
-    """Up from 0008 with audiences saved, down again and back: the rows survive each way."""
+def test_0010_makes_every_saved_audience_version_1_of_its_own_family(engine: Engine) -> None:
+    """Up from 0009 with audiences saved, down again and back: the rows survive each way."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
 
     def migrate(step: Any, revision: str) -> None:
@@ -157,7 +157,7 @@ def test_0009_makes_every_saved_audience_version_1_of_its_own_family(engine: Eng
         with engine.connect() as conn:
             return set(conn.execute(query).scalars())
 
-    migrate(command.downgrade, "0008")
+    migrate(command.downgrade, "0009")
     assert {"family_id", "version"}.isdisjoint(columns())
     insert = sa.text(
         "INSERT INTO dq_audiences (id, name, owner, spec, funnel, size, reference_date,"
@@ -184,7 +184,7 @@ def test_0009_makes_every_saved_audience_version_1_of_its_own_family(engine: Eng
     )
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         conn.execute(no_family)  # NOT NULL after the fill
-    migrate(command.downgrade, "0008")
+    migrate(command.downgrade, "0009")
     assert {"family_id", "version"}.isdisjoint(columns())
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT COUNT(*) FROM dq_audiences")).scalar_one() == 2

@@ -33,6 +33,7 @@ export type UploadSummary = Schemas['UploadSummary'];
 export type Gender = Schemas['GenderFilter']['values'][number];
 export type Device = Schemas['DeviceFilter']['values'][number];
 export type StreamGroup = NonNullable<Schemas['StreamFilter']['exclude']>[number];
+
 export type AudienceVersion = Schemas['AudienceVersion'];
 
 /** The saved audience (one version) open in the builder: a save may make the next version of it. */
@@ -42,3 +43,10 @@ export interface EditedAudience {
   version: number;
   name: string;
 }
+
+export type ColumnOption = Schemas['ColumnOption'];
+export type ColumnKind = ColumnOption['type'];
+export type ColumnFilterSpec = Schemas['ColumnFilter'];
+export type ColumnOp = ColumnFilterSpec['op'];
+export type ColumnValue = boolean | number | string;
+export type ExplainGroup = Schemas['ExplainGroup'];

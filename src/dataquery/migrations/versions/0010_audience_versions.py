@@ -1,7 +1,7 @@
 """audiences: versions (a family of saved audiences, numbered 1, 2, ...)
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06 21:30:00
 """
 
@@ -12,15 +12,15 @@ from alembic import op
 
 from dataquery.core.db import JSONText
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _INDEXES = {"ix_dq_audiences_owner": ["owner"], "ix_dq_audiences_created_at": ["created_at"]}
 _UNIQUE = "uq_dq_audiences_family_id_version"
-# 0004's columns, in order.
-_COLUMNS_0008 = ("id", "name", "owner", "spec", "funnel", "size", "reference_date", "created_at")
+# The columns before this revision (0004's), in order.
+_COLUMNS_BEFORE = ("id", "name", "owner", "spec", "funnel", "size", "reference_date", "created_at")
 
 
 def _duckdb() -> bool:
@@ -89,7 +89,7 @@ def _rebuild(*, versions: bool) -> None:
         *extra,
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dq_audiences")),
     )
-    columns = ", ".join(_COLUMNS_0008)
+    columns = ", ".join(_COLUMNS_BEFORE)
     if versions:
         op.execute(
             f"INSERT INTO dq_audiences_new ({columns}, family_id, version)"
