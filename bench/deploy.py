@@ -167,7 +167,8 @@ def save_audience(engine: Engine, iins: pa.Array) -> str:
         conn.execute(
             sa.text(
                 "INSERT INTO dq_audiences (id, name, owner, spec, funnel, size, reference_date,"
-                " created_at) VALUES (:id, 'bench', 'bench', '{}', '[]', :size, :day, :at)"
+                " created_at, family_id, version)"
+                " VALUES (:id, 'bench', 'bench', '{}', '[]', :size, :day, :at, :id, 1)"
             ),
             {"id": audience_id, "size": len(iins), "day": date.today(), "at": utcnow()},
         )

@@ -67,7 +67,7 @@ def ensure_audience_tables(engine: Engine) -> None:
             sa.text(
                 "CREATE TABLE dq_audiences (id VARCHAR(36) PRIMARY KEY, name VARCHAR(200),"
                 " owner VARCHAR(100), spec TEXT, funnel TEXT, size BIGINT, reference_date DATE,"
-                " created_at TIMESTAMP)"
+                " created_at TIMESTAMP, family_id VARCHAR(36), version INTEGER)"
             )
         )
         conn.execute(
@@ -89,8 +89,9 @@ def save_audience(engine: Engine, iins: pa.Array | list[str], owner: str = "anna
         conn.execute(
             sa.text(
                 "INSERT INTO dq_audiences"
-                " (id, name, owner, spec, funnel, size, reference_date, created_at)"
-                " VALUES (:id, :name, :owner, :spec, :funnel, :size, :day, :at)"
+                " (id, name, owner, spec, funnel, size, reference_date, created_at,"
+                " family_id, version)"
+                " VALUES (:id, :name, :owner, :spec, :funnel, :size, :day, :at, :id, 1)"
             ),
             {
                 "id": audience_id,

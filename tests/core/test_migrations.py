@@ -111,7 +111,8 @@ def test_models_compile_for_oracle() -> None:
         ddl = str(CreateTable(table).compile(dialect=dialect))
         assert f"CREATE TABLE {table.name}" in ddl
         for index in table.indexes:
-            assert "CREATE INDEX" in str(CreateIndex(index).compile(dialect=dialect))
+            prefix = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
+            assert prefix in str(CreateIndex(index).compile(dialect=dialect))
     assert "VARCHAR2(12 CHAR)" in str(
         CreateTable(Base.metadata.tables["mb22_local_target"]).compile(dialect=dialect)
     )
@@ -138,3 +139,54 @@ def test_iin_columns_are_12_char_strings(table: str) -> None:
     column = Base.metadata.tables[table].columns.get("iin")
     if column is not None:
         assert isinstance(column.type, sa.String) and column.type.length == 12
+
+
+def test_0010_makes_every_saved_audience_version_1_of_its_own_family(engine: Engine) -> None:
+    """Up from 0009 with audiences saved, down again and back: the rows survive each way."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+
+    def migrate(step: Any, revision: str) -> None:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            step(config, revision)
+
+    def columns() -> set[str]:
+        query = sa.text(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'dq_audiences'"
+        )
+        with engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
+    migrate(command.downgrade, "0009")
+    assert {"family_id", "version"}.isdisjoint(columns())
+    insert = sa.text(
+        "INSERT INTO dq_audiences (id, name, owner, spec, funnel, size, reference_date,"
+        " created_at) VALUES (:id, :id, 'anna', '{}', '[]', 1, '2026-12-01', '2026-12-01')"
+    )
+    with engine.begin() as conn:
+        conn.execute(insert, [{"id": "a1"}, {"id": "b1"}])
+    migrate(command.upgrade, "head")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT id, family_id, version FROM dq_audiences ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in rows] == [("a1", "a1", 1), ("b1", "b1", 1)]
+    duplicate = sa.text(
+        "INSERT INTO dq_audiences (id, name, owner, spec, funnel, size, reference_date,"
+        " created_at, family_id, version)"
+        " VALUES ('a2', 'a2', 'anna', '{}', '[]', 1, '2026-12-01', '2026-12-01', 'a1', 1)"
+    )
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(duplicate)
+    no_family = sa.text(
+        "INSERT INTO dq_audiences (id, name, owner, spec, funnel, size, reference_date,"
+        " created_at) VALUES ('c1', 'c1', 'anna', '{}', '[]', 1, '2026-12-01', '2026-12-01')"
+    )
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(no_family)  # NOT NULL after the fill
+    migrate(command.downgrade, "0009")
+    assert {"family_id", "version"}.isdisjoint(columns())
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT COUNT(*) FROM dq_audiences")).scalar_one() == 2
+    migrate(command.upgrade, "head")
+    assert {"family_id", "version"} <= columns()

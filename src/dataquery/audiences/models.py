@@ -17,7 +17,14 @@ from dataquery.core.db import IIN, Base, JSONText, utcnow
 
 
 class Audience(Base):
+    """One version of a saved audience. Versions of one audience share `family_id` (the first
+    version's id) and are numbered 1, 2, ...; each has its own frozen snapshot, so a campaign
+    keeps the version it was built on whatever versions come after."""
+
     __tablename__ = "dq_audiences"
+    __table_args__ = (
+        sa.Index("uq_dq_audiences_family_id_version", "family_id", "version", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -27,6 +34,8 @@ class Audience(Base):
     size: Mapped[int] = mapped_column(sa.BigInteger)
     reference_date: Mapped[date] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, index=True)
+    family_id: Mapped[str] = mapped_column(sa.String(36))
+    version: Mapped[int] = mapped_column(sa.Integer)
 
 
 # No primary key: (audience_id, iin) is unique by construction (the final audience is distinct),

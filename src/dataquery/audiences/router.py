@@ -1,4 +1,5 @@
-"""/api/v1/audiences: build (options, default spec, preview, explain), save, list, get, delete.
+"""/api/v1/audiences: build (options, default spec, preview, explain), save, versions, list, get,
+delete.
 
 Previewing and explaining only read: every signed-in role may do it. Saving needs an analyst;
 saved audiences and uploads are their owner's (admins see and delete all): to anyone else
@@ -18,6 +19,8 @@ from dataquery.audiences.schemas import (
     AudienceList,
     AudienceOut,
     AudienceSummary,
+    AudienceVersion,
+    AudienceVersionCreate,
     ExplainOut,
     ExplainRequest,
     OptionsOut,
@@ -93,10 +96,19 @@ def list_audiences(
     offset: Annotated[int, Query(ge=0)] = 0,
     q: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
     owner: Annotated[str | None, Query(max_length=100, description="Admins: one owner's.")] = None,
+    all_versions: Annotated[
+        bool, Query(description="Every version, not only the newest of each audience.")
+    ] = False,
 ) -> AudienceList:
-    """Your saved audiences, newest first (admins: everyone's)."""
+    """Your saved audiences, newest first (admins: everyone's): the newest version of each."""
     items, total = service.list_audiences(
-        db, _viewer(user), limit=limit, offset=offset, search=q, owner=owner
+        db,
+        _viewer(user),
+        limit=limit,
+        offset=offset,
+        search=q,
+        owner=owner,
+        all_versions=all_versions,
     )
     return AudienceList(
         items=[AudienceSummary.model_validate(a) for a in items],
@@ -109,6 +121,31 @@ def list_audiences(
 @router.get("/{audience_id}")
 def get_audience(db: DB, user: CurrentUser, audience_id: str) -> AudienceOut:
     return AudienceOut.model_validate(service.get_audience(db, _viewer(user), audience_id))
+
+
+@router.post("/{audience_id}/versions", status_code=status.HTTP_201_CREATED, responses=errors(409))
+def save_audience_version(
+    request: Request, db: DB, user: AnalystUser, audience_id: str, body: AudienceVersionCreate
+) -> AudienceOut:
+    """Save a changed spec as the next version of this audience (owner or admin): a new frozen
+    snapshot; the versions before and the campaigns built on them stay as they are."""
+    audience = service.save_version(db, user, audience_id, body)
+    context = audit_context(request)
+    context.target = f"audience={audience.id}"
+    context.summary = {
+        "name": audience.name,
+        "size": audience.size,
+        "family_id": audience.family_id,
+        "version": audience.version,
+        "from": audience_id,
+    }
+    return AudienceOut.model_validate(audience)
+
+
+@router.get("/{audience_id}/versions")
+def list_audience_versions(db: DB, user: CurrentUser, audience_id: str) -> list[AudienceVersion]:
+    """Every version of this audience, oldest first, with the campaigns that use each."""
+    return service.list_versions(db, _viewer(user), audience_id)
 
 
 @router.delete("/{audience_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -95,6 +95,11 @@ class AudienceCreate(BaseModel):
     spec: AudienceSpec
 
 
+class AudienceVersionCreate(BaseModel):
+    spec: AudienceSpec
+    name: Name | None = Field(default=None, description="Default: the name of the version opened.")
+
+
 class AudienceSummary(APIModel):
     id: str
     name: str
@@ -102,6 +107,12 @@ class AudienceSummary(APIModel):
     size: int
     reference_date: date
     created_at: datetime
+    family_id: str = Field(description="The first version's id: shared by all versions.")
+    version: int = Field(description="1, 2, ... within the family.")
+
+
+class AudienceVersion(AudienceSummary):
+    used_by_campaigns: int = Field(default=0, description="Campaigns built on this version.")
 
 
 class AudienceOut(AudienceSummary):

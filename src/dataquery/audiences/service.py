@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from dataquery import iin as iin_module
 from dataquery.audiences import spec as s
-from dataquery.audiences.access import Viewer, get_visible_audience
+from dataquery.audiences.access import Viewer, get_visible_audience, may_see_audience
 from dataquery.audiences.compiler import (
     AGE_BANDS,
     COLUMN_SQL_TYPES,
@@ -42,6 +42,8 @@ from dataquery.audiences.resolve import (
 from dataquery.audiences.schemas import (
     AudienceCreate,
     AudienceSummary,
+    AudienceVersion,
+    AudienceVersionCreate,
     Bucket,
     ColumnOption,
     Distributions,
@@ -215,10 +217,57 @@ def save(db: Session, owner: User, data: AudienceCreate) -> Audience:
 
     The funnel is computed after the insert, in the same transaction; if the two disagree the
     data changed in between (possible on PostgreSQL's read committed) and the save is refused
-    rather than storing a funnel that does not match the snapshot.
+    rather than storing a funnel that does not match the snapshot. A new audience is version 1
+    of its own family.
     """
-    viewer = viewer_of(owner)
-    compiler = compile_spec(db, data.spec, viewer)
+    return _freeze(db, viewer_of(owner), owner.username, data.name, data.spec, family=None)
+
+
+def save_version(
+    db: Session, user: User, audience_id: str, data: AudienceVersionCreate
+) -> Audience:
+    """A new version of the audience's family: a new row with its own frozen snapshot, numbered
+    one more than the family's newest. The versions before stay as they are (campaigns keep the
+    one they were built on). Owner or admin; to anyone else the audience is missing (404)."""
+    viewer = viewer_of(user)
+    base = get_visible_audience(db, viewer, audience_id)
+    return _freeze(db, viewer, base.owner, data.name or base.name, data.spec, family=base.family_id)
+
+
+def _next_version(db: Session, family_id: str) -> int:
+    """One more than the family's newest version. On PostgreSQL the family's rows are locked
+    first, so two concurrent saves of one family take turns and get distinct numbers; DuckDB
+    has no row locks: there the unique (family_id, version) index refuses the second (409)."""
+    if db.get_bind().dialect.name != "duckdb":
+        db.execute(
+            sa.select(Audience.id).where(Audience.family_id == family_id).with_for_update()
+        ).all()
+    newest = db.execute(
+        sa.select(sa.func.max(Audience.version)).where(Audience.family_id == family_id)
+    ).scalar_one()
+    return int(newest or 0) + 1
+
+
+def version_taken(family_id: str) -> Conflict:
+    return Conflict(
+        "another version of this audience was saved at the same time; reload and save again",
+        code="audience.version_taken",
+        params={"family_id": family_id},
+    )
+
+
+def _freeze(
+    db: Session,
+    viewer: Viewer | None,
+    owner: str,
+    name: str,
+    spec: s.AudienceSpec,
+    *,
+    family: str | None,
+) -> Audience:
+    """Save one version: the snapshot, the funnel that must match it, then the row. `family`
+    None starts a new family (version 1, family_id = its own id)."""
+    compiler = compile_spec(db, spec, viewer)
     audience_id = str(uuid.uuid4())
     final = compiler.members().subquery("final")
     db.execute(
@@ -237,18 +286,25 @@ def save(db: Session, owner: User, data: AudienceCreate) -> Audience:
             code="audience.changed_while_saving",
             params={"saved": size, "counted": funnel[-1].remaining},
         )
+    family_id = family or audience_id
+    version = 1 if family is None else _next_version(db, family_id)
     audience = Audience(
         id=audience_id,
-        name=data.name,
-        owner=owner.username,
-        spec=data.spec.model_dump(mode="json"),
+        name=name,
+        owner=owner,
+        spec=spec.model_dump(mode="json"),
         funnel=[step.model_dump() for step in funnel],
         size=size,
-        reference_date=data.spec.reference_date,
+        reference_date=spec.reference_date,
         created_at=utcnow(),
+        family_id=family_id,
+        version=version,
     )
     db.add(audience)
-    db.flush()
+    try:
+        db.flush()
+    except sa.exc.IntegrityError as exc:  # the unique (family_id, version): a concurrent save
+        raise version_taken(family_id) from exc
     return audience
 
 
@@ -265,9 +321,18 @@ def list_audiences(
     offset: int = 0,
     search: str | None = None,
     owner: str | None = None,
+    all_versions: bool = False,
 ) -> tuple[list[Audience], int]:
-    """The viewer's audiences, newest first; admins see everyone's (or one owner's)."""
+    """The viewer's audiences, newest first; admins see everyone's (or one owner's). One row per
+    family, its newest version, unless `all_versions`."""
     query = sa.select(Audience)
+    if not all_versions:
+        newer = sa.orm.aliased(Audience)
+        query = query.where(
+            ~sa.exists().where(
+                newer.family_id == Audience.family_id, newer.version > Audience.version
+            )
+        )
     if not viewer.is_admin:
         query = query.where(Audience.owner == viewer.username)
     elif owner:
@@ -282,6 +347,27 @@ def list_audiences(
 def get_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:
     """404 for someone else's audience too: the answer a missing one gets."""
     return get_visible_audience(db, viewer, audience_id)
+
+
+def list_versions(db: Session, viewer: Viewer, audience_id: str) -> list[AudienceVersion]:
+    """Every version of the audience's family, oldest first, with how many campaigns use each.
+    Visible to whoever may see the audience (the family has one owner)."""
+    audience = get_audience(db, viewer, audience_id)
+    used_by = (
+        sa.select(sa.func.count()).where(CampaignDict.audience_id == Audience.id).scalar_subquery()
+    )
+    rows = db.execute(
+        sa.select(Audience, used_by.label("used_by"))
+        .where(Audience.family_id == audience.family_id)
+        .order_by(Audience.version)
+    ).all()
+    return [
+        AudienceVersion.model_validate(row.Audience).model_copy(
+            update={"used_by_campaigns": int(row.used_by)}
+        )
+        for row in rows
+        if may_see_audience(row.Audience, viewer)
+    ]
 
 
 def delete_audience(db: Session, viewer: Viewer, audience_id: str) -> Audience:

@@ -87,8 +87,9 @@ def concurrency_conflict(exc: Exception) -> str | None:
     """What kind of write conflict `exc` is, or None for every other error (a bug stays a 500).
 
     DuckDB: a TransactionException about a conflict ("write-write conflict", "Conflict on
-    tuple deletion") and a duplicate key; PostgreSQL: the SQLSTATEs above; the ORM: a row
-    changed or deleted by another transaction between its read and its write.
+    tuple deletion") and a duplicate key (at the write, or at COMMIT); PostgreSQL: the SQLSTATEs
+    above; the ORM: a row changed or deleted by another transaction between its read and its
+    write.
     """
     if isinstance(exc, StaleDataError):
         return "stale_row"
@@ -101,6 +102,10 @@ def concurrency_conflict(exc: Exception) -> str | None:
     message = str(orig).lower()
     if isinstance(orig, duckdb.TransactionException) and "conflict" in message:
         return "duckdb_transaction_conflict"
+    # A key another transaction committed first is found at COMMIT: "Failed to commit: PRIMARY
+    # KEY or UNIQUE constraint violation: duplicate key".
+    if isinstance(orig, duckdb.TransactionException) and "duplicate key" in message:
+        return "duckdb_duplicate_key_at_commit"
     if isinstance(orig, duckdb.ConstraintException) and "duplicate key" in message:
         return "duckdb_duplicate_key"
     return None

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List Audiences
-         * @description Your saved audiences, newest first (admins: everyone's).
+         * @description Your saved audiences, newest first (admins: everyone's): the newest version of each.
          */
         get: operations["list_audiences_api_v1_audiences_get"];
         put?: never;
@@ -146,6 +146,31 @@ export interface paths {
         get: operations["explain_saved_api_v1_audiences__audience_id__explain_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audiences/{audience_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audience Versions
+         * @description Every version of this audience, oldest first, with the campaigns that use each.
+         */
+        get: operations["list_audience_versions_api_v1_audiences__audience_id__versions_get"];
+        put?: never;
+        /**
+         * Save Audience Version
+         * @description Save a changed spec as the next version of this audience (owner or admin): a new frozen
+         *     snapshot; the versions before and the campaigns built on them stay as they are.
+         */
+        post: operations["save_audience_version_api_v1_audiences__audience_id__versions_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -835,6 +860,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Family Id
+             * @description The first version's id: shared by all versions.
+             */
+            family_id: string;
             /** Funnel */
             funnel: components["schemas"]["FunnelStep"][];
             /** Id */
@@ -851,6 +881,11 @@ export interface components {
             /** Size */
             size: number;
             spec: components["schemas"]["AudienceSpec-Output"];
+            /**
+             * Version
+             * @description 1, 2, ... within the family.
+             */
+            version: number;
         };
         /**
          * AudienceSource
@@ -935,6 +970,11 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Family Id
+             * @description The first version's id: shared by all versions.
+             */
+            family_id: string;
             /** Id */
             id: string;
             /** Name */
@@ -948,6 +988,57 @@ export interface components {
             reference_date: string;
             /** Size */
             size: number;
+            /**
+             * Version
+             * @description 1, 2, ... within the family.
+             */
+            version: number;
+        };
+        /** AudienceVersion */
+        AudienceVersion: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Family Id
+             * @description The first version's id: shared by all versions.
+             */
+            family_id: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /**
+             * Reference Date
+             * Format: date
+             */
+            reference_date: string;
+            /** Size */
+            size: number;
+            /**
+             * Used By Campaigns
+             * @description Campaigns built on this version.
+             * @default 0
+             */
+            used_by_campaigns: number;
+            /**
+             * Version
+             * @description 1, 2, ... within the family.
+             */
+            version: number;
+        };
+        /** AudienceVersionCreate */
+        AudienceVersionCreate: {
+            /**
+             * Name
+             * @description Default: the name of the version opened.
+             */
+            name?: string | null;
+            spec: components["schemas"]["AudienceSpec-Input"];
         };
         /** AuditEntryOut */
         AuditEntryOut: {
@@ -3136,6 +3227,8 @@ export interface operations {
                 q?: string | null;
                 /** @description Admins: one owner's. */
                 owner?: string | null;
+                /** @description Every version, not only the newest of each audience. */
+                all_versions?: boolean;
             };
             header?: never;
             path?: never;
@@ -3688,6 +3781,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExplainOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_audience_versions_api_v1_audiences__audience_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audience_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceVersion"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_audience_version_api_v1_audiences__audience_id__versions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                audience_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudienceVersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceOut"];
                 };
             };
             /** @description Not signed in, or the session has ended */

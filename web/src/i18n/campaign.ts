@@ -35,6 +35,7 @@ export const campaignRu = {
     noneSaved: 'Сохранённых аудиторий пока нет — соберите и сохраните её ниже',
     listError: 'Не удалось загрузить список сохранённых аудиторий',
     chosen: 'Аудитория кампании: «{{name}}», клиентов: {{size}}',
+    version: 'версия {{version}}',
     orBuild: 'Выберите готовую аудиторию или соберите новую ниже и сохраните её — она станет аудиторией кампании.',
     empty: 'В этой аудитории нет ни одного клиента: запускать кампанию будет не на кого.',
     required: 'Сначала выберите или сохраните аудиторию кампании.',
@@ -264,6 +265,7 @@ export const campaignEn: CampaignMessages = {
     noneSaved: 'No saved audiences yet — build one below and save it',
     listError: 'Could not load the saved audiences',
     chosen: 'Campaign audience: “{{name}}”, {{size}} customers',
+    version: 'version {{version}}',
     orBuild: 'Choose a saved audience, or build a new one below and save it — it becomes the campaign audience.',
     empty: 'This audience has no customers: the campaign would reach nobody.',
     required: 'Choose or save the campaign audience first.',
@@ -490,6 +492,7 @@ export const campaignKk: CampaignMessages = {
     noneSaved: 'Әзірге сақталған аудиториялар жоқ — оны төменде жинап, сақтаңыз',
     listError: 'Сақталған аудиториялар тізімін жүктеу мүмкін болмады',
     chosen: 'Науқан аудиториясы: «{{name}}», клиенттер: {{size}}',
+    version: '{{version}} нұсқа',
     orBuild:
       'Дайын аудиторияны таңдаңыз немесе төменде жаңасын жинап, сақтаңыз — ол науқанның аудиториясы болады.',
     empty: 'Бұл аудиторияда бірде-бір клиент жоқ: науқанды іске қосатын ешкім жоқ.',

@@ -121,6 +121,7 @@ export const ru = {
     unknown_upload: 'Загрузки {{upload_id}} нет.',
     upload_not_suppression: 'Загрузка {{upload_id}} загружена не как стоп-лист.',
     used_by_campaigns: 'Аудиторию используют кампании {{campaigns}}: удалить её нельзя.',
+    version_taken: 'Одновременно сохранили другую версию этой аудитории: обновите страницу и сохраните ещё раз.',
     explain: {
       not_an_iin: 'Это не ИИН: нужно 12 цифр.',
     },
@@ -364,6 +365,7 @@ export const kk: typeof ru = {
     unknown_upload: '{{upload_id}} жүктеуі жоқ.',
     upload_not_suppression: '{{upload_id}} жүктеуі тоқтату тізімі ретінде жүктелмеген.',
     used_by_campaigns: 'Аудиторияны {{campaigns}} науқандары пайдаланады: оны жоюға болмайды.',
+    version_taken: 'Осы аудиторияның басқа нұсқасы бір мезгілде сақталды: бетті жаңартып, қайта сақтаңыз.',
     explain: {
       not_an_iin: 'Бұл ЖСН емес: 12 цифр қажет.',
     },
@@ -607,6 +609,7 @@ export const en: typeof ru = {
     unknown_upload: 'There is no upload {{upload_id}}.',
     upload_not_suppression: 'The upload {{upload_id}} was not uploaded as a suppression list.',
     used_by_campaigns: 'Campaigns {{campaigns}} use this audience: it cannot be deleted.',
+    version_taken: 'Another version of this audience was saved at the same time: reload and save again.',
     explain: {
       not_an_iin: 'Not an IIN: it needs 12 digits.',
     },

@@ -2,17 +2,18 @@ import { Col, Flex, Row, Skeleton, Typography } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { SpecError, useAudiencePreview, useSavedAudiences, useUploads } from './api';
+import { SpecError, useAudiencePreview, useAudienceVersions, useSavedAudiences, useUploads } from './api';
 import { compileDraft, draftFromSpec, moved, newFilter, type Draft, type DraftFilter } from './draft';
 import { ExplainBox } from './ExplainBox';
 import { FilterList, type FilterStepInfo } from './FilterList';
 import { FunnelView } from './FunnelView';
 import type { LabelContext } from './labels';
+import { OpenSavedPanel } from './OpenSavedPanel';
 import { RankPanel } from './RankPanel';
 import { SampleTable } from './SampleTable';
 import { SavePanel } from './SavePanel';
 import { SourcePicker } from './SourcePicker';
-import type { AudienceOptions, AudienceSpec, FilterKind, SavedAudience } from './types';
+import type { AudienceOptions, AudienceSpec, EditedAudience, FilterKind, SavedAudience } from './types';
 
 // ECharts is big: its chunk loads with the first preview, not with the app.
 const DistributionCharts = lazy(() => import('./DistributionCharts').then((m) => ({ default: m.DistributionCharts })));
@@ -33,6 +34,18 @@ export function AudienceBuilder({
   const [draft, setDraft] = useState<Draft>(() => draftFromSpec(options.default_spec as AudienceSpec));
   const [focusId, setFocusId] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ audience: SavedAudience; key: string } | null>(null);
+  // The saved audience (version) open here, if any: a save may make its next version.
+  const [editing, setEditing] = useState<EditedAudience | null>(null);
+  const versions = useAudienceVersions(editing ? editing.id : null);
+  const nextVersion = versions.data?.length ? Math.max(...versions.data.map((v) => v.version)) + 1 : null;
+  const edit = (audience: SavedAudience) =>
+    setEditing({ id: audience.id, familyId: audience.family_id, version: audience.version, name: audience.name });
+  const openSaved = (audience: SavedAudience) => {
+    setDraft(draftFromSpec(audience.spec));
+    edit(audience);
+    setSaved(null);
+    setFocusId(null);
+  };
 
   const compiled = useMemo(() => compileDraft(draft), [draft]);
   const preview = useAudiencePreview(compiled.spec);
@@ -100,6 +113,16 @@ export function AudienceBuilder({
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>
           <Flex vertical gap={16}>
+            <OpenSavedPanel
+              editing={editing}
+              language={language}
+              onOpen={openSaved}
+              onClose={() => {
+                setEditing(null);
+                setSaved(null);
+                setDraft(draftFromSpec(options.default_spec as AudienceSpec));
+              }}
+            />
             <SourcePicker
               source={draft.source}
               referenceDate={draft.referenceDate}
@@ -153,8 +176,11 @@ export function AudienceBuilder({
             spec={compiled.spec}
             canSave={canSave}
             language={language}
+            editing={editing}
+            nextVersion={nextVersion}
             onSaved={(audience, spec) => {
               setSaved({ audience, key: JSON.stringify(spec) });
+              edit(audience);
               onSaved?.(audience, spec);
             }}
           />

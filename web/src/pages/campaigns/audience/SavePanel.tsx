@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next';
 
 import { errorMessage } from '../../../api/errors';
 import { formatCount, formatDateTime } from '../../../lib/format';
-import { useSaveAudience } from './api';
+import { useSaveAudience, useSaveAudienceVersion } from './api';
 import { Field } from './Field';
-import type { AudienceSpec, SavedAudience } from './types';
+import type { AudienceSpec, EditedAudience, SavedAudience } from './types';
 
 const { Text } = Typography;
 
@@ -16,21 +16,37 @@ export function SavePanel({
   canSave,
   language,
   onSaved,
+  editing = null,
+  nextVersion = null,
 }: {
   spec: AudienceSpec | null;
   /** The funnel of this spec was counted without errors. */
   canSave: boolean;
   language: string;
   onSaved: (audience: SavedAudience, spec: AudienceSpec) => void;
+  /** The saved audience open in the builder: a save may make its next version. */
+  editing?: EditedAudience | null;
+  /** The number the next version of `editing` will get (one more than its family's newest). */
+  nextVersion?: number | null;
 }) {
   const { t } = useTranslation();
   const id = useId();
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState(false);
+  // An audience opened (another family): its name is the one offered.
+  const [nameOf, setNameOf] = useState<string | null>(null);
+  if (editing && editing.familyId !== nameOf) {
+    setNameOf(editing.familyId);
+    setName(editing.name);
+    setNameError(false);
+  }
   const save = useSaveAudience();
-  const saved = save.data;
+  const saveVersion = useSaveAudienceVersion();
+  const [asVersion, setAsVersion] = useState(false);
+  const active = asVersion ? saveVersion : save;
+  const saved = active.data;
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent, version = false) => {
     event.preventDefault();
     if (!name.trim()) {
       setNameError(true);
@@ -38,12 +54,17 @@ export function SavePanel({
     }
     if (!spec || !canSave) return;
     const sent = spec;
-    save.mutate({ name: name.trim(), spec: sent }, { onSuccess: (audience) => onSaved(audience, sent) });
+    const done = { onSuccess: (audience: SavedAudience) => onSaved(audience, sent) };
+    setAsVersion(version && editing !== null);
+    if (version && editing) saveVersion.mutate({ id: editing.id, name: name.trim(), spec: sent }, done);
+    else save.mutate({ name: name.trim(), spec: sent }, done);
   };
+  const versionNumber = nextVersion ?? (editing ? editing.version + 1 : null);
 
   return (
     <Card size="small" title={t('audience.save.title')} data-testid="save">
-      <form onSubmit={submit} noValidate>
+      {/* Enter saves what the primary button says: the next version of the audience open, if any. */}
+      <form onSubmit={(event) => submit(event, editing !== null)} noValidate>
         <Flex vertical gap={8}>
           <Text type="secondary" style={{ fontSize: 12 }}>
             {t('audience.save.hint')}
@@ -63,11 +84,39 @@ export function SavePanel({
                   if (e.target.value.trim()) setNameError(false);
                 }}
               />
-              <Button type="primary" htmlType="submit" loading={save.isPending} disabled={!spec || !canSave}>
-                {t('audience.save.submit')}
-              </Button>
+              {editing ? null : (
+                <Button type="primary" htmlType="submit" loading={save.isPending} disabled={!spec || !canSave}>
+                  {t('audience.save.submit')}
+                </Button>
+              )}
             </Flex>
           </Field>
+          {editing ? (
+            <Flex gap={8} wrap>
+              <Button
+                type="primary"
+                htmlType="submit"
+                data-testid="save-version"
+                loading={saveVersion.isPending}
+                disabled={!spec || !canSave || save.isPending}
+              >
+                {t('audience.save.asVersion', { version: versionNumber })}
+              </Button>
+              <Button
+                data-testid="save-new"
+                loading={save.isPending}
+                disabled={!spec || !canSave || saveVersion.isPending}
+                onClick={(event) => submit(event, false)}
+              >
+                {t('audience.save.asNew')}
+              </Button>
+            </Flex>
+          ) : null}
+          {editing ? (
+            <Text type="secondary" style={{ fontSize: 12 }}>
+              {t('audience.save.versionHint')}
+            </Text>
+          ) : null}
           {nameError ? (
             <Text type="danger" id={`${id}-error`}>
               {t('audience.save.nameRequired')}
@@ -78,16 +127,16 @@ export function SavePanel({
               {t('audience.save.cannot')}
             </Text>
           ) : null}
-          {save.isError ? (
+          {active.isError ? (
             <Alert
               type="error"
               showIcon
               role="alert"
               title={t('audience.save.failed')}
-              description={errorMessage(save.error, t)}
+              description={errorMessage(active.error, t)}
             />
           ) : null}
-          {saved && !save.isError ? (
+          {saved && !active.isError ? (
             <Alert
               type="success"
               icon={<CheckCircleFilled />}
@@ -96,7 +145,12 @@ export function SavePanel({
               data-testid="saved-audience"
               data-id={saved.id}
               data-size={saved.size}
-              title={t('audience.save.saved', { name: saved.name })}
+              data-version={saved.version}
+              title={
+                asVersion
+                  ? t('audience.save.versionSaved', { name: saved.name, version: saved.version })
+                  : t('audience.save.saved', { name: saved.name })
+              }
               description={
                 <Descriptions
                   size="small"

@@ -156,3 +156,44 @@ export function useExplainIin() {
         : unwrapSpec(await api.POST('/api/v1/audiences/explain', { body: { iin, spec } })),
   });
 }
+
+/** One saved audience with its spec (to open it in the builder). */
+export async function fetchAudience(id: string): Promise<SavedAudience> {
+  return unwrap(await api.GET('/api/v1/audiences/{audience_id}', { params: { path: { audience_id: id } } }));
+}
+
+/** Every version of the audience's family, oldest first (GET /audiences/{id}/versions). */
+export function useAudienceVersions(id: string | null) {
+  return useQuery({
+    queryKey: ['audiences', 'versions', id],
+    enabled: id !== null,
+    queryFn: async ({ signal }) =>
+      unwrap(
+        await api.GET('/api/v1/audiences/{audience_id}/versions', {
+          params: { path: { audience_id: id as string } },
+          signal,
+        }),
+      ),
+  });
+}
+
+/** Save the spec as the next version of the audience `id` (a new snapshot; the old one stays). */
+export function useSaveAudienceVersion() {
+  const queryClient = useQueryClient();
+  return useMutation<SavedAudience, SpecError, { id: string; name?: string; spec: AudienceSpec }>({
+    mutationFn: async ({ id, name, spec }) =>
+      unwrapSpec(
+        await api.POST('/api/v1/audiences/{audience_id}/versions', {
+          params: { path: { audience_id: id } },
+          body: { spec, name: name ?? null },
+        }),
+      ),
+    onSuccess: async () => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['audiences', 'options'] }),
+        queryClient.invalidateQueries({ queryKey: ['audiences', 'list'] }),
+        queryClient.invalidateQueries({ queryKey: ['audiences', 'versions'] }),
+      ]);
+    },
+  });
+}

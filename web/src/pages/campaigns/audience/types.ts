@@ -34,6 +34,16 @@ export type Gender = Schemas['GenderFilter']['values'][number];
 export type Device = Schemas['DeviceFilter']['values'][number];
 export type StreamGroup = NonNullable<Schemas['StreamFilter']['exclude']>[number];
 
+export type AudienceVersion = Schemas['AudienceVersion'];
+
+/** The saved audience (one version) open in the builder: a save may make the next version of it. */
+export interface EditedAudience {
+  id: string;
+  familyId: string;
+  version: number;
+  name: string;
+}
+
 export type ColumnOption = Schemas['ColumnOption'];
 export type ColumnKind = ColumnOption['type'];
 export type ColumnFilterSpec = Schemas['ColumnFilter'];

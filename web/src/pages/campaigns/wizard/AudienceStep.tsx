@@ -1,5 +1,5 @@
 import { ArrowRightOutlined, CheckCircleFilled } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Select, Skeleton, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Select, Skeleton, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
@@ -59,7 +59,7 @@ export function AudienceStep({
             value={audience?.id}
             onChange={(value?: string) => {
               const chosen = items.find((item) => item.id === value);
-              onChoose(chosen ? { id: chosen.id, name: chosen.name, size: chosen.size } : null);
+              onChoose(chosen ? { id: chosen.id, name: chosen.name, size: chosen.size, version: chosen.version } : null);
             }}
             options={[
               // The audience just saved may not be in the list yet: it stays shown by its name.
@@ -68,7 +68,11 @@ export function AudienceStep({
                 : []),
               ...items.map((item) => ({
                 value: item.id,
-                label: `${item.name} · ${formatCount(item.size, language)}`,
+                // A later version says which it is; a first one (most) reads as before.
+                label:
+                  item.version > 1
+                    ? `${item.name} · v${item.version} · ${formatCount(item.size, language)}`
+                    : `${item.name} · ${formatCount(item.size, language)}`,
               })),
             ]}
             style={{ width: '100%', maxWidth: 640 }}
@@ -93,7 +97,16 @@ export function AudienceStep({
               role="status"
               data-testid="chosen-audience"
               data-id={audience.id}
-              title={t('campaign.audience.chosen', { name: audience.name, size: formatCount(audience.size, language) })}
+              title={
+                <>
+                  {t('campaign.audience.chosen', { name: audience.name, size: formatCount(audience.size, language) })}
+                  {audience.version ? (
+                    <Tag color="blue" style={{ marginInlineStart: 8 }} data-testid="chosen-version">
+                      {t('campaign.audience.version', { version: audience.version })}
+                    </Tag>
+                  ) : null}
+                </>
+              }
               action={
                 <Button
                   type="primary"
@@ -134,7 +147,9 @@ export function AudienceStep({
         <AudienceBuilder
           key={builderKey}
           options={options.data}
-          onSaved={(snapshot) => onChoose({ id: snapshot.id, name: snapshot.name, size: snapshot.size })}
+          onSaved={(snapshot) =>
+            onChoose({ id: snapshot.id, name: snapshot.name, size: snapshot.size, version: snapshot.version })
+          }
         />
       ) : null}
     </Flex>

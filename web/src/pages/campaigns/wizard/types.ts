@@ -33,6 +33,8 @@ export interface ChosenAudience {
   id: string;
   name: string;
   size: number;
+  /** Its version within its family (1, 2, ...), when known. */
+  version?: number;
 }
 
 export interface SplitForm {
