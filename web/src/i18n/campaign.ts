@@ -6,6 +6,8 @@
  */
 export const campaignRu = {
   wizard: {
+    resumeTitle: 'Черновик {{code}}',
+    resumeFailed: 'Не удалось открыть черновик {{code}}',
     intro:
       'Новая кампания за пять шагов: аудитория, разделение на целевую и контрольную группы, параметры, проверка и запуск. Всё введённое сохраняется при переходе между шагами.',
     stepTitle: 'Шаг {{n}} из 5. {{title}}',
@@ -236,6 +238,8 @@ export type CampaignMessages = typeof campaignRu;
 
 export const campaignEn: CampaignMessages = {
   wizard: {
+    resumeTitle: 'Draft {{code}}',
+    resumeFailed: 'Could not open draft {{code}}',
     intro:
       'A new campaign in five steps: audience, split into target and control groups, details, review and deploy. Everything typed is kept while moving between the steps.',
     stepTitle: 'Step {{n}} of 5. {{title}}',
@@ -463,6 +467,8 @@ export const campaignEn: CampaignMessages = {
 
 export const campaignKk: CampaignMessages = {
   wizard: {
+    resumeTitle: '{{code}} нобайы',
+    resumeFailed: '{{code}} нобайын ашу мүмкін болмады',
     intro:
       'Жаңа науқан бес қадамда: аудитория, мақсатты және бақылау топтарына бөлу, параметрлер, тексеру және іске қосу. Қадамдар арасында ауысқанда енгізілгеннің бәрі сақталады.',
     stepTitle: 'Қадам {{n}} / 5. {{title}}',

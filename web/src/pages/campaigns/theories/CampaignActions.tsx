@@ -1,14 +1,14 @@
-import { CopyOutlined, DeleteOutlined, DownloadOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Tooltip, type ButtonProps } from 'antd';
+import { CopyOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
+import { Button, Flex, Tooltip, type ButtonProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
-import { errorMessage } from '../../../api/errors';
 import { RoleButton } from '../../../auth/RoleButton';
 import type { Role } from '../../../auth/session';
 import { useHasRole } from '../../../auth/useSession';
-import { useCopyCampaign, type Campaign } from './api';
+import type { Campaign } from './api';
+import { CopyCampaignModal } from './CopyCampaignModal';
 import { DeleteCampaignModal } from './DeleteCampaignModal';
 import { ExportModal } from './ExportModal';
 import { statusName } from './status';
@@ -33,7 +33,7 @@ function ActionButton({ minRole, blocked, ...props }: ButtonProps & { minRole: R
   );
 }
 
-type Dialog = 'status' | 'members' | 'export' | 'delete' | null;
+type Dialog = 'copy' | 'status' | 'members' | 'export' | 'delete' | null;
 
 const LIVE = ['deployed', 'active'];
 const FINAL = ['finished', 'cancelled'];
@@ -45,9 +45,7 @@ const FINAL = ['finished', 'cancelled'];
  */
 export function CampaignActions({ campaign }: { campaign: Campaign }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const navigate = useNavigate();
-  const copy = useCopyCampaign();
   const [dialog, setDialog] = useState<Dialog>(null);
 
   const notOwner = campaign.can_edit ? null : t('theories.actions.notOwner', { owner: campaign.owner });
@@ -61,24 +59,25 @@ export function CampaignActions({ campaign }: { campaign: Campaign }) {
   const membersBlocked = notOwner ?? (LIVE.includes(campaign.status) ? null : t('theories.actions.membersOnlyLive'));
   const exportBlocked = campaign.status === 'draft' ? t('theories.actions.exportDraft') : null;
 
-  const copyCampaign = async () => {
-    try {
-      const created = await copy.mutateAsync(campaign.code);
-      void message.success(t('theories.actions.copied', { code: created.code, from: campaign.code }));
-      void navigate(`/campaigns/${encodeURIComponent(created.code)}`);
-    } catch (error) {
-      void message.error(`${t('theories.actions.copyFailed')}: ${errorMessage(error, t)}`);
-    }
-  };
-
   return (
     <>
       <Flex wrap gap={8} role="group" aria-label={t('theories.actions.label')}>
+        {campaign.status === 'draft' ? (
+          <ActionButton
+            minRole="analyst"
+            blocked={notOwner}
+            type="primary"
+            icon={<EditOutlined />}
+            onClick={() => void navigate(`/campaigns/new?draft=${encodeURIComponent(campaign.code)}`)}
+            data-testid="action-resume"
+          >
+            {t('theories.actions.resume')}
+          </ActionButton>
+        ) : null}
         <RoleButton
           minRole="analyst"
           icon={<CopyOutlined />}
-          loading={copy.isPending}
-          onClick={() => void copyCampaign()}
+          onClick={() => setDialog('copy')}
           title={t('theories.actions.copyHint')}
           data-testid="action-copy"
         >
@@ -122,6 +121,7 @@ export function CampaignActions({ campaign }: { campaign: Campaign }) {
         </RoleButton>
       </Flex>
 
+      {dialog === 'copy' ? <CopyCampaignModal campaign={campaign} open onClose={() => setDialog(null)} /> : null}
       <StatusModal campaign={campaign} open={dialog === 'status'} onClose={() => setDialog(null)} />
       <MembersModal campaign={campaign} open={dialog === 'members'} onClose={() => setDialog(null)} />
       <ExportModal campaign={campaign} open={dialog === 'export'} onClose={() => setDialog(null)} />

@@ -100,8 +100,8 @@ function useInvalidateCampaigns() {
 export function useCopyCampaign() {
   const invalidate = useInvalidateCampaigns();
   return useMutation({
-    mutationFn: async (code: string) =>
-      unwrap(await api.POST('/api/v1/campaigns/{code}/copy', { params: { path: { code } }, body: {} })),
+    mutationFn: async ({ code, name }: { code: string; name?: string }) =>
+      unwrap(await api.POST('/api/v1/campaigns/{code}/copy', { params: { path: { code } }, body: name ? { name } : {} })),
     onSuccess: invalidate,
   });
 }

@@ -13,7 +13,7 @@ import { DetailsStep, type DetailsChange } from './DetailsStep';
 import { focusField } from './fields';
 import { ReviewStep } from './ReviewStep';
 import { SplitStep } from './SplitStep';
-import { draftBody, initialState, STEPS, wizardReducer } from './state';
+import { draftBody, initialState, STEPS, wizardReducer, type WizardState } from './state';
 import type { DeployReport, FieldErrors, TextLanguage } from './types';
 import { stepOfField, validateDetails, validateSplit } from './validation';
 
@@ -27,11 +27,11 @@ function only(errors: FieldErrors, step: ReturnType<typeof stepOfField>): FieldE
  * Campaign Manager → new campaign: audience, split, details, review (a saved draft and a dry
  * run), deploy. The state lives here, in one reducer, so going back and forth keeps what was typed.
  */
-export function CampaignWizard() {
+export function CampaignWizard({ initial, onNew }: { initial?: WizardState; onNew?: () => void } = {}) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const today = useBankToday();
-  const [state, dispatch] = useReducer(wizardReducer, today, initialState);
+  const [state, dispatch] = useReducer(wizardReducer, today, (day) => initial ?? initialState(day));
   const [builderKey, setBuilderKey] = useState(0);
   const [textTab, setTextTab] = useState<TextLanguage>('ru');
   const [audienceMissing, setAudienceMissing] = useState(false);
@@ -145,6 +145,7 @@ export function CampaignWizard() {
     setBuilderKey((key) => key + 1);
     dispatch({ type: 'reset', state: initialState(today) });
     focusLater(null);
+    onNew?.();
   };
 
   const onDetails: DetailsChange = (change, fields) => dispatch({ type: 'details', change, fields });

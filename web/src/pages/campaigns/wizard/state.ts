@@ -237,3 +237,77 @@ export function draftBody(state: Pick<WizardState, 'audience' | 'split' | 'detai
       : null,
   };
 }
+
+function numberOrNull(value: string | number | null | undefined): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed : null;
+}
+
+/**
+ * A saved draft back in the wizard (Active Theories → "Продолжить", a copy): every field as the
+ * server holds it, on the review step (a saved draft passed the checks), nothing to save again
+ * until something changes.
+ */
+export function stateOfDraft(draft: CampaignOut, audience: ChosenAudience | null, today: string): WizardState {
+  const empty = emptyDetails(today);
+  const language = (code: 'ru' | 'kz') => ({
+    title: draft.texts?.[code]?.title ?? '',
+    body: draft.texts?.[code]?.body ?? '',
+    sms: draft.texts?.[code]?.sms ?? '',
+  });
+  const rb3 = draft.rb3;
+  const popup = draft.popup;
+  const details: DetailsForm = {
+    type: draft.type,
+    name: draft.name,
+    description: draft.description ?? '',
+    stream: draft.stream,
+    channels: CHANNELS.filter((c) => draft.channels.includes(c)),
+    texts: { ru: language('ru'), kz: language('kz') },
+    deep_link: draft.deep_link ?? '',
+    start_date: draft.start_date,
+    end_date: draft.end_date,
+    product_code: draft.product_code ?? '',
+    push_event_type: draft.push_event_type ?? null,
+    rb3: rb3
+      ? {
+          bonus_type: rb3.bonus_type,
+          bonus_value: numberOrNull(rb3.bonus_value),
+          bonus_cap: numberOrNull(rb3.bonus_cap),
+          min_txn_amount: numberOrNull(rb3.min_txn_amount),
+          mcc_codes: rb3.mcc_codes ?? [],
+          partner: rb3.partner ?? '',
+          accrual_start: rb3.accrual_start ?? null,
+          accrual_end: rb3.accrual_end ?? null,
+          conditions_ru: rb3.conditions_ru ?? '',
+          conditions_kz: rb3.conditions_kz ?? '',
+        }
+      : empty.rb3,
+    popup: popup
+      ? {
+          title_ru: popup.title_ru,
+          title_kz: popup.title_kz,
+          text_ru: popup.text_ru,
+          text_kz: popup.text_kz,
+          button_ru: popup.button_ru ?? '',
+          button_kz: popup.button_kz ?? '',
+          image_url: popup.image_url ?? '',
+          deep_link: popup.deep_link ?? '',
+          priority: popup.priority ?? 100,
+        }
+      : empty.popup,
+  };
+  const state: WizardState = {
+    step: audience ? STEPS.indexOf('review') : 0,
+    audience,
+    split: { share: draft.control_share, seed: draft.split_seed },
+    details,
+    detailsTried: true,
+    serverErrors: {},
+    draft,
+    savedBody: null,
+    deployed: null,
+  };
+  return { ...state, savedBody: JSON.stringify(draftBody(state)) };
+}

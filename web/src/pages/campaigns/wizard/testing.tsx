@@ -202,7 +202,7 @@ export function mockBackend(overrides: Record<string, Handler> = {}): Backend {
 }
 
 /** The new-campaign page alone, with a stand-in for the campaign page the result links to. */
-export function renderWizard() {
+export function renderWizard(path = '/campaigns/new') {
   session.signInForTests({ username: 'test-analyst', role: 'analyst', display_name: null });
   const queryClient = createQueryClient();
   queryClient.setDefaultOptions({ queries: { retry: false, staleTime: Infinity } });
@@ -211,7 +211,7 @@ export function renderWizard() {
       { path: '/campaigns/new', element: <CampaignNewPage /> },
       { path: '/campaigns/:code', element: <p data-testid="campaign-page">campaign page</p> },
     ],
-    { initialEntries: ['/campaigns/new'] },
+    { initialEntries: [path] },
   );
   render(
     <AppProviders queryClient={queryClient}>

@@ -1,0 +1,114 @@
+"""A copy is not a dead end: copy a deployed campaign under a new name, land in the wizard on the
+copy, give SMS a shorter text of its own, deploy through the confirmation; and a draft left in
+Active Theories opens again with "Продолжить"."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from dq_e2e import DQServer, OpenPage
+from playwright.sync_api import expect
+
+from dataquery.core.clock import bank_today
+
+
+def _deployed_campaign(server: DQServer, suffix: str) -> dict[str, Any]:
+    token = server.access_token("analyst")
+    status, audience = server.post_json(
+        "/api/v1/audiences",
+        {
+            "name": f"Возобновление {suffix}",
+            "spec": {"filters": [{"kind": "age", "min": 30, "max": 40}], "limit": 800},
+        },
+        token,
+    )
+    assert status == 201 and isinstance(audience, dict), (status, audience)
+    start: date = bank_today() + timedelta(days=3)
+    status, draft = server.post_json(
+        "/api/v1/campaigns",
+        {
+            "type": "RB1",
+            "name": f"Кешбэк {suffix}",
+            "stream": "travel",
+            "channels": ["push", "sms"],
+            "texts": {
+                "ru": {"title": "Кешбэк", "body": "Оплачивайте билеты картой и получайте кешбэк"},
+                "kz": {"title": "Кешбэк", "body": "Билеттерді картамен төлеп, кешбэк алыңыз"},
+            },
+            "start_date": start.isoformat(),
+            "end_date": (start + timedelta(days=10)).isoformat(),
+            "audience_id": audience["id"],
+            "control_share": 0.1,
+            "split_seed": 5,
+        },
+        token,
+    )
+    assert status == 201 and isinstance(draft, dict), (status, draft)
+    status, report = server.post_json(f"/api/v1/campaigns/{draft['code']}/deploy", {}, token)
+    assert status == 200, (status, report)
+    return draft
+
+
+def test_copy_resume_edit_sms_and_deploy(
+    open_page: OpenPage, dq_server: DQServer, results_dir: Path
+) -> None:
+    source = _deployed_campaign(dq_server, "resume")
+    page = open_page("analyst")
+    page.goto(dq_server.url(f"/campaigns/{source['code']}"))
+    page.get_by_test_id("action-copy").click()
+    name = page.get_by_test_id("copy-name")
+    expect(name).to_have_value(f"Копия: {source['name']}")
+    name.fill("Кешбэк: короткое SMS")
+    page.get_by_role("button", name="Копировать и открыть").click()
+
+    # The wizard, on the copy, at its review.
+    wizard = page.get_by_test_id("campaign-wizard")
+    expect(wizard).to_have_attribute("data-step", "review", timeout=30_000)
+    heading = page.get_by_role("heading", level=3)
+    expect(heading).to_contain_text("Черновик C")
+    copy_code = heading.inner_text().split()[-1]
+    assert copy_code != source["code"]
+    shot_path = results_dir / "resume-1-review.png"
+    page.screenshot(path=str(shot_path))
+
+    # Its details hold the source's texts; SMS gets a shorter text of its own.
+    page.get_by_text("Параметры", exact=True).click()
+    expect(wizard).to_have_attribute("data-step", "details")
+    expect(page.get_by_test_id("details-name")).to_have_value("Кешбэк: короткое SMS")
+    expect(page.get_by_test_id("sms-counter-ru")).to_have_attribute("data-segments", "1")
+    page.get_by_test_id("details-sms-ru").fill("Кешбэк за билеты")
+    page.screenshot(path=str(results_dir / "resume-2-sms.png"), full_page=True)
+    page.get_by_test_id("wizard-next").click()
+    expect(wizard).to_have_attribute("data-step", "review")
+    saved = dq_server.get_json(f"/api/v1/campaigns/{copy_code}", dq_server.access_token("analyst"))
+    assert isinstance(saved, dict)
+    assert saved["status"] == "draft" and saved["texts"]["ru"]["sms"] == "Кешбэк за билеты"
+
+    # Deploy through the confirmation, watching the job.
+    page.get_by_test_id("wizard-next").click()
+    page.get_by_test_id("deploy-button").click()
+    page.get_by_test_id("deploy-confirm-code").fill(copy_code)
+    page.get_by_test_id("deploy-confirm-ok").click()
+    result = page.get_by_test_id("deploy-result")
+    expect(result).to_have_attribute("data-code", copy_code, timeout=60_000)
+    page.screenshot(path=str(results_dir / "resume-3-deployed.png"))
+
+
+def test_a_draft_left_behind_continues(open_page: OpenPage, dq_server: DQServer) -> None:
+    token = dq_server.access_token("analyst")
+    source = _deployed_campaign(dq_server, "left")
+    status, copy = dq_server.post_json(
+        f"/api/v1/campaigns/{source['code']}/copy", {"name": "Оставленный черновик"}, token
+    )
+    assert status == 201 and isinstance(copy, dict), (status, copy)
+    page = open_page("analyst")
+    page.goto(dq_server.url(f"/campaigns/{copy['code']}"))
+    page.get_by_test_id("action-resume").click()
+    expect(page.get_by_test_id("campaign-wizard")).to_have_attribute(
+        "data-step", "review", timeout=30_000
+    )
+    expect(page.get_by_test_id("chosen-audience")).to_have_count(0)  # the audience step is done
+    page.get_by_text("Параметры", exact=True).click()
+    expect(page.get_by_test_id("details-name")).to_have_value("Оставленный черновик")
