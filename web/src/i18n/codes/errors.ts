@@ -130,6 +130,9 @@ export const ru = {
         no_bounds: 'Укажите минимальный возраст, максимальный или оба.',
       },
     },
+    reach: {
+      push_optouts_missing: 'Охват push без отписок от {{push_event_type}} не посчитать: набор отписок не загружен.',
+    },
     rank: {
       duplicate_column: 'Один и тот же скоринговый столбец указан дважды.',
       not_score_columns: 'Не скоринговые столбцы витрины: {{names}}. Скоринговые: {{score_columns}}.',
@@ -354,6 +357,9 @@ export const kk: typeof ru = {
         no_bounds: 'Ең кіші жасты, ең үлкен жасты немесе екеуін де көрсетіңіз.',
       },
     },
+    reach: {
+      push_optouts_missing: '{{push_event_type}} бас тартуларынсыз push қамтуын есептеу мүмкін емес: бас тарту жиыны жүктелмеген.',
+    },
     rank: {
       duplicate_column: 'Бір скоринг бағаны екі рет көрсетілген.',
       not_score_columns: 'Витринаның скоринг бағандары емес: {{names}}. Скоринг бағандары: {{score_columns}}.',
@@ -577,6 +583,9 @@ export const en: typeof ru = {
         min_above_max: 'The minimum age {{min}} is above the maximum {{max}}.',
         no_bounds: 'Give a minimum age, a maximum, or both.',
       },
+    },
+    reach: {
+      push_optouts_missing: 'Push reach without opt-outs of {{push_event_type}} cannot be counted: the opt-outs dataset is not loaded.',
     },
     rank: {
       duplicate_column: 'A score column is named twice.',
