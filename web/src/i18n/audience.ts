@@ -144,6 +144,25 @@ export const audienceRu = {
     warningEmpty: 'Аудитория пуста.',
     stepLabel: '{{label}}: убрано {{removed}}, осталось {{remaining}}',
   },
+  reach: {
+    title: 'Доступно по каналам',
+    line: 'Доступно: Push {{push}} · SMS {{sms}} · Pop-up {{popup}}',
+    eventType: 'Тип push-события',
+    eventTypeNone: 'Без учёта отписок',
+    eventTypeHint: 'Push не дойдёт до отписавшихся от выбранного типа событий — как при запуске кампании.',
+    dropped: '{{channel}}: выбывают {{n}}',
+    none: 'все доступны',
+  },
+  overlap: {
+    title: 'Пересечение с кампаниями',
+    none: 'Никто из аудитории не участвует в развёрнутых кампаниях с пересекающимися датами.',
+    campaign: 'Кампания',
+    stream: 'Поток',
+    dates: 'Даты',
+    members: 'Участников',
+    streams: 'По потокам',
+    moreCampaigns: 'Показаны 10 кампаний с наибольшим пересечением из {{n}}.',
+  },
   step: {
     source: {
       feature_store: 'Все клиенты (витрина признаков)',
@@ -375,6 +394,25 @@ export const audienceEn: AudienceMessages = {
     warningEmpty: 'The audience is empty.',
     stepLabel: '{{label}}: {{removed}} removed, {{remaining}} remaining',
   },
+  reach: {
+    title: 'Reachable by channel',
+    line: 'Reachable: Push {{push}} · SMS {{sms}} · Pop-up {{popup}}',
+    eventType: 'Push event type',
+    eventTypeNone: 'No opt-outs applied',
+    eventTypeHint: 'Push does not reach who opted out of the chosen event type, as at a deploy.',
+    dropped: '{{channel}}: {{n}} drop out',
+    none: 'everyone reachable',
+  },
+  overlap: {
+    title: 'Overlap with campaigns',
+    none: 'No one in the audience is in a deployed campaign with overlapping dates.',
+    campaign: 'Campaign',
+    stream: 'Stream',
+    dates: 'Dates',
+    members: 'Members',
+    streams: 'By stream',
+    moreCampaigns: 'The 10 campaigns with the largest overlap of {{n}}.',
+  },
   step: {
     source: {
       feature_store: 'All customers (feature store)',
@@ -604,6 +642,25 @@ export const audienceKk: AudienceMessages = {
     warningGlobal: 'Жаһандық бақылау тобы алынып тасталмаған: оның қатысушыларына коммуникация жіберуге болмайды.',
     warningEmpty: 'Аудитория бос.',
     stepLabel: '{{label}}: алынды {{removed}}, қалды {{remaining}}',
+  },
+  reach: {
+    title: 'Арналар бойынша қолжетімді',
+    line: 'Қолжетімді: Push {{push}} · SMS {{sms}} · Pop-up {{popup}}',
+    eventType: 'Push-оқиға түрі',
+    eventTypeNone: 'Бас тартуларсыз',
+    eventTypeHint: 'Таңдалған оқиға түрінен бас тартқандарға push жетпейді — науқанды іске қосқандағыдай.',
+    dropped: '{{channel}}: {{n}} шығып қалады',
+    none: 'барлығы қолжетімді',
+  },
+  overlap: {
+    title: 'Науқандармен қиылысу',
+    none: 'Аудиториядан ешкім күндері қиылысатын орналастырылған науқандарда жоқ.',
+    campaign: 'Науқан',
+    stream: 'Ағын',
+    dates: 'Күндері',
+    members: 'Қатысушылар',
+    streams: 'Ағындар бойынша',
+    moreCampaigns: '{{n}} науқанның ең көп қиылысатын 10-ы көрсетілген.',
   },
   step: {
     source: {

@@ -9,6 +9,7 @@ import { FilterList, type FilterStepInfo } from './FilterList';
 import { FunnelView } from './FunnelView';
 import type { LabelContext } from './labels';
 import { RankPanel } from './RankPanel';
+import { OverlapView, ReachabilityView } from './ReachOverlap';
 import { SampleTable } from './SampleTable';
 import { SavePanel } from './SavePanel';
 import { SourcePicker } from './SourcePicker';
@@ -33,9 +34,10 @@ export function AudienceBuilder({
   const [draft, setDraft] = useState<Draft>(() => draftFromSpec(options.default_spec as AudienceSpec));
   const [focusId, setFocusId] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ audience: SavedAudience; key: string } | null>(null);
+  const [pushEventType, setPushEventType] = useState<string | null>(null);
 
   const compiled = useMemo(() => compileDraft(draft), [draft]);
-  const preview = useAudiencePreview(compiled.spec);
+  const preview = useAudiencePreview(compiled.spec, pushEventType);
   const currentKey = compiled.spec ? JSON.stringify(compiled.spec) : null;
 
   const ctx: LabelContext = useMemo(
@@ -143,6 +145,18 @@ export function AudienceBuilder({
               error={preview.currentError}
               waiting={compiled.spec === null}
               ctx={ctx}
+              below={
+                <>
+                  <ReachabilityView
+                    reach={result?.preview.reachability}
+                    eventTypes={options.push_event_types}
+                    pushEventType={pushEventType}
+                    onPushEventType={setPushEventType}
+                    language={language}
+                  />
+                  <OverlapView overlap={result?.preview.overlap} language={language} />
+                </>
+              }
             />
           </div>
         </Col>

@@ -33,3 +33,7 @@ export type UploadSummary = Schemas['UploadSummary'];
 export type Gender = Schemas['GenderFilter']['values'][number];
 export type Device = Schemas['DeviceFilter']['values'][number];
 export type StreamGroup = NonNullable<Schemas['StreamFilter']['exclude']>[number];
+
+export type Reachability = Schemas['Reachability'];
+export type Overlap = Schemas['Overlap'];
+export type OverlapCampaign = Schemas['OverlapCampaign'];
