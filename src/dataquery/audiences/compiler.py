@@ -42,7 +42,17 @@ import sqlalchemy as sa
 
 from dataquery.audiences import spec as s
 from dataquery.audiences.overlap import Window, overlap_parts
-from dataquery.audiences.reach import REACH_COLUMNS, opted_out_of, push_reason, sms_reason
+from dataquery.audiences.reach import (
+    PUSH_REASONS,
+    REACH_COLUMNS,
+    SMS_REASONS,
+    code_of,
+    has_p_sid,
+    opted_out_of,
+    push_rules,
+    sms_rules,
+    valid_phone,
+)
 from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
 from dataquery.datasets.list_index import BITS_COLUMN
 
@@ -600,6 +610,11 @@ class Compiler:
         ]
         if self.resolved.list_bits:
             attributes.append(fs.c[BITS_COLUMN])
+        if "has_p_sid" in extra:  # reachability: whether the row has a p_sid, not the p_sid
+            p_sid_known = "p_sid" in self.resolved.feature_columns
+            attributes.append(
+                (has_p_sid(fs.c.p_sid) if p_sid_known else sa.false()).label("has_p_sid")
+            )
         relation = self.source_relation()
         if relation is None:
             raw = _narrow(
@@ -736,8 +751,8 @@ class Compiler:
         - part "funnel": (step = failed_at, n) over every row;
         - parts "age_band", "gender", "filial", "device": (key, n) over the final audience;
         - part "sample": the first `sample_size` rows of the final audience with attributes;
-        - part "reach" (`reach`): (key "<push reason>+<sms reason>", n) over the final audience,
-          "ok" for a channel that keeps the row (the rules of `audiences.reach`);
+        - part "reach" (`reach`): (step = 10 × push reason + SMS reason, n) over the final
+          audience, by the rules of `audiences.reach` (a reason's number, 0: reached);
         - parts "overlap_*" (`overlap`): the final audience's members of deployed campaigns
           overlapping the window (`audiences.overlap.overlap_parts`).
 
@@ -776,7 +791,7 @@ class Compiler:
         if reach is not None:
             keys = self._reach_keys(final, reach)
             parts.append(
-                sa.select(*part("reach", key=keys.c.reach, n=sa.func.count())).group_by(
+                sa.select(*part("reach", step=keys.c.reach, n=sa.func.count())).group_by(
                     keys.c.reach
                 )
             )
@@ -809,8 +824,8 @@ class Compiler:
         return sa.union_all(*parts)
 
     def _reach_keys(self, final: sa.CTE, reach: ReachPlan) -> sa.Subquery:
-        """Per final row, "<push reason>+<sms reason>" ("ok": kept). Every final row is in the
-        feature store (the source is, or its step 1 removed the others)."""
+        """Per final row, 10 × its push reason's number + its SMS reason's (0: reached). Every
+        final row is in the feature store (the source is, or its step 1 removed the others)."""
         in_store = sa.true()
         rows: sa.FromClause = final
         opted_out = None
@@ -818,10 +833,9 @@ class Compiler:
             opted = opted_out_of(_table(reach.optouts, "iin", "event_type"), reach.push_event_type)
             rows = final.outerjoin(opted, opted.c.iin == final.c.iin)
             opted_out = opted.c.iin.is_not(None)
-        push = push_reason(in_store, final.c.p_sid, final.c.push_enabled, opted_out)
-        sms = sms_reason(in_store, final.c.phone)
-        ok = _text("ok")
-        key = sa.func.coalesce(push, ok).concat(_text("+")).concat(sa.func.coalesce(sms, ok))
+        push = push_rules(in_store, final.c.has_p_sid, final.c.push_enabled, opted_out)
+        sms = sms_rules(in_store, valid_phone(final.c.phone))
+        key = code_of(push, PUSH_REASONS) * _one(10) + code_of(sms, SMS_REASONS)
         return sa.select(key.label("reach")).select_from(rows).subquery("reach_keys")
 
     def _profile_keys(self, rows: sa.CTE | sa.Subquery) -> list[sa.Label[Any]]:

@@ -32,6 +32,7 @@ from dataquery.audiences.compiler import (
 from dataquery.audiences.models import Audience, audience_members
 from dataquery.audiences.overlap import PARTS as OVERLAP_PARTS
 from dataquery.audiences.overlap import Window, from_rows
+from dataquery.audiences.reach import PUSH_REASONS, SMS_REASONS, reason_at
 from dataquery.audiences.resolve import (
     SUPPRESSION_CATEGORIES,
     UPLOAD_PURPOSE_SUPPRESSION,
@@ -185,11 +186,15 @@ def reach_plan(db: Session, compiler: Compiler, push_event_type: str | None) -> 
 
 
 def reachability_from(rows: Iterable[Any], total: int, plan: ReachPlan) -> Reachability:
-    """The "reach" part's rows ("<push reason>+<sms reason>", n) as counts per channel."""
+    """The "reach" part's rows (step = 10 × push reason + SMS reason, n) as counts per channel."""
     dropouts: dict[str, dict[str, int]] = {"push": {}, "sms": {}}
     for row in rows:
-        for channel, reason in zip(("push", "sms"), str(row.key).split("+"), strict=True):
-            if reason != "ok":
+        code = int(row.step)
+        for channel, reason in (
+            ("push", reason_at(code // 10, PUSH_REASONS)),
+            ("sms", reason_at(code % 10, SMS_REASONS)),
+        ):
+            if reason is not None:
                 dropouts[channel][reason] = dropouts[channel].get(reason, 0) + int(row.n)
     return Reachability(
         total=total,

@@ -168,3 +168,17 @@ export function useExplainIin() {
         : unwrapSpec(await api.POST('/api/v1/audiences/explain', { body: { iin, spec } })),
   });
 }
+
+/**
+ * How many of a campaign's members (a draft: its saved audience) are already in other deployed
+ * campaigns whose dates overlap its own (GET /campaigns/{code}/overlap).
+ */
+export function useCampaignOverlap(code: string | null | undefined) {
+  return useQuery({
+    queryKey: ['campaigns', 'overlap', code],
+    enabled: Boolean(code),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/campaigns/{code}/overlap', { params: { path: { code: code as string } }, signal })),
+    staleTime: 15_000,
+  });
+}
