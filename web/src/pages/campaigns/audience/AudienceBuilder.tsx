@@ -7,7 +7,7 @@ import { compileDraft, draftFromSpec, moved, newFilter, type Draft, type DraftFi
 import { ExplainBox } from './ExplainBox';
 import { FilterList, type FilterStepInfo } from './FilterList';
 import { FunnelView } from './FunnelView';
-import type { LabelContext } from './labels';
+import { streamName, type LabelContext } from './labels';
 import { RankPanel } from './RankPanel';
 import { OverlapView, ReachabilityView } from './ReachOverlap';
 import { SampleTable } from './SampleTable';
@@ -154,7 +154,11 @@ export function AudienceBuilder({
                     onPushEventType={setPushEventType}
                     language={language}
                   />
-                  <OverlapView overlap={result?.preview.overlap} language={language} />
+                  <OverlapView
+                    overlap={result?.preview.overlap}
+                    language={language}
+                    streamLabel={(code) => streamName(ctx, code)}
+                  />
                 </>
               }
             />

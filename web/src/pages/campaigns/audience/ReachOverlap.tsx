@@ -89,7 +89,16 @@ export function ReachabilityView({
  * when any member is already in one, a quiet line otherwise. Used by the builder, the campaign
  * review and the campaign page.
  */
-export function OverlapView({ overlap, language }: { overlap?: Overlap | null; language: string }) {
+export function OverlapView({
+  overlap,
+  language,
+  streamLabel = (code) => code,
+}: {
+  overlap?: Overlap | null;
+  language: string;
+  /** A stream's name for its code (the code when unknown). */
+  streamLabel?: (code: string) => string;
+}) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   if (!overlap) return null;
@@ -133,7 +142,11 @@ export function OverlapView({ overlap, language }: { overlap?: Overlap | null; l
                   </Flex>
                 ),
               },
-              { key: 'stream', title: t('audience.overlap.stream'), dataIndex: 'stream' },
+              {
+                key: 'stream',
+                title: t('audience.overlap.stream'),
+                render: (_: unknown, row: OverlapCampaign) => streamLabel(row.stream),
+              },
               {
                 key: 'dates',
                 title: t('audience.overlap.dates'),
@@ -160,8 +173,8 @@ export function OverlapView({ overlap, language }: { overlap?: Overlap | null; l
             {overlap.streams.map((stream) => (
               <li key={stream.stream} data-testid="overlap-stream" data-stream={stream.stream} data-members={stream.members}>
                 <Flex align="center" gap={8}>
-                  <Text style={{ width: 90, flex: 'none', fontSize: 12 }} ellipsis>
-                    {stream.stream}
+                  <Text style={{ width: 120, flex: 'none', fontSize: 12 }} ellipsis={{ tooltip: stream.stream }}>
+                    {streamLabel(stream.stream)}
                   </Text>
                   <div aria-hidden style={{ flex: 1, height: 6, background: token.colorFillTertiary, borderRadius: 3 }}>
                     <div

@@ -144,6 +144,7 @@ export function CampaignDetailPage() {
   const notFound = campaign.error instanceof ApiError && campaign.error.status === 404;
   const stats = useCampaignStats(code, campaign.isSuccess);
   const overlap = useCampaignOverlap(campaign.isSuccess ? code : null);
+  const streams = useStreams();
 
   const back = (
     <Link to="/campaigns" data-testid="detail-back">
@@ -198,7 +199,11 @@ export function CampaignDetailPage() {
           ) : null}
           {overlap.data ? (
             <Card size="small" title={t('audience.overlap.title')} data-testid="campaign-overlap">
-              <OverlapView overlap={overlap.data} language={i18n.resolvedLanguage ?? 'ru'} />
+              <OverlapView
+                overlap={overlap.data}
+                language={i18n.resolvedLanguage ?? 'ru'}
+                streamLabel={(stream) => streams.data?.find((s) => s.code === stream)?.name_ru ?? stream}
+              />
             </Card>
           ) : null}
           {stats.isError ? (

@@ -268,7 +268,11 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
 
       {overlap.data ? (
         <Card size="small" title={t('audience.overlap.title')} data-testid="review-overlap">
-          <OverlapView overlap={overlap.data} language={language} />
+          <OverlapView
+            overlap={overlap.data}
+            language={language}
+            streamLabel={(code) => streams.data?.find((s) => s.code === code)?.name_ru ?? code}
+          />
         </Card>
       ) : null}
 
