@@ -367,3 +367,14 @@ def test_the_api_previews_reachability_and_overlap(
     assert draft["members"] == expected_draft["members"] > 0
     assert {c["camp_cd"] for c in draft["campaigns"]} == set(expected_draft["campaigns"])
     assert "C000000902" not in expected_draft["campaigns"]  # ended before the draft starts
+
+
+def test_no_overlapping_campaign_is_no_overlap(seeded: tuple[Bank, dict[str, str]]) -> None:
+    """A reference date after every campaign's end: nothing overlaps (the join is skipped)."""
+    bank, _ = seeded
+    later = {"reference_date": (D + timedelta(365)).isoformat(), "filters": [{"kind": "mau"}]}
+    with bank.sessions() as db:
+        out = service.preview(db, AudienceSpec.model_validate(later), None, overlap=True)
+    assert out.overlap is not None and out.size > 0
+    assert (out.overlap.members, out.overlap.campaigns, out.overlap.streams) == (0, [], [])
+    assert "notice.audience.overlap" not in [w.code for w in out.warnings]

@@ -52,6 +52,13 @@ def _campaigns(window: Window) -> sa.Subquery:
     return query.subquery("overlap_campaigns")
 
 
+def any_campaign(db: Session, window: Window) -> bool:
+    """Whether any deployed campaign overlaps the window: a look at the few campaign rows, so
+    that a preview with none skips the join of its final rows (which the engine may hash)."""
+    campaigns = _campaigns(window)
+    return db.execute(sa.select(campaigns.c.camp_cd).limit(1)).first() is not None
+
+
 def overlap_parts(iins: sa.FromClause, window: Window) -> list[tuple[str, sa.Select[Any]]]:
     """(part name, SELECT key, n) for the IINs of `iins` (a relation with an `iin` column):
     MEMBERS (key NULL: IINs in any overlapping campaign), CAMPAIGNS (key camp_cd: its members

@@ -31,7 +31,7 @@ from dataquery.audiences.compiler import (
 )
 from dataquery.audiences.models import Audience, audience_members
 from dataquery.audiences.overlap import PARTS as OVERLAP_PARTS
-from dataquery.audiences.overlap import Window, from_rows
+from dataquery.audiences.overlap import Window, any_campaign, from_rows
 from dataquery.audiences.reach import PUSH_REASONS, SMS_REASONS, reason_at
 from dataquery.audiences.resolve import (
     SUPPRESSION_CATEGORIES,
@@ -236,10 +236,12 @@ def preview(
     compiler = compile_spec(db, spec, viewer)
     plan = reach_plan(db, compiler, push_event_type) if reachability else None
     window = Window(spec.reference_date) if overlap else None
+    # No deployed campaign overlaps: nothing to join the final rows with (the common case).
+    joined = window if window is not None and any_campaign(db, window) else None
     reach_rows: list[Any] = []
     overlap_rows: list[Any] = []
     if sample or distributions or plan is not None or window is not None:
-        statement = compiler.preview(SAMPLE_SIZE if sample else 0, distributions, plan, window)
+        statement = compiler.preview(SAMPLE_SIZE if sample else 0, distributions, plan, joined)
         rows = db.execute(statement).all()
         counts = {int(r.step): int(r.n) for r in rows if r.part == "funnel"}
         reach_rows = [r for r in rows if r.part == "reach"]
