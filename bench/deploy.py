@@ -184,8 +184,8 @@ def save_audience(engine: Engine, iins: pa.Array) -> str:
 
 def product_deploy(
     engine: Engine, audience_id: str, channels: list[str]
-) -> tuple[int, float, float]:
-    """A draft deployed and committed; returns (rows written, seconds, CPU seconds)."""
+) -> tuple[str, int, float, float]:
+    """A draft deployed and committed; returns (its code, rows written, seconds, CPU seconds)."""
     factory = make_sessionmaker(engine)
     start = service.today() + timedelta(days=1)
     body = CampaignCreate(
@@ -215,7 +215,20 @@ def product_deploy(
         db.commit()
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds(backend) - cpu_before
-    return sum(report.tables.values()), seconds, cpu
+    return code, sum(report.tables.values()), seconds, cpu
+
+
+def product_delete(engine: Engine, code: str) -> tuple[int, float]:
+    """The deployed campaign deleted and committed; returns (rows removed, seconds)."""
+    factory = make_sessionmaker(engine)
+    with factory() as db:
+        user = db.get(User, "bench")
+        assert user is not None
+        started = time.perf_counter()
+        removed = service.delete(db, user, code)
+        db.commit()
+        seconds = time.perf_counter() - started
+    return sum(removed.values()), seconds
 
 
 def _backend_pid(db: Session) -> int | None:
@@ -288,13 +301,21 @@ def run_engine(
         load_feature_store(engine, iins)
         for size in sizes:
             audience_id = save_audience(engine, iins[:size])
-            rows, seconds, cpu = product_deploy(engine, audience_id, channels)
+            code, rows, seconds, cpu = product_deploy(engine, audience_id, channels)
             result = Result(kind, f"deploy {size:,}", size, rows, seconds, cpu)
             results.append(result)
             print(
                 f"{kind:9} deploy {size:>10,} members: {rows:>11,} rows in {seconds:7.1f} s "
                 f"= {result.rows_per_second:>9,.0f} rows/s, {result.members_per_second:>9,.0f} "
                 f"members/s; {cpu:.1f} CPU s = {rows / cpu:,.0f} rows per CPU second",
+                flush=True,
+            )
+            removed, delete_seconds = product_delete(engine, code)
+            assert removed == rows, (removed, rows)
+            print(
+                f"{kind:9} delete {size:>10,} members: {removed:>11,} rows in "
+                f"{delete_seconds:7.1f} s = {delete_seconds / seconds:.2f}x the deploy's time "
+                f"(target <= 1x)",
                 flush=True,
             )
         sample = synthetic_iins(baseline_rows, seed=99)

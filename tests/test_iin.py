@@ -181,7 +181,7 @@ def test_normalize_fixes_what_excel_and_people_do(
         "ИИН061211600012",
         "٠٦١٢١١٦٠٠٠١٢",  # Arabic-Indic digits: str.isdigit() is True, but they are not an IIN
         "０６１２１１６０００１２",  # full-width digits
-        "1234567890",  # 10 digits: two leading zeros may be lost, or a digit: do not guess
+        "1234567890",  # 10 digits whose zero-padded form is no IIN (month 34)
         1234567890,
         "123456789",
         "1234567890123",
@@ -565,8 +565,7 @@ def test_check_never_raises_and_is_consistent(value: object):
 @given(valid_person_iins())
 def test_excel_damage_to_a_valid_iin_is_undone(number: str):
     damaged_forms = [f"'{number}", f"  {number}\u00a0", f"{number[:4]}-{number[4:8]}-{number[8:]}"]
-    if not number.startswith("00"):  # see the next test for numbers born in 1900 and 2000
-        damaged_forms += [f"{int(number)}.0", f"{int(number)},0", f"{int(number):.11E}"]
+    damaged_forms += [f"{int(number)}.0", f"{int(number)},0", f"{int(number):.11E}"]
     for damaged in damaged_forms:
         result = iin.check(damaged)
         assert result.valid, damaged
@@ -575,15 +574,30 @@ def test_excel_damage_to_a_valid_iin_is_undone(number: str):
 
 @settings(deadline=None)
 @given(valid_person_iins())
-def test_number_form_round_trips_unless_two_leading_zeros_were_lost(number: str):
-    # Born 2000 (or 1900) starts with "00": as a number it keeps 10 digits or fewer, and the
-    # module refuses to guess how many zeros were lost.
-    result = iin.check(int(number))
-    if number.startswith("00"):
-        assert result.reason == "invalid_format"
-    else:
-        assert result.valid
+def test_an_iin_written_as_an_excel_number_keeps_every_zero(number: str):
+    # Born 1900-1909 or 2000-2009, an IIN starts with "00": as a number it keeps 9 to 10 digits
+    # (000421500150 is 421500150), and zero-padding is its only reading.
+    for written in (int(number), float(int(number)), str(int(number))):
+        result = iin.check(written)
+        assert result.valid, written
         assert result.normalized == number
+        lost = len(number) - len(str(int(number)))
+        expected = {0: (), 1: ("leading_zero",)}.get(lost, ("leading_zeros",))
+        assert tuple(f for f in result.fixes if f != "excel_float") == expected
+        assert result.was_normalized == (lost > 0 or isinstance(written, float))
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=10**7, max_value=10**10 - 1))
+def test_a_short_number_is_padded_only_into_a_persons_iin(number: int):
+    result = iin.check(number)
+    padded = f"{number:012d}"
+    if result.valid:
+        assert result.normalized == padded
+        assert iin.kind(padded) is iin.IINKind.PERSON and iin.birth_date(padded) is not None
+    else:
+        assert result.detail_code == "iin.reason.digits"
+        assert not (iin.is_valid(padded) and iin.kind(padded) is iin.IINKind.PERSON)
 
 
 def test_an_invalid_value_has_a_reason_code_and_its_params() -> None:

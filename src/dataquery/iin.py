@@ -67,6 +67,10 @@ _SCIENTIFIC = re.compile(r"([0-9]+)(?:[.,]([0-9]*))?[eE]([-+]?[0-9]{1,3})")
 _SEPARATED = re.compile(r"[0-9]+(?:[-.][0-9]+)+")
 _NEGATIVE = re.compile(r"-[0-9]+(?:[.,][0-9]*)?(?:[eE][-+]?[0-9]+)?")
 
+# The shortest number an IIN becomes in Excel: born 2000-2009 in January-September, "0001..."
+# keeps 9 digits (the month's own zero is the third lost; a month is never 00).
+MIN_LOST_ZEROS_LENGTH = 9
+
 # Scientific notation that leaves more than this many trailing digits unwritten was rounded for
 # display (Excel shows 61211600012 as 6.12116E+10): the lost digits cannot be recovered.
 _MAX_IMPLIED_ZEROS = 3
@@ -77,6 +81,7 @@ _FIX_DESCRIPTIONS = {
     "excel_float": "dropped a zero decimal part",
     "scientific_notation": "expanded scientific notation",
     "leading_zero": "restored the leading zero lost by Excel",
+    "leading_zeros": "restored the leading zeros lost by Excel",
     "separators": "removed separators",
 }
 
@@ -295,15 +300,23 @@ def _fail(reason: str, message: str, code: str | None = None, **params: str | in
 
 
 def _finish(number: str, fixes: list[str]) -> _Normalized:
-    """Length rules shared by every path: 12 digits, or 11 that lost their leading zero."""
+    """Length rules shared by every path: 12 digits; 11 that lost their leading zero; 9 or 10
+    that lost two or three (born 2000-2009: `000421500150` is the number 421500150), accepted
+    only when the zero-padded value is a person's IIN (check digit and birth date), since
+    zero-padding is the one reading of such a number."""
     if len(number) == IIN_LENGTH:
         return _Normalized(number, tuple(fixes), "ok", "")
     if len(number) == IIN_LENGTH - 1:
         fixes.append("leading_zero")
         return _Normalized("0" + number, tuple(fixes), "ok", "")
+    if MIN_LOST_ZEROS_LENGTH <= len(number) < IIN_LENGTH - 1:
+        padded = number.zfill(IIN_LENGTH)
+        if _checksum_ok(padded) and _person_ymd(padded) is not None:
+            fixes.append("leading_zeros")
+            return _Normalized(padded, tuple(fixes), "ok", "")
     return _fail(
         "invalid_format",
-        f"has {len(number)} digits; an IIN has 12 (or 11 when Excel dropped the leading zero)",
+        f"has {len(number)} digits; an IIN has 12 (fewer when Excel dropped its leading zeros)",
         code="iin.reason.digits",
         n=len(number),
     )

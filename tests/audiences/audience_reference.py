@@ -31,6 +31,11 @@ class Campaign:
     stream: str
     start: date
     end: date
+    status: str = "active"
+
+
+# Campaign statuses whose rows are no contact and no membership (the compiler's NOT_CONTACTING).
+NOT_CONTACTING = ("draft", "cancelled")
 
 
 @dataclass
@@ -122,13 +127,29 @@ def stream_members(data: Data, stream: str, exclude: tuple[str, ...], on: date) 
     key = ("stream", stream, exclude, on)
     if key not in data.cache:
         active = {
-            c.camp_cd for c in data.campaigns if c.stream == stream and c.start <= on <= c.end
+            c.camp_cd
+            for c in data.campaigns
+            if c.stream == stream and c.end >= on and c.status not in NOT_CONTACTING
         }
         groups = (data.control if "local_control" in exclude else []) + (
             data.target if "local_target" in exclude else []
         )
         data.cache[key] = {member for camp, member in groups if camp in active}
     return data.cache[key]
+
+
+def counted_contacts(
+    data: Data, row_iin: str, on: date, days: int
+) -> list[tuple[str, str, str, str, date]]:
+    """The IIN's contacts from `days` before `on` onwards, scheduled (later) ones included,
+    without rows of draft or cancelled campaigns (rows of unknown campaigns count)."""
+    start = on - timedelta(days=days)
+    status = {c.camp_cd: c.status for c in data.campaigns}
+    return [
+        contact
+        for contact in data.contacts_of.get(row_iin, [])
+        if contact[4] >= start and status.get(contact[1]) not in NOT_CONTACTING
+    ]
 
 
 def passes(item: s.Filter, row_iin: str, data: Data, on: date) -> bool:
@@ -159,21 +180,53 @@ def passes(item: s.Filter, row_iin: str, data: Data, on: date) -> bool:
     if isinstance(item, s.StreamFilter):
         return row_iin not in stream_members(data, item.stream, tuple(item.exclude), on)
     if isinstance(item, s.RecentContactFilter):
-        start = on - timedelta(days=item.days)
+        contacts = counted_contacts(data, row_iin, on, item.days)
         return not any(
-            start <= when <= on
-            and (not item.streams or stream in item.streams)
+            (not item.streams or stream in item.streams)
             and (not item.channels or channel in item.channels)
-            for _who, _camp, stream, channel, when in data.contacts_of.get(row_iin, [])
+            for _who, _camp, stream, channel, _when in contacts
         )
     if isinstance(item, s.FrequencyCapFilter):
-        start = on - timedelta(days=item.days)
-        count = sum(1 for *_rest, when in data.contacts_of.get(row_iin, []) if start <= when <= on)
-        return count < item.max_contacts
+        campaigns = {camp for _who, camp, *_rest in counted_contacts(data, row_iin, on, item.days)}
+        return len(campaigns) < item.max_contacts
     if isinstance(item, s.UploadFilter):
         member = row_iin in data.uploads[item.upload_id]
         return member if item.mode == "include" else not member
+    if isinstance(item, s.ColumnFilter):
+        return column_passes(item, (row or {}).get(item.column))
+    if isinstance(item, s.AnyOfFilter):
+        return any(passes(inner, row_iin, data, on) for inner in item.filters)
     raise AssertionError(item)
+
+
+def column_passes(item: s.ColumnFilter, cell: Any) -> bool:
+    """A NULL cell (or no feature-store row) fails every operator except is_null."""
+    if item.op == "is_null":
+        return cell is None
+    if cell is None:
+        return False
+    if item.op == "not_null":
+        return True
+    values = [date.fromisoformat(v) if isinstance(cell, date) else v for v in item.values]
+    if item.op == "=":
+        return bool(cell == values[0])
+    if item.op == "!=":
+        return bool(cell != values[0])
+    if item.op == "<":
+        return bool(cell < values[0])
+    if item.op == "<=":
+        return bool(cell <= values[0])
+    if item.op == ">":
+        return bool(cell > values[0])
+    if item.op == ">=":
+        return bool(cell >= values[0])
+    if item.op == "between":
+        return bool(values[0] <= cell <= values[1])
+    if item.op == "in":
+        return cell in values
+    if item.op == "not_in":
+        return cell not in values
+    raise AssertionError(item.op)
 
 
 def run(spec: s.AudienceSpec, data: Data) -> Result:

@@ -114,7 +114,7 @@ def test_the_schema_is_a_discriminated_union() -> None:
     schema = AudienceSpec.model_json_schema()
     filters = schema["properties"]["filters"]["items"]
     assert filters["discriminator"]["propertyName"] == "kind"
-    assert len(filters["discriminator"]["mapping"]) == 13
+    assert len(filters["discriminator"]["mapping"]) == 15
     assert schema["properties"]["source"]["discriminator"]["propertyName"] == "kind"
 
 

@@ -294,6 +294,15 @@ def test_a_campaign_from_audience_to_deploy_export_and_delete(
     expect(step_title(page)).to_have_text("Шаг 5 из 5. Запуск")
     expect(page.get_by_text(f"Кампания {code} «{campaign_name}» будет записана")).to_be_visible()
     page.get_by_test_id("deploy-button").click()
+    # The confirmation: what will be written, and the code typed by hand.
+    confirm_ok = page.get_by_test_id("deploy-confirm-ok")
+    expect(page.get_by_test_id("deploy-confirm-tables")).to_contain_text("mb22_local_target")
+    expect(confirm_ok).to_be_disabled()
+    page.get_by_test_id("deploy-confirm-code").fill(code)
+    expect(confirm_ok).to_be_enabled()
+    page.wait_for_timeout(400)  # the dialog's opening animation, for the screenshot
+    shot(page, results_dir, "5-confirm")
+    confirm_ok.click()
     result = page.get_by_test_id("deploy-result")
     expect(result).to_have_attribute("data-code", code, timeout=60_000)
     expect(result).to_contain_text(f"Кампания {code} запущена")

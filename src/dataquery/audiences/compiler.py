@@ -33,7 +33,7 @@ dialect; values are bound parameters.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -84,6 +84,8 @@ PREVIEW_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
     "mau": sa.Boolean(),
     "score": sa.Float(),
 }
+# Campaign statuses whose rows never count as contacts or campaign membership.
+NOT_CONTACTING = ("draft", "cancelled")
 # The order of unranked audiences: IIN digit positions that do not follow the birth date.
 SPREAD_DIGITS = (12, 6, 2, 5, 11)
 
@@ -134,6 +136,11 @@ class Resolved:
     names: dict[str, str] = field(default_factory=dict)
     # Suppression lists marked in the feature store's bits column (datasets.list_index) → bit.
     list_bits: dict[str, int] = field(default_factory=dict)
+    # A campaign whose own contacts and membership never count against it (manual adds: its
+    # members are not "recently contacted" by itself). Internal: never from a spec.
+    own_campaign: str | None = None
+    # Columns the column filters test (catalog names) → number, text, boolean or date.
+    filter_columns: dict[str, str] = field(default_factory=dict)
 
 
 Param = str | int | float | None
@@ -165,18 +172,39 @@ class Step:
     exclude: bool = True
     passes: Callable[[sa.CTE], Predicate] | None = None
     top_n: int | None = None  # rank / limit: keep at most this many (applied arithmetically)
+    # any_of: a test of the base row AND the membership flags (`tests`), the inclusion sets of
+    # its inner filters as (flag, relation) branches of the one union, and one test per inner
+    # filter (`parts`, for explain). `relations` and `passes` stay empty.
+    tests: Callable[[sa.CTE, sa.CTE | None], Predicate] | None = None
+    flags: tuple[tuple[int, sa.Select[Any]], ...] = ()
+    parts: tuple[Callable[[sa.CTE, sa.CTE | None], Predicate], ...] = ()
 
 
 def _table(
-    name: str, *columns: str, scores: Sequence[str] = (), bits: bool = False
+    name: str,
+    *columns: str,
+    scores: Sequence[str] = (),
+    bits: bool = False,
+    extra: Mapping[str, sa.types.TypeEngine[Any]] | None = None,
 ) -> sa.TableClause:
     """A table named by the catalog; the dialect's preparer quotes it when it needs quoting."""
+    more = {c: kind for c, kind in (extra or {}).items() if c not in columns and c not in scores}
     return sa.table(
         name,
         *(sa.column(c, FEATURE_COLUMNS.get(c, sa.String())) for c in columns),
         *(sa.column(c, sa.Float()) for c in scores),
         *([sa.column(BITS_COLUMN, sa.BigInteger())] if bits else []),
+        *(sa.column(c, kind) for c, kind in more.items()),
     )
+
+
+# The SQL type of a column filter's column, by its type (audiences.resolve.column_type).
+COLUMN_SQL_TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "number": sa.Float(),
+    "text": sa.String(),
+    "boolean": sa.Boolean(),
+    "date": sa.Date(),
+}
 
 
 # --- IIN fallbacks, computed in SQL -----------------------------------------------------------
@@ -319,6 +347,7 @@ class Compiler:
             *FEATURE_COLUMNS,
             scores=resolved.score_columns,
             bits=bool(resolved.list_bits),
+            extra={c: COLUMN_SQL_TYPES[kind] for c, kind in resolved.filter_columns.items()},
         )
         self.steps = self._plan()
 
@@ -481,10 +510,11 @@ class Compiler:
                 _coded(
                     code="funnel.step.frequency_cap", max_contacts=item.max_contacts, days=item.days
                 ),
+                # A contact is one campaign: push + SMS of one campaign are two rows, one contact.
                 sa.select(history.iin)
                 .where(self._contact_window(item.days))
                 .group_by(history.iin)
-                .having(sa.func.count() >= item.max_contacts),
+                .having(sa.func.count(sa.distinct(history.camp_cd)) >= item.max_contacts),
             )
         if isinstance(item, s.UploadFilter):
             upload = _table(self.resolved.uploads[item.upload_id], "iin")
@@ -497,7 +527,39 @@ class Compiler:
                 sa.select(upload.c.iin),
                 exclude=not include,
             )
+        if isinstance(item, s.ColumnFilter):
+            kind = self.resolved.filter_columns[item.column]
+            return row(_column_code(item), lambda base: column_passes(base, item, kind))
+        if isinstance(item, s.AnyOfFilter):
+            return self._any_of_step(number, index, item)
         raise AssertionError(f"unhandled filter kind {item.kind}")  # pragma: no cover
+
+    def _any_of_step(self, number: int, index: int, item: s.AnyOfFilter) -> Step:
+        """One step: row tests OR-ed with membership flags of the inner inclusion sets, whose
+        IINs join the one union under flag numbers of their own (`any_of_flag`)."""
+        flags: list[tuple[int, sa.Select[Any]]] = []
+        parts: list[Callable[[sa.CTE, sa.CTE | None], Predicate]] = []
+        for position, inner in enumerate(item.filters):
+            step = self._filter_step(number, index, inner)
+            if step.passes is not None:
+                parts.append(_row_part(step.passes))
+            else:
+                assert step.relations and not step.exclude, inner.kind
+                flag = any_of_flag(number, position)
+                flags += [(flag, relation) for relation in step.relations]
+                parts.append(_flag_part(flag))
+        kinds = ", ".join(inner.kind for inner in item.filters)
+        code, params = _coded(code="funnel.step.any_of", count=len(item.filters), kinds=kinds)
+        return Step(
+            number,
+            item.kind,
+            code,
+            params,
+            index,
+            tests=lambda base, membership: sa.or_(*(part(base, membership) for part in parts)),
+            flags=tuple(flags),
+            parts=tuple(parts),
+        )
 
     def _age_passes(self, base: sa.CTE, item: s.AgeFilter) -> Predicate:
         """Age bounds become birth-date bounds computed here, so the warehouse compares dates
@@ -530,15 +592,33 @@ class Compiler:
                 .join_from(group, CampaignDict.__table__, campaigns.camp_cd == group.c.camp_cd)
                 .where(
                     campaigns.stream == item.stream,
-                    campaigns.start_date <= self.reference,
+                    # Active on the reference date or starting later: a campaign deployed
+                    # yesterday that starts next week already holds its members.
                     campaigns.end_date >= self.reference,
+                    campaigns.status.not_in(NOT_CONTACTING),
+                    *self._not_own(campaigns.camp_cd),
                 )
             )
         return relations
 
+    def _not_own(self, camp_cd: Expression) -> list[Predicate]:
+        own = self.resolved.own_campaign
+        return [] if own is None else [camp_cd != own]
+
     def _contact_window(self, days: int) -> Predicate:
+        """History rows that count as a contact: from reference_date - days on, including the
+        ones after reference_date (scheduled by a deployed campaign that starts later), except
+        rows of draft or cancelled campaigns. Rows without a campaign row (the bank's older
+        history) count."""
         start = date.fromordinal(self.reference.toordinal() - days)
-        return contact_history.c.contact_date.between(start, self.reference)
+        history = contact_history.c
+        campaigns = CampaignDict.__table__.c
+        not_contacting = sa.select(campaigns.camp_cd).where(campaigns.status.in_(NOT_CONTACTING))
+        return sa.and_(
+            history.contact_date >= start,
+            history.camp_cd.not_in(not_contacting),
+            *self._not_own(history.camp_cd),
+        )
 
     def _recent_contacts(self, item: s.RecentContactFilter) -> sa.Select[Any]:
         history = contact_history.c
@@ -589,6 +669,11 @@ class Compiler:
         return [step for step in self.steps if step.relations]
 
     @property
+    def flags(self) -> list[tuple[int, sa.Select[Any]]]:
+        """The inclusion sets inside any_of steps: (flag, relation)."""
+        return [flag for step in self.steps for flag in step.flags]
+
+    @property
     def keep_at_most(self) -> int | None:
         """The rank's top_n and the limit, whichever is smaller (None: keep every survivor)."""
         limits = [step.top_n for step in self.steps if step.top_n is not None]
@@ -601,10 +686,13 @@ class Compiler:
         needed += [c for c in extra if c in FEATURE_COLUMNS and c not in needed and c != "iin"]
         if self.spec.rank is not None:
             needed += list(self.spec.rank.sum_of)
+        needed += [c for c in self.resolved.filter_columns if c not in needed]
         fs = self.fs
         attributes = [
             fs.c[c]
-            if c in self.resolved.feature_columns or c in self.resolved.score_columns
+            if c in self.resolved.feature_columns
+            or c in self.resolved.score_columns
+            or c in self.resolved.filter_columns
             else sa.cast(sa.null(), FEATURE_COLUMNS[c]).label(c)
             for c in needed
         ]
@@ -649,6 +737,12 @@ class Compiler:
                     maintain_column_froms=True,
                 )
                 branches.append(_narrow(branch, column, iin))
+        for flag, relation in self.flags:
+            column = relation.selected_columns[0]
+            branch = relation.with_only_columns(
+                column.label("iin"), _one(flag).label("step"), maintain_column_froms=True
+            )
+            branches.append(_narrow(branch, column, iin))
         if not branches:
             return None
         return sa.union_all(*branches).cte("sets")
@@ -660,20 +754,21 @@ class Compiler:
         if sets is None:
             return None
         steps = self.set_steps
+        flags = sorted({flag for flag, _relation in self.flags})
         columns: list[Expression] = [sets.c.iin]
         if every_step:
             columns += [
-                sa.func.max(sa.case((sets.c.step == step.number, _one(1)), else_=_one(0))).label(
-                    f"in_{step.number}"
+                sa.func.max(sa.case((sets.c.step == _one(n), _one(1)), else_=_one(0))).label(
+                    f"in_{n}"
                 )
-                for step in steps
+                for n in [step.number for step in steps] + flags
             ]
             return sa.select(*columns).group_by(sets.c.iin).cte("membership")
         excluded = [step.number for step in steps if step.exclude]
         if excluded:
             first = (
                 sa.func.min(sets.c.step)
-                if len(excluded) == len(steps)
+                if len(excluded) == len(steps) and not flags
                 else sa.func.min(
                     sa.case((sets.c.step.in_([_one(n) for n in excluded]), sets.c.step))
                 )
@@ -683,6 +778,10 @@ class Compiler:
             sa.func.max(sa.case((sets.c.step == step.number, _one(1)))).label(f"in_{step.number}")
             for step in steps
             if not step.exclude
+        ]
+        columns += [
+            sa.func.max(sa.case((sets.c.step == _one(flag), _one(1)))).label(f"in_{flag}")
+            for flag in flags
         ]
         return sa.select(*columns).group_by(sets.c.iin).cte("membership")
 
@@ -703,6 +802,8 @@ class Compiler:
                 whens.append((membership.c[f"in_{step.number}"].is_(None), number))
             elif step.passes is not None:
                 whens.append((sa.not_(step.passes(base)), number))
+            elif step.tests is not None:
+                whens.append((sa.not_(step.tests(base, membership)), number))
         if not any(step.relations and step.exclude for step in self.steps):
             return sa.case(*whens, else_=_one(0)) if whens else _one(0)
         assert membership is not None
@@ -864,9 +965,10 @@ class Compiler:
             query = query.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
         return query
 
-    def explain(self, iin: str) -> sa.Select[Any]:
+    def explain(self, iin: str | None) -> sa.Select[Any]:
         """The IIN's row with a 1/0 "passes" column per step (`p_<number>`), each evaluated on
-        its own; no row when the IIN is not in the source."""
+        its own; no row when the IIN is not in the source. `iin=None`: every source row (a
+        pasted list checked against a campaign's suppression steps)."""
         base = self._base(iin)
         membership = self._membership(iin, every_step=True)
         columns: list[Expression] = [base.c.iin]
@@ -879,6 +981,16 @@ class Compiler:
                 columns.append(sa.case((passes, _one(1)), else_=_one(0)).label(name))
             elif step.passes is not None:
                 columns.append(sa.case((step.passes(base), _one(1)), else_=_one(0)).label(name))
+            elif step.tests is not None:
+                columns.append(
+                    sa.case((step.tests(base, membership), _one(1)), else_=_one(0)).label(name)
+                )
+                columns += [
+                    sa.case((part(base, membership), _one(1)), else_=_one(0)).label(
+                        f"{name}_{position}"
+                    )
+                    for position, part in enumerate(step.parts)
+                ]
         if not isinstance(self.spec.source, s.FeatureStoreSource):
             columns.append(base.c.fs_iin)
         query = sa.select(*columns).select_from(base)
@@ -987,3 +1099,81 @@ def _recent_code(item: s.RecentContactFilter) -> tuple[str, dict[str, Param]]:
     if channels:
         return _coded(code="funnel.step.recent_contact_channels", days=item.days, channels=channels)
     return _coded(code="funnel.step.recent_contact", days=item.days)
+
+
+def any_of_flag(number: int, position: int) -> int:
+    """The number an inner inclusion set of any_of step `number` carries in the union: above
+    every step number (at most MAX_FILTERS + 3), so never counted as an exclusion step."""
+    return (number + 1) * 1000 + position
+
+
+def _row_part(
+    passes: Callable[[sa.CTE], Predicate],
+) -> Callable[[sa.CTE, sa.CTE | None], Predicate]:
+    return lambda base, _membership: passes(base)
+
+
+def _flag_part(flag: int) -> Callable[[sa.CTE, sa.CTE | None], Predicate]:
+    return lambda _base, membership: _flag_set(membership, flag)
+
+
+def _flag_set(membership: sa.CTE | None, flag: int) -> Predicate:
+    assert membership is not None
+    return sa.func.coalesce(membership.c[f"in_{flag}"], _one(0)) == _one(1)
+
+
+def _column_values(item: s.ColumnFilter, kind: str) -> list[Any]:
+    """The filter's values as the column's SQL type takes them (ISO dates → dates)."""
+    if kind == "date":
+        return [date.fromisoformat(str(v)) for v in item.values]
+    return list(item.values)
+
+
+def column_passes(base: sa.CTE, item: s.ColumnFilter, kind: str) -> Predicate:
+    """Null-safe: a NULL cell fails every operator but is_null (so `!=` and `not_in` keep only
+    non-null different values). Values are bound parameters; the column comes from the catalog."""
+    column = base.c[item.column]
+    if item.op == "is_null":
+        return column.is_(None)
+    known = column.is_not(None)
+    if item.op == "not_null":
+        return known
+    values = _column_values(item, kind)
+    tests: dict[str, Callable[[], Predicate]] = {
+        "=": lambda: column == values[0],
+        "!=": lambda: column != values[0],
+        "<": lambda: column < values[0],
+        "<=": lambda: column <= values[0],
+        ">": lambda: column > values[0],
+        ">=": lambda: column >= values[0],
+        "between": lambda: column.between(values[0], values[1]),
+        "in": lambda: column.in_(values),
+        "not_in": lambda: column.not_in(values),
+    }
+    return sa.and_(known, tests[item.op]())
+
+
+def _param(value: bool | int | float | str) -> Param:
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def _column_code(item: s.ColumnFilter) -> tuple[str, dict[str, Param]]:
+    values = [_param(v) for v in item.values]
+    column = item.column
+    if item.op == "is_null":
+        return _coded(code="funnel.step.column_is_null", column=column)
+    if item.op == "not_null":
+        return _coded(code="funnel.step.column_not_null", column=column)
+    if item.op == "between":
+        return _coded(
+            code="funnel.step.column_between", column=column, low=values[0], high=values[1]
+        )
+    if item.op == "in":
+        return _coded(
+            code="funnel.step.column_in", column=column, values=", ".join(map(str, values))
+        )
+    if item.op == "not_in":
+        return _coded(
+            code="funnel.step.column_not_in", column=column, values=", ".join(map(str, values))
+        )
+    return _coded(code="funnel.step.column_compare", column=column, op=item.op, value=values[0])

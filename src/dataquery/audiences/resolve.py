@@ -11,7 +11,8 @@ with the very message a missing one gets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from dataquery.audiences.models import audience_members
 from dataquery.core.errors import Conflict
 from dataquery.core.problems import Problems
 from dataquery.datasets.access import visible_datasets
-from dataquery.datasets.list_index import bits_by_list
+from dataquery.datasets.list_index import BITS_COLUMN, bits_by_list
 from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 
@@ -42,6 +43,104 @@ _FILTER_COLUMNS: dict[str, tuple[str, ...]] = {
     "mau": ("is_mau",),
     "push_enabled": ("push_enabled",),
 }
+
+
+# Column filters: which operators fit which column type (the catalog's Arrow type, classified).
+COLUMN_OPS: dict[str, frozenset[str]] = {
+    "number": frozenset(
+        {"=", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "is_null", "not_null"}
+    ),
+    "text": frozenset({"=", "!=", "in", "not_in", "is_null", "not_null"}),
+    "boolean": frozenset({"=", "!=", "is_null", "not_null"}),
+    "date": frozenset({"=", "!=", "<", "<=", ">", ">=", "between", "is_null", "not_null"}),
+}
+# Columns the app keeps for itself: never offered to column filters.
+# (and names of the compiler's own columns, which a feature-store column must not shadow).
+INTERNAL_COLUMNS = frozenset(
+    {"iin", BITS_COLUMN, "fs_iin", "birth_head", "gender_head", "birth_key", "gender_iin"}
+    | {"failed_at", "score", "step", "part", "key", "n"}
+)
+
+
+def column_type(catalog_type: str) -> str | None:
+    """number, text, boolean or date for a feature-store column's catalog (Arrow) type; None
+    for types a column filter cannot test (timestamps, lists, binary...)."""
+    kind = catalog_type.lower()
+    if kind.startswith(_NUMERIC_TYPES):
+        return "number"
+    if kind in ("string", "large_string", "utf8", "large_utf8", "str", "text"):
+        return "text"
+    if kind in ("bool", "boolean"):
+        return "boolean"
+    if kind.startswith("date32") or kind.startswith("date64") or kind == "date":
+        return "date"
+    return None
+
+
+def filterable_columns(columns: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """The feature store's columns a column filter may name → their type, in catalog order."""
+    found: dict[str, str] = {}
+    for column in columns:
+        name = str(column.get("name", ""))
+        kind = column_type(str(column.get("type", "")))
+        if kind is not None and name and name not in INTERNAL_COLUMNS:
+            found[name] = kind
+    return found
+
+
+def _fits(kind: str, value: Any) -> bool:
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, str) and len(value) == 10:  # date: an ISO date, YYYY-MM-DD
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+def _check_column_filter(
+    item: s.ColumnFilter, path: str, types: dict[str, str], problems: Problems
+) -> bool:
+    """Whether the column exists, the operator fits its type and the values fit too."""
+    kind = types.get(item.column)
+    if kind is None:
+        problems.add(
+            f"{path}.column",
+            code="audience.filter.column.unknown",
+            message=f"the feature store has no column {item.column!r} a filter can test",
+            column=item.column,
+        )
+        return False
+    if item.op not in COLUMN_OPS[kind]:
+        problems.add(
+            f"{path}.op",
+            code="audience.filter.column.bad_op",
+            message=f"operator {item.op} does not fit the {kind} column {item.column!r}",
+            column=item.column,
+            op=item.op,
+            type=kind,
+        )
+        return False
+    if not all(_fits(kind, value) for value in item.values):
+        problems.add(
+            f"{path}.value",
+            code="audience.filter.column.bad_value",
+            message=f"the values of {item.column!r} must be "
+            + {"number": "numbers", "text": "texts", "boolean": "true or false"}.get(
+                kind, "ISO dates (YYYY-MM-DD)"
+            ),
+            column=item.column,
+            op=item.op,
+            type=kind,
+        )
+        return False
+    return True
 
 
 def is_score_column(column: dict[str, Any]) -> bool:
@@ -145,8 +244,18 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     # --- filters
     streams: dict[str, list[str]] = {}
     channels: dict[str, list[str]] = {}
-    for index, item in enumerate(spec.filters):
-        path = f"spec.filters.{index}"
+    filter_types = filterable_columns(feature_store.columns or [])
+    tested: dict[str, str] = {}  # columns the column filters test → their type
+
+    def every_filter() -> Iterator[tuple[str, s.Filter]]:
+        """The filters with their paths, the inner filters of any_of groups too."""
+        for index, item in enumerate(spec.filters):
+            yield f"spec.filters.{index}", item
+            if isinstance(item, s.AnyOfFilter):
+                for inner, part in enumerate(item.filters):
+                    yield f"spec.filters.{index}.filters.{inner}", part
+
+    for path, item in every_filter():
         for column in _FILTER_COLUMNS.get(item.kind, ()):
             if column not in columns:
                 problems.add(
@@ -212,6 +321,10 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                 channels.setdefault(f"{path}.channels", []).extend(item.channels)
         elif isinstance(item, s.UploadFilter):
             upload(item.upload_id, f"{path}.upload_id")
+        elif isinstance(item, s.ColumnFilter) and _check_column_filter(
+            item, path, filter_types, problems
+        ):
+            tested[item.column] = filter_types[item.column]
 
     for path, names in streams.items():
         unknown = _missing(db, Stream.code, names)
@@ -278,4 +391,5 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
         members_table=audience_members.name,
         names=display_names,
         list_bits={name: bit for name, bit in bits_by_list(db).items() if name in lists},
+        filter_columns=tested,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
@@ -188,6 +188,15 @@ class ExplainStep(BaseModel):
     filter_index: int | None = None
 
 
+class ExplainGroup(BaseModel):
+    """An any_of step of the spec and which of its inner filters the IIN passes (each tested on
+    its own; an empty list: the group removes it)."""
+
+    step: int
+    filter_index: int | None = None
+    passed: list[int] = Field(description="Positions in the group's `filters`.")
+
+
 class ExplainOut(BaseModel):
     iin: str = Field(description="The IIN as normalised (e.g. a lost leading zero restored).")
     in_audience: bool | None = Field(
@@ -202,6 +211,9 @@ class ExplainOut(BaseModel):
     )
     in_snapshot: bool | None = Field(
         default=None, description="Saved audiences: whether it is in the frozen snapshot."
+    )
+    any_of: list[ExplainGroup] = Field(
+        default_factory=list, description="Each any_of step: the inner filters the IIN passes."
     )
 
 
@@ -235,6 +247,26 @@ class FeatureStoreInfo(BaseModel):
     columns: list[str]
 
 
+ColumnKind = Literal["number", "text", "boolean", "date"]
+
+
+class ColumnOption(BaseModel):
+    """A feature-store column a `column` filter can test."""
+
+    name: str
+    type: ColumnKind
+    label: str = Field(description="The catalog's description of the column, else its name.")
+    min: float | str | None = Field(
+        default=None, description="Numbers: the smallest value; dates: the earliest (ISO)."
+    )
+    max: float | str | None = None
+    categories: list[str] | None = Field(
+        default=None,
+        description="Texts with at most 50 distinct values: the values, sorted; else null.",
+    )
+    null_share: float = Field(description="The share of rows where the column is NULL, 0..1.")
+
+
 class OptionsOut(BaseModel):
     """Everything the builder's panels need, in one call."""
 
@@ -243,6 +275,9 @@ class OptionsOut(BaseModel):
     uploads: list[UploadOption]
     products: list[ProductOption]
     score_columns: list[str]
+    columns: list[ColumnOption] = Field(
+        default_factory=list, description="The columns `column` filters can test."
+    )
     streams: list[StreamOut]
     filials: list[FilialOut]
     push_event_types: list[PushEventTypeOut]

@@ -11,6 +11,7 @@ import dataclasses
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,11 +22,13 @@ from dataquery.audiences import spec as s
 from dataquery.audiences.access import Viewer, get_visible_audience
 from dataquery.audiences.compiler import (
     AGE_BANDS,
+    COLUMN_SQL_TYPES,
     NO_DEVICE,
     SAMPLE_SIZE,
     UNDER_18,
     UNKNOWN,
     Compiler,
+    Expression,
     ReachPlan,
     Step,
 )
@@ -36,6 +39,7 @@ from dataquery.audiences.reach import PUSH_REASONS, SMS_REASONS, reason_at
 from dataquery.audiences.resolve import (
     SUPPRESSION_CATEGORIES,
     UPLOAD_PURPOSE_SUPPRESSION,
+    filterable_columns,
     is_score_column,
     resolve,
 )
@@ -43,7 +47,9 @@ from dataquery.audiences.schemas import (
     AudienceCreate,
     AudienceSummary,
     Bucket,
+    ColumnOption,
     Distributions,
+    ExplainGroup,
     ExplainOut,
     ExplainStep,
     FeatureStoreInfo,
@@ -65,7 +71,7 @@ from dataquery.core.errors import Conflict, DQError, InvalidInput
 from dataquery.core.problems import problem
 from dataquery.core.schemas import Notice
 from dataquery.datasets.access import visible_datasets
-from dataquery.datasets.models import DatasetCategory, upload_id_of
+from dataquery.datasets.models import Dataset, DatasetCategory, upload_id_of
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.reference.schemas import ChannelOut, FilialOut, PushEventTypeOut, StreamOut
 
@@ -435,12 +441,26 @@ def explain(db: Session, spec: s.AudienceSpec, value: str, viewer: Viewer | None
         if cut is not None:
             failing.append(cut)
     removed_by = [_explain_step(step) for step in failing]
+    groups = [
+        ExplainGroup(
+            step=step.number,
+            filter_index=step.filter_index,
+            passed=[
+                position
+                for position in range(len(step.parts))
+                if int(values[f"p_{step.number}_{position}"]) == 1
+            ],
+        )
+        for step in compiler.steps
+        if step.parts
+    ]
     return ExplainOut(
         iin=iin,
         in_audience=not removed_by,
         in_source=True,
         removed_by=removed_by,
         first_removed_by=removed_by[0] if removed_by else None,
+        any_of=groups,
     )
 
 
@@ -486,6 +506,98 @@ def explain_saved(db: Session, viewer: Viewer, audience_id: str, value: str) -> 
 
 
 # --- options ---------------------------------------------------------------------------------
+
+CATEGORIES_AT_MOST = 50
+SCREEN_ROWS = 10_000  # text columns: distinct values counted in this many rows first
+_COLUMN_CACHE_SIZE = 16
+# (warehouse, table, its load time and size, its columns) → the column options. The statistics
+# change only when the feature store is reloaded, which changes the key.
+_column_cache: dict[tuple[Any, ...], list[ColumnOption]] = {}
+
+
+def feature_store_columns(db: Session, dataset: Dataset) -> list[ColumnOption]:
+    """The columns column filters can test, with min/max, null share and (few) categories.
+
+    One aggregate over the feature store (count, min, max per column); text columns are screened
+    by their distinct values in the first rows (a phone or an id column has more than 50 there,
+    and an exact distinct count of it would cost more than the aggregate itself); the others
+    get one grouped statement, exact: a column with more than 50 values there lists none.
+    Cached per catalog version of the feature store, since the builder calls options on every
+    visit."""
+    types = filterable_columns(dataset.columns or [])
+    key = (
+        str(db.get_bind().engine.url),
+        dataset.table_name,
+        dataset.row_count,
+        dataset.created_at,
+        dataset.refreshed_at,
+        tuple(types.items()),
+    )
+    cached = _column_cache.get(key)
+    if cached is not None:
+        return cached
+    table = sa.table(
+        dataset.table_name,
+        *(sa.column(name, COLUMN_SQL_TYPES[kind]) for name, kind in types.items()),
+    )
+    aggregates: list[Expression] = [sa.func.count().label("rows")]
+    for position, (name, kind) in enumerate(types.items()):
+        column = table.c[name]
+        aggregates.append(sa.func.count(column).label(f"n_{position}"))
+        if kind in ("number", "date"):
+            aggregates += [
+                sa.func.min(column).label(f"min_{position}"),
+                sa.func.max(column).label(f"max_{position}"),
+            ]
+    stats = db.execute(sa.select(*aggregates)).one()._mapping
+    rows = int(stats["rows"])
+    texts = [name for name, kind in types.items() if kind == "text"]
+    few: list[str] = []
+    if texts:
+        head = sa.select(*(table.c[name] for name in texts)).limit(SCREEN_ROWS).subquery("head")
+        screen = db.execute(
+            sa.select(*(sa.func.count(sa.distinct(head.c[name])) for name in texts))
+        ).one()
+        few = [name for name, n in zip(texts, screen, strict=True) if n <= CATEGORIES_AT_MOST]
+    categories: dict[str, list[str]] = {name: [] for name in few}
+    if few:
+        parts = [
+            sa.select(sa.literal(name, sa.String()).label("name"), table.c[name].label("value"))
+            .where(table.c[name].is_not(None))
+            .group_by(table.c[name])
+            for name in few
+        ]
+        for name, value in db.execute(sa.union_all(*parts)).all():
+            categories[name].append(str(value))
+        categories = {n: v for n, v in categories.items() if len(v) <= CATEGORIES_AT_MOST}
+    labels = {str(c.get("name")): c.get("label") or c.get("description") for c in dataset.columns}
+    found = []
+    for position, (name, kind) in enumerate(types.items()):
+        low = stats.get(f"min_{position}")
+        high = stats.get(f"max_{position}")
+        found.append(
+            ColumnOption(
+                name=name,
+                type=kind,
+                label=str(labels.get(name) or name),
+                min=_bound(low),
+                max=_bound(high),
+                categories=sorted(categories[name]) if name in categories else None,
+                null_share=0.0 if rows == 0 else 1 - int(stats[f"n_{position}"]) / rows,
+            )
+        )
+    if len(_column_cache) >= _COLUMN_CACHE_SIZE:
+        _column_cache.pop(next(iter(_column_cache)))
+    _column_cache[key] = found
+    return found
+
+
+def _bound(value: Any) -> float | str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return float(value)
 
 
 def options(db: Session, viewer: Viewer | None) -> OptionsOut:
@@ -543,6 +655,7 @@ def options(db: Session, viewer: Viewer | None) -> OptionsOut:
         uploads=uploads,
         products=products,
         score_columns=sorted(str(c["name"]) for c in columns if is_score_column(c)),
+        columns=feature_store_columns(db, feature_store) if feature_store else [],
         streams=[
             StreamOut.model_validate(x)
             for x in db.scalars(
@@ -564,3 +677,86 @@ def options(db: Session, viewer: Viewer | None) -> OptionsOut:
         audiences=[AudienceSummary.model_validate(a) for a in audiences],
         default_spec=s.default_spec(bank_today()),
     )
+
+
+# --- suppression check of IINs added by hand -------------------------------------------------
+
+# The internal upload id under which a caller's table of IINs is the source of a check.
+CHECKED_SOURCE = "checked_iins"
+SAMPLE_BLOCKED = 5
+
+
+def is_suppression(item: s.Filter) -> bool:
+    """Filters that remove people for who they are (lists, opt-outs, contact pressure), not for
+    whom the audience targets: manual adds to a campaign must pass these."""
+    if isinstance(item, s.UploadFilter):
+        return item.mode == "exclude"
+    return isinstance(
+        item,
+        s.SuppressionFilter | s.PushOptoutFilter | s.RecentContactFilter | s.FrequencyCapFilter,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class BlockedStep:
+    """One suppression step and the checked IINs it removes (each step tested on its own)."""
+
+    step: Step
+    count: int
+    sample: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class SuppressionCheck:
+    steps: list[BlockedStep]
+    blocked: sa.Select[Any]  # the checked IINs at least one step removes
+
+
+def check_suppression(
+    db: Session, spec: s.AudienceSpec | None, iins: sa.TableClause, own_campaign: str | None
+) -> SuppressionCheck:
+    """The IINs of the table `iins` (column iin) against the suppression steps of `spec`
+    (`is_suppression`) and always the global control, as of the bank's today: the audience
+    engine's own rules, compiled over the table as the source. Contacts and membership of
+    `own_campaign` do not count against it."""
+    filters: list[s.Filter] = [f for f in (spec.filters if spec else []) if is_suppression(f)]
+    if not any(isinstance(f, s.SuppressionFilter) and f.list == GLOBAL_CONTROL for f in filters):
+        filters.insert(0, s.SuppressionFilter(list=GLOBAL_CONTROL))
+    check = s.AudienceSpec(reference_date=bank_today(), filters=filters)
+    catalog = resolve(db, check, None)
+    resolved = dataclasses.replace(
+        catalog,
+        list_bits={},  # a checked IIN may be missing from the feature store (no bits)
+        uploads={**catalog.uploads, CHECKED_SOURCE: iins.name},
+        own_campaign=own_campaign,
+    )
+    compiler = Compiler(
+        check.model_copy(update={"source": s.UploadSource(upload_id=CHECKED_SOURCE)}), resolved
+    )
+    flags = compiler.explain(None).subquery("flags")
+    steps = [step for step in compiler.steps if step.filter_index is not None]
+    if not steps:
+        return SuppressionCheck([], sa.select(flags.c.iin).where(sa.false()))
+    fails = {step.number: flags.c[f"p_{step.number}"] == 0 for step in steps}
+    counts = db.execute(
+        sa.select(
+            *(
+                sa.func.count().filter(fails[step.number]).label(f"n_{step.number}")
+                for step in steps
+            )
+        ).select_from(flags)
+    ).one()
+    found: list[BlockedStep] = []
+    for step in steps:
+        count = int(counts._mapping[f"n_{step.number}"] or 0)
+        if not count:
+            continue
+        sample = db.scalars(
+            sa.select(flags.c.iin)
+            .where(fails[step.number])
+            .order_by(flags.c.iin)
+            .limit(SAMPLE_BLOCKED)
+        ).all()
+        found.append(BlockedStep(step, count, list(sample)))
+    blocked = sa.select(flags.c.iin).where(sa.or_(*fails.values()))
+    return SuppressionCheck(found, blocked)

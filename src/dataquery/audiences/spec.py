@@ -25,8 +25,10 @@ from dataquery.core.problems import CodedValueError
 
 __all__ = [
     "AgeFilter",
+    "AnyOfFilter",
     "AudienceSource",
     "AudienceSpec",
+    "ColumnFilter",
     "DeviceFilter",
     "FeatureStoreSource",
     "FilialFilter",
@@ -205,8 +207,10 @@ _BOTH_GROUPS: tuple[GroupName, ...] = ("local_control", "local_target")
 
 
 class StreamFilter(_Part):
-    """Remove members of the stream's campaigns active at reference_date: their local control
-    group (mb21), local target group (mb22) or both."""
+    """Remove members of the stream's campaigns active at reference_date or starting later
+    (end_date on or after it; not draft or cancelled): their local control group (mb21), local
+    target group (mb22) or both. A campaign deployed today that starts next week already holds
+    its members."""
 
     kind: Literal["stream"] = "stream"
     stream: Code
@@ -216,9 +220,11 @@ class StreamFilter(_Part):
 
 
 class RecentContactFilter(_Part):
-    """Remove anyone contacted in the `days` days up to reference_date (contact_date from
-    reference_date - days to reference_date, inclusive), optionally only by the listed streams
-    and channels (empty = all)."""
+    """Remove anyone contacted in the `days` days up to reference_date or already scheduled
+    after it: a contact-history row (any channel) with contact_date from reference_date - days
+    on, including later dates (a deployed campaign that starts later). Rows of draft or
+    cancelled campaigns never count; rows with no campaign row (older history) do. Optionally
+    only contacts by the listed streams and channels (empty = all)."""
 
     kind: Literal["recent_contact"] = "recent_contact"
     days: int = Field(ge=1, le=MAX_DAYS)
@@ -227,7 +233,9 @@ class RecentContactFilter(_Part):
 
 
 class FrequencyCapFilter(_Part):
-    """Remove anyone with at least `max_contacts` contacts in the same window as recent_contact."""
+    """Remove anyone with at least `max_contacts` contacts in the same window as recent_contact
+    (scheduled ones included). A contact is one campaign: distinct camp_cd, so push + SMS of
+    one campaign count once."""
 
     kind: Literal["frequency_cap"] = "frequency_cap"
     max_contacts: int = Field(ge=1, le=100_000)
@@ -240,6 +248,146 @@ class UploadFilter(_Part):
     kind: Literal["upload"] = "upload"
     upload_id: ObjectId
     mode: Literal["include", "exclude"] = "exclude"
+
+
+# --- any column, OR groups -------------------------------------------------------------------
+
+ColumnOp = Literal[
+    "=", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "is_null", "not_null"
+]
+SINGLE_OPS: frozenset[str] = frozenset({"=", "!=", "<", "<=", ">", ">="})
+LIST_OPS: frozenset[str] = frozenset({"in", "not_in"})
+NULL_OPS: frozenset[str] = frozenset({"is_null", "not_null"})
+# A value is a number, a text, a boolean or an ISO date (written as text); whether it fits the
+# column's type is checked against the catalog by `audiences.resolve`.
+ColumnValue = (
+    bool
+    | int
+    | Annotated[float, Field(allow_inf_nan=False)]
+    | Annotated[str, Field(max_length=200)]
+)
+
+
+class ColumnFilter(_Part):
+    """Keep rows whose feature-store `column` satisfies `op` with `value`.
+
+    Shapes: `=, !=, <, <=, >, >=` one value; `between` [low, high] (inclusive); `in`, `not_in`
+    a list of 1..500 values; `is_null`, `not_null` no value. NULL semantics: a NULL cell fails
+    every operator except `is_null`, so `!=` and `not_in` keep only non-null different values.
+    """
+
+    kind: Literal["column"] = "column"
+    column: Code
+    op: ColumnOp
+    value: ColumnValue | list[ColumnValue] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> ColumnFilter:
+        value, op = self.value, self.op
+        if op in NULL_OPS:
+            ok = value is None
+        elif op == "between":
+            ok = isinstance(value, list) and len(value) == 2
+        elif op in LIST_OPS:
+            ok = isinstance(value, list) and 1 <= len(value) <= MAX_CODES
+        else:
+            ok = value is not None and not isinstance(value, list)
+        if not ok:
+            raise CodedValueError(
+                f"operator {op} needs {_SHAPES[SHAPE_CODES[op]]}",
+                code=SHAPE_CODES[op],
+                column=self.column,
+                op=op,
+            )
+        if op == "between":
+            assert isinstance(value, list)
+            low, high = value
+            if _comparable(low, high) and low > high:  # type: ignore[operator]
+                raise CodedValueError(
+                    f"between {low} and {high}: the low bound is above the high one",
+                    code="audience.filter.column.between_order",
+                    column=self.column,
+                    low=str(low),
+                    high=str(high),
+                )
+        return self
+
+    @property
+    def values(self) -> list[bool | int | float | str]:
+        """The value(s) as a list (empty for is_null/not_null)."""
+        if self.value is None:
+            return []
+        return list(self.value) if isinstance(self.value, list) else [self.value]
+
+
+# The code of a value of the wrong shape, per operator (the web says what the operator needs).
+SHAPE_CODES: dict[str, str] = {
+    "=": "audience.filter.column.shape_single",
+    "!=": "audience.filter.column.shape_single",
+    "<": "audience.filter.column.shape_single",
+    "<=": "audience.filter.column.shape_single",
+    ">": "audience.filter.column.shape_single",
+    ">=": "audience.filter.column.shape_single",
+    "between": "audience.filter.column.shape_between",
+    "in": "audience.filter.column.shape_list",
+    "not_in": "audience.filter.column.shape_list",
+    "is_null": "audience.filter.column.shape_none",
+    "not_null": "audience.filter.column.shape_none",
+}
+_SHAPES = {
+    "audience.filter.column.shape_single": "one value",
+    "audience.filter.column.shape_between": "a list [low, high]",
+    "audience.filter.column.shape_list": f"a list of 1 to {MAX_CODES} values",
+    "audience.filter.column.shape_none": "no value",
+}
+
+
+def _comparable(low: Any, high: Any) -> bool:
+    numbers = (int, float)
+    if isinstance(low, bool) or isinstance(high, bool):
+        return False
+    return (isinstance(low, numbers) and isinstance(high, numbers)) or (
+        isinstance(low, str) and isinstance(high, str)
+    )
+
+
+MAX_ANY_OF = 20
+# Inside an OR group only tests that keep people: row tests and inclusion sets. An exclusion
+# list there would read "not on the blacklist OR ..." and let listed people through.
+ANY_OF_KINDS: frozenset[str] = frozenset(
+    {"age", "gender", "device", "filial", "mau", "push_enabled", "column", "product", "upload"}
+)
+
+
+class AnyOfFilter(_Part):
+    """Keep customers passing at least one of 2..20 inner filters: row tests (age, gender,
+    device, filial, mau, push_enabled, column) and inclusion sets (product `has`, upload
+    `include`). One funnel step; no any_of inside an any_of, no exclusion lists."""
+
+    kind: Literal["any_of"] = "any_of"
+    filters: list[Filter] = Field(min_length=2, max_length=MAX_ANY_OF)
+
+    @model_validator(mode="after")
+    def _inner(self) -> AnyOfFilter:
+        for index, item in enumerate(self.filters):
+            if isinstance(item, AnyOfFilter):
+                raise CodedValueError(
+                    "an any_of group cannot hold another any_of group",
+                    code="audience.filter.any_of.nested",
+                    index=index,
+                )
+            excluding = (isinstance(item, ProductFilter) and item.mode == "has_not") or (
+                isinstance(item, UploadFilter) and item.mode == "exclude"
+            )
+            if item.kind not in ANY_OF_KINDS or excluding:
+                raise CodedValueError(
+                    f"an any_of group cannot hold the exclusion {item.kind!r}: "
+                    "put exclusions beside the group",
+                    code="audience.filter.any_of.exclusion",
+                    index=index,
+                    filter_kind=item.kind,
+                )
+        return self
 
 
 Filter = Annotated[
@@ -255,9 +403,12 @@ Filter = Annotated[
     | StreamFilter
     | RecentContactFilter
     | FrequencyCapFilter
-    | UploadFilter,
+    | UploadFilter
+    | ColumnFilter
+    | AnyOfFilter,
     Field(discriminator="kind"),
 ]
+AnyOfFilter.model_rebuild()
 
 
 class Rank(_Part):

@@ -193,6 +193,7 @@ def deliver(
     contact_date: date,
     now: datetime,
     progress: Progress = no_progress,
+    rows_written: Rows | None = None,
 ) -> dict[str, ChannelDropouts]:
     """fd_rb2_campaigns_users (target × channel) and off_limit_campaigns_users (the contact on
     `contact_date`) for the targets; returns eligible and dropped per channel.
@@ -200,6 +201,8 @@ def deliver(
     The join with the feature store runs once, into a temporary table; every table is then
     filled from it in IIN order, so the primary keys and indexes are written sequentially."""
     with materialized(conn, reach(targets, src, campaign.push_event_type)) as rows:
+        _refuse_duplicates(conn, campaign.code, targets, rows)
+        dropouts = _count_dropouts(conn, rows, campaign.channels)
         deliveries, contacts = [], []
         for channel in campaign.channels:
             keep = {
@@ -243,7 +246,12 @@ def deliver(
                 ),
             )
         )
-        _stage(progress, stage_code="job.stage.write_contacts")
+        if rows_written is not None:
+            # The drop-outs are known: a contact row per delivery row.
+            written = sum(report.eligible for report in dropouts.values())
+            rows_written.done += written
+            rows_written.total = rows_written.done + written
+        _stage(progress, "job.stage.write_contacts", rows_written)
         contact = sa.union_all(*contacts).subquery("contact")
         conn.execute(
             sa.insert(contact_history).from_select(
@@ -253,7 +261,24 @@ def deliver(
                 ),
             )
         )
-        return _count_dropouts(conn, rows, campaign.channels)
+        return dropouts
+
+
+def _refuse_duplicates(
+    conn: Connection, code: str, targets: sa.FromClause, rows: sa.FromClause
+) -> None:
+    """The delivery list's key (camp_cd, iin, channel) is checked here, not only by a primary
+    key: the DuckDB tables have none (migration 0009). Two counts, of tables just written."""
+    expected = conn.execute(sa.select(sa.func.count()).select_from(targets)).scalar_one()
+    joined = conn.execute(sa.select(sa.func.count()).select_from(rows)).scalar_one()
+    if joined != expected:
+        raise Conflict(
+            f"deploy of {code} failed and nothing was written: the feature store holds "
+            f"{joined - expected} target rows more than once, so the delivery list "
+            "(fd_rb2_campaigns_users) would repeat them (duplicate key)",
+            code="campaign.deploy.write_failed",
+            params={"campaign": code},
+        )
 
 
 @contextmanager
@@ -439,7 +464,7 @@ def deploy(
     conn = db.connection()
     roomy(conn)
     src = sources(db, plan.channels, plan.push_event_type)
-    _stage(progress, stage_code="job.stage.split")
+    _stage(progress, "job.stage.split")
     split = split_audience(conn, plan.audience_id, plan.split_seed, plan.control_share)
     now = utcnow()
     claimed = _claim(conn, plan, split, now)
@@ -472,7 +497,8 @@ def deploy(
     service.record_event(db, plan.code, username, "deployed", report.model_dump(mode="json"))
     db.flush()
     db.expire(campaign)
-    _stage(progress, stage_code="job.stage.commit")
+    written = sum(report.tables.values())
+    _stage(progress, "job.stage.commit", Rows(written, written))
     return report
 
 
@@ -523,14 +549,17 @@ def _write(
     DuckDB; on PostgreSQL a one-column COPY into a temporary table, which costs about half of
     COPYing the full rows into mb22 and gives the join its statistics); every bank table is
     filled from there by INSERT … SELECT."""
-    _stage(progress, stage_code="job.stage.write_target")
+    rows = Rows(split.target_size * (1 + 2 * len(plan.channels)) + split.control_size)
+    _stage(progress, "job.stage.write_target", rows)
     with staged(conn, pa.table({"iin": split.target_iins})) as targets:
         insert_group(conn, local_target, targets, plan, now)
-        _stage(progress, stage_code="job.stage.write_control")
+        rows.done += split.target_size
+        _stage(progress, "job.stage.write_control", rows)
         with staged(conn, pa.table({"iin": split.control_iins})) as controls:
             insert_group(conn, local_control, controls, plan, now)
-        _stage(progress, stage_code="job.stage.write_deliveries")
-        channels = deliver(conn, targets, src, plan, plan.start_date, now, progress)
+        rows.done += split.control_size
+        _stage(progress, "job.stage.write_deliveries", rows)
+        channels = deliver(conn, targets, src, plan, plan.start_date, now, progress, rows)
     _write_details(conn, plan, now)
     return channels
 
@@ -580,8 +609,22 @@ def deploy_now_or_as_job(
         return deploy(db, campaign, user.username, deployer=user)
 
 
-def _stage(progress: Progress, stage_code: str) -> None:
-    progress(stage_code, STAGES.index(stage_code), len(STAGES))
+def _stage(progress: Progress, stage_code: str, rows: Rows | None = None) -> None:
+    """The stage, and how far: rows written of the rows to write once the split is known
+    (the web shows "n of N rows" and moves the bar by them), else the stage's place."""
+    if rows is None:
+        progress(stage_code, STAGES.index(stage_code), len(STAGES))
+    else:
+        progress(stage_code, rows.done, max(rows.total, rows.done))
+
+
+@dataclass
+class Rows:
+    """Rows written so far of a deploy's `total`: its groups, and a delivery and a contact row
+    per target and channel (at most; drop-outs make it fewer)."""
+
+    total: int
+    done: int = 0
 
 
 # Background deploys --------------------------------------------------------------------------

@@ -3,8 +3,13 @@ keeping mb22/mb21, fd_rb2_campaigns_users, off_limit_campaigns_users and the cou
 mb01_camp_dict consistent, in the request's one transaction.
 
 Adding to the target group also writes the delivery rows (per channel, with the same drop-out
-rules as the deploy) and the contact history at the later of the start date and today; IINs in
-the global control group (mb11) are never added to a target group. An IIN is in at most one
+rules as the deploy) and the contact history at the later of the start date and today. IINs
+added to a target group must pass the campaign's own suppression steps (its spec's lists,
+upload excludes, push opt-outs, recent contact and frequency cap, as of the bank's today, its
+own contacts not counting) and the global control group: the audience engine evaluates them
+(`audiences.service.check_suppression`) and the report counts the blocked per step. An
+administrator may add the blocked ones with `force` (audited); IINs in the global control
+group (mb11) are never added to a target group. An IIN is in at most one
 group of a campaign. Removing takes the IIN out of every table of the campaign.
 """
 
@@ -15,9 +20,13 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from dataquery import iin as iin_rules
+from dataquery.audiences import service as audiences
+from dataquery.audiences.models import Audience
+from dataquery.audiences.spec import AudienceSpec
 from dataquery.auth.models import User
 from dataquery.auth.roles import Role
 from dataquery.bank.tables import (
@@ -30,6 +39,7 @@ from dataquery.bank.tables import (
 )
 from dataquery.campaigns import deploy, service
 from dataquery.campaigns.schemas import (
+    BlockedReason,
     CampaignStatus,
     InvalidExample,
     MembersChange,
@@ -38,7 +48,7 @@ from dataquery.campaigns.schemas import (
 from dataquery.campaigns.split import IIN_SCHEMA
 from dataquery.core.bulk import fetch_arrow, staged
 from dataquery.core.db import utcnow
-from dataquery.core.errors import Conflict, InvalidInput, NotFound
+from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dataquery.uploads.schemas import RowError
 
 MAX_EXAMPLES = 20
@@ -129,6 +139,11 @@ def change(
 ) -> MembersReport:
     if (data.iins is None) == (data.upload_id is None):
         raise InvalidInput("give either iins or upload_id", code="campaign.members.iins_or_upload")
+    if data.force and Role(user.role) is not Role.ADMIN:
+        raise PermissionDenied(
+            "only an administrator may add IINs the campaign's suppression steps block",
+            code="campaign.members.force_admin_only",
+        )
     campaign = service.get_campaign(db, code, lock=True)
     service.ensure_can_manage(user, campaign)
     if campaign.status not in (CampaignStatus.DEPLOYED, CampaignStatus.ACTIVE):
@@ -160,6 +175,7 @@ def change(
         global_control=0,
         not_member=0,
         changed=0,
+        blocked=[],
         channels={},
         invalid_examples=checked.examples,
         target_count=campaign.target_cnt,
@@ -168,22 +184,43 @@ def change(
     with service.write_conflicts_as_409(f"campaign {campaign.camp_cd} is being changed"):
         if len(checked.iins):
             if action == "add":
-                _add(db, campaign, checked.iins, data.group, report)
+                _add(db, campaign, checked.iins, data.group, report, force=data.force)
             else:
                 _remove(db, campaign, checked.iins, data.group, report)
         target, control = service.member_counts(db, campaign.camp_cd)
         campaign.target_cnt, campaign.control_cnt = target, control
         campaign.updated_at = utcnow()
         report.target_count, report.control_count = target, control
-        summary = report.model_dump(mode="json", exclude={"invalid_examples"})
+        summary = report.model_dump(
+            mode="json", exclude={"invalid_examples": True, "blocked": {"__all__": {"sample"}}}
+        )
         kind = "members_added" if action == "add" else "members_removed"
         service.record_event(db, campaign.camp_cd, user.username, kind, summary)
         db.flush()
     return report
 
 
+def campaign_spec(db: Session, campaign: CampaignDict) -> AudienceSpec | None:
+    """The spec the campaign was built from (stored with it, else its saved audience's), or
+    None when there is none or it no longer parses (then only the global control applies)."""
+    raw = campaign.audience_spec
+    if raw is None and campaign.audience_id:
+        raw = db.scalar(sa.select(Audience.spec).where(Audience.id == campaign.audience_id))
+    if raw is None:
+        return None
+    try:
+        return AudienceSpec.model_validate(raw)
+    except ValidationError:
+        return None
+
+
 def _add(
-    db: Session, campaign: CampaignDict, iins: pa.Array, group: str, report: MembersReport
+    db: Session,
+    campaign: CampaignDict,
+    iins: pa.Array,
+    group: str,
+    report: MembersReport,
+    force: bool = False,
 ) -> None:
     conn = db.connection()
     code = campaign.camp_cd
@@ -194,20 +231,10 @@ def _add(
             conn.execute(sa.select(sa.func.count()).select_from(given).where(in_campaign)).scalar()
             or 0
         )
-        conditions: list[sa.ColumnElement[bool]] = [sa.not_(in_campaign)]
-        if group == "target":
-            in_global = sa.exists().where(global_control.c.iin == given.c.iin)
-            report.global_control = int(
-                conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(given)
-                    .where(sa.not_(in_campaign), in_global)
-                ).scalar()
-                or 0
-            )
-            conditions.append(sa.not_(in_global))
-        new = fetch_arrow(conn, sa.select(given.c.iin).where(*conditions), IIN_SCHEMA)
-    new_iins = new.column("iin").combine_chunks()
+        fresh = fetch_arrow(conn, sa.select(given.c.iin).where(sa.not_(in_campaign)), IIN_SCHEMA)
+    new_iins = fresh.column("iin").combine_chunks()
+    if group == "target" and len(new_iins):
+        new_iins = _pass_suppression(db, campaign, new_iins, report, force)
     report.changed = len(new_iins)
     if not len(new_iins):
         return
@@ -235,6 +262,41 @@ def _add(
             src = deploy.sources(db, plan.channels, plan.push_event_type)
             contact = max(campaign.start_date, service.today())
             report.channels = deploy.deliver(conn, added, src, plan, contact, now)
+
+
+def _pass_suppression(
+    db: Session, campaign: CampaignDict, iins: pa.Array, report: MembersReport, force: bool
+) -> pa.Array:
+    """The IINs that may join the target group: those the campaign's suppression steps do not
+    block (all of them when forced), never the global control's. Fills the report's counts."""
+    conn = db.connection()
+    with staged(conn, pa.table({"iin": iins})) as given:
+        in_global = sa.exists().where(global_control.c.iin == given.c.iin)
+        report.global_control = int(
+            conn.execute(sa.select(sa.func.count()).select_from(given).where(in_global)).scalar()
+            or 0
+        )
+        spec = campaign_spec(db, campaign)
+        check = audiences.check_suppression(db, spec, given, campaign.camp_cd)
+        blocked = check.blocked.subquery("blocked")
+        report.blocked_total = int(
+            conn.execute(sa.select(sa.func.count()).select_from(blocked)).scalar() or 0
+        )
+        report.blocked = [
+            BlockedReason(
+                code=found.step.code,
+                params=found.step.params,
+                count=found.count,
+                sample=found.sample,
+            )
+            for found in check.steps
+        ]
+        report.forced = force and report.blocked_total > report.global_control
+        conditions: list[sa.ColumnElement[bool]] = [sa.not_(in_global)]
+        if not force:
+            conditions.append(given.c.iin.not_in(sa.select(blocked.c.iin)))
+        kept = fetch_arrow(conn, sa.select(given.c.iin).where(*conditions), IIN_SCHEMA)
+    return kept.column("iin").combine_chunks()
 
 
 def _remove(

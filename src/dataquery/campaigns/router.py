@@ -208,9 +208,19 @@ def add_members(
     request: Request, db: DB, user: AnalystUser, code: str, body: MembersChange
 ) -> MembersReport:
     """Adds IINs (pasted, or an upload's) to the target or control group of a deployed
-    campaign, with a validation report."""
+    campaign, with a validation report. Target adds must pass the campaign's suppression steps
+    and the global control (counts per step in `blocked`); `force` (administrators only, 403
+    otherwise) adds the blocked ones except the global control's, and is audited."""
     report = members.change(db, user, code, body, "add")
-    _audit(request, report.code, group=body.group, added=report.changed)
+    _audit(
+        request,
+        report.code,
+        group=body.group,
+        added=report.changed,
+        blocked_total=report.blocked_total or None,
+        forced=report.forced or None,
+        blocked=[b.model_dump(exclude={"sample"}) for b in report.blocked] or None,
+    )
     return report
 
 

@@ -169,6 +169,12 @@ class MembersChange(Strict):
     )
     upload_id: str | None = Field(default=None, max_length=36)
     group: GroupName = "target"
+    force: bool = Field(
+        default=False,
+        description="Add to the target group also the IINs the campaign's suppression steps "
+        "block (administrators only; audited with the counts per reason). The global control "
+        "group is never overridden.",
+    )
 
 
 class SplitPreviewRequest(Strict):
@@ -292,6 +298,16 @@ class InvalidExample(BaseModel):
     params: dict[str, str | int] = Field(default_factory=dict)
 
 
+class BlockedReason(APIModel):
+    """One suppression step of the campaign (its funnel step code and params) and the added
+    IINs it blocks, each step tested on its own."""
+
+    code: str = Field(description="The funnel step's code (funnel.step.*).")
+    params: dict[str, str | int | float | None]
+    count: int
+    sample: list[str] = Field(description="Up to 5 of the blocked IINs.")
+
+
 class MembersReport(APIModel):
     code: str
     group: GroupName
@@ -305,6 +321,15 @@ class MembersReport(APIModel):
     global_control: int = Field(description="add to target: in the global control, skipped.")
     not_member: int = Field(description="remove: not in that group of this campaign.")
     changed: int = Field(description="Added or removed.")
+    blocked: list[BlockedReason] = Field(
+        description="add to target: per suppression step of the campaign, the IINs it blocks.",
+    )
+    blocked_total: int = Field(
+        default=0, description="add to target: IINs blocked by at least one step."
+    )
+    forced: bool = Field(
+        default=False, description="Blocked IINs were added (force, by an administrator)."
+    )
     channels: dict[str, ChannelDropouts] = Field(description="add to target: delivery rows.")
     invalid_examples: list[InvalidExample] = Field(description="Up to 20 invalid values.")
     target_count: int

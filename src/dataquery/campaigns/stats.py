@@ -8,9 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dataquery.bank.tables import CampaignDict, campaign_users, contact_history
-from dataquery.campaigns import service
-from dataquery.campaigns.app_tables import CampaignEvent
+from dataquery.bank.tables import CampaignDict, campaign_users, contact_history, local_target
+from dataquery.campaigns import deploy, service
 from dataquery.campaigns.schemas import (
     CampaignEventOut,
     CampaignStats,
@@ -20,6 +19,7 @@ from dataquery.campaigns.schemas import (
     DailyCount,
     Dashboard,
 )
+from dataquery.core.errors import Conflict
 
 
 def campaign_stats(db: Session, campaign: CampaignDict) -> CampaignStats:
@@ -55,25 +55,55 @@ def campaign_stats(db: Session, campaign: CampaignDict) -> CampaignStats:
         groups=groups,
         channels=channels,
         contacts_per_day=contacts,
-        dropouts=_dropouts(events),
+        dropouts=_dropouts(db, campaign),
         split=split,
         history=[CampaignEventOut.model_validate(e) for e in events],
     )
 
 
-def _dropouts(events: list[CampaignEvent]) -> dict[str, ChannelDropouts]:
-    """Summed over the deploy and every later addition to the target group."""
-    totals: dict[str, ChannelDropouts] = {}
-    for event in events:
-        if event.kind not in ("deployed", "members_added") or not event.detail:
-            continue
-        for channel, report in (event.detail.get("channels") or {}).items():
-            total = totals.setdefault(channel, ChannelDropouts(eligible=0, dropped=0, reasons={}))
-            total.eligible += int(report.get("eligible", 0))
-            total.dropped += int(report.get("dropped", 0))
-            for reason, count in (report.get("reasons") or {}).items():
-                total.reasons[reason] = total.reasons.get(reason, 0) + int(count)
-    return totals
+def _dropouts(db: Session, campaign: CampaignDict) -> dict[str, ChannelDropouts]:
+    """Per channel, counted from the tables now (so current after every member or status
+    change): target members with a delivery row for it are eligible, the others dropped, each
+    with the reason the deploy rules give today. A member dropped at deploy who has become
+    reachable since counts as `reachable_since` (added members get delivery rows at once)."""
+    channels = service.channels_of(campaign)
+    if campaign.status == CampaignStatus.DRAFT or not channels:
+        return {}
+    code = campaign.camp_cd
+    event_type = service.get_detail(db, code).push_event_type
+    try:
+        src = deploy.sources(db, channels, event_type)
+    except Conflict:  # the feature store is gone: the reasons are unknown, the counts are not
+        src = deploy.Sources(None, None)
+    targets = sa.select(local_target.c.iin).where(local_target.c.camp_cd == code).subquery("t")
+    rows = deploy.reach(targets, src, event_type).subquery("reach")
+    delivered = {
+        channel: sa.exists().where(
+            campaign_users.c.camp_cd == code,
+            campaign_users.c.iin == rows.c.iin,
+            campaign_users.c.channel == channel,
+        )
+        for channel in channels
+    }
+    flags = [sa.case((test, 1), else_=0).label(channel) for channel, test in delivered.items()]
+    grouped = sa.select(rows.c.push_reason, rows.c.sms_reason, *flags).subquery("flags")
+    counted = db.execute(
+        sa.select(*grouped.c, sa.func.count().label("n")).group_by(*grouped.c)
+    ).all()
+    report: dict[str, ChannelDropouts] = {}
+    for channel in channels:
+        total = ChannelDropouts(eligible=0, dropped=0, reasons={})
+        for row in counted:
+            n = int(row.n)
+            if getattr(row, channel):
+                total.eligible += n
+                continue
+            total.dropped += n
+            now = {"push": row.push_reason, "sms": row.sms_reason}.get(channel)
+            reason = now or "reachable_since"
+            total.reasons[reason] = total.reasons.get(reason, 0) + n
+        report[channel] = total
+    return report
 
 
 def _counts(db: Session, column: Any) -> dict[str, int]:

@@ -28,7 +28,9 @@ RowsWritten = Callable[[int], None]  # rows written so far
 
 
 def compiled_sql(conn: Connection, statement: sa.ClauseElement) -> tuple[str, Any]:
-    compiled = statement.compile(dialect=conn.dialect)
+    # render_postcompile: IN lists (expanding parameters) become plain parameters here, as the
+    # raw driver call gets no chance to expand them.
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     if conn.dialect.positional:
         order = getattr(compiled, "positiontup", None) or ()
         return str(compiled), [compiled.params[name] for name in order]

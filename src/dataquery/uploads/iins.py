@@ -3,7 +3,8 @@
 A file of two million IINs cannot go through `check` one value at a time within the time an
 analyst waits, so the common shapes are classified with numpy on fixed-width bytes:
 
-* 12 ASCII digits, and 11 that lost their leading zero in Excel;
+* 12 ASCII digits, 11 that lost their leading zero in Excel, and 9 or 10 that lost two or three
+  (born 2000-2009), accepted only when the zero-padded value is a person's IIN;
 * the same written as a float (`61211600012.0`, `612116000120,00`).
 
 For those, the check digit, the BIN marker, the century digit and the birth date are computed
@@ -30,8 +31,10 @@ _WEIGHTS_SECOND = np.array([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2], dtype=np.int16)
 # Index 13 stands for every impossible month.
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0], dtype=np.int16)
 _ZERO = ord("0")
-# A float written by Excel or pandas: 11 or 12 digits, then a zero decimal part.
-_FLOAT_FORM = r"^[0-9]{11,12}[.,]0*$"
+# The widths of digit strings classified here: 12, and the shorter ones of lost leading zeros.
+_WIDTHS = tuple(range(IIN_LENGTH, iin.MIN_LOST_ZEROS_LENGTH - 1, -1))
+# A float written by Excel or pandas: 9 to 12 digits, then a zero decimal part.
+_FLOAT_FORM = rf"^[0-9]{{{iin.MIN_LOST_ZEROS_LENGTH},{IIN_LENGTH}}}[.,]0*$"
 _FLOAT_SUFFIX = r"[.,]0*$"
 # Sorting (IIN << 24 | row) finds first occurrences in one pass; IINs fit in 40 bits.
 _ROW_BITS = 24
@@ -118,7 +121,7 @@ def classify(
     result.category[~present | (lengths == 0)] = Category.EMPTY
     done = ~present | (lengths == 0)
 
-    for width in (IIN_LENGTH, IIN_LENGTH - 1):
+    for width in _WIDTHS:
         mask = present & (lengths == width)
         if mask.any():
             rows = np.flatnonzero(mask)
@@ -126,7 +129,7 @@ def classify(
             ok = _all_digits(digits)
             if not ok.all():
                 rows, digits = rows[ok], np.stack([row[ok] for row in digits])
-            _record(result, rows, digits, fixed=width != IIN_LENGTH)
+            _record(result, rows, digits, width=width)
             done[rows] = True
 
     if not done.all():
@@ -161,7 +164,7 @@ def _fixed_width(strings: pa.StringArray, mask: np.ndarray, width: int) -> np.nd
 
 def _digit_rows(block: np.ndarray, width: int) -> np.ndarray:
     """(12, rows) digit values 0–9 (or garbage for non-digits): one contiguous row per
-    position, so every later step is a fast pass over a row. 11 digits get a leading zero."""
+    position, so every later step is a fast pass over a row. Shorter ones get leading zeros."""
     digits = np.zeros((IIN_LENGTH, block.shape[0]), dtype=np.uint8)
     np.subtract(block.T, _ZERO, out=digits[IIN_LENGTH - width :], casting="unsafe")
     return digits
@@ -174,10 +177,16 @@ def _all_digits(digits: np.ndarray) -> np.ndarray:
     return ok
 
 
-def _record(result: Classified, rows: np.ndarray, digits: np.ndarray, *, fixed: bool) -> None:
+def _record(result: Classified, rows: np.ndarray, digits: np.ndarray, *, width: int) -> None:
     if not rows.size:
         return
     category, keys = _validate(digits)
+    if width < IIN_LENGTH - 1:
+        # Two or three lost zeros are restored only for a person's IIN (iin._finish).
+        wrong = category != Category.VALID
+        category[wrong] = Category.INVALID_FORMAT
+        keys[wrong] = 0
+    fixed = width != IIN_LENGTH
     result.category[rows] = category
     result.keys[rows] = keys
     if fixed:
@@ -193,11 +202,12 @@ def _classify_rest(result: Classified, values: pa.StringArray, rows: np.ndarray)
         whole = pc.replace_substring_regex(values.filter(pa.array(floats)), _FLOAT_SUFFIX, "")
         float_rows = rows[floats]
         whole_lengths = np.diff(_offsets(whole))
-        for width in (IIN_LENGTH, IIN_LENGTH - 1):
+        for width in _WIDTHS:
             mask = whole_lengths == width
             if mask.any():
                 digits = _digit_rows(_fixed_width(whole, mask, width), width)
-                _record(result, float_rows[mask], digits, fixed=True)
+                _record(result, float_rows[mask], digits, width=width)
+                result.fixed[float_rows[mask]] = True
         rows, values = rows[~floats], values.filter(pa.array(~floats))
     if not rows.size:
         return

@@ -419,7 +419,9 @@ export interface paths {
         /**
          * Add Members
          * @description Adds IINs (pasted, or an upload's) to the target or control group of a deployed
-         *     campaign, with a validation report.
+         *     campaign, with a validation report. Target adds must pass the campaign's suppression steps
+         *     and the global control (counts per step in `blocked`); `force` (administrators only, 403
+         *     otherwise) adds the blocked ones except the global control's, and is audited.
          */
         post: operations["add_members_api_v1_campaigns__code__members_post"];
         delete?: never;
@@ -761,6 +763,36 @@ export interface components {
             /** Min */
             min?: number | null;
         };
+        /**
+         * AnyOfFilter
+         * @description Keep customers passing at least one of 2..20 inner filters: row tests (age, gender,
+         *     device, filial, mau, push_enabled, column) and inclusion sets (product `has`, upload
+         *     `include`). One funnel step; no any_of inside an any_of, no exclusion lists.
+         */
+        "AnyOfFilter-Input": {
+            /** Filters */
+            filters: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Input"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Input"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "any_of";
+        };
+        /**
+         * AnyOfFilter
+         * @description Keep customers passing at least one of 2..20 inner filters: row tests (age, gender,
+         *     device, filial, mau, push_enabled, column) and inclusion sets (product `has`, upload
+         *     `include`). One funnel step; no any_of inside an any_of, no exclusion lists.
+         */
+        "AnyOfFilter-Output": {
+            /** Filters */
+            filters: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Output"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Output"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "any_of";
+        };
         /** AudienceCreate */
         AudienceCreate: {
             /** Name */
@@ -831,7 +863,7 @@ export interface components {
         /** AudienceSpec */
         "AudienceSpec-Input": {
             /** Filters */
-            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Input"])[];
+            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Input"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Input"])[];
             /**
              * Limit
              * @description Keep at most this many, after rank: the highest scores when ranked, else a deterministic spread over IINs.
@@ -856,7 +888,7 @@ export interface components {
         /** AudienceSpec */
         "AudienceSpec-Output": {
             /** Filters */
-            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Output"])[];
+            filters?: (components["schemas"]["SuppressionFilter"] | components["schemas"]["AgeFilter"] | components["schemas"]["GenderFilter"] | components["schemas"]["DeviceFilter"] | components["schemas"]["FilialFilter"] | components["schemas"]["MauFilter"] | components["schemas"]["PushEnabledFilter"] | components["schemas"]["PushOptoutFilter"] | components["schemas"]["ProductFilter"] | components["schemas"]["StreamFilter"] | components["schemas"]["RecentContactFilter"] | components["schemas"]["FrequencyCapFilter"] | components["schemas"]["UploadFilter-Output"] | components["schemas"]["ColumnFilter"] | components["schemas"]["AnyOfFilter-Output"])[];
             /**
              * Limit
              * @description Keep at most this many, after rank: the highest scores when ranked, else a deterministic spread over IINs.
@@ -924,6 +956,29 @@ export interface components {
             target: string | null;
             /** Username */
             username: string | null;
+        };
+        /**
+         * BlockedReason
+         * @description One suppression step of the campaign (its funnel step code and params) and the added
+         *     IINs it blocks, each step tested on its own.
+         */
+        BlockedReason: {
+            /**
+             * Code
+             * @description The funnel step's code (funnel.step.*).
+             */
+            code: string;
+            /** Count */
+            count: number;
+            /** Params */
+            params: {
+                [key: string]: string | number | null;
+            };
+            /**
+             * Sample
+             * @description Up to 5 of the blocked IINs.
+             */
+            sample: string[];
         };
         /** Bucket */
         Bucket: {
@@ -1296,6 +1351,30 @@ export interface components {
             /** Name Ru */
             name_ru: string;
         };
+        /**
+         * ColumnFilter
+         * @description Keep rows whose feature-store `column` satisfies `op` with `value`.
+         *
+         *     Shapes: `=, !=, <, <=, >, >=` one value; `between` [low, high] (inclusive); `in`, `not_in`
+         *     a list of 1..500 values; `is_null`, `not_null` no value. NULL semantics: a NULL cell fails
+         *     every operator except `is_null`, so `!=` and `not_in` keep only non-null different values.
+         */
+        ColumnFilter: {
+            /** Column */
+            column: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "column";
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "between" | "in" | "not_in" | "is_null" | "not_null";
+            /** Value */
+            value?: boolean | number | string | (boolean | number | string)[] | null;
+        };
         /** ColumnMapping */
         ColumnMapping: {
             /**
@@ -1308,6 +1387,41 @@ export interface components {
              * @description The column's name in the file (column_N without a header)
              */
             name: string;
+        };
+        /**
+         * ColumnOption
+         * @description A feature-store column a `column` filter can test.
+         */
+        ColumnOption: {
+            /**
+             * Categories
+             * @description Texts with at most 50 distinct values: the values, sorted; else null.
+             */
+            categories?: string[] | null;
+            /**
+             * Label
+             * @description The catalog's description of the column, else its name.
+             */
+            label: string;
+            /** Max */
+            max?: number | string | null;
+            /**
+             * Min
+             * @description Numbers: the smallest value; dates: the earliest (ISO).
+             */
+            min?: number | string | null;
+            /** Name */
+            name: string;
+            /**
+             * Null Share
+             * @description The share of rows where the column is NULL, 0..1.
+             */
+            null_share: number;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "number" | "text" | "boolean" | "date";
         };
         /** ColumnOut */
         ColumnOut: {
@@ -1536,8 +1650,29 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * ExplainGroup
+         * @description An any_of step of the spec and which of its inner filters the IIN passes (each tested on
+         *     its own; an empty list: the group removes it).
+         */
+        ExplainGroup: {
+            /** Filter Index */
+            filter_index?: number | null;
+            /**
+             * Passed
+             * @description Positions in the group's `filters`.
+             */
+            passed: number[];
+            /** Step */
+            step: number;
+        };
         /** ExplainOut */
         ExplainOut: {
+            /**
+             * Any Of
+             * @description Each any_of step: the inner filters the IIN passes.
+             */
+            any_of?: components["schemas"]["ExplainGroup"][];
             /** @description The step the funnel counts it at (the first of removed_by). */
             first_removed_by: components["schemas"]["ExplainStep"] | null;
             /**
@@ -1635,7 +1770,9 @@ export interface components {
         };
         /**
          * FrequencyCapFilter
-         * @description Remove anyone with at least `max_contacts` contacts in the same window as recent_contact.
+         * @description Remove anyone with at least `max_contacts` contacts in the same window as recent_contact
+         *     (scheduled ones included). A contact is one campaign: distinct camp_cd, so push + SMS of
+         *     one campaign count once.
          */
         FrequencyCapFilter: {
             /** Days */
@@ -1879,6 +2016,12 @@ export interface components {
         /** MembersChange */
         MembersChange: {
             /**
+             * Force
+             * @description Add to the target group also the IINs the campaign's suppression steps block (administrators only; audited with the counts per reason). The global control group is never overridden.
+             * @default false
+             */
+            force: boolean;
+            /**
              * Group
              * @default target
              * @enum {string}
@@ -1905,6 +2048,17 @@ export interface components {
              */
             already_member: number;
             /**
+             * Blocked
+             * @description add to target: per suppression step of the campaign, the IINs it blocks.
+             */
+            blocked: components["schemas"]["BlockedReason"][];
+            /**
+             * Blocked Total
+             * @description add to target: IINs blocked by at least one step.
+             * @default 0
+             */
+            blocked_total: number;
+            /**
              * Changed
              * @description Added or removed.
              */
@@ -1925,6 +2079,12 @@ export interface components {
              * @description Repeated in the input (counted once).
              */
             duplicate: number;
+            /**
+             * Forced
+             * @description Blocked IINs were added (force, by an administrator).
+             * @default false
+             */
+            forced: boolean;
             /**
              * Global Control
              * @description add to target: in the global control, skipped.
@@ -1983,6 +2143,11 @@ export interface components {
             audiences: components["schemas"]["AudienceSummary"][];
             /** Channels */
             channels: components["schemas"]["ChannelOut"][];
+            /**
+             * Columns
+             * @description The columns `column` filters can test.
+             */
+            columns?: components["schemas"]["ColumnOption"][];
             default_spec: components["schemas"]["AudienceSpec-Output"];
             /** Devices */
             devices: string[];
@@ -2350,9 +2515,11 @@ export interface components {
         };
         /**
          * RecentContactFilter
-         * @description Remove anyone contacted in the `days` days up to reference_date (contact_date from
-         *     reference_date - days to reference_date, inclusive), optionally only by the listed streams
-         *     and channels (empty = all).
+         * @description Remove anyone contacted in the `days` days up to reference_date or already scheduled
+         *     after it: a contact-history row (any channel) with contact_date from reference_date - days
+         *     on, including later dates (a deployed campaign that starts later). Rows of draft or
+         *     cancelled campaigns never count; rows with no campaign row (older history) do. Optionally
+         *     only contacts by the listed streams and channels (empty = all).
          */
         RecentContactFilter: {
             /** Channels */
@@ -2493,8 +2660,10 @@ export interface components {
         };
         /**
          * StreamFilter
-         * @description Remove members of the stream's campaigns active at reference_date: their local control
-         *     group (mb21), local target group (mb22) or both.
+         * @description Remove members of the stream's campaigns active at reference_date or starting later
+         *     (end_date on or after it; not draft or cancelled): their local control group (mb21), local
+         *     target group (mb22) or both. A campaign deployed today that starts next week already holds
+         *     its members.
          */
         StreamFilter: {
             /** Exclude */

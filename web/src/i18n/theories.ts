@@ -133,6 +133,7 @@ export const theoriesRu = {
         push_disabled: 'push отключены',
         opted_out: 'отписаны от события push',
         no_valid_phone: 'нет верного номера (+77…)',
+        reachable_since: 'выбыли при запуске, теперь доступны',
       },
     },
     history: {
@@ -230,7 +231,17 @@ export const theoriesRu = {
       close: 'Закрыть',
       again: 'Ещё изменение',
       failed: 'Состав не изменён',
-      globalControlNote: 'Клиенты из глобальной контрольной группы в целевую не добавляются.',
+      globalControlNote:
+        'В целевую не добавляются клиенты глобальной контрольной группы и те, кого убирают стоп-шаги кампании: её стоп-листы, отказы от push, контакт за период или уже запланированный, лимит числа кампаний (на сегодня по банку).',
+      force: 'Добавить и заблокированных стоп-шагами кампании',
+      forceWarning:
+        'Клиенты из стоп-листов, с недавним контактом или сверх лимита кампаний будут добавлены. Это записывается в журнал аудита; глобальный контроль не обходится.',
+      blocked: {
+        title: 'Не добавлены из-за стоп-шагов кампании: {{n}}',
+        forcedTitle: 'Добавлены вопреки стоп-шагам кампании: {{n}}',
+        sample: 'например:',
+        notAdded: 'Клиент может попасть под несколько шагов; добавить их может только администратор.',
+      },
       report: {
         title: { add: 'Добавлено: {{n}}', remove: 'Исключено: {{n}}' },
         received: 'Получено',
@@ -403,6 +414,7 @@ export const theoriesEn: typeof theoriesRu = {
         push_disabled: 'push disabled',
         opted_out: 'opted out of the push event',
         no_valid_phone: 'no valid phone (+77…)',
+        reachable_since: 'dropped at deploy, reachable now',
       },
     },
     history: {
@@ -500,7 +512,17 @@ export const theoriesEn: typeof theoriesRu = {
       close: 'Close',
       again: 'Another change',
       failed: 'Members not changed',
-      globalControlNote: 'Customers in the global control group are never added to a target group.',
+      globalControlNote:
+        'Not added to a target group: the global control group and customers the campaign’s suppression steps remove (its lists, push opt-outs, a contact in the period or already scheduled, the campaign cap; as of the bank’s today).',
+      force: 'Add the customers the campaign’s suppression steps block too',
+      forceWarning:
+        'Customers on suppression lists, contacted recently or over the campaign cap will be added. This is recorded in the audit log; the global control is never overridden.',
+      blocked: {
+        title: 'Not added, blocked by the campaign’s suppression steps: {{n}}',
+        forcedTitle: 'Added despite the campaign’s suppression steps: {{n}}',
+        sample: 'e.g.',
+        notAdded: 'A customer may fall under several steps; only an administrator may add them.',
+      },
       report: {
         title: { add: 'Added: {{n}}', remove: 'Removed: {{n}}' },
         received: 'Received',
@@ -673,6 +695,7 @@ export const theoriesKk: typeof theoriesRu = {
         push_disabled: 'push өшірілген',
         opted_out: 'push оқиғасынан бас тартқан',
         no_valid_phone: 'дұрыс нөмірі жоқ (+77…)',
+        reachable_since: 'іске қосқанда шықты, қазір қолжетімді',
       },
     },
     history: {
@@ -771,7 +794,17 @@ export const theoriesKk: typeof theoriesRu = {
       close: 'Жабу',
       again: 'Тағы өзгерту',
       failed: 'Құрамы өзгертілмеді',
-      globalControlNote: 'Жаһандық бақылау тобындағы клиенттер мақсатты топқа қосылмайды.',
+      globalControlNote:
+        'Мақсатты топқа жаһандық бақылау тобының клиенттері және науқанның шектеу қадамдары алып тастайтындар қосылмайды: оның тізімдері, push-тан бас тарту, кезеңдегі немесе жоспарланған байланыс, науқан саны шегі (банктің бүгінгі күніне).',
+      force: 'Науқанның шектеу қадамдары бұғаттағандарды да қосу',
+      forceWarning:
+        'Тыйым тізімдеріндегі, жақында байланыс болған немесе науқан шегінен асқан клиенттер қосылады. Бұл аудит журналына жазылады; жаһандық бақылау айналып өтілмейді.',
+      blocked: {
+        title: 'Науқанның шектеу қадамдарына байланысты қосылмады: {{n}}',
+        forcedTitle: 'Науқанның шектеу қадамдарына қарамастан қосылды: {{n}}',
+        sample: 'мысалы:',
+        notAdded: 'Клиент бірнеше қадамға түсуі мүмкін; оларды тек әкімші қоса алады.',
+      },
       report: {
         title: { add: 'Қосылды: {{n}}', remove: 'Алынып тасталды: {{n}}' },
         received: 'Алынды',

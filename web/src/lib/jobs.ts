@@ -1,7 +1,8 @@
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 
 import { api } from '../api/client';
 import { unwrap } from '../api/errors';
+import { formatCount } from './format';
 import type { components } from '../api/schema';
 
 export type Job = components['schemas']['JobOut'];
@@ -62,5 +63,9 @@ export async function followJob(jobId: string, { onProgress, signal, intervalMs 
 /** A job's stage in the interface language (`codes.job.stage.<x>`), or null before it has one. */
 export function jobStageText(stage: JobStage | null | undefined, t: TFunction): string | null {
   if (!stage) return null;
-  return t(`codes.${stage.code}`, { done: stage.done ?? 0, total: stage.total ?? 0 });
+  const language = i18next.resolvedLanguage ?? 'ru';
+  return t(`codes.${stage.code}`, {
+    done: formatCount(stage.done ?? 0, language),
+    total: formatCount(stage.total ?? 0, language),
+  });
 }

@@ -129,6 +129,20 @@ export const ru = {
         min_above_max: 'Минимальный возраст {{min}} больше максимального {{max}}.',
         no_bounds: 'Укажите минимальный возраст, максимальный или оба.',
       },
+      any_of: {
+        exclusion: 'В группу «Любое из» нельзя добавить исключение ({{filter_kind}}): поставьте его рядом с группой.',
+        nested: 'Группа «Любое из» не может содержать другую такую группу.',
+      },
+      column: {
+        unknown: 'В витрине нет столбца {{column}}, по которому можно фильтровать.',
+        bad_op: 'Оператор {{op}} не подходит для столбца {{column}} (тип: {{type}}).',
+        bad_value: 'Значения для столбца {{column}} не того типа ({{type}}).',
+        between_order: 'Нижняя граница {{low}} больше верхней {{high}}.',
+        shape_single: 'Оператору {{op}} нужно одно значение.',
+        shape_between: 'Оператору «между» нужны два значения: от и до.',
+        shape_list: 'Оператору {{op}} нужен список значений (от 1 до 500).',
+        shape_none: 'Оператору {{op}} значение не нужно.',
+      },
     },
     reach: {
       push_optouts_missing: 'Охват push без отписок от {{push_event_type}} не посчитать: набор отписок не загружен.',
@@ -166,6 +180,7 @@ export const ru = {
     },
     members: {
       iins_or_upload: 'Укажите либо список ИИН, либо загрузку.',
+      force_admin_only: 'Добавить клиентов вопреки стоп-шагам кампании может только администратор.',
       not_deployed: 'Кампания {{campaign}} в статусе «$t(theories.status.{{status}})»: состав меняют только у развёрнутых кампаний.',
       upload_not_ready: 'Загрузка {{upload_id}} ещё не готова (статус {{status}}).',
     },
@@ -356,6 +371,20 @@ export const kk: typeof ru = {
         min_above_max: 'Ең кіші жас {{min}} ең үлкен жас {{max}} мәнінен асып тұр.',
         no_bounds: 'Ең кіші жасты, ең үлкен жасты немесе екеуін де көрсетіңіз.',
       },
+      any_of: {
+        exclusion: '«Кез келгені» тобына алып тастауды ({{filter_kind}}) қосуға болмайды: оны топтың жанына қойыңыз.',
+        nested: '«Кез келгені» тобында басқа осындай топ болмайды.',
+      },
+      column: {
+        unknown: 'Витринада сүзуге болатын {{column}} бағаны жоқ.',
+        bad_op: '{{op}} операторы {{column}} бағанына сәйкес келмейді (түрі: {{type}}).',
+        bad_value: '{{column}} бағанының мәндері басқа түрде ({{type}}).',
+        between_order: 'Төменгі шек {{low}} жоғарғы шектен {{high}} үлкен.',
+        shape_single: '{{op}} операторына бір мән керек.',
+        shape_between: '«Аралығында» операторына екі мән керек: бастап және дейін.',
+        shape_list: '{{op}} операторына мәндер тізімі керек (1-ден 500-ге дейін).',
+        shape_none: '{{op}} операторына мән керек емес.',
+      },
     },
     reach: {
       push_optouts_missing: '{{push_event_type}} бас тартуларынсыз push қамтуын есептеу мүмкін емес: бас тарту жиыны жүктелмеген.',
@@ -393,6 +422,7 @@ export const kk: typeof ru = {
     },
     members: {
       iins_or_upload: 'ЖСН тізімін немесе жүктеуді көрсетіңіз, екеуінің бірін.',
+      force_admin_only: 'Науқанның шектеу қадамдарына қарамастан клиенттерді тек әкімші қоса алады.',
       not_deployed: '{{campaign}} науқаны «$t(theories.status.{{status}})» күйінде: құрамы тек орналастырылған науқандарда өзгереді.',
       upload_not_ready: '{{upload_id}} жүктеуі әлі дайын емес (күйі {{status}}).',
     },
@@ -583,6 +613,20 @@ export const en: typeof ru = {
         min_above_max: 'The minimum age {{min}} is above the maximum {{max}}.',
         no_bounds: 'Give a minimum age, a maximum, or both.',
       },
+      any_of: {
+        exclusion: 'An "Any of" group cannot hold an exclusion ({{filter_kind}}): put it beside the group.',
+        nested: 'An "Any of" group cannot hold another such group.',
+      },
+      column: {
+        unknown: 'The feature store has no column {{column}} to filter on.',
+        bad_op: 'Operator {{op}} does not fit the column {{column}} (type: {{type}}).',
+        bad_value: 'The values for the column {{column}} are of the wrong type ({{type}}).',
+        between_order: 'The low bound {{low}} is above the high bound {{high}}.',
+        shape_single: 'Operator {{op}} needs one value.',
+        shape_between: 'Operator "between" needs two values: from and to.',
+        shape_list: 'Operator {{op}} needs a list of values (1 to 500).',
+        shape_none: 'Operator {{op}} takes no value.',
+      },
     },
     reach: {
       push_optouts_missing: 'Push reach without opt-outs of {{push_event_type}} cannot be counted: the opt-outs dataset is not loaded.',
@@ -620,6 +664,7 @@ export const en: typeof ru = {
     },
     members: {
       iins_or_upload: 'Give either a list of IINs or an upload.',
+      force_admin_only: 'Only an administrator may add customers the campaign’s suppression steps block.',
       not_deployed: 'Campaign {{campaign}} is $t(theories.status.{{status}}): members change only in deployed campaigns.',
       upload_not_ready: 'The upload {{upload_id}} is not ready yet ({{status}}).',
     },

@@ -5,10 +5,29 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../api/errors';
 import { useExplainIin } from './api';
 import { Field } from './Field';
-import { stepLabel, type LabelContext } from './labels';
+import { filterLabel, stepLabel, type LabelContext } from './labels';
 import type { AudienceSpec, ExplainResult, SavedAudience } from './types';
 
 const { Text } = Typography;
+
+/** For each "Any of" group the IIN passes: which of its conditions let it through. */
+function GroupsPassed({ result, spec, ctx }: { result: ExplainResult; spec: AudienceSpec; ctx: LabelContext }) {
+  const { t } = useTranslation();
+  const lines = (result.any_of ?? []).flatMap((group) => {
+    const filter = group.filter_index != null ? spec.filters?.[group.filter_index] : undefined;
+    if (!filter || filter.kind !== 'any_of' || group.passed.length === 0) return [];
+    const passed = group.passed.map((i) => (filter.filters[i] ? filterLabel(ctx, filter.filters[i]) : String(i)));
+    return [{ step: group.step, text: passed.join('; ') }];
+  });
+  if (!lines.length) return null;
+  return (
+    <div data-testid="explain-groups">
+      {lines.map((line) => (
+        <div key={line.step}>{t('audience.explain.groupPassed', { step: line.step, list: line.text })}</div>
+      ))}
+    </div>
+  );
+}
 
 function ExplainAnswer({
   result,
@@ -34,7 +53,12 @@ function ExplainAnswer({
         data-testid="explain-result"
         data-in="true"
         title={t('audience.explain.in', { iin: result.iin })}
-        description={snapshot}
+        description={
+          <>
+            <GroupsPassed result={result} spec={spec} ctx={ctx} />
+            {snapshot}
+          </>
+        }
       />
     );
   }
@@ -69,6 +93,7 @@ function ExplainAnswer({
               </ul>
             </>
           ) : null}
+          <GroupsPassed result={result} spec={spec} ctx={ctx} />
           {snapshot}
         </>
       }

@@ -1,12 +1,22 @@
-import { Checkbox, Flex, InputNumber, Radio, Select, Typography } from 'antd';
+import { DeleteOutlined } from '@ant-design/icons';
+import { Button, Checkbox, DatePicker, Flex, InputNumber, Radio, Select, Tag, Typography, theme } from 'antd';
+import dayjs from 'dayjs';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { formatCount } from '../../../lib/format';
-import { GLOBAL_CONTROL, type DraftFilter } from './draft';
+import { dateFormat, formatCount, formatPercent } from '../../../lib/format';
+import {
+  ANY_OF_KINDS,
+  ANY_OF_MAX,
+  COLUMN_OPS,
+  GLOBAL_CONTROL,
+  newGroupFilter,
+  type DraftColumnFilter,
+  type DraftFilter,
+} from './draft';
 import { Field, GroupField } from './Field';
-import { deviceName, genderName, usableUploads, type LabelContext } from './labels';
-import type { Device, Gender, StreamGroup } from './types';
+import { columnName, columnValueText, deviceName, genderName, usableUploads, type LabelContext } from './labels';
+import type { ColumnOp, ColumnOption, Device, FilterKind, Gender, StreamGroup } from './types';
 
 const { Text } = Typography;
 
@@ -18,6 +28,8 @@ export interface EditorProps<F extends DraftFilter> {
   filter: F;
   onChange: (next: F) => void;
   ctx: LabelContext;
+  /** Inside an "Any of" group: only the modes that keep people (no exclusions). */
+  inGroup?: boolean;
 }
 
 function uploadOptions(ctx: LabelContext) {
@@ -162,7 +174,7 @@ function PushOptoutEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFi
   );
 }
 
-function ProductEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilter, { kind: 'product' }>>) {
+function ProductEditor({ filter, onChange, ctx, inGroup }: EditorProps<Extract<DraftFilter, { kind: 'product' }>>) {
   const { t } = useTranslation();
   const id = useId();
   return (
@@ -180,7 +192,7 @@ function ProductEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilte
           />
         </Field>
       </div>
-      <GroupField label={t('audience.filters.productMode')}>
+      {inGroup ? null : <GroupField label={t('audience.filters.productMode')}>
         <Radio.Group
           value={filter.mode}
           onChange={(e) => onChange({ ...filter, mode: e.target.value as 'has' | 'has_not' })}
@@ -189,7 +201,7 @@ function ProductEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilte
             { value: 'has_not', label: t('audience.filters.productHasNot') },
           ]}
         />
-      </GroupField>
+      </GroupField>}
     </Flex>
   );
 }
@@ -304,7 +316,7 @@ function FrequencyCapEditor({ filter, onChange }: EditorProps<Extract<DraftFilte
   );
 }
 
-function UploadEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilter, { kind: 'upload' }>>) {
+function UploadEditor({ filter, onChange, ctx, inGroup }: EditorProps<Extract<DraftFilter, { kind: 'upload' }>>) {
   const { t } = useTranslation();
   const id = useId();
   const options = uploadOptions(ctx);
@@ -326,7 +338,7 @@ function UploadEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilter
           />
         </Field>
       </div>
-      <GroupField label={t('audience.filters.uploadMode')}>
+      {inGroup ? null : <GroupField label={t('audience.filters.uploadMode')}>
         <Radio.Group
           value={filter.mode}
           onChange={(e) => onChange({ ...filter, mode: e.target.value as 'include' | 'exclude' })}
@@ -335,13 +347,310 @@ function UploadEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilter
             { value: 'include', label: t('audience.filters.uploadInclude') },
           ]}
         />
+      </GroupField>}
+    </Flex>
+  );
+}
+
+const SINGLE_OPS: ColumnOp[] = ['=', '!=', '<', '<=', '>', '>='];
+
+function columnOptionOf(ctx: LabelContext, name: string | null): ColumnOption | undefined {
+  return name ? ctx.options.columns?.find((c) => c.name === name) : undefined;
+}
+
+/** The value inputs of a column filter: by the operator and the column's type. */
+function ColumnValueInputs({
+  filter,
+  column,
+  onChange,
+  ctx,
+  id,
+}: {
+  filter: DraftColumnFilter;
+  column: ColumnOption;
+  onChange: (next: DraftColumnFilter) => void;
+  ctx: LabelContext;
+  id: string;
+}) {
+  const { t } = useTranslation();
+  const { op } = filter;
+  if (op === 'is_null' || op === 'not_null') return null;
+  const kind = column.type;
+  const label = t('audience.column.value');
+  if (kind === 'boolean')
+    return (
+      <GroupField label={label}>
+        <Radio.Group
+          value={filter.value}
+          onChange={(e) => onChange({ ...filter, value: e.target.value as boolean })}
+          options={[
+            { value: true, label: t('audience.column.true') },
+            { value: false, label: t('audience.column.false') },
+          ]}
+        />
       </GroupField>
+    );
+  if (kind === 'date') {
+    const picker = (value: number | string | boolean | null, change: (iso: string | null) => void, key: string, text: string) => (
+      <Field htmlFor={`${id}-${key}`} label={text} width={170}>
+        <DatePicker
+          id={`${id}-${key}`}
+          format={dateFormat(ctx.language)}
+          value={typeof value === 'string' ? dayjs(value) : null}
+          minDate={typeof column.min === 'string' ? dayjs(column.min) : undefined}
+          maxDate={typeof column.max === 'string' ? dayjs(column.max) : undefined}
+          onChange={(date) => change(date ? date.format('YYYY-MM-DD') : null)}
+          style={{ width: '100%' }}
+        />
+      </Field>
+    );
+    if (op === 'between')
+      return (
+        <Flex gap={12} wrap>
+          {picker(filter.low, (low) => onChange({ ...filter, low }), 'low', t('audience.column.from'))}
+          {picker(filter.high, (high) => onChange({ ...filter, high }), 'high', t('audience.column.to'))}
+        </Flex>
+      );
+    return picker(filter.value, (value) => onChange({ ...filter, value }), 'value', label);
+  }
+  if (kind === 'number') {
+    const number = (value: number | string | boolean | null, change: (n: number | null) => void, key: string, text: string) => (
+      <Field htmlFor={`${id}-${key}`} label={text} width={170}>
+        <InputNumber<number>
+          id={`${id}-${key}`}
+          value={typeof value === 'number' ? value : null}
+          placeholder={key === 'high' && typeof column.max === 'number' ? String(column.max) : typeof column.min === 'number' ? String(column.min) : undefined}
+          onChange={(n) => change(typeof n === 'number' ? n : null)}
+          style={{ width: '100%' }}
+        />
+      </Field>
+    );
+    if (op === 'between')
+      return (
+        <Flex gap={12} wrap>
+          {number(filter.low, (low) => onChange({ ...filter, low }), 'low', t('audience.column.from'))}
+          {number(filter.high, (high) => onChange({ ...filter, high }), 'high', t('audience.column.to'))}
+        </Flex>
+      );
+    if (op === 'in' || op === 'not_in')
+      return (
+        <Field htmlFor={`${id}-values`} label={t('audience.column.values')}>
+          <Select
+            {...selectProps}
+            id={`${id}-values`}
+            mode="tags"
+            placeholder={t('audience.column.numbersPlaceholder')}
+            value={filter.values.map(String)}
+            onChange={(values: string[]) =>
+              onChange({ ...filter, values: values.map(Number).filter((n) => Number.isFinite(n)) })
+            }
+            tokenSeparators={[' ', ';']}
+          />
+        </Field>
+      );
+    return number(filter.value, (value) => onChange({ ...filter, value }), 'value', label);
+  }
+  // text: the few distinct values when the options list them, else free input
+  const categories = (column.categories ?? []).map((c) => ({ value: c, label: c }));
+  if (op === 'in' || op === 'not_in')
+    return (
+      <Field htmlFor={`${id}-values`} label={t('audience.column.values')}>
+        <Select
+          {...selectProps}
+          id={`${id}-values`}
+          mode={column.categories ? 'multiple' : 'tags'}
+          placeholder={t('audience.filters.select')}
+          value={filter.values as string[]}
+          onChange={(values: string[]) => onChange({ ...filter, values })}
+          options={categories}
+        />
+      </Field>
+    );
+  return (
+    <Field htmlFor={`${id}-value`} label={label} width={260}>
+      <Select
+        {...selectProps}
+        id={`${id}-value`}
+        mode={column.categories ? undefined : 'tags'}
+        maxCount={column.categories ? undefined : 1}
+        placeholder={t('audience.filters.select')}
+        value={filter.value === null ? undefined : column.categories ? String(filter.value) : [String(filter.value)]}
+        onChange={(value?: string | string[]) => {
+          const next = Array.isArray(value) ? value[value.length - 1] : value;
+          onChange({ ...filter, value: next ?? null });
+        }}
+        options={categories}
+      />
+    </Field>
+  );
+}
+
+function ColumnEditor({ filter, onChange, ctx }: EditorProps<DraftColumnFilter>) {
+  const { t } = useTranslation();
+  const id = useId();
+  const columns = ctx.options.columns ?? [];
+  const column = columnOptionOf(ctx, filter.column);
+  const ops = column ? COLUMN_OPS[column.type] : [];
+  const pickColumn = (name?: string) => {
+    const next = columnOptionOf(ctx, name ?? null);
+    const allowed = next ? COLUMN_OPS[next.type] : [];
+    const op = allowed.includes(filter.op) ? filter.op : '=';
+    // A new column: values of the old one would not fit its type.
+    onChange({ ...filter, column: name ?? null, op, value: null, low: null, high: null, values: [] });
+  };
+  const pickOp = (op: ColumnOp) => {
+    const keepValue = SINGLE_OPS.includes(op) && SINGLE_OPS.includes(filter.op);
+    onChange({ ...filter, op, value: keepValue ? filter.value : null, low: null, high: null, values: op === 'in' || op === 'not_in' ? filter.values : [] });
+  };
+  return (
+    <Flex vertical gap={8}>
+      <Flex gap={16} wrap align="flex-start">
+        <div style={{ flex: '1 1 280px' }}>
+          <Field htmlFor={`${id}-column`} label={t('audience.column.column')}>
+            <Select
+              {...selectProps}
+              id={`${id}-column`}
+              data-testid="column-picker"
+              placeholder={t('audience.column.columnPlaceholder')}
+              value={filter.column ?? undefined}
+              onChange={pickColumn}
+              options={columns.map((c) => ({
+                value: c.name,
+                label: `${columnName(ctx, c.name)} (${c.name})`,
+              }))}
+              optionRender={(option) => {
+                const c = columnOptionOf(ctx, String(option.value));
+                return (
+                  <Flex justify="space-between" gap={8}>
+                    <span>{option.label}</span>
+                    {c ? <Tag style={{ marginInlineEnd: 0 }}>{t(`audience.column.type.${c.type}`)}</Tag> : null}
+                  </Flex>
+                );
+              }}
+            />
+          </Field>
+        </div>
+        <Field htmlFor={`${id}-op`} label={t('audience.column.op')} width={200}>
+          <Select<ColumnOp>
+            id={`${id}-op`}
+            data-testid="column-op"
+            disabled={!column}
+            value={filter.op}
+            onChange={pickOp}
+            options={ops.map((op) => ({ value: op, label: t(`audience.column.ops.${opKey(op)}`) }))}
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: '100%' }}
+          />
+        </Field>
+        {column ? <ColumnValueInputs filter={filter} column={column} onChange={onChange} ctx={ctx} id={id} /> : null}
+      </Flex>
+      {column ? (
+        <Text type="secondary" style={{ fontSize: 12 }} data-testid="column-facts">
+          {[
+            t(`audience.column.type.${column.type}`),
+            column.min != null && column.max != null
+              ? t('audience.column.range', {
+                  min: columnValueText(ctx, column.name, column.min),
+                  max: columnValueText(ctx, column.name, column.max),
+                })
+              : null,
+            t('audience.column.nullShare', { share: formatPercent(column.null_share, ctx.language, 1) }),
+          ]
+            .filter(Boolean)
+            .join(' · ')}
+        </Text>
+      ) : null}
+    </Flex>
+  );
+}
+
+/** The key of an operator in the i18n catalog (symbols are not valid keys). */
+function opKey(op: ColumnOp): string {
+  const keys: Record<ColumnOp, string> = {
+    '=': 'eq',
+    '!=': 'ne',
+    '<': 'lt',
+    '<=': 'le',
+    '>': 'gt',
+    '>=': 'ge',
+    between: 'between',
+    in: 'in',
+    not_in: 'not_in',
+    is_null: 'is_null',
+    not_null: 'not_null',
+  };
+  return keys[op];
+}
+
+function AnyOfEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilter, { kind: 'any_of' }>>) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const addId = useId();
+  const inner = filter.filters;
+  const replace = (index: number, next: DraftFilter | null) => {
+    const filters = [...inner];
+    if (next) filters.splice(index, 1, next);
+    else filters.splice(index, 1);
+    onChange({ ...filter, filters });
+  };
+  return (
+    <Flex vertical gap={8} data-testid="any-of">
+      {inner.length < 2 ? <Text type="secondary">{t('audience.anyOf.needTwo')}</Text> : null}
+      {inner.map((item, index) => {
+        const name = t(`audience.filters.kind.${item.kind}`);
+        return (
+          <div key={item.id}>
+            {index > 0 ? (
+              <Tag color="purple" style={{ margin: '0 0 6px' }}>
+                {t('audience.anyOf.or')}
+              </Tag>
+            ) : null}
+            <section
+              aria-label={name}
+              data-testid="any-of-item"
+              data-kind={item.kind}
+              style={{
+                borderInlineStart: `3px solid ${token.colorPrimaryBorder}`,
+                padding: '4px 0 4px 12px',
+              }}
+            >
+              <Flex align="center" gap={8} style={{ marginBottom: 6 }}>
+                <Text strong>{name}</Text>
+                <div style={{ flex: 1 }} />
+                <Button
+                  size="small"
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label={t('audience.filters.remove', { name })}
+                  onClick={() => replace(index, null)}
+                />
+              </Flex>
+              <FilterEditor filter={item} onChange={(next) => replace(index, next)} ctx={ctx} inGroup />
+            </section>
+          </div>
+        );
+      })}
+      {inner.length < ANY_OF_MAX ? (
+        <Field htmlFor={addId} label={t('audience.anyOf.add')} width={320}>
+          <Select<FilterKind>
+            id={addId}
+            data-testid="any-of-add"
+            value={null}
+            placeholder={t('audience.filters.addPlaceholder')}
+            onSelect={(kind) => onChange({ ...filter, filters: [...inner, newGroupFilter(kind)] })}
+            options={ANY_OF_KINDS.map((kind) => ({ value: kind, label: t(`audience.filters.kind.${kind}`) }))}
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: '100%' }}
+          />
+        </Field>
+      ) : null}
     </Flex>
   );
 }
 
 /** The editor of one filter, by its kind. */
-export function FilterEditor({ filter, onChange, ctx }: EditorProps<DraftFilter>) {
+export function FilterEditor({ filter, onChange, ctx, inGroup }: EditorProps<DraftFilter>) {
   const { t } = useTranslation();
   const change = onChange as (next: DraftFilter) => void;
   switch (filter.kind) {
@@ -361,7 +670,7 @@ export function FilterEditor({ filter, onChange, ctx }: EditorProps<DraftFilter>
     case 'push_optout':
       return <PushOptoutEditor filter={filter} onChange={change} ctx={ctx} />;
     case 'product':
-      return <ProductEditor filter={filter} onChange={change} ctx={ctx} />;
+      return <ProductEditor filter={filter} onChange={change} ctx={ctx} inGroup={inGroup} />;
     case 'stream':
       return <StreamEditor filter={filter} onChange={change} ctx={ctx} />;
     case 'recent_contact':
@@ -369,6 +678,10 @@ export function FilterEditor({ filter, onChange, ctx }: EditorProps<DraftFilter>
     case 'frequency_cap':
       return <FrequencyCapEditor filter={filter} onChange={change} ctx={ctx} />;
     case 'upload':
-      return <UploadEditor filter={filter} onChange={change} ctx={ctx} />;
+      return <UploadEditor filter={filter} onChange={change} ctx={ctx} inGroup={inGroup} />;
+    case 'column':
+      return <ColumnEditor filter={filter} onChange={change} ctx={ctx} />;
+    case 'any_of':
+      return <AnyOfEditor filter={filter} onChange={change} ctx={ctx} />;
   }
 }

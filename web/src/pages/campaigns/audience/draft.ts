@@ -7,7 +7,19 @@
  * chosen suppression list is a funnel step of its own.
  */
 import { bankToday } from '../../../lib/dates';
-import type { AudienceSpec, Device, FilterKind, Gender, SpecFilter, SpecRank, SpecSource, StreamGroup } from './types';
+import type {
+  AudienceSpec,
+  ColumnKind,
+  ColumnOp,
+  ColumnValue,
+  Device,
+  FilterKind,
+  Gender,
+  SpecFilter,
+  SpecRank,
+  SpecSource,
+  StreamGroup,
+} from './types';
 
 export const GLOBAL_CONTROL = 'global_control';
 
@@ -24,7 +36,22 @@ export type DraftFilter =
   | { id: string; kind: 'stream'; stream: string | null; exclude: StreamGroup[] }
   | { id: string; kind: 'recent_contact'; days: number | null; streams: string[]; channels: string[] }
   | { id: string; kind: 'frequency_cap'; max_contacts: number | null; days: number | null }
-  | { id: string; kind: 'upload'; upload_id: string | null; mode: 'include' | 'exclude' };
+  | { id: string; kind: 'upload'; upload_id: string | null; mode: 'include' | 'exclude' }
+  | DraftColumnFilter
+  | { id: string; kind: 'any_of'; filters: DraftFilter[] };
+
+/** A column filter being edited: `value` for one-value operators, `low`/`high` for between,
+ * `values` for in/not_in (numbers, texts, or ISO dates as texts). */
+export interface DraftColumnFilter {
+  id: string;
+  kind: 'column';
+  column: string | null;
+  op: ColumnOp;
+  value: ColumnValue | null;
+  low: number | string | null;
+  high: number | string | null;
+  values: (number | string)[];
+}
 
 export type DraftSource =
   | { kind: 'feature_store' }
@@ -66,7 +93,34 @@ export const FILTER_KINDS: FilterKind[] = [
   'recent_contact',
   'frequency_cap',
   'upload',
+  'column',
+  'any_of',
 ];
+
+/** What an "Any of (OR)" group may hold: row tests and inclusion sets (server: spec.ANY_OF_KINDS). */
+export const ANY_OF_KINDS: FilterKind[] = ['age', 'gender', 'device', 'filial', 'mau', 'push_enabled', 'column', 'product', 'upload'];
+export const ANY_OF_MAX = 20;
+
+/** The operators that fit a column type (server: audiences.resolve.COLUMN_OPS), in menu order. */
+export const COLUMN_OPS: Record<ColumnKind, ColumnOp[]> = {
+  number: ['=', '!=', '<', '<=', '>', '>=', 'between', 'in', 'not_in', 'is_null', 'not_null'],
+  text: ['=', '!=', 'in', 'not_in', 'is_null', 'not_null'],
+  boolean: ['=', '!=', 'is_null', 'not_null'],
+  date: ['=', '!=', '<', '<=', '>', '>=', 'between', 'is_null', 'not_null'],
+};
+
+/** The spec filter of a column draft, or null while a value it needs is missing. */
+export function columnSpecOf(filter: DraftColumnFilter): SpecFilter | null {
+  const { column, op } = filter;
+  if (!column) return null;
+  if (op === 'is_null' || op === 'not_null') return { kind: 'column', column, op };
+  if (op === 'between') {
+    if (filter.low === null || filter.high === null) return null;
+    return { kind: 'column', column, op, value: [filter.low, filter.high] };
+  }
+  if (op === 'in' || op === 'not_in') return filter.values.length ? { kind: 'column', column, op, value: filter.values } : null;
+  return filter.value === null || filter.value === '' ? null : { kind: 'column', column, op, value: filter.value };
+}
 
 let nextId = 0;
 function newId(): string {
@@ -102,7 +156,17 @@ export function newFilter(kind: FilterKind): DraftFilter {
       return { id, kind, max_contacts: 3, days: 30 };
     case 'upload':
       return { id, kind, upload_id: null, mode: 'exclude' };
+    case 'column':
+      return { id, kind, column: null, op: '=', value: null, low: null, high: null, values: [] };
+    case 'any_of':
+      return { id, kind, filters: [] };
   }
+}
+
+/** A new filter inside an "Any of" group: inclusion modes only (no exclusion inside an OR). */
+export function newGroupFilter(kind: FilterKind): DraftFilter {
+  const filter = newFilter(kind);
+  return filter.kind === 'upload' ? { ...filter, mode: 'include' } : filter;
 }
 
 export function newSource(kind: SourceKind): DraftSource {
@@ -154,6 +218,15 @@ export function specFiltersOf(filter: DraftFilter): SpecFilter[] {
         : [];
     case 'upload':
       return filter.upload_id ? [{ kind: 'upload', upload_id: filter.upload_id, mode: filter.mode }] : [];
+    case 'column': {
+      const spec = columnSpecOf(filter);
+      return spec ? [spec] : [];
+    }
+    case 'any_of': {
+      // Incomplete inner filters are left out; a group needs two complete ones to mean "or".
+      const inner = filter.filters.flatMap(specFiltersOf);
+      return inner.length >= 2 ? [{ kind: 'any_of', filters: inner }] : [];
+    }
   }
 }
 
@@ -247,6 +320,10 @@ export function draftFromSpec(spec: AudienceSpec, referenceDate?: string): Draft
           return { id, kind: f.kind, max_contacts: f.max_contacts, days: f.days };
         case 'upload':
           return { id, kind: f.kind, upload_id: f.upload_id, mode: f.mode };
+        case 'column':
+          return draftColumnOf(id, f);
+        case 'any_of':
+          return { id, kind: f.kind, filters: draftFromSpec({ version: 1, filters: f.filters }).filters };
       }
     });
   const source: DraftSource = spec.source ? { ...spec.source } : { kind: 'feature_store' };
@@ -272,6 +349,19 @@ export function moved<T>(items: readonly T[], index: number, delta: number): T[]
 }
 
 export function hasHelp(kind: FilterKind): boolean {
-  return ['suppression', 'age', 'push_optout', 'stream', 'recent_contact', 'frequency_cap'].includes(kind);
+  return ['suppression', 'age', 'push_optout', 'stream', 'recent_contact', 'frequency_cap', 'column', 'any_of'].includes(kind);
 }
 
+
+function draftColumnOf(id: string, f: Extract<SpecFilter, { kind: 'column' }>): DraftColumnFilter {
+  const draft: DraftColumnFilter = { ...newFilter('column'), id } as DraftColumnFilter;
+  const value = f.value ?? null;
+  draft.column = f.column;
+  draft.op = f.op;
+  if (Array.isArray(value)) {
+    const plain = value.filter((v): v is number | string => typeof v !== 'boolean');
+    if (f.op === 'between') [draft.low, draft.high] = [plain[0] ?? null, plain[1] ?? null];
+    else draft.values = plain;
+  } else draft.value = value;
+  return draft;
+}

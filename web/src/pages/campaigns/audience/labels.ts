@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 
 import { renderCode, type CodeParams } from '../../../i18n/codes/render';
 
-import { formatCount, formatNumber, formatPercent } from '../../../lib/format';
+import { formatCount, formatDate, formatNumber, formatPercent } from '../../../lib/format';
 import { GLOBAL_CONTROL } from './draft';
 import type { AudienceOptions, AudienceSpec, AudienceSummary, SpecFilter, UploadSummary } from './types';
 
@@ -121,6 +121,48 @@ export function filterLabel(ctx: LabelContext, filter: SpecFilter): string {
       return t(filter.mode === 'include' ? 'audience.step.uploadInclude' : 'audience.step.uploadExclude', {
         name: uploadName(ctx, filter.upload_id),
       });
+    case 'column':
+      return columnFilterLabel(ctx, filter);
+    case 'any_of':
+      return t('audience.step.anyOf', {
+        list: filter.filters.map((inner) => filterLabel(ctx, inner)).join(` ${t('audience.step.or')} `),
+      });
+  }
+}
+
+/** A feature-store column for people: its translated name when the app knows it, else the catalog's label. */
+export function columnName(ctx: LabelContext, name: string): string {
+  const option = ctx.options.columns?.find((c) => c.name === name);
+  return ctx.t(`audience.columns.${name}`, { defaultValue: option?.label || name });
+}
+
+/** One value of a column filter as people read it (yes/no, dates in the interface format). */
+export function columnValueText(ctx: LabelContext, column: string, value: unknown): string {
+  const kind = ctx.options.columns?.find((c) => c.name === column)?.type;
+  if (typeof value === 'boolean') return ctx.t(value ? 'audience.column.true' : 'audience.column.false');
+  if (typeof value === 'number') return formatNumber(value, ctx.language, 4);
+  if (kind === 'date' && typeof value === 'string') return formatDate(value, ctx.language);
+  return String(value);
+}
+
+function columnFilterLabel(ctx: LabelContext, filter: Extract<SpecFilter, { kind: 'column' }>): string {
+  const { t } = ctx;
+  const name = columnName(ctx, filter.column);
+  const values = Array.isArray(filter.value) ? filter.value : filter.value == null ? [] : [filter.value];
+  const texts = values.map((v) => columnValueText(ctx, filter.column, v));
+  switch (filter.op) {
+    case 'is_null':
+      return t('audience.column.label.isNull', { name });
+    case 'not_null':
+      return t('audience.column.label.notNull', { name });
+    case 'between':
+      return t('audience.column.label.between', { name, low: texts[0], high: texts[1] });
+    case 'in':
+      return t('audience.column.label.in', { name, list: listed(ctx, texts) });
+    case 'not_in':
+      return t('audience.column.label.notIn', { name, list: listed(ctx, texts) });
+    default:
+      return t('audience.column.label.compare', { name, op: filter.op === '!=' ? '≠' : filter.op.replace('<=', '≤').replace('>=', '≥'), value: texts[0] });
   }
 }
 

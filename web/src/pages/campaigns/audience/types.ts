@@ -34,6 +34,12 @@ export type Gender = Schemas['GenderFilter']['values'][number];
 export type Device = Schemas['DeviceFilter']['values'][number];
 export type StreamGroup = NonNullable<Schemas['StreamFilter']['exclude']>[number];
 
+export type ColumnOption = Schemas['ColumnOption'];
+export type ColumnKind = ColumnOption['type'];
+export type ColumnFilterSpec = Schemas['ColumnFilter'];
+export type ColumnOp = ColumnFilterSpec['op'];
+export type ColumnValue = boolean | number | string;
+export type ExplainGroup = Schemas['ExplainGroup'];
 export type Reachability = Schemas['Reachability'];
 export type Overlap = Schemas['Overlap'];
 export type OverlapCampaign = Schemas['OverlapCampaign'];

@@ -36,6 +36,9 @@ const REPORT: MembersReport = {
   global_control: 0,
   not_member: 0,
   changed: 2,
+  blocked: [],
+  blocked_total: 0,
+  forced: false,
   channels: { push: { eligible: 2, dropped: 0, reasons: {} } },
   invalid_examples: [{ input: '12-34', code: 'iin.reason.invalid_format', params: {} }],
   target_count: 90002,
@@ -276,6 +279,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
         {
           iins: ['610316300015', '30101600003', '6,1211600012E+11', '12-34', '610316300015'],
           group: 'target',
+          force: false,
         },
       ],
     ]);
@@ -310,7 +314,7 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     expect(report.getByTestId('members-count-not_member')).toHaveTextContent('Не были в группе: 2');
     expect(requestsOf(mock)).toContain('GET /api/v1/uploads');
     expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url.pathname, c.body])).toEqual([
-      [`/api/v1/campaigns/${CODE}/members/remove`, { upload_id: 'u1', group: 'control' }],
+      [`/api/v1/campaigns/${CODE}/members/remove`, { upload_id: 'u1', group: 'control', force: false }],
     ]);
   });
 

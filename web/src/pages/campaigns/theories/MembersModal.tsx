@@ -1,8 +1,10 @@
-import { Alert, Button, Flex, Input, Modal, Radio, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Checkbox, Flex, Input, Modal, Radio, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { errorMessage } from '../../../api/errors';
+import { roleAllows } from '../../../auth/roles';
+import { useCurrentUser } from '../../../auth/useSession';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDateTime } from '../../../lib/format';
 import { renderCode } from '../../../i18n/codes/render';
@@ -58,6 +60,7 @@ function ReportView({ report }: { report: MembersReport }) {
           );
         })}
       </Flex>
+      <BlockedView report={report} />
       {Object.entries(report.channels).map(([channel, dropouts]) => (
         <Text key={channel} type="secondary" style={{ fontSize: 12 }}>
           {t('theories.membersModal.report.channel', {
@@ -101,6 +104,52 @@ function ReportView({ report }: { report: MembersReport }) {
 }
 
 /**
+ * The campaign's suppression steps that blocked added IINs (each step tested on its own, so a
+ * customer may count under several), with up to five IINs each; when forced, they were added.
+ */
+export function BlockedView({ report }: { report: MembersReport }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'ru';
+  if (!report.blocked.length) return null;
+  const count = (n: number) => formatCount(n, language);
+  return (
+    <Alert
+      type={report.forced ? 'error' : 'warning'}
+      showIcon
+      data-testid="members-blocked"
+      title={
+        <span data-testid="members-blocked-title">
+          {t(report.forced ? 'theories.membersModal.blocked.forcedTitle' : 'theories.membersModal.blocked.title', {
+            n: count(report.blocked_total),
+          })}
+        </span>
+      }
+      description={
+        <Flex vertical gap={4}>
+          {report.blocked.map((reason, index) => (
+            <Flex key={`${reason.code}-${index}`} wrap gap={6} align="baseline" data-testid="members-blocked-reason">
+              <Text strong>{renderCode(t, language, reason.code, reason.params)}</Text>
+              <Text>— {count(reason.count)}</Text>
+              {reason.sample.length ? (
+                <Text type="secondary" style={{ fontSize: 12 }}>
+                  {t('theories.membersModal.blocked.sample')}{' '}
+                  {reason.sample.map((iin) => (
+                    <Text key={iin} code>
+                      {iin}
+                    </Text>
+                  ))}
+                </Text>
+              ) : null}
+            </Flex>
+          ))}
+          {report.forced ? null : <Text type="secondary">{t('theories.membersModal.blocked.notAdded')}</Text>}
+        </Flex>
+      }
+    />
+  );
+}
+
+/**
  * Add IINs to, or remove them from, a group of a deployed campaign: pasted, or an upload's; the
  * server validates them (as uploads are) and answers with a report, shown here.
  */
@@ -115,6 +164,9 @@ export function MembersModal({ campaign, open, onClose }: { campaign: Campaign; 
   const [uploadId, setUploadId] = useState<string | null>(null);
   const [report, setReport] = useState<MembersReport | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [force, setForce] = useState(false);
+  const isAdmin = roleAllows(useCurrentUser()?.role, 'admin');
+  const checked = action === 'add' && group === 'target';
   const uploads = useUploadChoices(open && source === 'upload');
   const ready = (uploads.data ?? []).filter((upload) => upload.id && upload.status === 'ready');
   const values = pastedValues(text);
@@ -130,6 +182,7 @@ export function MembersModal({ campaign, open, onClose }: { campaign: Campaign; 
     startOver();
     setText('');
     setUploadId(null);
+    setForce(false);
     onClose();
   };
 
@@ -142,6 +195,7 @@ export function MembersModal({ campaign, open, onClose }: { campaign: Campaign; 
         action,
         group,
         source: source === 'paste' ? { iins: values } : { upload_id: uploadId ?? '' },
+        force: isAdmin && checked && force,
       });
       setReport(answer);
       setText('');
@@ -271,10 +325,20 @@ export function MembersModal({ campaign, open, onClose }: { campaign: Campaign; 
               />
             </Flex>
           )}
-          {action === 'add' && group === 'target' ? (
+          {checked ? (
             <Text type="secondary" style={{ fontSize: 12 }}>
               {t('theories.membersModal.globalControlNote')}
             </Text>
+          ) : null}
+          {checked && isAdmin ? (
+            <Flex vertical gap={6}>
+              <Checkbox checked={force} onChange={(event) => setForce(event.target.checked)} data-testid="members-force">
+                {t('theories.membersModal.force')}
+              </Checkbox>
+              {force ? (
+                <Alert type="warning" showIcon title={t('theories.membersModal.forceWarning')} data-testid="members-force-warning" />
+              ) : null}
+            </Flex>
           ) : null}
         </Flex>
       )}

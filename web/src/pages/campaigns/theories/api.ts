@@ -130,13 +130,16 @@ export function useChangeMembers() {
       action,
       group,
       source,
+      force = false,
     }: {
       code: string;
       action: MembersAction;
       group: MemberGroup;
       source: MembersSource;
+      /** Add also the IINs the campaign's suppression steps block (administrators). */
+      force?: boolean;
     }) => {
-      const options = { params: { path: { code } }, body: { ...source, group } };
+      const options = { params: { path: { code } }, body: { ...source, group, force } };
       return unwrap(
         action === 'add'
           ? await api.POST('/api/v1/campaigns/{code}/members', options)

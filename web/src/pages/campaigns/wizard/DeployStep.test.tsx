@@ -20,6 +20,15 @@ async function toDeploy(user: ReturnType<typeof setup>) {
   return screen.findByTestId('deploy-button');
 }
 
+/** The deploy button, then the confirmation: the code typed by hand. */
+async function deploy(user: ReturnType<typeof setup>, button: HTMLElement) {
+  await user.click(button);
+  const code = await screen.findByTestId('deploy-confirm-code');
+  await waitFor(() => expect(screen.getByTestId('deploy-confirm-tables')).toBeInTheDocument());
+  await user.type(code, 'C000000042');
+  await user.click(screen.getByTestId('deploy-confirm-ok'));
+}
+
 describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
   it('deploys through a job, polling its progress to 100 %, then links to the campaign', async () => {
     let polls = 0;
@@ -36,7 +45,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
               ...JOB,
               status: 'running',
               progress: 0.4,
-              stage: { code: 'job.stage.write_control', done: 2, total: 6 },
+              stage: { code: 'job.stage.write_control', done: 18_000, total: 45_000 },
               result: null,
               finished_at: null,
             },
@@ -57,14 +66,17 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
     const button = await toDeploy(user);
     expect(screen.getByTestId('wizard-step-title')).toHaveTextContent('Шаг 5 из 5. Запуск');
 
-    await user.click(button);
+    await deploy(user, button);
     await waitFor(() => expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '40'));
-    expect(screen.getByTestId('deploy-progress')).toHaveTextContent('Запись контрольной группы (mb21_local_control)');
+    expect(screen.getByTestId('deploy-progress')).toHaveTextContent(
+      /Запись контрольной группы \(mb21_local_control\): 18\s000 из 45\s000 строк/,
+    );
 
     const result = await screen.findByTestId('deploy-result');
     expect(screen.getByTestId('deploy-progress')).toHaveAttribute('data-percent', '100');
     expect(polls).toBe(2);
-    expect(backend.calls.map((call) => call.key)).toContain('POST /api/v1/campaigns/C000000042/deploy');
+    // Always as a job, so the stages and rows show whatever the size.
+    expect(backend.calls.map((call) => call.key)).toContain('POST /api/v1/campaigns/C000000042/deploy?background=true');
     expect(result).toHaveTextContent('Кампания C000000042 запущена');
     // Nothing to go back to: the campaign is in the bank's tables.
     expect(screen.queryByTestId('wizard-back')).not.toBeInTheDocument();
@@ -73,10 +85,26 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
     expect(await screen.findByTestId('campaign-page')).toBeInTheDocument();
   });
 
+  it('asks for the code before writing, showing rows per table and drop-outs', async () => {
+    const backend = mockBackend();
+    const user = setup();
+    await user.click(await toDeploy(user));
+    const dialog = await screen.findByTestId('deploy-confirm-tables');
+    expect(dialog).toHaveTextContent('mb22_local_target');
+    expect(screen.getByTestId('deploy-confirm-dropouts')).toHaveTextContent('выбывают');
+    const ok = screen.getByTestId('deploy-confirm-ok');
+    expect(ok).toBeDisabled();
+    await user.type(screen.getByTestId('deploy-confirm-code'), 'C0000000');
+    expect(ok).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Отмена' }));
+    // Only dry runs were asked (their key carries ?dry_run=true): nothing was written.
+    expect(backend.calls.map((call) => call.key)).not.toContain('POST /api/v1/campaigns/C000000042/deploy?background=true');
+  });
+
   it('answers a direct deploy (200) with the result, and starts a new campaign afresh', async () => {
     mockBackend();
     const user = setup();
-    await user.click(await toDeploy(user));
+    await deploy(user, await toDeploy(user));
     expect(await screen.findByTestId('deploy-result')).toHaveAttribute('data-code', 'C000000042');
     expect(screen.getByTestId('deploy-link')).toHaveAttribute('href', '/campaigns/C000000042');
 
@@ -96,12 +124,12 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
       },
     });
     const user = setup();
-    await user.click(await toDeploy(user));
+    await deploy(user, await toDeploy(user));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Запуск невозможен');
     expect(alert).toHaveTextContent('Кампания C000000042 уже в статусе «Развёрнута».');
     expect(screen.getByTestId('deploy-button')).toHaveTextContent('Повторить запуск');
-    await user.click(screen.getByTestId('deploy-button'));
+    await deploy(user, screen.getByTestId('deploy-button'));
     await waitFor(() => expect(deploys).toBe(2));
   });
 
@@ -129,7 +157,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
       },
     });
     const user = setup();
-    await user.click(await toDeploy(user));
+    await deploy(user, await toDeploy(user));
     expect(await screen.findByRole('alert')).toHaveTextContent('Параметры кампании не приняты');
     await user.click(screen.getByTestId('deploy-edit'));
     await waitFor(() => expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'details'));
@@ -159,7 +187,7 @@ describe('Campaign wizard: the deploy step', { timeout: 60_000 }, () => {
       }),
     });
     const user = setup();
-    await user.click(await toDeploy(user));
+    await deploy(user, await toDeploy(user));
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Запуск невозможен');
     expect(alert).toHaveTextContent('Развёртывание кампании C000000042 не удалось; ничего не записано.');

@@ -1,6 +1,7 @@
 import { RocketOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Progress, Result, Typography } from 'antd';
 import type { TFunction } from 'i18next';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
@@ -9,6 +10,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDate } from '../../../lib/format';
 import { jobStageText } from '../../../lib/jobs';
 import { CampaignError, type DeployPhase } from './api';
+import { ConfirmDeployModal } from './ConfirmDeployModal';
 import type { CampaignOut, DeployReport } from './types';
 
 const { Paragraph, Text } = Typography;
@@ -43,6 +45,7 @@ export function DeployStep({
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const count = (n: number) => formatCount(n, language);
+  const [confirming, setConfirming] = useState(false);
 
   if (report)
     return (
@@ -125,12 +128,21 @@ export function DeployStep({
             size="large"
             icon={<RocketOutlined />}
             loading={running}
-            onClick={onDeploy}
+            onClick={() => setConfirming(true)}
             data-testid="deploy-button"
           >
             {error ? t('campaign.deploy.retry') : t('campaign.deploy.button')}
           </Button>
         </div>
+        <ConfirmDeployModal
+          draft={draft}
+          open={confirming}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            onDeploy();
+          }}
+        />
       </Flex>
     </Card>
   );

@@ -223,7 +223,11 @@ export function useDeploy(onDone: (report: DeployReport) => void) {
       void (async () => {
         try {
           const result = unwrapCampaign(
-            await api.POST('/api/v1/campaigns/{code}/deploy', { params: { path: { code } }, signal }),
+            // Always as a job: the analyst watches its stages and rows, whatever its size.
+            await api.POST('/api/v1/campaigns/{code}/deploy', {
+              params: { path: { code }, query: { background: true } },
+              signal,
+            }),
           );
           const report =
             'job_id' in result
