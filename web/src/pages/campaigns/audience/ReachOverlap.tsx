@@ -135,9 +135,16 @@ export function OverlapView({
                 title: t('audience.overlap.campaign'),
                 render: (_: unknown, row: OverlapCampaign) => (
                   <Flex vertical>
-                    <Text strong>{row.camp_cd}</Text>
+                    <Text strong style={{ whiteSpace: 'nowrap' }}>
+                      {row.camp_cd}
+                    </Text>
                     <Text type="secondary" style={{ fontSize: 12 }}>
                       {row.name}
+                    </Text>
+                    {/* The dates under the name: the builder's aside is narrow. */}
+                    <Text type="secondary" style={{ fontSize: 12 }} data-testid="overlap-dates">
+                      <span style={{ whiteSpace: 'nowrap' }}>{formatDate(row.start_date, language)} —</span>{' '}
+                      <span style={{ whiteSpace: 'nowrap' }}>{formatDate(row.end_date, language)}</span>
                     </Text>
                   </Flex>
                 ),
@@ -146,12 +153,6 @@ export function OverlapView({
                 key: 'stream',
                 title: t('audience.overlap.stream'),
                 render: (_: unknown, row: OverlapCampaign) => streamLabel(row.stream),
-              },
-              {
-                key: 'dates',
-                title: t('audience.overlap.dates'),
-                render: (_: unknown, row: OverlapCampaign) =>
-                  `${formatDate(row.start_date, language)} — ${formatDate(row.end_date, language)}`,
               },
               {
                 key: 'members',
