@@ -135,7 +135,7 @@ def phase_product(warehouse: Path, runs: int) -> dict[str, Any]:
     engine = create_warehouse_engine(f"duckdb:///{warehouse}")
     sessions = make_sessionmaker(engine)
 
-    def run(**options: bool) -> Any:
+    def run(**options: Any) -> Any:
         with sessions.begin() as db:
             return service.preview(db, spec, None, **options)
 
@@ -144,6 +144,12 @@ def phase_product(warehouse: Path, runs: int) -> dict[str, Any]:
     cold = time.perf_counter() - started
     funnel_times, funnel = timed(lambda: run(sample=False, distributions=False), runs)
     preview_times, preview = timed(run, runs)
+    # What the builder asks for: also reachability (push opt-outs of one event type joined)
+    # and the overlap with deployed campaigns, in the same statement.
+    reach_times, reached = timed(
+        lambda: run(reachability=True, push_event_type="marketing_offers", overlap=True), runs
+    )
+    assert reached.funnel == preview.funnel and reached.reachability is not None
 
     def joined() -> Any:
         with sessions.begin() as db:
@@ -159,6 +165,7 @@ def phase_product(warehouse: Path, runs: int) -> dict[str, Any]:
         "cold_s": cold,
         "funnel_s": funnel_times,
         "preview_s": preview_times,
+        "reach_s": reach_times,
         "joined_s": joined_times,
         "funnel": [[s.kind, s.removed, s.remaining] for s in funnel.funnel],
         "peak_rss_mb": peak_rss_mb(),
@@ -247,13 +254,22 @@ def phase_floor(warehouse: Path, runs: int) -> dict[str, Any]:
     connection = duckdb.connect(str(warehouse), read_only=True)
     tables = {"mb11_global_control": ["iin"], "feature_store": ["iin", "birth_date"]}
     tables.update({f"bench_list_{k}": ["iin"] for k in range(EXTRA_LISTS)})
-    sql = " UNION ALL ".join(
-        f"SELECT {' + '.join(f'sum(hash({c}))' for c in columns)} FROM {table}"
-        for table, columns in tables.items()
-    )
+
+    def scan(tables: dict[str, list[str]]) -> str:
+        return " UNION ALL ".join(
+            f"SELECT {' + '.join(f'sum(hash({c}))' for c in columns)} FROM {table}"
+            for table, columns in tables.items()
+        )
+
+    sql = scan(tables)
     times, _ = timed(lambda: connection.execute(sql).fetchall(), runs)
+    # What reachability reads besides: the channels' columns and the push opt-outs.
+    reach_tables = {**tables, "push_optouts": ["iin", "event_type"]}
+    reach_tables["feature_store"] = [*tables["feature_store"], "p_sid", "phone", "push_enabled"]
+    reach_sql = scan(reach_tables)
+    reach_times, _ = timed(lambda: connection.execute(reach_sql).fetchall(), runs)
     connection.close()
-    return {"floor_s": times, "peak_rss_mb": peak_rss_mb()}
+    return {"floor_s": times, "reach_floor_s": reach_times, "peak_rss_mb": peak_rss_mb()}
 
 
 # --- orchestration ---------------------------------------------------------------------------
@@ -298,6 +314,11 @@ def report(customers: int, results: dict[str, dict[str, Any]]) -> bool:
         f"load average {os.getloadavg()[0]:.1f}",
         row("product funnel", product["funnel_s"], f"(cold {product['cold_s'] * 1000:.0f} ms)"),
         row("product preview", product["preview_s"], "(funnel + distributions + sample)"),
+        *(
+            [row("preview + reach", product["reach_s"], "(+ reachability and overlap)")]
+            if "reach_s" in product
+            else []
+        ),
         row("lists joined", product["joined_s"], "(the funnel without the list index)"),
     ]
     if api:
@@ -305,6 +326,11 @@ def report(customers: int, results: dict[str, dict[str, Any]]) -> bool:
     lines += [
         row("pandas reference", pandas["funnel_s"], f"(load {pandas['load_s']:.1f} s)"),
         row("floor (DuckDB)", floor["floor_s"]),
+        *(
+            [row("floor + reach", floor["reach_floor_s"], "(+ p_sid, phone, push opt-outs)")]
+            if "reach_floor_s" in floor
+            else []
+        ),
         "",
     ]
     ok = rss <= 2048
@@ -313,9 +339,15 @@ def report(customers: int, results: dict[str, dict[str, Any]]) -> bool:
         preview = p50(product["preview_s"], cpu)
         floor_s = p50(floor["floor_s"], cpu)
         pandas_s = p50(pandas["funnel_s"], cpu)
+        reach = ""
+        if "reach_s" in product:
+            reached = p50(product["reach_s"], cpu)
+            reach = f"   reach / floor = {reached / floor_s:5.2f}x (target <= 1.5x)"
+            if "reach_floor_s" in floor:
+                reach += f", / floor + reach {reached / p50(floor['reach_floor_s'], cpu):5.2f}x"
         lines += [
             f"[{unit}] funnel / floor = {funnel / floor_s:5.2f}x (target <= 3x)   "
-            f"preview / floor = {preview / floor_s:5.2f}x",
+            f"preview / floor = {preview / floor_s:5.2f}x" + reach,
             f"[{unit}] pandas / funnel = {pandas_s / funnel:5.1f}x (target >= 25x)   "
             f"pandas / preview = {pandas_s / preview:5.1f}x",
         ]

@@ -41,6 +41,18 @@ from typing import Any
 import sqlalchemy as sa
 
 from dataquery.audiences import spec as s
+from dataquery.audiences.overlap import Window, overlap_parts
+from dataquery.audiences.reach import (
+    PUSH_REASONS,
+    REACH_COLUMNS,
+    SMS_REASONS,
+    code_of,
+    has_p_sid,
+    opted_out_of,
+    push_rules,
+    sms_rules,
+    valid_phone,
+)
 from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
 from dataquery.datasets.list_index import BITS_COLUMN
 
@@ -86,6 +98,8 @@ FEATURE_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
     "device_os": sa.String(),
     "is_mau": sa.Boolean(),
     "push_enabled": sa.Boolean(),
+    "p_sid": sa.String(),
+    "phone": sa.String(),
 }
 PROFILE_COLUMNS = (
     "birth_date",
@@ -130,6 +144,15 @@ class Resolved:
 
 
 Param = str | int | float | None
+
+
+@dataclass(frozen=True)
+class ReachPlan:
+    """Live reachability in the preview: the push opt-outs table and the event type whose
+    opt-outs push leaves out (both None: no event type named)."""
+
+    optouts: str | None = None
+    push_event_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -656,9 +679,11 @@ class Compiler:
         limits = [step.top_n for step in self.steps if step.top_n is not None]
         return min(limits) if limits else None
 
-    def _base(self, iin: str | None = None) -> sa.CTE:
-        """The source joined to the feature store: one row per source IIN."""
+    def _base(self, iin: str | None = None, extra: Sequence[str] = ()) -> sa.CTE:
+        """The source joined to the feature store: one row per source IIN (with the feature
+        columns in `extra` too, e.g. the channels' p_sid and phone)."""
         needed = ["birth_date", "gender", "filial_code", "device_os", "is_mau", "push_enabled"]
+        needed += [c for c in extra if c in FEATURE_COLUMNS and c not in needed and c != "iin"]
         if self.spec.rank is not None:
             needed += list(self.spec.rank.sum_of)
         needed += [c for c in self.resolved.filter_columns if c not in needed]
@@ -673,6 +698,11 @@ class Compiler:
         ]
         if self.resolved.list_bits:
             attributes.append(fs.c[BITS_COLUMN])
+        if "has_p_sid" in extra:  # reachability: whether the row has a p_sid, not the p_sid
+            p_sid_known = "p_sid" in self.resolved.feature_columns
+            attributes.append(
+                (has_p_sid(fs.c.p_sid) if p_sid_known else sa.false()).label("has_p_sid")
+            )
         relation = self.source_relation()
         if relation is None:
             raw = _narrow(
@@ -786,7 +816,7 @@ class Compiler:
     def flagged(self, columns: Sequence[str] = ()) -> sa.CTE:
         """Every source row with `failed_at`, the first step that removes it (0: none), its
         score when ranked, and the named base `columns`."""
-        base = self._base()
+        base = self._base(extra=columns)
         membership = self._membership()
         selected: list[Expression] = [
             base.c.iin,
@@ -808,7 +838,11 @@ class Compiler:
         )
 
     def preview(
-        self, sample_size: int = SAMPLE_SIZE, distributions: bool = True
+        self,
+        sample_size: int = SAMPLE_SIZE,
+        distributions: bool = True,
+        reach: ReachPlan | None = None,
+        overlap: Window | None = None,
     ) -> sa.CompoundSelect[Any]:
         """The funnel, the profile of the final audience and a sample, in ONE statement.
 
@@ -817,11 +851,16 @@ class Compiler:
 
         - part "funnel": (step = failed_at, n) over every row;
         - parts "age_band", "gender", "filial", "device": (key, n) over the final audience;
-        - part "sample": the first `sample_size` rows of the final audience with attributes.
+        - part "sample": the first `sample_size` rows of the final audience with attributes;
+        - part "reach" (`reach`): (step = 10 × push reason + SMS reason, n) over the final
+          audience, by the rules of `audiences.reach` (a reason's number, 0: reached);
+        - parts "overlap_*" (`overlap`): the final audience's members of deployed campaigns
+          overlapping the window (`audiences.overlap.overlap_parts`).
 
         Columns: part, step, key, n, iin, age, gender, filial, device, mau, score.
         """
-        flagged = _materialized(self.flagged(PROFILE_COLUMNS))
+        carried = PROFILE_COLUMNS + (REACH_COLUMNS if reach is not None else ())
+        flagged = _materialized(self.flagged(carried))
         survivors = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
         if self.keep_at_most is not None:
             survivors = survivors.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
@@ -850,6 +889,16 @@ class Compiler:
             keys = sa.select(key).subquery(f"{key.name}_keys")
             column = keys.c[key.name]
             parts.append(sa.select(*part(key.name, key=column, n=sa.func.count())).group_by(column))
+        if reach is not None:
+            keys = self._reach_keys(final, reach)
+            parts.append(
+                sa.select(*part("reach", step=keys.c.reach, n=sa.func.count())).group_by(
+                    keys.c.reach
+                )
+            )
+        for name, counted in overlap_parts(final, overlap) if overlap is not None else []:
+            rows = counted.subquery(f"{name}_rows")
+            parts.append(sa.select(*part(name, key=rows.c.key, n=rows.c.n)))
         # The rows first, then their attributes: only `sample_size` ages are computed. Ranked:
         # the best scores; otherwise any rows of the audience (sorting every survivor for a
         # sample would cost more than the rest of the preview).
@@ -874,6 +923,21 @@ class Compiler:
             )
         )
         return sa.union_all(*parts)
+
+    def _reach_keys(self, final: sa.CTE, reach: ReachPlan) -> sa.Subquery:
+        """Per final row, 10 × its push reason's number + its SMS reason's (0: reached). Every
+        final row is in the feature store (the source is, or its step 1 removed the others)."""
+        in_store = sa.true()
+        rows: sa.FromClause = final
+        opted_out = None
+        if reach.optouts is not None and reach.push_event_type:
+            opted = opted_out_of(_table(reach.optouts, "iin", "event_type"), reach.push_event_type)
+            rows = final.outerjoin(opted, opted.c.iin == final.c.iin)
+            opted_out = opted.c.iin.is_not(None)
+        push = push_rules(in_store, final.c.has_p_sid, final.c.push_enabled, opted_out)
+        sms = sms_rules(in_store, valid_phone(final.c.phone))
+        key = code_of(push, PUSH_REASONS) * _one(10) + code_of(sms, SMS_REASONS)
+        return sa.select(key.label("reach")).select_from(rows).subquery("reach_keys")
 
     def _profile_keys(self, rows: sa.CTE | sa.Subquery) -> list[sa.Label[Any]]:
         return [

@@ -61,10 +61,19 @@ def audience_default_spec(_: CurrentUser) -> AudienceSpec:
 def preview_audience(
     request: Request, db: DB, user: CurrentUser, body: PreviewRequest
 ) -> PreviewOut:
-    """The exact funnel (removed and remaining per step), size, 20 sample rows and the
-    distributions of the final audience. Reads only."""
+    """The exact funnel (removed and remaining per step), size, 20 sample rows, the
+    distributions of the final audience, how many each channel reaches (the deploy's rules)
+    and how many are already in deployed campaigns not ended by the reference date. Reads
+    only."""
     result = service.preview(
-        db, body.spec, _viewer(user), sample=body.sample, distributions=body.distributions
+        db,
+        body.spec,
+        _viewer(user),
+        sample=body.sample,
+        distributions=body.distributions,
+        reachability=body.reachability,
+        push_event_type=body.push_event_type,
+        overlap=body.overlap,
     )
     audit_context(request).summary = {"size": result.size, "steps": len(result.funnel)}
     return result

@@ -16,6 +16,20 @@ class PreviewRequest(BaseModel):
     spec: AudienceSpec
     sample: bool = Field(default=True, description="Include 20 sample rows.")
     distributions: bool = Field(default=True, description="Include the distributions.")
+    reachability: bool = Field(
+        default=True, description="Include how many of the final audience each channel reaches."
+    )
+    push_event_type: str | None = Field(
+        default=None,
+        max_length=60,
+        description="Reachability by push leaves out who opted out of this push event type "
+        "(a code of the reference data), as a deploy of a campaign naming it would.",
+    )
+    overlap: bool = Field(
+        default=True,
+        description="Include how many of the final audience are already in deployed campaigns "
+        "not ended by the reference date.",
+    )
 
 
 CodeParam = str | int | float | None
@@ -77,6 +91,49 @@ class Distributions(BaseModel):
     device: list[Bucket] = Field(default_factory=list, description="android, ios, none (no app).")
 
 
+class Reachability(BaseModel):
+    """Of the final audience, how many each channel reaches, by the deploy's rules."""
+
+    total: int = Field(description="The final audience.")
+    push: int
+    sms: int
+    popup: int
+    push_event_type: str | None = Field(
+        default=None, description="Push opt-outs of this event type are left out."
+    )
+    dropouts: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="Per channel (push, sms): who drops out, by the first reason that applies "
+        "(not_in_feature_store, no_p_sid, push_disabled, opted_out; no_valid_phone).",
+    )
+
+
+class OverlapCampaign(BaseModel):
+    camp_cd: str
+    name: str
+    stream: str
+    start_date: date
+    end_date: date
+    members: int = Field(description="Of the IINs, how many are in its target or control group.")
+
+
+class OverlapStream(BaseModel):
+    stream: str
+    members: int = Field(description="Of the IINs, how many are in its overlapping campaigns.")
+
+
+class Overlap(BaseModel):
+    """How many of a set of IINs are already members of other deployed campaigns (status
+    deployed or active) whose dates overlap [start_date, end_date]."""
+
+    members: int = Field(description="IINs in at least one overlapping campaign.")
+    start_date: date
+    end_date: date | None = Field(description="None: open (campaigns not ended by start_date).")
+    campaign_count: int = Field(description="Overlapping campaigns holding any of the IINs.")
+    campaigns: list[OverlapCampaign] = Field(description="The top 10 by members.")
+    streams: list[OverlapStream]
+
+
 class PreviewOut(BaseModel):
     reference_date: date
     funnel: list[FunnelStep]
@@ -85,6 +142,8 @@ class PreviewOut(BaseModel):
     distributions: Distributions
     warnings: list[Notice]
     elapsed_ms: float
+    reachability: Reachability | None = Field(default=None, description="When asked for.")
+    overlap: Overlap | None = Field(default=None, description="When asked for.")
 
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

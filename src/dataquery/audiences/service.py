@@ -29,9 +29,13 @@ from dataquery.audiences.compiler import (
     UNKNOWN,
     Compiler,
     Expression,
+    ReachPlan,
     Step,
 )
 from dataquery.audiences.models import Audience, audience_members
+from dataquery.audiences.overlap import PARTS as OVERLAP_PARTS
+from dataquery.audiences.overlap import Window, any_campaign, from_rows
+from dataquery.audiences.reach import PUSH_REASONS, SMS_REASONS, reason_at
 from dataquery.audiences.resolve import (
     SUPPRESSION_CATEGORIES,
     UPLOAD_PURPOSE_SUPPRESSION,
@@ -54,8 +58,10 @@ from dataquery.audiences.schemas import (
     FunnelStep,
     ListOption,
     OptionsOut,
+    Overlap,
     PreviewOut,
     ProductOption,
+    Reachability,
     SampleRow,
     UploadOption,
 )
@@ -64,6 +70,7 @@ from dataquery.bank.tables import CampaignDict
 from dataquery.core.clock import bank_today
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, DQError, InvalidInput
+from dataquery.core.problems import problem
 from dataquery.core.schemas import Notice
 from dataquery.datasets.access import visible_datasets
 from dataquery.datasets.models import Dataset, DatasetCategory, upload_id_of
@@ -158,6 +165,68 @@ def _distributions(rows: Iterable[Any]) -> Distributions:
     )
 
 
+def reach_plan(db: Session, compiler: Compiler, push_event_type: str | None) -> ReachPlan:
+    """Reachability's inputs; an unknown push event type is a 422, a missing opt-outs dataset
+    (when one is named) a 409, as a deploy of a campaign naming it would answer."""
+    if not push_event_type:
+        return ReachPlan()
+    if db.get(PushEventType, push_event_type) is None:
+        raise InvalidInput(
+            f"push_event_type: unknown push event type {push_event_type!r}",
+            code="audience.invalid_spec",
+            errors=[
+                problem(
+                    "push_event_type",
+                    code="audience.unknown_push_event_types",
+                    message=f"unknown push event types {push_event_type!r}",
+                    names=push_event_type,
+                )
+            ],
+        )
+    if compiler.resolved.push_optouts is None:
+        raise Conflict(
+            f"reachability by push leaves out opt-outs of {push_event_type!r}, but the dataset "
+            "push_optouts is not loaded",
+            code="audience.reach.push_optouts_missing",
+            params={"push_event_type": push_event_type},
+        )
+    return ReachPlan(compiler.resolved.push_optouts, push_event_type)
+
+
+def reachability_from(rows: Iterable[Any], total: int, plan: ReachPlan) -> Reachability:
+    """The "reach" part's rows (step = 10 × push reason + SMS reason, n) as counts per channel."""
+    dropouts: dict[str, dict[str, int]] = {"push": {}, "sms": {}}
+    for row in rows:
+        code = int(row.step)
+        for channel, reason in (
+            ("push", reason_at(code // 10, PUSH_REASONS)),
+            ("sms", reason_at(code % 10, SMS_REASONS)),
+        ):
+            if reason is not None:
+                dropouts[channel][reason] = dropouts[channel].get(reason, 0) + int(row.n)
+    return Reachability(
+        total=total,
+        push=total - sum(dropouts["push"].values()),
+        sms=total - sum(dropouts["sms"].values()),
+        popup=total,  # the pop-up drops no one (audiences.reach)
+        push_event_type=plan.push_event_type,
+        dropouts=dropouts,
+    )
+
+
+def overlap_warning(overlap: Overlap | None) -> list[Notice]:
+    if overlap is None or overlap.members == 0:
+        return []
+    return [
+        Notice(
+            code="notice.audience.overlap",
+            message=f"{overlap.members} of the audience are already in "
+            f"{overlap.campaign_count} deployed campaign(s) with overlapping dates",
+            params={"members": overlap.members, "campaigns": overlap.campaign_count},
+        )
+    ]
+
+
 def preview(
     db: Session,
     spec: s.AudienceSpec,
@@ -165,15 +234,27 @@ def preview(
     *,
     sample: bool = True,
     distributions: bool = True,
+    reachability: bool = False,
+    push_event_type: str | None = None,
+    overlap: bool = False,
 ) -> PreviewOut:
-    """The funnel, size, sample and distributions of a spec: one statement."""
+    """The funnel, size, sample, distributions, reachability and overlap of a spec: one
+    statement (plus a lookup of the top overlapping campaigns' names)."""
     started = time.perf_counter()
     compiler = compile_spec(db, spec, viewer)
-    if sample or distributions:
-        statement = compiler.preview(SAMPLE_SIZE if sample else 0, distributions)
+    plan = reach_plan(db, compiler, push_event_type) if reachability else None
+    window = Window(spec.reference_date) if overlap else None
+    # No deployed campaign overlaps: nothing to join the final rows with (the common case).
+    joined = window if window is not None and any_campaign(db, window) else None
+    reach_rows: list[Any] = []
+    overlap_rows: list[Any] = []
+    if sample or distributions or plan is not None or window is not None:
+        statement = compiler.preview(SAMPLE_SIZE if sample else 0, distributions, plan, joined)
         rows = db.execute(statement).all()
         counts = {int(r.step): int(r.n) for r in rows if r.part == "funnel"}
-        profile = [r for r in rows if r.part not in ("funnel", "sample")]
+        reach_rows = [r for r in rows if r.part == "reach"]
+        overlap_rows = [r for r in rows if r.part in OVERLAP_PARTS]
+        profile = [r for r in rows if r.part not in ("funnel", "sample", "reach", *OVERLAP_PARTS)]
         sample_rows = [
             SampleRow(
                 iin=r.iin,
@@ -192,14 +273,17 @@ def preview(
         profile, sample_rows = [], []
     funnel = funnel_from_counts(compiler, counts)
     size = funnel[-1].remaining
+    overlap_out = from_rows(db, overlap_rows, window) if window is not None else None
     return PreviewOut(
         reference_date=spec.reference_date,
         funnel=funnel,
         size=size,
         sample=sample_rows if sample else [],
         distributions=_distributions(profile) if distributions else Distributions(),
-        warnings=warnings_for(spec, size),
+        warnings=warnings_for(spec, size) + overlap_warning(overlap_out),
         elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+        reachability=reachability_from(reach_rows, size, plan) if plan is not None else None,
+        overlap=overlap_out,
     )
 
 

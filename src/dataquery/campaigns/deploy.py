@@ -14,9 +14,10 @@ Rows go in IIN order, so primary keys and indexes grow at their end. Nothing is 
 row, and nothing is committed before the end: a failure anywhere, or the process dying, leaves
 the draft as it was and no row of the campaign in any table.
 
-Who drops out of a channel, and why (the first reason that applies):
-push: not_in_feature_store, no_p_sid, push_disabled, opted_out (only when the campaign names a
-push event type); sms: not_in_feature_store, no_valid_phone (not +77 and 9 digits); popup: none.
+Who drops out of a channel, and why (the first reason that applies), by the rules the audience
+preview applies too (`audiences.reach`): push: not_in_feature_store, no_p_sid, push_disabled,
+opted_out (only when the campaign names a push event type); sms: not_in_feature_store,
+no_valid_phone (not +77 and 9 digits); popup: none.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dataquery.audiences.access import Viewer
+from dataquery.audiences.reach import opted_out_of, push_reason, sms_reason
 from dataquery.auth.models import User
 from dataquery.bank.tables import (
     CampaignDict,
@@ -66,9 +68,6 @@ from dataquery.jobs.runner import JobAudit, JobRunner
 # Above this many members a deploy runs as a job the UI polls (202 + job_id).
 JOB_THRESHOLD = 200_000
 
-PHONE_PATTERN = r"^\+77[0-9]{9}$"
-PUSH_REASONS = ("not_in_feature_store", "no_p_sid", "push_disabled", "opted_out")
-SMS_REASONS = ("not_in_feature_store", "no_valid_phone")
 
 # A deploy's stages, in order: `done` of a stage is its index, so the bar moves by steps.
 STAGES = (
@@ -139,31 +138,18 @@ def reach(targets: sa.FromClause, src: Sources, push_event_type: str | None) -> 
             sa.null().label("sms_reason"),
         )
     joined = targets.outerjoin(fs, fs.c.iin == targets.c.iin)
-    push_rules: list[tuple[sa.ColumnElement[bool], str]] = [
-        (fs.c.iin.is_(None), "not_in_feature_store"),
-        (sa.or_(fs.c.p_sid.is_(None), fs.c.p_sid == ""), "no_p_sid"),
-        (sa.not_(sa.func.coalesce(fs.c.push_enabled, sa.false())), "push_disabled"),
-    ]
+    in_store = fs.c.iin.is_not(None)
+    opted_out = None
     if src.optouts is not None and push_event_type:
-        opted = (
-            sa.select(src.optouts.c.iin)
-            .where(src.optouts.c.event_type == push_event_type)
-            .distinct()
-            .subquery("opted")
-        )
+        opted = opted_out_of(src.optouts, push_event_type)
         joined = joined.outerjoin(opted, opted.c.iin == targets.c.iin)
-        push_rules.append((opted.c.iin.is_not(None), "opted_out"))
-    phone_ok = sa.func.coalesce(fs.c.phone, "").regexp_match(PHONE_PATTERN)
+        opted_out = opted.c.iin.is_not(None)
     return sa.select(
         targets.c.iin,
         fs.c.p_sid,
         fs.c.phone,
-        sa.case(*push_rules, else_=sa.null()).label("push_reason"),
-        sa.case(
-            (fs.c.iin.is_(None), "not_in_feature_store"),
-            (sa.not_(phone_ok), "no_valid_phone"),
-            else_=sa.null(),
-        ).label("sms_reason"),
+        push_reason(in_store, fs.c.p_sid, fs.c.push_enabled, opted_out).label("push_reason"),
+        sms_reason(in_store, fs.c.phone).label("sms_reason"),
     ).select_from(joined)
 
 

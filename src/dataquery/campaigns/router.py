@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
+from dataquery.audiences.schemas import Overlap
 from dataquery.audit.service import AUDITED, NOT_AUDITED, audit_context
 from dataquery.auth.deps import AdminUser, AnalystUser, AppSettings, CurrentUser
 from dataquery.auth.service import confirm_password
@@ -248,6 +249,13 @@ def delete_campaign(
     rows = service.delete(db, user, code)
     _audit(request, code.strip().upper(), rows=rows)
     return Deleted(code=code.strip().upper(), rows=rows)
+
+
+@router.get("/{code}/overlap")
+def campaign_overlap(db: DB, _: CurrentUser, code: str) -> Overlap:
+    """How many of its members (a draft: its saved audience) are already in other deployed
+    campaigns whose dates overlap its own: the top 10 campaigns and the split per stream."""
+    return service.campaign_overlap(db, service.get_campaign(db, code))
 
 
 @router.get("/{code}/stats")

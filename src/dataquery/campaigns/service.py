@@ -34,7 +34,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from dataquery.audiences.access import Viewer, find_visible_audience
-from dataquery.audiences.models import Audience
+from dataquery.audiences.models import Audience, audience_members
+from dataquery.audiences.overlap import Window, overlap_of
+from dataquery.audiences.schemas import Overlap
 from dataquery.auth.models import User
 from dataquery.auth.roles import Role
 from dataquery.bank.tables import (
@@ -842,3 +844,27 @@ def history(db: Session, code: str) -> list[CampaignEvent]:
             .order_by(CampaignEvent.occurred_at, CampaignEvent.id)
         )
     )
+
+
+# Overlap with other campaigns ----------------------------------------------------------------
+
+
+def campaign_overlap(db: Session, campaign: CampaignDict) -> Overlap:
+    """How many of the campaign's members are already in other deployed campaigns whose dates
+    overlap its own: a draft's are its saved audience (what a deploy would write), a deployed
+    campaign's its target and control groups."""
+    if campaign.status == CampaignStatus.DRAFT:
+        iins: sa.FromClause = (
+            sa.select(audience_members.c.iin)
+            .where(audience_members.c.audience_id == (campaign.audience_id or ""))
+            .subquery("campaign_iins")
+        )
+    else:
+        iins = sa.union(
+            *(
+                sa.select(group.c.iin).where(group.c.camp_cd == campaign.camp_cd)
+                for group in (local_target, local_control)
+            )
+        ).subquery("campaign_iins")
+    window = Window(campaign.start_date, campaign.end_date, exclude=campaign.camp_cd)
+    return overlap_of(db, iins, window)

@@ -100,8 +100,10 @@ export interface paths {
         put?: never;
         /**
          * Preview Audience
-         * @description The exact funnel (removed and remaining per step), size, 20 sample rows and the
-         *     distributions of the final audience. Reads only.
+         * @description The exact funnel (removed and remaining per step), size, 20 sample rows, the
+         *     distributions of the final audience, how many each channel reaches (the deploy's rules)
+         *     and how many are already in deployed campaigns not ended by the reference date. Reads
+         *     only.
          */
         post: operations["preview_audience_api_v1_audiences_preview_post"];
         delete?: never;
@@ -505,6 +507,27 @@ export interface paths {
         put?: never;
         /** Remove Members */
         post: operations["remove_members_api_v1_campaigns__code__members_remove_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/overlap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Overlap
+         * @description How many of its members (a draft: its saved audience) are already in other deployed
+         *     campaigns whose dates overlap its own: the top 10 campaigns and the split per stream.
+         */
+        get: operations["campaign_overlap_api_v1_campaigns__code__overlap_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2313,6 +2336,74 @@ export interface components {
             /** Uploads */
             uploads: components["schemas"]["UploadOption"][];
         };
+        /**
+         * Overlap
+         * @description How many of a set of IINs are already members of other deployed campaigns (status
+         *     deployed or active) whose dates overlap [start_date, end_date].
+         */
+        Overlap: {
+            /**
+             * Campaign Count
+             * @description Overlapping campaigns holding any of the IINs.
+             */
+            campaign_count: number;
+            /**
+             * Campaigns
+             * @description The top 10 by members.
+             */
+            campaigns: components["schemas"]["OverlapCampaign"][];
+            /**
+             * End Date
+             * @description None: open (campaigns not ended by start_date).
+             */
+            end_date: string | null;
+            /**
+             * Members
+             * @description IINs in at least one overlapping campaign.
+             */
+            members: number;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** Streams */
+            streams: components["schemas"]["OverlapStream"][];
+        };
+        /** OverlapCampaign */
+        OverlapCampaign: {
+            /** Camp Cd */
+            camp_cd: string;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /**
+             * Members
+             * @description Of the IINs, how many are in its target or control group.
+             */
+            members: number;
+            /** Name */
+            name: string;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+            /** Stream */
+            stream: string;
+        };
+        /** OverlapStream */
+        OverlapStream: {
+            /**
+             * Members
+             * @description Of the IINs, how many are in its overlapping campaigns.
+             */
+            members: number;
+            /** Stream */
+            stream: string;
+        };
         /** PopupContent */
         PopupContent: {
             /** Button Kz */
@@ -2345,6 +2436,10 @@ export interface components {
             elapsed_ms: number;
             /** Funnel */
             funnel: components["schemas"]["FunnelStep"][];
+            /** @description When asked for. */
+            overlap?: components["schemas"]["Overlap"] | null;
+            /** @description When asked for. */
+            reachability?: components["schemas"]["Reachability"] | null;
             /**
              * Reference Date
              * Format: date
@@ -2365,6 +2460,23 @@ export interface components {
              * @default true
              */
             distributions: boolean;
+            /**
+             * Overlap
+             * @description Include how many of the final audience are already in deployed campaigns not ended by the reference date.
+             * @default true
+             */
+            overlap: boolean;
+            /**
+             * Push Event Type
+             * @description Reachability by push leaves out who opted out of this push event type (a code of the reference data), as a deploy of a campaign naming it would.
+             */
+            push_event_type?: string | null;
+            /**
+             * Reachability
+             * @description Include how many of the final audience each channel reaches.
+             * @default true
+             */
+            reachability: boolean;
             /**
              * Sample
              * @description Include 20 sample rows.
@@ -2536,6 +2648,37 @@ export interface components {
             sum_of: string[];
             /** Top N */
             top_n?: number | null;
+        };
+        /**
+         * Reachability
+         * @description Of the final audience, how many each channel reaches, by the deploy's rules.
+         */
+        Reachability: {
+            /**
+             * Dropouts
+             * @description Per channel (push, sms): who drops out, by the first reason that applies (not_in_feature_store, no_p_sid, push_disabled, opted_out; no_valid_phone).
+             */
+            dropouts?: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** Popup */
+            popup: number;
+            /** Push */
+            push: number;
+            /**
+             * Push Event Type
+             * @description Push opt-outs of this event type are left out.
+             */
+            push_event_type?: string | null;
+            /** Sms */
+            sms: number;
+            /**
+             * Total
+             * @description The final audience.
+             */
+            total: number;
         };
         /**
          * RecentContactFilter
@@ -5315,6 +5458,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembersReport"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_overlap_api_v1_campaigns__code__overlap_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overlap"];
                 };
             };
             /** @description Not signed in, or the session has ended */

@@ -145,6 +145,9 @@ export const ru = {
         shape_none: 'Оператору {{op}} значение не нужно.',
       },
     },
+    reach: {
+      push_optouts_missing: 'Охват push без отписок от {{push_event_type}} не посчитать: набор отписок не загружен.',
+    },
     rank: {
       duplicate_column: 'Один и тот же скоринговый столбец указан дважды.',
       not_score_columns: 'Не скоринговые столбцы витрины: {{names}}. Скоринговые: {{score_columns}}.',
@@ -389,6 +392,9 @@ export const kk: typeof ru = {
         shape_none: '{{op}} операторына мән керек емес.',
       },
     },
+    reach: {
+      push_optouts_missing: '{{push_event_type}} бас тартуларынсыз push қамтуын есептеу мүмкін емес: бас тарту жиыны жүктелмеген.',
+    },
     rank: {
       duplicate_column: 'Бір скоринг бағаны екі рет көрсетілген.',
       not_score_columns: 'Витринаның скоринг бағандары емес: {{names}}. Скоринг бағандары: {{score_columns}}.',
@@ -632,6 +638,9 @@ export const en: typeof ru = {
         shape_list: 'Operator {{op}} needs a list of values (1 to 500).',
         shape_none: 'Operator {{op}} takes no value.',
       },
+    },
+    reach: {
+      push_optouts_missing: 'Push reach without opt-outs of {{push_event_type}} cannot be counted: the opt-outs dataset is not loaded.',
     },
     rank: {
       duplicate_column: 'A score column is named twice.',

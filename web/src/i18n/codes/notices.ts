@@ -18,6 +18,7 @@ const ru = {
     audience: {
       global_control_kept: 'Глобальная контрольная группа не исключена: её участникам нельзя отправлять коммуникации.',
       empty: 'Аудитория пуста.',
+      overlap: '{{members}} клиентов аудитории уже участвуют в развёрнутых кампаниях с пересекающимися датами (кампаний: {{campaigns}}).',
     },
   },
 };
@@ -39,6 +40,7 @@ const kk: Catalog = {
     audience: {
       global_control_kept: 'Жаһандық бақылау тобы алынбаған: оның мүшелеріне хабарлама жіберуге болмайды.',
       empty: 'Аудитория бос.',
+      overlap: 'Аудиторияның {{members}} клиенті күндері қиылысатын орналастырылған науқандарға қатысып жатыр (науқандар: {{campaigns}}).',
     },
   },
 };
@@ -57,6 +59,7 @@ const en: Catalog = {
     audience: {
       global_control_kept: 'The global control group is not excluded: its members must never be contacted.',
       empty: 'The audience is empty.',
+      overlap: '{{members}} of the audience are already in deployed campaigns with overlapping dates ({{campaigns}} campaigns).',
     },
   },
 };

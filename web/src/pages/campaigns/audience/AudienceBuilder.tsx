@@ -7,9 +7,10 @@ import { compileDraft, draftFromSpec, moved, newFilter, type Draft, type DraftFi
 import { ExplainBox } from './ExplainBox';
 import { FilterList, type FilterStepInfo } from './FilterList';
 import { FunnelView } from './FunnelView';
-import type { LabelContext } from './labels';
+import { streamName, type LabelContext } from './labels';
 import { OpenSavedPanel } from './OpenSavedPanel';
 import { RankPanel } from './RankPanel';
+import { OverlapView, ReachabilityView } from './ReachOverlap';
 import { SampleTable } from './SampleTable';
 import { SavePanel } from './SavePanel';
 import { SourcePicker } from './SourcePicker';
@@ -46,9 +47,10 @@ export function AudienceBuilder({
     setSaved(null);
     setFocusId(null);
   };
+  const [pushEventType, setPushEventType] = useState<string | null>(null);
 
   const compiled = useMemo(() => compileDraft(draft), [draft]);
-  const preview = useAudiencePreview(compiled.spec);
+  const preview = useAudiencePreview(compiled.spec, pushEventType);
   const currentKey = compiled.spec ? JSON.stringify(compiled.spec) : null;
 
   const ctx: LabelContext = useMemo(
@@ -166,6 +168,22 @@ export function AudienceBuilder({
               error={preview.currentError}
               waiting={compiled.spec === null}
               ctx={ctx}
+              below={
+                <>
+                  <ReachabilityView
+                    reach={result?.preview.reachability}
+                    eventTypes={options.push_event_types}
+                    pushEventType={pushEventType}
+                    onPushEventType={setPushEventType}
+                    language={language}
+                  />
+                  <OverlapView
+                    overlap={result?.preview.overlap}
+                    language={language}
+                    streamLabel={(code) => streamName(ctx, code)}
+                  />
+                </>
+              }
             />
           </div>
         </Col>

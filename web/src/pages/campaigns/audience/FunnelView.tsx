@@ -1,5 +1,6 @@
 import { LoadingOutlined } from '@ant-design/icons';
 import { Alert, Card, Flex, Typography, theme } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { errorMessage } from '../../../api/errors';
@@ -98,9 +99,11 @@ export interface FunnelViewProps {
   /** No spec to count (the source is not complete). */
   waiting: boolean;
   ctx: LabelContext;
+  /** Shown under the steps, dimmed with them (reachability, overlap). */
+  below?: ReactNode;
 }
 
-export function FunnelView({ result, fresh, pending, error, waiting, ctx }: FunnelViewProps) {
+export function FunnelView({ result, fresh, pending, error, waiting, ctx, below }: FunnelViewProps) {
   const { t } = useTranslation();
   const { token } = theme.useToken();
   const preview = result?.preview;
@@ -175,6 +178,7 @@ export function FunnelView({ result, fresh, pending, error, waiting, ctx }: Funn
               <Alert type="warning" showIcon style={{ marginBottom: 8 }} title={t('audience.funnel.warningEmpty')} />
             ) : null}
             <FunnelBars result={result} ctx={ctx} />
+            {below}
           </div>
         ) : null}
       </Flex>

@@ -11,6 +11,8 @@ export interface PreviewResult {
   /** The spec this preview was computed for (the screen may already show a newer one). */
   spec: AudienceSpec;
   key: string;
+  /** The spec and the push event type asked with it. */
+  asked: string;
 }
 
 /** How long the spec must stay unchanged before it is previewed. */
@@ -86,21 +88,31 @@ export function useSavedAudiences() {
  * longer current is cancelled (TanStack Query aborts a query's signal when it loses its observer).
  * While a new answer is on its way the previous one stays on screen.
  */
-export function useAudiencePreview(spec: AudienceSpec | null) {
+export function useAudiencePreview(spec: AudienceSpec | null, pushEventType: string | null = null) {
+  // The push event type changes only the reachability, but it is part of what is asked.
   const key = spec ? JSON.stringify(spec) : null;
-  const debouncedKey = useDebounced(key, PREVIEW_DEBOUNCE_MS);
+  const askedKey = key === null ? null : JSON.stringify([key, pushEventType]);
+  const debouncedKey = useDebounced(askedKey, PREVIEW_DEBOUNCE_MS);
   const query = useQuery<PreviewResult, SpecError>({
     queryKey: ['audiences', 'preview', debouncedKey],
     enabled: debouncedKey !== null,
     queryFn: async ({ signal }) => {
-      const asked = JSON.parse(debouncedKey as string) as AudienceSpec;
+      const [specKey, eventType] = JSON.parse(debouncedKey as string) as [string, string | null];
+      const asked = JSON.parse(specKey) as AudienceSpec;
       const preview = unwrapSpec(
         await api.POST('/api/v1/audiences/preview', {
-          body: { spec: asked, sample: true, distributions: true },
+          body: {
+            spec: asked,
+            sample: true,
+            distributions: true,
+            reachability: true,
+            overlap: true,
+            push_event_type: eventType,
+          },
           signal,
         }),
       );
-      return { preview, spec: asked, key: debouncedKey as string };
+      return { preview, spec: asked, key: specKey, asked: debouncedKey as string };
     },
     placeholderData: keepPreviousData,
     staleTime: 15_000,
@@ -110,16 +122,16 @@ export function useAudiencePreview(spec: AudienceSpec | null) {
   const [lastGood, setLastGood] = useState<PreviewResult | undefined>(undefined);
   if (query.data && query.data !== lastGood && !query.isPlaceholderData) setLastGood(query.data);
   const result = query.data ?? lastGood;
-  const fresh = key !== null && result?.key === key;
+  const fresh = askedKey !== null && result?.asked === askedKey;
   return {
     ...query,
     result,
     /** The data is the preview of the spec on screen (not a previous one kept while recounting). */
     fresh,
     /** The spec changed and its count is not in yet. */
-    pending: key !== null && (key !== debouncedKey || query.isFetching),
+    pending: askedKey !== null && (askedKey !== debouncedKey || query.isFetching),
     /** The error is about the spec on screen. */
-    currentError: key !== null && key === debouncedKey && !query.isFetching ? query.error : null,
+    currentError: askedKey !== null && askedKey === debouncedKey && !query.isFetching ? query.error : null,
   };
 }
 
@@ -195,5 +207,19 @@ export function useSaveAudienceVersion() {
         queryClient.invalidateQueries({ queryKey: ['audiences', 'versions'] }),
       ]);
     },
+  });
+}
+
+/**
+ * How many of a campaign's members (a draft: its saved audience) are already in other deployed
+ * campaigns whose dates overlap its own (GET /campaigns/{code}/overlap).
+ */
+export function useCampaignOverlap(code: string | null | undefined) {
+  return useQuery({
+    queryKey: ['campaigns', 'overlap', code],
+    enabled: Boolean(code),
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/campaigns/{code}/overlap', { params: { path: { code: code as string } }, signal })),
+    staleTime: 15_000,
   });
 }

@@ -50,3 +50,6 @@ export type ColumnFilterSpec = Schemas['ColumnFilter'];
 export type ColumnOp = ColumnFilterSpec['op'];
 export type ColumnValue = boolean | number | string;
 export type ExplainGroup = Schemas['ExplainGroup'];
+export type Reachability = Schemas['Reachability'];
+export type Overlap = Schemas['Overlap'];
+export type OverlapCampaign = Schemas['OverlapCampaign'];

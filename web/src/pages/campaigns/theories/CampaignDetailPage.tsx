@@ -6,6 +6,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDate, formatDateTime, formatShare } from '../../../lib/format';
+import { useCampaignOverlap } from '../audience/api';
+import { OverlapView } from '../audience/ReachOverlap';
 import { warningText } from '../wizard/messages';
 import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
@@ -141,6 +143,8 @@ export function CampaignDetailPage() {
   const campaign = useCampaign(code);
   const notFound = campaign.error instanceof ApiError && campaign.error.status === 404;
   const stats = useCampaignStats(code, campaign.isSuccess);
+  const overlap = useCampaignOverlap(campaign.isSuccess ? code : null);
+  const streams = useStreams();
 
   const back = (
     <Link to="/campaigns" data-testid="detail-back">
@@ -192,6 +196,15 @@ export function CampaignDetailPage() {
               }
               data-testid="campaign-warnings"
             />
+          ) : null}
+          {overlap.data ? (
+            <Card size="small" title={t('audience.overlap.title')} data-testid="campaign-overlap">
+              <OverlapView
+                overlap={overlap.data}
+                language={i18n.resolvedLanguage ?? 'ru'}
+                streamLabel={(stream) => streams.data?.find((s) => s.code === stream)?.name_ru ?? stream}
+              />
+            </Card>
           ) : null}
           {stats.isError ? (
             <ErrorAlert title={t('theories.detail.statsError')} error={stats.error} onRetry={() => void stats.refetch()} />

@@ -151,3 +151,29 @@ describe('Campaign wizard: the review step', { timeout: 60_000 }, () => {
     });
   });
 });
+
+describe('Campaign wizard: the review step shows the overlap', { timeout: 60_000 }, () => {
+  it("warns when the draft's audience is already in deployed campaigns overlapping its dates", async () => {
+    const backend = mockBackend({
+      'GET /api/v1/campaigns/C000000042/overlap': () => ({
+        body: {
+          members: 321,
+          start_date: '2026-12-01',
+          end_date: '2026-12-31',
+          campaign_count: 1,
+          campaigns: [
+            { camp_cd: 'C000000007', name: 'Кешбэк', stream: 'travel', start_date: '2026-11-20', end_date: '2026-12-10', members: 321 },
+          ],
+          streams: [{ stream: 'travel', members: 321 }],
+        },
+      }),
+    });
+    const user = setup();
+    await toReview(user);
+    const card = await screen.findByTestId('review-overlap');
+    const warning = within(card).getByTestId('overlap-warning');
+    expect(warning).toHaveAttribute('data-members', '321');
+    expect(within(warning).getByTestId('overlap-campaign')).toHaveAttribute('data-code', 'C000000007');
+    expect(backend.calls.some((call) => call.key === 'GET /api/v1/campaigns/C000000042/overlap')).toBe(true);
+  });
+});

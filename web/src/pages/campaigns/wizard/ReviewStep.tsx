@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDate, formatNumber, formatPercent, formatPValue } from '../../../lib/format';
+import { useCampaignOverlap } from '../audience/api';
+import { OverlapView } from '../audience/ReachOverlap';
 import { useDryRun, useStreams } from './api';
 import { reasonText, warningText } from './messages';
 import type { CampaignOut, ChannelDropouts, ChosenAudience, DeployReport } from './types';
@@ -148,6 +150,8 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const dryRun = useDryRun(draft);
+  // Of the draft's audience, who is already in deployed campaigns overlapping its dates.
+  const overlap = useCampaignOverlap(draft.code);
   // The draft's and the dry run's, each once.
   const warnings = [
     ...new Map([...draft.warnings, ...(dryRun.data?.warnings ?? [])].map((w) => [w.message, w])).values(),
@@ -260,6 +264,16 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
             </ul>
           }
         />
+      ) : null}
+
+      {overlap.data ? (
+        <Card size="small" title={t('audience.overlap.title')} data-testid="review-overlap">
+          <OverlapView
+            overlap={overlap.data}
+            language={language}
+            streamLabel={(code) => streams.data?.find((s) => s.code === code)?.name_ru ?? code}
+          />
+        </Card>
       ) : null}
 
       <Typography.Title level={5} style={{ margin: 0 }}>
