@@ -1,61 +1,27 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { THIN_SPACE } from '../../lib/format';
 import { mockFetch, renderApp, type MockAnswer } from '../../test/renderApp';
-import type { AudienceOptions, AudienceSpec, Preview, SpecFilter } from './audience/types';
+import { DEFAULT_SPEC, keep, n, optionsWith, slow } from './audience/testing';
+import type { AudienceSpec, Preview, SpecFilter } from './audience/types';
 
 // jsdom has no layout and no canvas for ECharts to draw with: a chart is its accessible name here.
 vi.mock('../../components/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} />,
 }));
 
-// Keep the thin spaces: the default normalization would turn them into plain ones.
-const keep = { normalizeWhitespace: false };
-const n = (text: string) => text.replace(/ /g, THIN_SPACE);
-// This machine can be slow: a debounced request, its answer and the re-render may take a while.
-const slow = { timeout: 10_000 };
-
-const DEFAULT_SPEC: AudienceSpec = {
-  version: 1,
-  reference_date: '2026-11-28',
-  source: { kind: 'feature_store' },
-  filters: [{ kind: 'suppression', list: 'global_control' }],
-  rank: null,
-};
-
-const OPTIONS: AudienceOptions = {
+const OPTIONS = optionsWith({
   feature_store: { loaded: true, customers: 20_000, columns: ['iin', 'birth_date', 'gender', 'score_credit'] },
   suppression_lists: [
-    {
-      name: 'global_control',
-      category: 'blacklist',
-      description: 'Глобальная контрольная группа',
-      row_count: 1_012,
-      purpose: null,
-      default: true,
-    },
-    {
-      name: 'employees',
-      category: 'blacklist',
-      description: 'Сотрудники банка',
-      row_count: 200,
-      purpose: null,
-      default: false,
-    },
+    ...optionsWith().suppression_lists,
+    { name: 'employees', category: 'blacklist', description: 'Сотрудники банка', row_count: 200, purpose: null, default: false },
   ],
-  uploads: [],
   products: [{ code: 'credit_card', rows: 1_608 }],
   score_columns: ['score_credit'],
   streams: [{ code: 'travel', campaign_type: 'RB1', name_ru: 'Путешествия', name_kz: 'Саяхат', sort_order: 3, enabled: true }],
   filials: [{ code: '01', name_ru: 'Алматинский филиал', name_kz: 'Алматы филиалы', region: 'г. Алматы', is_big_city: true }],
-  push_event_types: [],
   channels: [{ code: 'sms', name_ru: 'SMS', name_kz: 'SMS' }],
-  genders: ['M', 'F'],
-  devices: ['android', 'ios', 'none'],
-  audiences: [],
-  default_spec: DEFAULT_SPEC,
-};
+});
 
 /** A funnel the test can predict: 20 000 customers, the global control group removes 1 012, every other filter 1 000. */
 function previewOf(spec: AudienceSpec): Preview {

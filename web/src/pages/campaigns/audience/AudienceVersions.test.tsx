@@ -1,26 +1,15 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { THIN_SPACE } from '../../../lib/format';
 import { mockFetch, renderApp } from '../../../test/renderApp';
-import type { AudienceOptions, AudienceSpec, AudienceSummary, Preview, SavedAudience, SpecFilter } from './types';
+import { DEFAULT_SPEC, keep, n, optionsWith, slow } from './testing';
+import type { AudienceSpec, AudienceSummary, Preview, SavedAudience, SpecFilter } from './types';
 
 // jsdom has no layout and no canvas for ECharts to draw with: a chart is its accessible name here.
 vi.mock('../../../components/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} />,
 }));
 
-const keep = { normalizeWhitespace: false };
-const n = (text: string) => text.replace(/ /g, THIN_SPACE);
-const slow = { timeout: 10_000 };
-
-const DEFAULT_SPEC: AudienceSpec = {
-  version: 1,
-  reference_date: '2026-11-28',
-  source: { kind: 'feature_store' },
-  filters: [{ kind: 'suppression', list: 'global_control' }],
-  rank: null,
-};
 const SAVED_SPEC: AudienceSpec = {
   ...DEFAULT_SPEC,
   filters: [
@@ -29,23 +18,9 @@ const SAVED_SPEC: AudienceSpec = {
   ],
 };
 
-const OPTIONS: AudienceOptions = {
+const OPTIONS = optionsWith({
   feature_store: { loaded: true, customers: 20_000, columns: ['iin', 'birth_date', 'gender'] },
-  suppression_lists: [
-    { name: 'global_control', category: 'blacklist', description: 'Глобальная контрольная группа', row_count: 1_012, purpose: null, default: true },
-  ],
-  uploads: [],
-  products: [],
-  score_columns: [],
-  streams: [],
-  filials: [],
-  push_event_types: [],
-  channels: [],
-  genders: ['M', 'F'],
-  devices: ['android', 'ios', 'none'],
-  audiences: [],
-  default_spec: DEFAULT_SPEC,
-};
+});
 
 function previewOf(spec: AudienceSpec): Preview {
   let remaining = 20_000;

@@ -1,45 +1,23 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 
-import { THIN_SPACE } from '../../../lib/format';
 import { mockFetch, renderApp } from '../../../test/renderApp';
-import type { AudienceOptions, AudienceSpec, Overlap, Preview } from './types';
+import { keep, n, optionsWith, slow } from './testing';
+import type { Overlap, Preview } from './types';
 
 vi.mock('../../../components/EChart', () => ({
   EChart: ({ label }: { label: string }) => <div role="img" aria-label={label} />,
 }));
 
-const keep = { normalizeWhitespace: false };
-const n = (text: string) => text.replace(/ /g, THIN_SPACE);
-const slow = { timeout: 10_000 };
 
-const SPEC: AudienceSpec = {
-  version: 1,
-  reference_date: '2026-11-28',
-  source: { kind: 'feature_store' },
-  filters: [{ kind: 'suppression', list: 'global_control' }],
-  rank: null,
-};
-
-const OPTIONS: AudienceOptions = {
-  feature_store: { loaded: true, customers: 20_000, columns: ['iin'] },
+const OPTIONS = optionsWith({
   suppression_lists: [
     { name: 'global_control', category: 'blacklist', description: 'ГКГ', row_count: 1_000, purpose: null, default: true },
   ],
-  uploads: [],
-  products: [],
-  score_columns: [],
-  streams: [],
-  filials: [],
   push_event_types: [
     { code: 'marketing_offers', name_ru: 'Маркетинговые предложения', name_kz: 'Маркетинг', description_ru: null },
   ],
-  channels: [],
-  genders: ['M', 'F'],
-  devices: ['android', 'ios', 'none'],
-  audiences: [],
-  default_spec: SPEC,
-} as AudienceOptions;
+});
 
 export const OVERLAP: Overlap = {
   members: 1_234,
