@@ -69,3 +69,22 @@ def test_dropouts_follow_member_changes(
         total = after[channel]["eligible"] + after[channel]["dropped"]
         assert total == first[channel]["eligible"] + first[channel]["dropped"] - 300
     assert after != first
+
+
+def test_a_removal_report_never_says_none(
+    as_analyst: TestClient,
+    engine: Engine,
+    bank: list[str],
+    create_draft: Callable[..., dict[str, Any]],
+) -> None:
+    code = create_draft(save_audience(engine, bank[:200]))["code"]
+    assert as_analyst.post(f"/api/v1/campaigns/{code}/deploy").status_code == 200
+    answer = as_analyst.post(
+        f"/api/v1/campaigns/{code}/members/remove",
+        json={"iins": [bank[0], None, "", "12345"], "group": "target"},
+    )
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert report["invalid"] == 3
+    assert [e["input"] for e in report["invalid_examples"]] == ["", "", "12345"]
+    assert "None" not in answer.text

@@ -76,7 +76,7 @@ def check_pasted(values: list[Any]) -> Checked:
             if len(checked.examples) < MAX_EXAMPLES:
                 checked.examples.append(
                     InvalidExample(
-                        input=str(value)[:40],
+                        input="" if value is None else str(value)[:40],  # never "None"
                         code=result.reason_code or iin_rules.REASON_CODES["invalid_format"],
                         params=result.params,
                     )
