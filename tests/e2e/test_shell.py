@@ -89,3 +89,16 @@ def test_unbuilt_section_says_so(page: Page, dq_server: DQServer) -> None:
     page.goto(dq_server.url("/monitoring"))
     expect(page.get_by_text("Раздел в разработке")).to_be_visible()
     expect(page.get_by_test_id("sidebar").get_by_text("Мониторинг", exact=True)).to_be_visible()
+
+
+def test_the_sidebar_stays_while_a_long_page_scrolls(page: Page, dq_server: DQServer) -> None:
+    page.set_viewport_size({"width": 1440, "height": 600})
+    page.goto(dq_server.url("/campaigns/new"))
+    sidebar = page.get_by_test_id("sidebar")
+    expect(sidebar).to_be_visible()
+    expect(page.get_by_test_id("campaign-wizard")).to_be_visible()
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    assert page.evaluate("() => window.scrollY") > 200  # the page did scroll
+    box = sidebar.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 80, box  # still under the header, not scrolled
+    expect(page.get_by_role("menuitem", name="Менеджер кампаний")).to_be_in_viewport()

@@ -13,6 +13,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { activeLeaf, groupOf, isGroup, NAVIGATION, requiredRole, type NavLeaf } from './navigation';
 
 const { Header, Sider, Content } = Layout;
+const HEADER_HEIGHT = 64;
 
 /** The shell around every page: header, the product's navigation on the left, the page on the right. */
 export function AppLayout() {
@@ -76,6 +77,7 @@ export function AppLayout() {
           position: 'sticky',
           top: 0,
           zIndex: 10,
+          height: HEADER_HEIGHT,
         }}
       >
         <Link to="/" style={{ display: 'flex', alignItems: 'center', gap: 10, color: token.colorText }}>
@@ -98,7 +100,14 @@ export function AppLayout() {
           onCollapse={setCollapsed}
           // Below 1200 px the menu folds to icons so that tables keep their room.
           breakpoint="xl"
-          style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
+          // The menu stays in place while a long page scrolls (below the sticky header).
+          style={{
+            borderRight: `1px solid ${token.colorBorderSecondary}`,
+            position: 'sticky',
+            top: HEADER_HEIGHT,
+            height: `calc(100vh - ${HEADER_HEIGHT}px)`,
+            overflowY: 'auto',
+          }}
         >
           <nav aria-label={t('app.name')} data-testid="sidebar">
             <Menu
