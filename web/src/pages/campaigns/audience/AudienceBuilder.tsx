@@ -2,6 +2,8 @@ import { Col, Flex, Row, Skeleton, Typography } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { useCurrentUser } from '../../../auth/useSession';
+import { BUILDER_STORAGE, persistedKey, readPersisted, usePersisted } from '../../../lib/persisted';
 import { SpecError, useAudiencePreview, useAudienceVersions, useSavedAudiences, useUploads } from './api';
 import { compileDraft, draftFromSpec, moved, newFilter, type Draft, type DraftFilter } from './draft';
 import { ExplainBox } from './ExplainBox';
@@ -20,6 +22,12 @@ import type { AudienceOptions, AudienceSpec, EditedAudience, FilterKind, SavedAu
 const DistributionCharts = lazy(() => import('./DistributionCharts').then((m) => ({ default: m.DistributionCharts })));
 
 /** The Audience step: source, filters and rank on the left; the live funnel, save and explain on the right. */
+/** What the builder keeps in the browser (lib/persisted). */
+interface KeptBuilder {
+  draft: Draft;
+  editing: EditedAudience | null;
+}
+
 export function AudienceBuilder({
   options,
   onSaved,
@@ -32,11 +40,15 @@ export function AudienceBuilder({
   const language = i18n.resolvedLanguage ?? 'ru';
   const uploads = useUploads();
   const audiences = useSavedAudiences();
-  const [draft, setDraft] = useState<Draft>(() => draftFromSpec(options.default_spec as AudienceSpec));
+  // The draft and the audience open here survive leaving the page and a reload (per user).
+  const storage = persistedKey(BUILDER_STORAGE, useCurrentUser()?.username);
+  const [kept] = useState(() => readPersisted<KeptBuilder>(storage));
+  const [draft, setDraft] = useState<Draft>(() => kept?.draft ?? draftFromSpec(options.default_spec as AudienceSpec));
   const [focusId, setFocusId] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ audience: SavedAudience; key: string } | null>(null);
   // The saved audience (version) open here, if any: a save may make its next version.
-  const [editing, setEditing] = useState<EditedAudience | null>(null);
+  const [editing, setEditing] = useState<EditedAudience | null>(kept?.editing ?? null);
+  usePersisted(storage, useMemo(() => ({ draft, editing }), [draft, editing]));
   const versions = useAudienceVersions(editing ? editing.id : null);
   const nextVersion = versions.data?.length ? Math.max(...versions.data.map((v) => v.version)) + 1 : null;
   const edit = (audience: SavedAudience) =>

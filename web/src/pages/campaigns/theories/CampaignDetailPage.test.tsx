@@ -210,22 +210,37 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
       expect(screen.getByTestId(id)).toBeEnabled();
   });
 
-  it('copies a campaign and opens the new draft', async () => {
+  it('copies a campaign under the name asked for and opens the wizard on the copy', async () => {
     const copy = campaign({ code: 'C000000150', status: 'draft', effective_status: 'draft', copied_from: CODE });
     const { calls } = mockCampaignsApi({
       [`POST /api/v1/campaigns/${CODE}/copy`]: () => ({ status: 201, body: copy }),
-      'GET /api/v1/campaigns/C000000150': () => ({ body: copy }),
-      'GET /api/v1/campaigns/C000000150/stats': () => ({ body: stats({ code: 'C000000150', history: [] }) }),
     });
     const user = setup();
     const { router } = renderTheories(PATH, { as: 'analyst' });
     await user.click(await screen.findByTestId('action-copy'));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/campaigns/C000000150'));
+    // Nothing is copied before the name is confirmed.
+    const name = await screen.findByTestId('copy-name');
+    expect(name).toHaveValue(`Копия: ${campaign().name}`);
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+    await user.clear(name);
+    await user.type(name, 'Зимняя волна');
+    await user.click(screen.getByRole('button', { name: 'Копировать и открыть' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/campaigns/new'));
+    expect(router.state.location.search).toBe('?draft=C000000150');
+    expect(await screen.findByTestId('wizard')).toBeInTheDocument();
     expect(calls.filter((c) => c.method === 'POST')).toEqual([
-      expect.objectContaining({ method: 'POST', body: {} }),
+      expect.objectContaining({ method: 'POST', body: { name: 'Зимняя волна' } }),
     ]);
     expect(await screen.findByText('Создан черновик C000000150 — копия C000000101')).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByTestId('detail-code')).toHaveTextContent('C000000150'));
+  });
+
+  it('offers "Продолжить" on a draft, opening it in the wizard', async () => {
+    const draft = campaign({ status: 'draft', effective_status: 'draft' });
+    mockCampaignsApi({ [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: draft }) });
+    const user = setup();
+    const { router } = renderTheories(PATH, { as: 'analyst' });
+    await user.click(await screen.findByTestId('action-resume'));
+    await waitFor(() => expect(router.state.location.search).toBe(`?draft=${CODE}`));
   });
 
   it('changes the status after a confirmation, with a reason', async () => {

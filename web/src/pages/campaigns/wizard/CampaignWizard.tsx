@@ -6,6 +6,15 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatShare } from '../../../lib/format';
 import { useBankToday } from '../../../components/useBankToday';
+import { useCurrentUser } from '../../../auth/useSession';
+import {
+  BUILDER_STORAGE,
+  clearPersisted,
+  persistedKey,
+  readPersisted,
+  usePersisted,
+  WIZARD_STORAGE,
+} from '../../../lib/persisted';
 import { CampaignError, useDeploy, useSaveDraft } from './api';
 import { AudienceStep } from './AudienceStep';
 import { DeployStep } from './DeployStep';
@@ -31,7 +40,16 @@ export function CampaignWizard({ initial, onNew }: { initial?: WizardState; onNe
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const today = useBankToday();
-  const [state, dispatch] = useReducer(wizardReducer, today, (day) => initial ?? initialState(day));
+  const username = useCurrentUser()?.username;
+  // A new campaign in progress survives leaving the page and a reload (per user); a resumed
+  // draft lives on the server, and a deployed campaign is done: nothing to keep.
+  const storage = initial ? null : persistedKey(WIZARD_STORAGE, username);
+  const [state, dispatch] = useReducer(
+    wizardReducer,
+    today,
+    (day) => initial ?? readPersisted<WizardState>(storage) ?? initialState(day),
+  );
+  usePersisted(storage, state.deployed ? null : state);
   const [builderKey, setBuilderKey] = useState(0);
   const [textTab, setTextTab] = useState<TextLanguage>('ru');
   const [audienceMissing, setAudienceMissing] = useState(false);
@@ -39,7 +57,14 @@ export function CampaignWizard({ initial, onNew }: { initial?: WizardState; onNe
   // Where the keyboard goes once the screen shows it: a field (by path) or the step's heading.
   const [focusTarget, setFocusTarget] = useState<{ field: string | null; n: number }>({ field: null, n: 0 });
   const save = useSaveDraft();
-  const onDeployed = useCallback((report: DeployReport) => dispatch({ type: 'deployed', report }), []);
+  const onDeployed = useCallback(
+    (report: DeployReport) => {
+      // Done: the next campaign starts afresh, in the builder too.
+      clearPersisted(persistedKey(BUILDER_STORAGE, username));
+      dispatch({ type: 'deployed', report });
+    },
+    [username],
+  );
   const deploy = useDeploy(onDeployed);
 
   const step = STEPS[state.step] ?? 'audience';
@@ -143,6 +168,7 @@ export function CampaignWizard({ initial, onNew }: { initial?: WizardState; onNe
     setTextTab('ru');
     setAudienceMissing(false);
     setBuilderKey((key) => key + 1);
+    clearPersisted(persistedKey(BUILDER_STORAGE, username));
     dispatch({ type: 'reset', state: initialState(today) });
     focusLater(null);
     onNew?.();
