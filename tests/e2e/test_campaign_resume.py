@@ -4,6 +4,7 @@ Active Theories opens again with "Продолжить"."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,44 @@ def test_a_draft_left_behind_continues(open_page: OpenPage, dq_server: DQServer)
     expect(page.get_by_test_id("campaign-wizard")).to_have_attribute(
         "data-step", "review", timeout=30_000
     )
-    expect(page.get_by_test_id("chosen-audience")).to_have_count(0)  # the audience step is done
+    # The audience step is done, with the draft's audience.
+    expect(page.get_by_test_id("chosen-audience")).to_have_attribute("data-id", copy["audience_id"])
     page.get_by_text("Параметры", exact=True).click()
     expect(page.get_by_test_id("details-name")).to_have_value("Оставленный черновик")
+
+
+def test_leaving_the_wizard_midway_keeps_everything(
+    open_page: OpenPage, dq_server: DQServer
+) -> None:
+    token = dq_server.access_token("analyst")
+    status, audience = dq_server.post_json(
+        "/api/v1/audiences",
+        {"name": "Ушёл и вернулся", "spec": {"filters": [{"kind": "age", "min": 25, "max": 35}]}},
+        token,
+    )
+    assert status == 201 and isinstance(audience, dict), (status, audience)
+    page = open_page("analyst")
+    page.goto(dq_server.url("/campaigns/new"))
+    pick = page.get_by_label("Готовая аудитория")
+    pick.click()
+    pick.fill("Ушёл и вернулся")
+    page.locator(".ant-select-item-option", has_text="Ушёл и вернулся").click()
+    expect(page.get_by_test_id("chosen-audience")).to_have_attribute("data-id", audience["id"])
+    page.get_by_test_id("wizard-next").click()
+    wizard = page.get_by_test_id("campaign-wizard")
+    expect(wizard).to_have_attribute("data-step", "split")
+    seed = page.get_by_label("Зерно разделения (seed)")
+    seed.fill("31337")
+    seed.press("Tab")
+
+    # Away through the sidebar and back: the same step, the same audience and seed.
+    page.get_by_role("menuitem", name="Активные теории").click()
+    expect(page).to_have_url(re.compile(r"/campaigns$"))
+    page.get_by_role("menuitem", name="Менеджер кампаний").click()
+    expect(wizard).to_have_attribute("data-step", "split")
+    expect(page.get_by_label("Зерно разделения (seed)")).to_have_value("31337")
+    # And after a reload.
+    page.reload()
+    expect(wizard).to_have_attribute("data-step", "split")
+    expect(page.get_by_label("Зерно разделения (seed)")).to_have_value("31337")
+    expect(page.get_by_test_id("chosen-audience")).to_have_attribute("data-id", audience["id"])

@@ -1,4 +1,4 @@
-import { Col, Flex, Row, Skeleton, Typography } from 'antd';
+import { App, Col, Flex, Row, Skeleton, Typography } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -22,6 +22,11 @@ import type { AudienceOptions, AudienceSpec, EditedAudience, FilterKind, SavedAu
 const DistributionCharts = lazy(() => import('./DistributionCharts').then((m) => ({ default: m.DistributionCharts })));
 
 /** The Audience step: source, filters and rank on the left; the live funnel, save and explain on the right. */
+function specKey(draft: Draft): string | null {
+  const { spec } = compileDraft(draft);
+  return spec ? JSON.stringify(spec) : null;
+}
+
 /** What the builder keeps in the browser (lib/persisted). */
 interface KeptBuilder {
   draft: Draft;
@@ -37,6 +42,7 @@ export function AudienceBuilder({
   onSaved?: (audience: SavedAudience, spec: AudienceSpec) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const { modal } = App.useApp();
   const language = i18n.resolvedLanguage ?? 'ru';
   const uploads = useUploads();
   const audiences = useSavedAudiences();
@@ -53,17 +59,33 @@ export function AudienceBuilder({
   const nextVersion = versions.data?.length ? Math.max(...versions.data.map((v) => v.version)) + 1 : null;
   const edit = (audience: SavedAudience) =>
     setEditing({ id: audience.id, familyId: audience.family_id, version: audience.version, name: audience.name });
-  const openSaved = (audience: SavedAudience) => {
-    setDraft(draftFromSpec(audience.spec));
-    edit(audience);
-    setSaved(null);
-    setFocusId(null);
-  };
   const [pushEventType, setPushEventType] = useState<string | null>(null);
 
   const compiled = useMemo(() => compileDraft(draft), [draft]);
   const preview = useAudiencePreview(compiled.spec, pushEventType);
   const currentKey = compiled.spec ? JSON.stringify(compiled.spec) : null;
+  // What the draft was when opened or last saved: anything else is work that a new draft discards.
+  const defaultKey = useMemo(() => specKey(draftFromSpec(options.default_spec as AudienceSpec)), [options.default_spec]);
+  const [baseline, setBaseline] = useState<string | null>(null);
+  const unsaved = currentKey !== (baseline ?? defaultKey);
+  const openSaved = (audience: SavedAudience) => {
+    const open = () => {
+      const opened = draftFromSpec(audience.spec);
+      setDraft(opened);
+      setBaseline(specKey(opened));
+      edit(audience);
+      setSaved(null);
+      setFocusId(null);
+    };
+    if (!unsaved) return open();
+    modal.confirm({
+      title: t('audience.open.discardTitle'),
+      content: t('audience.open.discardText'),
+      okText: t('audience.open.discardOk'),
+      cancelText: t('audience.open.discardCancel'),
+      onOk: open,
+    });
+  };
 
   const ctx: LabelContext = useMemo(
     () => ({
@@ -210,6 +232,7 @@ export function AudienceBuilder({
             nextVersion={nextVersion}
             onSaved={(audience, spec) => {
               setSaved({ audience, key: JSON.stringify(spec) });
+              setBaseline(JSON.stringify(spec));
               edit(audience);
               onSaved?.(audience, spec);
             }}

@@ -145,5 +145,13 @@ describe('Audience builder: saved audiences as versions', { timeout: 60_000 }, (
     expect(await screen.findByLabelText('Возраст до')).toHaveValue('60');
     // From an old version the next save is still numbered after the newest.
     await waitFor(() => expect(screen.getByTestId('save-version')).toHaveTextContent('Сохранить как новую версию (v3)'), slow);
+
+    // Unsaved changes are not thrown away without asking: "stay" keeps them.
+    fireEvent.change(await screen.findByLabelText('Возраст до'), { target: { value: '50' } });
+    await user.click(within(rows[1] as HTMLElement).getByRole('button', { name: 'Открыть версию 2' }));
+    expect(await screen.findByText('Изменения в конструкторе не сохранены: они пропадут.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Остаться' }));
+    expect(screen.getByLabelText('Возраст до')).toHaveValue('50');
+    expect(screen.getByTestId('editing-audience')).toHaveAttribute('data-version', '1');
   });
 });
