@@ -86,6 +86,17 @@ _FIX_DESCRIPTIONS = {
 }
 
 
+# The code people see for each fix `normalize` made (upload reports name them). A code table.
+FIX_CODES: dict[str, str] = {
+    "whitespace": "iin.fix.whitespace",
+    "apostrophe": "iin.fix.apostrophe",
+    "excel_float": "iin.fix.excel_float",
+    "scientific_notation": "iin.fix.scientific_notation",
+    "leading_zero": "iin.fix.leading_zero",
+    "leading_zeros": "iin.fix.leading_zeros",
+    "separators": "iin.fix.separators",
+}
+
 # The code people see for each `check` reason (web/src/i18n/codes/iin.ts), and for a BIN where a
 # person's IIN is wanted. A code table: scripts/server_codes.py collects its values.
 REASON_CODES: dict[str, str] = {

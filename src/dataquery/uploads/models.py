@@ -44,6 +44,8 @@ class Upload(Base):
     # Lines of a UTF-8 file that were not UTF-8 and were read as CP1251 (None before 0008).
     rows_recoded: Mapped[int | None] = mapped_column(sa.BigInteger)
     recoded_rows: Mapped[list[int] | None] = mapped_column(JSONText)
+    # The first rows whose IIN was fixed, with the fixes by name (uploads.service._normalized).
+    normalized_rows: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONText)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONText)
     preview: Mapped[list[dict[str, Any]]] = mapped_column(JSONText)
     status: Mapped[str] = mapped_column(sa.String(20))

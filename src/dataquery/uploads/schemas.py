@@ -76,6 +76,13 @@ class UploadSummary(APIModel):
     job_id: str | None
 
 
+class NormalizedRow(BaseModel):
+    row: int = Field(description="The row number the user sees (as in errors)")
+    value: str | None = Field(description="What the file held")
+    normalized: str | None = Field(description="The IIN it became")
+    fixes: list[str] = Field(description="What was fixed: `iin.fix.*` codes, e.g. leading_zeros")
+
+
 class UploadReport(UploadSummary):
     columns: list[ColumnMapping]
     errors: list[RowError] = Field(description="The first 100 rows that are not valid")
@@ -85,6 +92,9 @@ class UploadReport(UploadSummary):
     )
     recoded_rows: list[int] = Field(
         default_factory=list, description="The first 100 of those lines (1-based)"
+    )
+    normalized_rows: list[NormalizedRow] = Field(
+        default_factory=list, description="The first 100 valid rows that needed a fix, named"
     )
 
 

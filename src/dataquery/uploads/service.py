@@ -224,6 +224,9 @@ def analyse(
         "rows_blank": int(np.count_nonzero(blank)),
         "unique_iins": int(kept_rows.size),
         "errors": _errors(iin_values, floats[iin_index], row_numbers, category, bad),
+        "normalized_rows": _normalized(
+            iin_values, floats[iin_index], row_numbers, classified.fixed & counted & ~bad
+        ),
         "preview": _preview(columns, row_numbers, counted),
         "rows_recoded": len(parsed.recoded_lines),
         "recoded_rows": parsed.recoded_lines[:MAX_ERRORS],
@@ -336,6 +339,27 @@ def _errors(
     return errors
 
 
+def _normalized(
+    column: pa.Array, floats: np.ndarray | None, row_numbers: np.ndarray, fixed: np.ndarray
+) -> list[dict[str, Any]]:
+    """The first rows whose IIN had to be fixed: what the file held, the IIN it became, and the
+    fixes by name (`iin.fix.*`: `leading_zeros`, `excel_float`, ...), as `iin.check` says."""
+    rows = np.flatnonzero(fixed)[:MAX_ERRORS]
+    values = column.take(pa.array(rows)).to_pylist() if rows.size else []
+    found = []
+    for row, value in zip(rows.tolist(), values, strict=True):
+        checked = iin.check(_as_cell(value, floats is not None and bool(floats[row])))
+        found.append(
+            {
+                "row": int(row_numbers[row]),
+                "value": clip(value),
+                "normalized": checked.normalized,
+                "fixes": [iin.FIX_CODES[fix] for fix in checked.fixes],
+            }
+        )
+    return found
+
+
 def _as_cell(value: str | None, was_float: bool) -> object:
     """The value as the spreadsheet held it, so the reason matches what `check` says of it."""
     if was_float and value is not None:
@@ -429,6 +453,7 @@ def store_upload(db: Session, report: dict[str, Any], table: pa.Table) -> Upload
         preview=report["preview"],
         rows_recoded=report["rows_recoded"],
         recoded_rows=report["recoded_rows"],
+        normalized_rows=report["normalized_rows"],
         status=report["status"],
         owner=report["owner"],
         dataset_name=name,
@@ -475,6 +500,7 @@ def report_of(upload: Upload) -> dict[str, Any]:
         "preview": upload.preview,
         "rows_recoded": upload.rows_recoded or 0,
         "recoded_rows": upload.recoded_rows or [],
+        "normalized_rows": upload.normalized_rows or [],
         "status": upload.status,
         "dataset": upload.dataset_name,
         "owner": upload.owner,

@@ -2286,6 +2286,29 @@ export interface components {
             /** Valid */
             valid: number;
         };
+        /** NormalizedRow */
+        NormalizedRow: {
+            /**
+             * Fixes
+             * @description What was fixed: `iin.fix.*` codes, e.g. leading_zeros
+             */
+            fixes: string[];
+            /**
+             * Normalized
+             * @description The IIN it became
+             */
+            normalized: string | null;
+            /**
+             * Row
+             * @description The row number the user sees (as in errors)
+             */
+            row: number;
+            /**
+             * Value
+             * @description What the file held
+             */
+            value: string | null;
+        };
         /**
          * Notice
          * @description A warning the interface shows in its own language: `code` names the case, `params` fill
@@ -3057,6 +3080,11 @@ export interface components {
              * @enum {string}
              */
             mode: "skip" | "strict";
+            /**
+             * Normalized Rows
+             * @description The first 100 valid rows that needed a fix, named
+             */
+            normalized_rows?: components["schemas"]["NormalizedRow"][];
             /** Owner */
             owner: string;
             /**

@@ -5,6 +5,15 @@
 
 const ru = {
   iin: {
+    fix: {
+      whitespace: 'убраны пробелы',
+      apostrophe: 'убран апостроф в начале',
+      excel_float: 'убрана нулевая дробная часть',
+      scientific_notation: 'раскрыта экспоненциальная запись',
+      leading_zero: 'восстановлен ведущий ноль, потерянный Excel',
+      leading_zeros: 'восстановлены ведущие нули, потерянные Excel',
+      separators: 'убраны разделители',
+    },
     reason: {
       empty: 'пустое значение',
       invalid_format: 'не ИИН: нужно 12 цифр (или меньше, если Excel потерял ведущие нули)',
@@ -33,6 +42,15 @@ type Catalog = typeof ru;
 
 const kk: Catalog = {
   iin: {
+    fix: {
+      whitespace: 'бос орындар алынды',
+      apostrophe: 'басындағы апостроф алынды',
+      excel_float: 'нөлдік бөлшек бөлігі алынды',
+      scientific_notation: 'экспоненциалды жазба ашылды',
+      leading_zero: 'Excel жоғалтқан алдыңғы нөл қалпына келтірілді',
+      leading_zeros: 'Excel жоғалтқан алдыңғы нөлдер қалпына келтірілді',
+      separators: 'бөлгіштер алынды',
+    },
     reason: {
       empty: 'бос мән',
       invalid_format: 'ЖСН емес: 12 цифр керек (немесе Excel алдыңғы нөлдерді жоғалтса, азырақ)',
@@ -59,6 +77,15 @@ const kk: Catalog = {
 
 const en: Catalog = {
   iin: {
+    fix: {
+      whitespace: 'spaces removed',
+      apostrophe: 'leading apostrophe removed',
+      excel_float: 'zero decimal part dropped',
+      scientific_notation: 'scientific notation expanded',
+      leading_zero: 'leading zero lost by Excel restored',
+      leading_zeros: 'leading zeros lost by Excel restored',
+      separators: 'separators removed',
+    },
     reason: {
       empty: 'empty value',
       invalid_format: 'not an IIN: it needs 12 digits (or fewer when Excel dropped its leading zeros)',

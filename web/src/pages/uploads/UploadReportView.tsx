@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { formatBytes, formatCount, formatDateTime } from '../../lib/format';
 import { renderCode } from '../../i18n/codes/render';
 import { PurposeTag } from './PurposeTag';
-import type { UploadPreviewRow, UploadReport, UploadRowError } from './types';
+import type { UploadNormalizedRow, UploadPreviewRow, UploadReport, UploadRowError } from './types';
 
 const { Text, Title } = Typography;
 
@@ -244,6 +244,61 @@ function BadRows({ report }: { report: UploadReport }) {
   );
 }
 
+/** The first rows whose IIN was fixed (a lost zero, a float, spaces): before, after, the fixes. */
+function FixedRows({ report }: { report: UploadReport }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'ru';
+  const rows = report.normalized_rows ?? [];
+  if (!rows.length) return null;
+  const columns: TableColumnsType<UploadNormalizedRow> = [
+    {
+      title: t('uploads.report.col.row'),
+      dataIndex: 'row',
+      key: 'row',
+      width: 90,
+      align: 'right',
+      render: (row: number) => <span style={numeric}>{formatCount(row, language)}</span>,
+    },
+    {
+      title: t('uploads.report.col.value'),
+      dataIndex: 'value',
+      key: 'value',
+      width: 200,
+      render: (value: string | null) => <Text style={mono}>{value ?? ''}</Text>,
+    },
+    {
+      title: t('uploads.report.col.iin'),
+      dataIndex: 'normalized',
+      key: 'normalized',
+      width: 160,
+      render: (value: string | null) => <Text style={mono}>{value ?? ''}</Text>,
+    },
+    {
+      title: t('uploads.report.col.fixes'),
+      key: 'fixes',
+      render: (_: unknown, row) => row.fixes.map((code) => renderCode(t, language, code, {})).join('; '),
+    },
+  ];
+  return (
+    <div>
+      <Title level={5} style={{ marginTop: 0 }}>
+        {t('uploads.report.normalizedTitle')}
+      </Title>
+      <Text type="secondary">{t('uploads.report.normalizedHint')}</Text>
+      <Table<UploadNormalizedRow>
+        data-testid="report-normalized"
+        rowKey={(row) => `${row.row}`}
+        size="small"
+        columns={columns}
+        dataSource={rows}
+        pagination={{ pageSize: 5, hideOnSinglePage: true, showSizeChanger: false }}
+        tableLayout="fixed"
+        style={{ marginTop: 8 }}
+      />
+    </div>
+  );
+}
+
 function Preview({ report }: { report: UploadReport }) {
   const { t, i18n } = useTranslation();
   const { token } = theme.useToken();
@@ -337,6 +392,7 @@ export function UploadReportView({ report, onClose }: { report: UploadReport; on
         <CountTags report={report} />
         <FileFacts report={report} />
         <BadRows report={report} />
+        <FixedRows report={report} />
         <Preview report={report} />
       </Space>
     </Card>

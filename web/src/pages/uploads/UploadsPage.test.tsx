@@ -123,6 +123,21 @@ describe('Uploads page', { timeout: 60_000 }, () => {
     expect(await within(report).findByTestId('report-recoded')).toHaveTextContent('строк в CP1251: 2');
   });
 
+  it('names what it fixed in the IINs it accepted', async () => {
+    const fixed = {
+      ...REPORT,
+      normalized_rows: [
+        { row: 4, value: '421500150', normalized: '000421500150', fixes: ['iin.fix.excel_float', 'iin.fix.leading_zeros'] },
+      ],
+    };
+    mockBackend({ 'GET /api/v1/uploads/u1': () => ({ body: fixed }) });
+    renderUploads('/uploads?upload=u1', { as: 'analyst' });
+    const table = await screen.findByTestId('report-normalized');
+    const row = within(table).getByText('421500150').closest('tr') as HTMLElement;
+    expect(within(row).getByText('000421500150')).toBeInTheDocument();
+    expect(row).toHaveTextContent('убрана нулевая дробная часть; восстановлены ведущие нули, потерянные Excel');
+  });
+
   it('opens a report from the list: counts as tags, the bad rows with reasons, the preview', async () => {
     const fetch = mockBackend({ 'GET /api/v1/uploads/u1': () => ({ body: REPORT }) });
     const user = setup();

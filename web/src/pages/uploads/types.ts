@@ -5,6 +5,7 @@ export type UploadSummary = components['schemas']['UploadSummary'];
 export type UploadRejected = components['schemas']['UploadRejected'];
 export type UploadQueued = components['schemas']['UploadQueued'];
 export type UploadRowError = components['schemas']['RowError'];
+export type UploadNormalizedRow = components['schemas']['NormalizedRow'];
 export type UploadPreviewRow = components['schemas']['PreviewRow'];
 export type Job = components['schemas']['JobOut'];
 
