@@ -29,6 +29,7 @@ def test_numbers_that_lost_zeros_are_restored_and_named(as_analyst: TestClient) 
     assert fixed[iins[0]] == ["iin.fix.excel_float", "iin.fix.leading_zeros"]  # 421500150...
     assert fixed[iins[3]] == ["iin.fix.excel_float"]  # born 1985: no zero lost
     assert [row["row"] for row in report["normalized_rows"]] == [2, 3, 4, 5]
-    assert as_analyst.get(f"{URL}/{report['id']}").json()["normalized_rows"] == (
-        report["normalized_rows"]
+    assert (
+        as_analyst.get(f"{URL}/{report['id']}").json()["normalized_rows"]
+        == (report["normalized_rows"])
     )
