@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from dataquery.audit.models import AuditEntry
 from dataquery.campaigns import export
+from dataquery.core.config import Settings
 from dataquery.core.db import make_sessionmaker
 
 
@@ -61,3 +64,45 @@ def test_a_signed_link_downloads_without_a_token(
     assert [(row.username, row.summary["group"]) for row in audited][:1] == [
         (users["analyst"], "target")
     ]
+
+
+def test_a_large_xlsx_is_written_by_a_job_then_fetched_once(
+    as_analyst: TestClient,
+    client: TestClient,
+    engine: Engine,
+    bank: list[str],
+    settings: Settings,
+    create_draft: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    code = create_draft(save_audience(engine, bank[:300]), control_share=0.2)["code"]
+    assert as_analyst.post(f"/api/v1/campaigns/{code}/deploy").status_code == 200
+    monkeypatch.setattr(export, "XLSX_JOB_ROWS", 10)  # "large" for this small campaign
+    queued = as_analyst.post(
+        f"/api/v1/campaigns/{code}/export-link", json={"format": "xlsx", "group": "all"}
+    )
+    assert queued.status_code == 202, queued.text
+    assert queued.json()["rows"] == 300
+    job_url = f"/api/v1/jobs/{queued.json()['job_id']}"
+    for _ in range(600):
+        job = as_analyst.get(job_url).json()
+        if job["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.05)
+    assert job["status"] == "succeeded", job
+    assert job["progress"] == 1.0
+    link = job["result"]
+    assert link["filename"] == f"{code}_all.xlsx"
+
+    anonymous = TestClient(client.app)
+    answer = anonymous.get(link["url"])
+    assert answer.status_code == 200, answer.text
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(answer.content))
+    sheet = workbook.get_sheet_by_index(0).to_python()
+    assert sheet[0] == ["iin", "group"] and len(sheet) == 301
+    # Fetched once: the file is gone, and nothing is left in the exports folder.
+    again = anonymous.get(link["url"])
+    assert again.status_code == 404 and again.json()["code"] == "campaign.export.file_gone"
+    assert not list((settings.data_dir / "exports").glob("*"))

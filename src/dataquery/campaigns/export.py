@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -26,6 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 from dataquery.bank.tables import local_control, local_target
 from dataquery.core.bulk import compiled_sql, settled
 from dataquery.core.errors import NotAuthenticated
+from dataquery.core.progress import Progress
 
 BATCH_ROWS = 100_000
 CHUNK_BYTES = 1 << 20
@@ -45,12 +48,13 @@ _LINK_AUDIENCE = "dq:campaign-export"
 
 
 def sign_link(
-    secret: str, code: str, format: str, group: str, username: str
+    secret: str, code: str, format: str, group: str, username: str, file: str = ""
 ) -> tuple[str, datetime]:
-    """A signed token for one export (JWT, minutes-long): the URL carries no bearer token."""
+    """A signed token for one export (JWT, minutes-long): the URL carries no bearer token.
+    `file`: the name of a file a job wrote (large XLSX), sent instead of a fresh stream."""
     expires = datetime.now(UTC) + timedelta(seconds=LINK_SECONDS)
     claims = {"aud": _LINK_AUDIENCE, "sub": username, "code": code, "format": format,
-              "group": group, "exp": expires}  # fmt: skip
+              "group": group, "file": file, "exp": expires}  # fmt: skip
     return jwt.encode(claims, secret, algorithm="HS256"), expires
 
 
@@ -72,7 +76,8 @@ def read_link(secret: str, token: str) -> dict[str, str]:
         raise NotAuthenticated(
             "the download link is not valid", code="campaign.export.link_invalid"
         ) from exc
-    return {key: str(claims[key]) for key in ("sub", "code", "format", "group")}
+    found = {key: str(claims[key]) for key in ("sub", "code", "format", "group")}
+    return {**found, "file": str(claims.get("file") or "")}
 
 
 def members_query(code: str, group: str) -> sa.Select[Any]:
@@ -163,37 +168,90 @@ def _xlsx(batches: Iterator[pa.RecordBatch]) -> Iterator[bytes]:
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
-        header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-        text = workbook.add_format({"num_format": "@"})
-        sheet = None
-        row = XLSX_MAX_ROWS  # forces the first sheet
-        sheets = 0
-        for batch in batches:
-            iins = batch.column(0).to_pylist()
-            groups = batch.column(1).to_pylist()
-            for iin, group in zip(iins, groups, strict=True):
-                if row >= XLSX_MAX_ROWS:
-                    sheets += 1
-                    sheet = workbook.add_worksheet("members" if sheets == 1 else f"members{sheets}")
-                    sheet.set_column(0, 0, 16, text)
-                    sheet.set_column(1, 1, 10)
-                    sheet.write_string(0, 0, "iin", header)
-                    sheet.write_string(0, 1, "group", header)
-                    sheet.freeze_panes(1, 0)
-                    row = 0
-                row += 1
-                assert sheet is not None
-                sheet.write_string(row, 0, iin, text)
-                sheet.write_string(row, 1, group)
-        if sheet is None:
-            sheet = workbook.add_worksheet("members")
-            sheet.write_string(0, 0, "iin", header)
-            sheet.write_string(0, 1, "group", header)
-            sheet.freeze_panes(1, 0)
-        workbook.close()
+        write_xlsx(batches, Path(path))
         with open(path, "rb") as file:
             while chunk := file.read(CHUNK_BYTES):
                 yield chunk
     finally:
         os.unlink(path)
+
+
+def write_xlsx(
+    batches: Iterator[pa.RecordBatch], path: Path, rows_written: Callable[[int], None] | None = None
+) -> int:
+    """The members into an XLSX file at `path` (constant memory, a sheet per 1 048 575 rows);
+    `rows_written(n)` after each batch. Returns the rows written."""
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    text = workbook.add_format({"num_format": "@"})
+    sheet = None
+    row = XLSX_MAX_ROWS  # forces the first sheet
+    sheets = written = 0
+    for batch in batches:
+        iins = batch.column(0).to_pylist()
+        groups = batch.column(1).to_pylist()
+        for iin, group in zip(iins, groups, strict=True):
+            if row >= XLSX_MAX_ROWS:
+                sheets += 1
+                sheet = workbook.add_worksheet("members" if sheets == 1 else f"members{sheets}")
+                sheet.set_column(0, 0, 16, text)
+                sheet.set_column(1, 1, 10)
+                sheet.write_string(0, 0, "iin", header)
+                sheet.write_string(0, 1, "group", header)
+                sheet.freeze_panes(1, 0)
+                row = 0
+            row += 1
+            assert sheet is not None
+            sheet.write_string(row, 0, iin, text)
+            sheet.write_string(row, 1, group)
+        written += len(iins)
+        if rows_written is not None:
+            rows_written(written)
+    if sheet is None:
+        sheet = workbook.add_worksheet("members")
+        sheet.write_string(0, 0, "iin", header)
+        sheet.write_string(0, 1, "group", header)
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+    return written
+
+
+# Large XLSX exports are written by a job (with progress) into DQ_DATA_DIR/exports, then fetched
+# once through a signed link, which removes the file; files nobody fetched go after an hour.
+XLSX_JOB_ROWS = 100_000
+FILE_HOURS = 1
+
+
+def exports_dir(data_dir: Path) -> Path:
+    folder = data_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - FILE_HOURS * 3600
+    for stale in folder.glob("*.xlsx"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
+    return folder
+
+
+def write_job_file(
+    engine: Engine, code: str, group: str, path: Path, total: int, progress: Progress
+) -> int:
+    """The job's work: the XLSX of `code`'s members at `path`, reporting rows written."""
+    def rows_written(n: int) -> None:
+        progress(stage_code="job.stage.export_rows", done=n, total=max(total, n))
+
+    rows_written(0)
+    partial = path.with_suffix(".part")
+    with engine.connect() as conn:
+        written = write_xlsx(_batches(conn, members_query(code, group)), partial, rows_written)
+    partial.rename(path)  # a reader never sees half a file
+    return written
+
+
+def stream_file(path: Path) -> Iterator[bytes]:
+    """A job's file, once: it is removed when sent."""
+    try:
+        with open(path, "rb") as file:
+            while chunk := file.read(CHUNK_BYTES):
+                yield chunk
+    finally:
+        path.unlink(missing_ok=True)

@@ -7,6 +7,8 @@ use (see `service`).
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import date
 from typing import Annotated, Any
 
@@ -36,6 +38,7 @@ from dataquery.campaigns.schemas import (
     ExportGroup,
     ExportLink,
     ExportLinkRequest,
+    ExportQueued,
     MembersChange,
     MembersReport,
     PasswordConfirmation,
@@ -47,6 +50,8 @@ from dataquery.campaigns.schemas import (
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.core.db import DB
+from dataquery.core.errors import NotFound
+from dataquery.core.progress import Progress
 from dataquery.core.schemas import errors
 from dataquery.jobs.runner import Runner
 
@@ -295,31 +300,52 @@ def _file(request: Request, code: str, format: str, group: str) -> StreamingResp
     )
 
 
-@router.post("/{code}/export-link", dependencies=[AUDITED])  # who took which list out
+@router.post(
+    "/{code}/export-link",
+    dependencies=[AUDITED],  # who took which list out
+    responses={202: {"model": ExportQueued}},
+)
 def export_link(
     request: Request,
+    response: Response,
     db: DB,
     user: CurrentUser,
     settings: AppSettings,
+    runner: Runner,
     code: str,
     body: ExportLinkRequest,
-) -> ExportLink:
+) -> ExportLink | ExportQueued:
     """A link valid for two minutes that the browser downloads the file from directly (to disk,
-    not into the page's memory): no bearer token in the URL, the signature is the right."""
+    not into the page's memory): no bearer token in the URL, the signature is the right. An XLSX
+    of more than 100 000 rows is written by a job first (202, with progress; its result is the
+    link)."""
     campaign = service.get_campaign(db, code)
     _audit(request, campaign.camp_cd, format=body.format, group=body.group)
-    token, expires = export.sign_link(
-        settings.secret_key.get_secret_value(),
-        campaign.camp_cd,
-        body.format,
-        body.group,
-        user.username,
-    )
-    return ExportLink(
-        url=f"/api/v1/campaigns/exports/{token}",
-        expires_at=expires,
-        filename=f"{campaign.camp_cd}_{body.group}.{body.format}",
-    )
+    secret, username = settings.secret_key.get_secret_value(), user.username
+    camp_cd, fmt, group = campaign.camp_cd, body.format, body.group
+    target, control = service.member_counts(db, camp_cd)
+    rows = {"target": target, "control": control}.get(group, target + control)
+
+    def link(file: str = "") -> ExportLink:
+        token, expires = export.sign_link(secret, camp_cd, fmt, group, username, file)
+        return ExportLink(
+            url=f"/api/v1/campaigns/exports/{token}",
+            expires_at=expires,
+            filename=f"{camp_cd}_{group}.{fmt}",
+        )
+
+    if fmt != "xlsx" or rows <= export.XLSX_JOB_ROWS:
+        return link()
+    folder, engine = export.exports_dir(settings.data_dir), request.app.state.engine
+
+    def work(progress: Progress) -> dict[str, Any]:
+        name = f"{uuid.uuid4().hex}.xlsx"
+        export.write_job_file(engine, camp_cd, group, folder / name, rows, progress)
+        return link(name).model_dump(mode="json")
+
+    job = runner.submit("campaign.export", username, work)
+    response.status_code = status.HTTP_202_ACCEPTED
+    return ExportQueued(job_id=job.id, rows=rows)
 
 
 @router.get(
@@ -332,4 +358,20 @@ def download_export(request: Request, db: DB, settings: AppSettings, token: str)
     """The file of a link from `export-link`."""
     claims = export.read_link(settings.secret_key.get_secret_value(), token)
     campaign = service.get_campaign(db, claims["code"])
-    return _file(request, campaign.camp_cd, claims["format"], claims["group"])
+    if not claims["file"]:
+        return _file(request, campaign.camp_cd, claims["format"], claims["group"])
+    path = export.exports_dir(settings.data_dir) / claims["file"]
+    if not re.fullmatch(r"[0-9a-f]{32}\.xlsx", claims["file"]) or not path.exists():
+        raise NotFound(
+            "the exported file is gone (fetched once already, or expired); export again",
+            code="campaign.export.file_gone",
+        )
+    filename = f"{campaign.camp_cd}_{claims['group']}.xlsx"
+    return StreamingResponse(
+        export.stream_file(path),
+        media_type=export.MEDIA_TYPES["xlsx"],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -296,6 +296,11 @@ class ExportLinkRequest(Strict):
     group: ExportGroup = "all"
 
 
+class ExportQueued(BaseModel):
+    job_id: str = Field(description="Its result is the ExportLink, once the file is written.")
+    rows: int
+
+
 class ExportLink(BaseModel):
     url: str = Field(description="GET it without a bearer token: the link itself is the right.")
     expires_at: datetime

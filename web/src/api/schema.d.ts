@@ -464,7 +464,9 @@ export interface paths {
         /**
          * Export Link
          * @description A link valid for two minutes that the browser downloads the file from directly (to disk,
-         *     not into the page's memory): no bearer token in the URL, the signature is the right.
+         *     not into the page's memory): no bearer token in the URL, the signature is the right. An XLSX
+         *     of more than 100 000 rows is written by a job first (202, with progress; its result is the
+         *     link).
          */
         post: operations["export_link_api_v1_campaigns__code__export_link_post"];
         delete?: never;
@@ -1883,6 +1885,16 @@ export interface components {
              * @enum {string}
              */
             group: "target" | "control" | "all";
+        };
+        /** ExportQueued */
+        ExportQueued: {
+            /**
+             * Job Id
+             * @description Its result is the ExportLink, once the file is written.
+             */
+            job_id: string;
+            /** Rows */
+            rows: number;
         };
         /** FeatureStoreInfo */
         FeatureStoreInfo: {
@@ -5343,7 +5355,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ExportLink"];
+                    "application/json": components["schemas"]["ExportLink"] | components["schemas"]["ExportQueued"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportQueued"];
                 };
             };
             /** @description Not signed in, or the session has ended */

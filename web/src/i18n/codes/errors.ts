@@ -188,6 +188,7 @@ export const ru = {
     export: {
       link_expired: 'Ссылка на выгрузку устарела: выгрузите файл заново.',
       link_invalid: 'Ссылка на выгрузку недействительна.',
+      file_gone: 'Файл выгрузки уже скачан или устарел: выгрузите заново.',
     },
     rb3: {
       accrual_end_before_start: 'Конец начисления раньше его начала.',
@@ -435,6 +436,7 @@ export const kk: typeof ru = {
     export: {
       link_expired: 'Жүктеу сілтемесінің мерзімі өтті: файлды қайта жүктеңіз.',
       link_invalid: 'Жүктеу сілтемесі жарамсыз.',
+      file_gone: 'Жүктеу файлы бұрын алынған немесе мерзімі өткен: қайта жүктеңіз.',
     },
     rb3: {
       accrual_end_before_start: 'Есептеудің аяқталуы оның басталуынан ерте.',
@@ -682,6 +684,7 @@ export const en: typeof ru = {
     export: {
       link_expired: 'The download link has expired: export the file again.',
       link_invalid: 'The download link is not valid.',
+      file_gone: 'The export file was fetched already or has expired: export again.',
     },
     rb3: {
       accrual_end_before_start: 'The accrual end is before its start.',

@@ -376,6 +376,34 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     expect(await screen.findByText(`Файл ${CODE}_control.csv сохранён`)).toBeInTheDocument();
   });
 
+  it('writes a large XLSX as a job, showing its progress, then downloads it', async () => {
+    const followed: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      followed.push(this.download);
+    });
+    let polls = 0;
+    const job = { id: 'j9', kind: 'campaign.export', owner: 'test-user', created_at: '2026-12-06T10:00:00Z', started_at: null, error: null };
+    mockCampaignsApi({
+      [`POST /api/v1/campaigns/${CODE}/export-link`]: () => ({ status: 202, body: { job_id: 'j9', rows: 200_000 } }),
+      'GET /api/v1/jobs/j9': () => {
+        polls += 1;
+        if (polls === 1)
+          return {
+            body: { ...job, status: 'running', progress: 0.5, stage: { code: 'job.stage.export_rows', done: 100_000, total: 200_000 }, result: null, finished_at: null },
+          };
+        const link = { url: '/api/v1/campaigns/exports/t', expires_at: '2026-12-06T10:02:00Z', filename: `${CODE}_all.xlsx` };
+        return { body: { ...job, status: 'succeeded', progress: 1, stage: null, result: link, finished_at: '2026-12-06T10:00:09Z' } };
+      },
+    });
+    const user = setup();
+    renderTheories(PATH, { as: 'user' });
+    await user.click(await screen.findByTestId('action-export'));
+    await user.click(screen.getByTestId('export-confirm'));
+    expect(await screen.findByTestId('export-progress')).toHaveAttribute('data-percent', '50');
+    expect(screen.getByTestId('export-progress')).toHaveTextContent(/Запись файла: 100\s000 из 200\s000 строк/);
+    await waitFor(() => expect(followed).toEqual([`${CODE}_all.xlsx`]));
+  });
+
   it("deletes a campaign with the admin's password: a wrong one is said in the dialog", async () => {
     let attempts = 0;
     const { calls } = mockCampaignsApi({

@@ -1,9 +1,10 @@
-import { Alert, App, Button, Flex, Modal, Radio, Typography } from 'antd';
+import { Alert, App, Button, Flex, Modal, Progress, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { errorMessage } from '../../../api/errors';
 import { formatCount } from '../../../lib/format';
+import { jobStageText, type Job } from '../../../lib/jobs';
 import { downloadExport, type Campaign, type ExportFormat, type ExportGroup } from './api';
 
 const { Text } = Typography;
@@ -19,6 +20,7 @@ export function ExportModal({ campaign, open, onClose }: { campaign: Campaign; o
   const [format, setFormat] = useState<ExportFormat>('xlsx');
   const [group, setGroup] = useState<ExportGroup>('all');
   const [busy, setBusy] = useState(false);
+  const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const sizes: Record<ExportGroup, number> = {
@@ -36,13 +38,14 @@ export function ExportModal({ campaign, open, onClose }: { campaign: Campaign; o
     setBusy(true);
     setError(null);
     try {
-      const filename = await downloadExport(campaign.code, format, group);
+      const filename = await downloadExport(campaign.code, format, group, setJob);
       void message.success(t('theories.exportModal.saved', { filename }));
       close();
     } catch (caught) {
       setError(errorMessage(caught, t));
     } finally {
       setBusy(false);
+      setJob(null);
     }
   };
 
@@ -91,6 +94,12 @@ export function ExportModal({ campaign, open, onClose }: { campaign: Campaign; o
         <Text type="secondary" style={{ fontSize: 12 }}>
           {t('theories.exportModal.hint')}
         </Text>
+        {job ? (
+          <div data-testid="export-progress" data-percent={Math.round(job.progress * 100)}>
+            <Progress percent={Math.round(job.progress * 100)} status="active" />
+            <Text type="secondary">{jobStageText(job.stage, t)}</Text>
+          </div>
+        ) : null}
       </Flex>
     </Modal>
   );

@@ -1,7 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../../api/client';
-import { unwrap } from '../../../api/errors';
+import { apiErrorOf, unwrap } from '../../../api/errors';
+import { followJob, type Job } from '../../../lib/jobs';
 import type { components, operations } from '../../../api/schema';
 
 export type CampaignSummary = components['schemas']['CampaignSummary'];
@@ -191,17 +192,31 @@ export function followDownload(url: string, filename: string): void {
   link.remove();
 }
 
+type ExportLink = components['schemas']['ExportLink'];
+
 /**
  * POST /campaigns/{code}/export-link (audited: who took which list), then the browser downloads
- * the file from the short-lived signed link, streaming it to disk. Resolves with the file name.
+ * the file from the short-lived signed link, streaming it to disk. A large XLSX is written by a
+ * job first (202): `onProgress` follows it. Resolves with the file name.
  */
-export async function downloadExport(code: string, format: ExportFormat, group: ExportGroup): Promise<string> {
-  const link = unwrap(
+export async function downloadExport(
+  code: string,
+  format: ExportFormat,
+  group: ExportGroup,
+  onProgress?: (job: Job) => void,
+): Promise<string> {
+  const answer = unwrap(
     await api.POST('/api/v1/campaigns/{code}/export-link', {
       params: { path: { code } },
       body: { format, group },
     }),
   );
+  let link: ExportLink;
+  if ('job_id' in answer) {
+    const job = await followJob(answer.job_id, { onProgress });
+    if (job.status !== 'succeeded') throw apiErrorOf(job.result, 500, job.error ?? 'the export failed');
+    link = job.result as ExportLink;
+  } else link = answer;
   followDownload(link.url, link.filename);
   return link.filename;
 }
