@@ -102,3 +102,19 @@ def test_the_sidebar_stays_while_a_long_page_scrolls(page: Page, dq_server: DQSe
     box = sidebar.bounding_box()
     assert box is not None and 0 <= box["y"] <= 80, box  # still under the header, not scrolled
     expect(page.get_by_role("menuitem", name="Менеджер кампаний")).to_be_in_viewport()
+
+
+def test_the_first_paint_is_the_shell_not_a_blank_screen(
+    page: Page, dq_server: DQServer, results_dir: Path
+) -> None:
+    # Before the scripts arrive, the HTML alone draws the header and skeleton bars.
+    page.route("**/assets/*.js", lambda route: route.abort())
+    page.goto(dq_server.url("/campaigns/new"))
+    expect(page.get_by_test_id("boot-skeleton")).to_be_visible()
+    expect(page.get_by_text("DataQuery Pro")).to_be_visible()
+    page.screenshot(path=str(results_dir / "shell-boot.png"))
+    # With them, the app takes over.
+    page.unroute("**/assets/*.js")
+    page.goto(dq_server.url("/campaigns/new"))
+    expect(page.get_by_test_id("sidebar")).to_be_visible()
+    expect(page.get_by_test_id("boot-skeleton")).to_have_count(0)
