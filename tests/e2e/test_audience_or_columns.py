@@ -36,7 +36,7 @@ def test_an_or_group_and_a_column_filter_with_live_counts(
     group = page.get_by_test_id("any-of")
     expect(group).to_contain_text("Добавьте хотя бы два условия")
     _pick(page, group.get_by_label("Добавить условие в группу", exact=True), "Продукты")
-    _pick(page, group.get_by_label("Продукты", exact=True), "credit_card")
+    _pick(page, group.get_by_label("Продукты", exact=True), "Кредитная карта")
     page.keyboard.press("Escape")
     _pick(page, group.get_by_label("Добавить условие в группу", exact=True), "Столбец")
     _pick(page, group.get_by_label("Столбец", exact=True), "score_credit")
@@ -44,7 +44,7 @@ def test_an_or_group_and_a_column_filter_with_live_counts(
     group.get_by_label("Значение", exact=True).fill("0.7")
     group.get_by_label("Значение", exact=True).press("Tab")
     expect(steps).to_have_count(3)
-    expect(steps.nth(2)).to_contain_text("Любое из: Есть продукт: credit_card или")
+    expect(steps.nth(2)).to_contain_text("Любое из: Есть продукт: Кредитная карта или")
     after_group = settled_size(page)
     assert 0 < after_group < start
 

@@ -132,7 +132,7 @@ describe('the "Any of (OR)" group editor', { timeout: 60_000 }, () => {
         ],
       },
     ]);
-    expect(screen.getByTestId('label')).toHaveTextContent('Любое из: Есть продукт: credit_card или Баланс, ₸ ≥ 700');
+    expect(screen.getByTestId('label')).toHaveTextContent('Любое из: Есть продукт: Кредитная карта или Баланс, ₸ ≥ 700');
     expect(screen.getAllByTestId('any-of-item')).toHaveLength(2);
     await user.click(screen.getByLabelText('Удалить фильтр «Продукты клиента»'));
     expect(screen.getAllByTestId('any-of-item')).toHaveLength(1);

@@ -15,7 +15,7 @@ import {
   type DraftFilter,
 } from './draft';
 import { Field, GroupField } from './Field';
-import { columnName, columnValueText, deviceName, genderName, usableUploads, type LabelContext } from './labels';
+import { columnName, columnValueText, deviceName, genderName, productName, usableUploads, type LabelContext } from './labels';
 import type { ColumnOp, ColumnOption, Device, FilterKind, Gender, StreamGroup } from './types';
 
 const { Text } = Typography;
@@ -188,7 +188,7 @@ function ProductEditor({ filter, onChange, ctx, inGroup }: EditorProps<Extract<D
             placeholder={t('audience.filters.select')}
             value={filter.products}
             onChange={(products) => onChange({ ...filter, products })}
-            options={ctx.options.products.map((p) => ({ value: p.code, label: p.code }))}
+            options={ctx.options.products.map((p) => ({ value: p.code, label: productName(ctx, p.code), title: p.code }))}
           />
         </Field>
       </div>

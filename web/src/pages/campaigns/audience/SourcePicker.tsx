@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { dateFormat, formatCount } from '../../../lib/format';
 import { newSource, SOURCE_KINDS, type DraftSource, type SourceKind } from './draft';
 import { Field, GroupField } from './Field';
-import { usableUploads, type LabelContext } from './labels';
+import { productName, usableUploads, type LabelContext } from './labels';
 
 const { Text } = Typography;
 
@@ -44,7 +44,7 @@ function SourceDetails({ source, ctx, onChange }: Pick<SourcePickerProps, 'sourc
                 onChange={(products) => onChange({ ...source, products })}
                 options={ctx.options.products.map((p) => ({
                   value: p.code,
-                  label: `${p.code} · ${formatCount(p.rows, ctx.language)}`,
+                  label: `${productName(ctx, p.code)} · ${formatCount(p.rows, ctx.language)}`,
                 }))}
                 style={{ width: '100%' }}
               />

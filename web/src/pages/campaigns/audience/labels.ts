@@ -34,12 +34,22 @@ export function listName(ctx: LabelContext, name: string): string {
   return list?.description || name;
 }
 
+/** Reference names in the interface language: Kazakh where the reference has it, else Russian. */
+function named(ctx: LabelContext, item: { name_ru: string; name_kz?: string | null } | undefined): string | null {
+  if (!item) return null;
+  return ctx.language === 'kk' && item.name_kz ? item.name_kz : item.name_ru;
+}
+
 export function filialName(ctx: LabelContext, code: string): string {
-  return ctx.options.filials.find((f) => f.code === code)?.name_ru ?? code;
+  return named(ctx, ctx.options.filials.find((f) => f.code === code)) ?? code;
 }
 
 export function streamName(ctx: LabelContext, code: string): string {
-  return ctx.options.streams.find((s) => s.code === code)?.name_ru ?? code;
+  return named(ctx, ctx.options.streams.find((s) => s.code === code)) ?? code;
+}
+
+export function productName(ctx: LabelContext, code: string): string {
+  return ctx.t(`audience.products.${code}`, { defaultValue: code });
 }
 
 export function uploadName(ctx: LabelContext, id: string): string {
@@ -97,7 +107,10 @@ export function filterLabel(ctx: LabelContext, filter: SpecFilter): string {
     }
     case 'product':
       return t(filter.mode === 'has_not' ? 'audience.step.productHasNot' : 'audience.step.productHas', {
-        list: listed(ctx, filter.products),
+        list: listed(
+          ctx,
+          filter.products.map((code) => productName(ctx, code)),
+        ),
       });
     case 'stream': {
       const groups = (filter.exclude ?? ['local_control', 'local_target'])
@@ -173,7 +186,10 @@ export function sourceLabel(ctx: LabelContext, spec: AudienceSpec): string {
       return ctx.t('audience.step.source.feature_store');
     case 'products':
       return ctx.t(source.mode === 'all' ? 'audience.step.source.productsAll' : 'audience.step.source.productsAny', {
-        list: listed(ctx, source.products),
+        list: listed(
+          ctx,
+          source.products.map((code) => productName(ctx, code)),
+        ),
       });
     case 'upload':
       return ctx.t('audience.step.source.upload', { name: uploadName(ctx, source.upload_id) });
