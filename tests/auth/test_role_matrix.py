@@ -12,6 +12,8 @@ from dataquery.auth.roles import Role
 PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login")}
 # Routes that authenticate by the refresh token in the body instead of the access token.
 REFRESH_TOKEN_ROUTES = {("POST", "/api/v1/auth/refresh"), ("POST", "/api/v1/auth/logout")}
+# Routes whose URL carries a short-lived signed token (made by a signed-in call) instead.
+SIGNED_LINK_ROUTES = {("GET", "/api/v1/campaigns/exports/{token}")}
 
 # The least role each route needs. A new route must be added here: the test fails until it is.
 REQUIRED: dict[tuple[str, str], Role] = {
@@ -37,6 +39,8 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/audiences/{audience_id}"): Role.USER,
     ("DELETE", "/api/v1/audiences/{audience_id}"): Role.ANALYST,
     ("GET", "/api/v1/audiences/{audience_id}/explain"): Role.USER,
+    ("GET", "/api/v1/audiences/{audience_id}/versions"): Role.USER,
+    ("POST", "/api/v1/audiences/{audience_id}/versions"): Role.ANALYST,
     ("GET", "/api/v1/jobs/{job_id}"): Role.USER,
     ("POST", "/api/v1/uploads"): Role.ANALYST,
     ("GET", "/api/v1/uploads"): Role.USER,
@@ -57,6 +61,8 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("POST", "/api/v1/campaigns/{code}/members/remove"): Role.ANALYST,
     ("GET", "/api/v1/campaigns/{code}/stats"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/export"): Role.USER,
+    ("POST", "/api/v1/campaigns/{code}/export-link"): Role.USER,
+    ("GET", "/api/v1/campaigns/{code}/overlap"): Role.USER,
 }
 
 
@@ -75,7 +81,7 @@ def _concrete(path: str) -> str:
 
 def test_every_route_is_classified(client: TestClient) -> None:
     routes = set(_routes(client))
-    assert routes == set(REQUIRED) | PUBLIC | REFRESH_TOKEN_ROUTES
+    assert routes == set(REQUIRED) | PUBLIC | REFRESH_TOKEN_ROUTES | SIGNED_LINK_ROUTES
 
 
 def test_no_token_means_401(client: TestClient) -> None:
