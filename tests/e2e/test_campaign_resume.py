@@ -5,11 +5,12 @@ Active Theories opens again with "Продолжить"."""
 from __future__ import annotations
 
 import re
+import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from dq_e2e import DQServer, OpenPage
+from dq_e2e import DQServer, OpenPage, count_text
 from playwright.sync_api import expect
 
 from dataquery.core.clock import bank_today
@@ -151,3 +152,38 @@ def test_leaving_the_wizard_midway_keeps_everything(
     expect(wizard).to_have_attribute("data-step", "split")
     expect(page.get_by_label("Зерно разделения (seed)")).to_have_value("31337")
     expect(page.get_by_test_id("chosen-audience")).to_have_attribute("data-id", audience["id"])
+
+
+def test_removing_members_updates_the_dropout_block(
+    open_page: OpenPage, dq_server: DQServer
+) -> None:
+    campaign = _deployed_campaign(dq_server, "dropouts")
+    code, token = campaign["code"], dq_server.access_token("analyst")
+    before = dq_server.get_json(f"/api/v1/campaigns/{code}/stats", token)
+    assert isinstance(before, dict) and before["dropouts"]["push"]["dropped"] > 0
+    request = urllib.request.Request(
+        dq_server.url(f"/api/v1/campaigns/{code}/export?format=csv&group=target"),
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        targets = [line.split(",")[0] for line in response.read().decode().splitlines()[1:]]
+
+    page = open_page("analyst")
+    page.goto(dq_server.url(f"/campaigns/{code}"))
+    dropped = page.get_by_test_id("dropped-push")
+    expect(dropped).to_have_text(count_text(before["dropouts"]["push"]["dropped"]))
+    page.get_by_test_id("action-members").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Исключить", exact=True).click()
+    dialog.get_by_test_id("members-iins").fill("\n".join(targets))
+    dialog.get_by_test_id("members-submit").click()
+    expect(dialog.get_by_test_id("members-changed")).to_contain_text(count_text(len(targets)))
+    dialog.get_by_role("button", name="Закрыть").first.click()
+    # Every target gone: nobody is left to drop out, and the block says so without a reload.
+    after = dq_server.get_json(f"/api/v1/campaigns/{code}/stats", token)
+    assert isinstance(after, dict) and after["dropouts"]["push"] == {
+        "eligible": 0,
+        "dropped": 0,
+        "reasons": {},
+    }
+    expect(dropped).to_have_text("0")
