@@ -236,6 +236,7 @@ def write_job_file(
     engine: Engine, code: str, group: str, path: Path, total: int, progress: Progress
 ) -> int:
     """The job's work: the XLSX of `code`'s members at `path`, reporting rows written."""
+
     def rows_written(n: int) -> None:
         progress(stage_code="job.stage.export_rows", done=n, total=max(total, n))
 
