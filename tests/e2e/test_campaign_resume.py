@@ -4,6 +4,7 @@ Active Theories opens again with "Продолжить"."""
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 from datetime import date, timedelta
@@ -12,7 +13,9 @@ from typing import Any
 
 from dq_e2e import DQServer, OpenPage, count_text
 from playwright.sync_api import expect
+from python_calamine import CalamineWorkbook
 
+from dataquery import iin
 from dataquery.core.clock import bank_today
 
 
@@ -187,3 +190,57 @@ def test_removing_members_updates_the_dropout_block(
         "reasons": {},
     }
     expect(dropped).to_have_text("0")
+
+
+def _post(server: DQServer, path: str, body: object, token: str) -> dict[str, Any]:
+    request = urllib.request.Request(
+        server.url(path),
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        answer: dict[str, Any] = json.load(response)
+        return answer
+
+
+def test_a_200k_member_export_goes_through_the_signed_link_to_disk(
+    open_page: OpenPage, dq_server: DQServer, tmp_path: Path
+) -> None:
+    campaign = _deployed_campaign(dq_server, "export")
+    code, token = campaign["code"], dq_server.access_token("analyst")
+    # 200 000 more members in the control group (valid IINs of people outside the demo bank).
+    extra = [
+        number
+        for serial in range(9000, 9100)
+        for day in range(2100)
+        if (number := iin.make_iin(date(1950, 1, 1) + timedelta(days=day), "M", serial))
+    ][:200_000]
+    for start in range(0, len(extra), 100_000):
+        report = _post(
+            dq_server,
+            f"/api/v1/campaigns/{code}/members",
+            {"iins": extra[start : start + 100_000], "group": "control"},
+            token,
+        )
+        assert report["changed"] == len(extra[start : start + 100_000]), report
+    stats = dq_server.get_json(f"/api/v1/campaigns/{code}/stats", token)
+    assert isinstance(stats, dict)
+    total = stats["groups"]["target"] + stats["groups"]["control"]
+    assert total >= 200_000
+
+    page = open_page("analyst")
+    page.goto(dq_server.url(f"/campaigns/{code}"))
+    page.get_by_test_id("action-export").click()
+    dialog = page.get_by_role("dialog", name=f"Выгрузка участников {code}")
+    dialog.get_by_text("Excel (XLSX)", exact=True).click()
+    dialog.get_by_text(re.compile(r"^Обе группы · ")).click()
+    with page.expect_download(timeout=180_000) as download_info:
+        dialog.get_by_test_id("export-confirm").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{code}_all.xlsx"
+    assert "/api/v1/campaigns/exports/" in download.url  # the signed link, no bearer token
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert sheet[0] == ["iin", "group"] and len(sheet) == total + 1
