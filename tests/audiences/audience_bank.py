@@ -26,7 +26,30 @@ from dataquery.datasets.catalog import STANDARD_DATASETS
 from dataquery.datasets.models import Dataset, DatasetCategory
 from dataquery.datasets.service import load_dataset
 
-REFERENCE_DATE = date(2026, 11, 28)  # the demo's as-of date (tests/conftest.py DEMO_AS_OF)
+REFERENCE_DATE = date(2026, 11, 28)
+
+
+def campaign_row(
+    camp_cd: str,
+    stream: str = "travel",
+    start: date = REFERENCE_DATE,
+    end: date = REFERENCE_DATE,
+    status: str = "active",
+    **fields: Any,
+) -> CampaignDict:
+    """An mb01_camp_dict row for a test (RB1, push, owner anna unless `fields` say otherwise)."""
+    values: dict[str, Any] = {
+        "camp_type": "RB1",
+        "camp_name": f"Тест {camp_cd}",
+        "channels": "push",
+        "owner": "anna",
+        **fields,
+    }
+    return CampaignDict(
+        camp_cd=camp_cd, stream=stream, start_date=start, end_date=end, status=status, **values
+    )  # the demo's as-of date (tests/conftest.py DEMO_AS_OF)
+
+
 ENGINE_PARAMS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 SUPPRESSION_LISTS = [
     spec.name for spec in STANDARD_DATASETS if spec.category.value in ("blacklist", "abc_model")
@@ -134,19 +157,7 @@ def load_bank(engine: Engine, demo_files: Path) -> Data:
         db.execute(store.update().where(store.c.iin.in_(no_birth)).values(birth_date=sa.null()))
         db.execute(store.update().where(store.c.iin.in_(no_gender)).values(gender=sa.null()))
         for campaign in CAMPAIGNS:
-            db.add(
-                CampaignDict(
-                    camp_cd=campaign.camp_cd,
-                    camp_type="RB1",
-                    camp_name=f"Тест {campaign.camp_cd}",
-                    stream=campaign.stream,
-                    channels="push",
-                    start_date=campaign.start,
-                    end_date=campaign.end,
-                    status="active",
-                    owner="anna",
-                )
-            )
+            db.add(campaign_row(campaign.camp_cd, campaign.stream, campaign.start, campaign.end))
         db.flush()
         # One multi-row INSERT each: executemany is row by row on DuckDB.
         for table, members in ((local_control, control), (local_target, target)):

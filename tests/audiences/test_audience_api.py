@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from audience_bank import REFERENCE_DATE, load_bank, outside_iins
+from audience_bank import REFERENCE_DATE, campaign_row, load_bank, outside_iins
 from audience_reference import Data
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from dataquery.bank.tables import CampaignDict
 from dataquery.core.clock import bank_today
 from dataquery.core.db import make_sessionmaker
 from helpers import PASSWORDS, add_user, login
@@ -308,20 +307,7 @@ def test_roles_and_owners(
 def test_an_audience_a_campaign_uses_cannot_be_deleted(as_analyst: TestClient, data: Data) -> None:
     saved = as_analyst.post(API, json={"name": "a", "spec": _spec({"kind": "mau"})}).json()
     with make_sessionmaker(_engine(as_analyst)).begin() as db:
-        db.add(
-            CampaignDict(
-                camp_cd="C000000999",
-                camp_type="RB1",
-                camp_name="Uses it",
-                stream="travel",
-                channels="push",
-                start_date=REFERENCE_DATE,
-                end_date=REFERENCE_DATE,
-                status="draft",
-                owner="anna",
-                audience_id=saved["id"],
-            )
-        )
+        db.add(campaign_row("C000000999", status="draft", audience_id=saved["id"]))
     response = as_analyst.delete(f"{API}/{saved['id']}")
     assert response.status_code == 409
     assert "C000000999" in response.json()["detail"]

@@ -8,12 +8,12 @@ from typing import Any
 
 import audience_reference as ref
 import pytest
-from audience_bank import REFERENCE_DATE, Bank
+from audience_bank import REFERENCE_DATE, Bank, campaign_row
 from test_audience_funnel import check, make_spec
 
 from dataquery.audiences import service
 from dataquery.audiences.spec import AudienceSpec
-from dataquery.bank.tables import CampaignDict, contact_history, local_target
+from dataquery.bank.tables import contact_history, local_target
 from dataquery.core import clock
 
 R = REFERENCE_DATE
@@ -64,19 +64,8 @@ def people(bank: Bank) -> dict[str, str]:
     targets = [(code, who[role]) for role, code in SCENARIO_TARGETS.items()]
     with bank.sessions.begin() as db:
         for code, stream, start, end, status in SCENARIO_CAMPAIGNS:
-            db.add(
-                CampaignDict(
-                    camp_cd=code,
-                    camp_type="RB1",
-                    camp_name=f"Сценарий {code}",
-                    stream=stream,
-                    channels="push,sms",
-                    start_date=start,
-                    end_date=end,
-                    status=status,
-                    owner="anna",
-                )
-            )
+            row = campaign_row(code, stream, start, end, status, channels="push,sms")
+            db.add(row)
         db.flush()
         db.execute(
             local_target.insert().values(

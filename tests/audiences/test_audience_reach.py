@@ -11,7 +11,7 @@ from typing import Any
 import audience_reference as ref
 import pytest
 import sqlalchemy as sa
-from audience_bank import REFERENCE_DATE, Bank
+from audience_bank import REFERENCE_DATE, Bank, campaign_row
 from audience_reference import Campaign, Data
 
 from dataquery.audiences import service
@@ -67,19 +67,8 @@ def seeded(bank: Bank) -> Iterator[tuple[Bank, dict[str, str]]]:
         db.execute(store.update().where(store.c.iin.in_(empty_p_sid)).values(p_sid=""))
         db.execute(store.update().where(store.c.iin.in_(bad_phone)).values(phone="87011234567"))
         for campaign, status in EXTRA:
-            db.add(
-                CampaignDict(
-                    camp_cd=campaign.camp_cd,
-                    camp_type="RB1",
-                    camp_name=f"Тест {campaign.camp_cd}",
-                    stream=campaign.stream,
-                    channels="push",
-                    start_date=campaign.start,
-                    end_date=campaign.end,
-                    status=status,
-                    owner="anna",
-                )
-            )
+            c = campaign
+            db.add(campaign_row(c.camp_cd, c.stream, c.start, c.end, status))
             statuses[campaign.camp_cd] = status
         db.flush()
         for number, (campaign, _status) in enumerate(EXTRA):

@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from audience_bank import REFERENCE_DATE, load_bank
+from audience_bank import REFERENCE_DATE, campaign_row, load_bank
 from audience_reference import Data
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from dataquery.audiences import service
-from dataquery.bank.tables import CampaignDict
 from dataquery.core.db import make_sessionmaker
 from helpers import PASSWORDS, add_user, login
 
@@ -155,20 +154,7 @@ def test_a_version_a_campaign_uses_cannot_be_deleted_the_others_can(
     v1 = _save(as_analyst, "a", _spec({"kind": "mau"}))
     v2 = as_analyst.post(f"{API}/{v1['id']}/versions", json={"spec": _spec()}).json()
     with make_sessionmaker(_engine(as_analyst)).begin() as db:
-        db.add(
-            CampaignDict(
-                camp_cd="C000000998",
-                camp_type="RB1",
-                camp_name="Uses v1",
-                stream="travel",
-                channels="push",
-                start_date=REFERENCE_DATE,
-                end_date=REFERENCE_DATE,
-                status="draft",
-                owner="anna",
-                audience_id=v1["id"],
-            )
-        )
+        db.add(campaign_row("C000000998", status="draft", audience_id=v1["id"]))
     versions = as_analyst.get(f"{API}/{v2['id']}/versions").json()
     assert [v["used_by_campaigns"] for v in versions] == [1, 0]
     refused = as_analyst.delete(f"{API}/{v1['id']}")

@@ -323,8 +323,6 @@ def export_link(
     _audit(request, campaign.camp_cd, format=body.format, group=body.group)
     secret, username = settings.secret_key.get_secret_value(), user.username
     camp_cd, fmt, group = campaign.camp_cd, body.format, body.group
-    target, control = service.member_counts(db, camp_cd)
-    rows = {"target": target, "control": control}.get(group, target + control)
 
     def link(file: str = "") -> ExportLink:
         token, expires = export.sign_link(secret, camp_cd, fmt, group, username, file)
@@ -334,7 +332,11 @@ def export_link(
             filename=f"{camp_cd}_{group}.{fmt}",
         )
 
-    if fmt != "xlsx" or rows <= export.XLSX_JOB_ROWS:
+    if fmt != "xlsx":
+        return link()
+    target, control = service.member_counts(db, camp_cd)
+    rows = {"target": target, "control": control}.get(group, target + control)
+    if rows <= export.XLSX_JOB_ROWS:
         return link()
     folder, engine = export.exports_dir(settings.data_dir), request.app.state.engine
 

@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import { unwrap } from '../../api/errors';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useBankToday } from '../../components/useBankToday';
+import { fetchAudience } from './audience/api';
 import { CampaignWizard } from './wizard/CampaignWizard';
 import { stateOfDraft, type WizardState } from './wizard/state';
 
@@ -20,14 +21,9 @@ function useResumedDraft(code: string | null, today: string) {
     gcTime: 0,
     queryFn: async () => {
       const draft = unwrap(await api.GET('/api/v1/campaigns/{code}', { params: { path: { code: code ?? '' } } }));
-      let audience = null;
-      if (draft.audience_id) {
-        const found = await api.GET('/api/v1/audiences/{audience_id}', {
-          params: { path: { audience_id: draft.audience_id } },
-        });
-        // A draft whose audience is gone (or not the analyst's) resumes at the audience step.
-        if (found.data) audience = { id: found.data.id, name: found.data.name, size: found.data.size, version: found.data.version };
-      }
+      // A draft whose audience is gone (or not the analyst's) resumes at the audience step.
+      const found = draft.audience_id ? await fetchAudience(draft.audience_id).catch(() => null) : null;
+      const audience = found && { id: found.id, name: found.name, size: found.size, version: found.version };
       return stateOfDraft(draft, audience, today);
     },
   });

@@ -3,6 +3,7 @@ import { Button, Card, Descriptions, Flex, Space, Table, Tag, Tooltip, Typograph
 import type { DescriptionsProps, TableColumnsType } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 
 import { formatBytes, formatCount, formatDateTime } from '../../lib/format';
 import { renderCode } from '../../i18n/codes/render';
@@ -181,11 +182,12 @@ function FileFacts({ report }: { report: UploadReport }) {
   return <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3, xl: 4 }} items={items} />;
 }
 
-function BadRows({ report }: { report: UploadReport }) {
-  const { t, i18n } = useTranslation();
-  const language = i18n.resolvedLanguage ?? 'ru';
-  const total = report.rows_invalid_format + report.rows_bad_checksum + report.rows_bin + report.rows_empty;
-  const columns: TableColumnsType<UploadRowError> = [
+/** The row number the user sees and the value the file held: the first columns of a row list. */
+function rowAndValueColumns<T extends { row: number; value?: string | null }>(
+  t: TFunction,
+  language: string,
+): TableColumnsType<T> {
+  return [
     {
       title: t('uploads.report.col.row'),
       dataIndex: 'row',
@@ -202,6 +204,15 @@ function BadRows({ report }: { report: UploadReport }) {
       render: (value: string | null) =>
         value === null || value === '' ? <Text type="secondary">—</Text> : <Text style={mono}>{value}</Text>,
     },
+  ];
+}
+
+function BadRows({ report }: { report: UploadReport }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.resolvedLanguage ?? 'ru';
+  const total = report.rows_invalid_format + report.rows_bad_checksum + report.rows_bin + report.rows_empty;
+  const columns: TableColumnsType<UploadRowError> = [
+    ...rowAndValueColumns<UploadRowError>(t, language),
     {
       title: t('uploads.report.col.reason'),
       key: 'reason',
@@ -251,21 +262,7 @@ function FixedRows({ report }: { report: UploadReport }) {
   const rows = report.normalized_rows ?? [];
   if (!rows.length) return null;
   const columns: TableColumnsType<UploadNormalizedRow> = [
-    {
-      title: t('uploads.report.col.row'),
-      dataIndex: 'row',
-      key: 'row',
-      width: 90,
-      align: 'right',
-      render: (row: number) => <span style={numeric}>{formatCount(row, language)}</span>,
-    },
-    {
-      title: t('uploads.report.col.value'),
-      dataIndex: 'value',
-      key: 'value',
-      width: 200,
-      render: (value: string | null) => <Text style={mono}>{value ?? ''}</Text>,
-    },
+    ...rowAndValueColumns<UploadNormalizedRow>(t, language),
     {
       title: t('uploads.report.col.iin'),
       dataIndex: 'normalized',

@@ -11,7 +11,7 @@ import { session } from '../../../auth/session';
 import { createQueryClient } from '../../../lib/queryClient';
 import { mockFetch, type MockAnswer } from '../../../test/renderApp';
 import { CampaignNewPage } from '../CampaignNewPage';
-import type { AudienceOptions } from '../audience/types';
+import { optionsWith } from '../audience/testing';
 import type { CampaignCreate, CampaignOut, DeployReport, SplitResult, Stream } from './types';
 
 // user-event's pointer-events check calls getComputedStyle up the tree: slow under antd's styles.
@@ -34,21 +34,11 @@ export const STREAMS: Stream[] = [
 ];
 
 /** The builder is not what these tests are about: without a feature store it stays out of the way. */
-const OPTIONS = {
+const OPTIONS = optionsWith({
   feature_store: { loaded: false, customers: 0, columns: [] },
   suppression_lists: [],
-  uploads: [],
-  products: [],
-  score_columns: [],
-  streams: [],
-  filials: [],
-  push_event_types: [],
-  channels: [],
-  genders: ['M', 'F'],
-  devices: ['android', 'ios', 'none'],
-  audiences: [],
   default_spec: { version: 1, reference_date: '2026-11-28', source: { kind: 'feature_store' }, filters: [], rank: null },
-} as unknown as AudienceOptions;
+});
 
 /** The split the server would answer: the share of 10 000, and p = 0.42 (or a mismatch, p = 2e-5, for seed 13). */
 export function splitOf(share: number, seed: number): SplitResult {
