@@ -139,6 +139,91 @@ def test_reloading_the_feature_store_rebuilds_the_index(bank: Bank, demo_files: 
     assert_index_agrees(bank, ALL_LISTS)
 
 
+# --- coded datasets: one bit per product code and per push event type -------------------------
+
+CODED_STEPS: list[dict[str, Any]] = [
+    {"kind": "product", "products": ["credit_card"], "mode": "has_not"},
+    {"kind": "push_optout", "event_types": ["credit_offers", "cashback"]},
+    {
+        "kind": "any_of",
+        "filters": [
+            {"kind": "product", "products": ["term_deposit", "mortgage"], "mode": "has"},
+            {"kind": "mau"},
+        ],
+    },
+    {"kind": "product", "products": ["auto_loan"], "mode": "has"},
+]
+
+
+def code_rows(db: Session, table: str, column: str, code: str) -> set[str]:
+    return set(db.scalars(sa.text(f"SELECT iin FROM {table} WHERE {column} = :c"), {"c": code}))
+
+
+def test_every_product_code_and_event_type_has_its_bit(bank: Bank) -> None:
+    with bank.sessions.begin() as db:
+        fs = table_rows(db, "feature_store")
+        for dataset, column in list_index.CODED.items():
+            bits = list_index.bits_by_code(db, dataset)
+            table = db.scalar(
+                sa.text("SELECT table_name FROM dq_datasets WHERE name = :n"), {"n": dataset}
+            )
+            codes = set(db.scalars(sa.text(f"SELECT DISTINCT {column} FROM {table}")))
+            assert set(bits) == codes, dataset
+            for code, bit in bits.items():
+                assert flagged(db, bit) == code_rows(db, table, column, code) & fs, code
+        # No bit is shared between a list and a code.
+        every = [*list_index.bits_by_list(db).values()]
+        every += [b for d in list_index.CODED for b in list_index.bits_by_code(db, d).values()]
+        assert len(every) == len(set(every))
+        spec = spec_of({"kind": "feature_store"}, CODED_STEPS)
+        sql = str(service.compile_spec(db, spec, None).funnel().compile(db.get_bind()))
+        assert "products" not in sql and "push_optouts" not in sql
+
+
+def test_coded_steps_through_bits_equal_the_joins(bank: Bank) -> None:
+    assert_index_agrees(bank, CODED_STEPS)
+    assert_index_agrees(bank, [*ALL_LISTS[:2], *CODED_STEPS, *ALL_LISTS[2:]])
+    # The counts are the plain-Python ones too: has_not credit_card, from the bank's own rows.
+    with bank.sessions.begin() as db:
+        spec = spec_of({"kind": "feature_store"}, CODED_STEPS[:1])
+        fs = table_rows(db, "feature_store")
+        owners = {iin for iin, codes in bank.data.products.items() if "credit_card" in codes}
+        assert funnel(db, spec, indexed=True)[1][1] == len(owners & fs)
+
+
+def test_reloading_products_moves_their_bits(bank: Bank, tmp_path: Path) -> None:
+    with bank.sessions.begin() as db:
+        customers = sorted(table_rows(db, "feature_store"))
+        before = list_index.bits_by_code(db, "products")
+    # Three products now, one of them new: the others' bits are cleared and freed.
+    rows: dict[str, list[Any]] = {
+        "iin": customers[:50] + customers[:20] + customers[100:110],
+        "product_code": ["pension"] * 50 + ["auto_loan"] * 20 + ["mortgage"] * 10,
+        "opened_date": [REFERENCE_DATE] * 80,
+    }
+    path = tmp_path / "products.parquet"
+    pq.write_table(pa.table(rows), path)
+    with bank.sessions.begin() as db:
+        load_dataset(db, STANDARD_BY_NAME["products"], path)
+    with bank.sessions.begin() as db:
+        bits = list_index.bits_by_code(db, "products")
+        assert sorted(bits) == ["auto_loan", "mortgage", "pension"]
+        assert bits["auto_loan"] == before["auto_loan"]
+        assert flagged(db, bits["pension"]) == set(customers[:50])
+        assert flagged(db, bits["auto_loan"]) == set(customers[:20])
+        gone = {bit for code, bit in before.items() if code not in bits}
+        freed = gone - {bits["pension"]}  # the new code may take a freed bit
+        assert len(freed) >= len(before) - 3
+        for bit in freed:
+            assert not flagged(db, bit), bit
+        only = spec_of(
+            {"kind": "feature_store"},
+            [{"kind": "product", "products": ["pension", "auto_loan"], "mode": "has"}],
+        )
+        assert funnel(db, only, indexed=True)[1] == ("product", len(customers) - 50, 50)
+    assert_index_agrees(bank, CODED_STEPS[3:])
+
+
 def test_lists_beyond_the_bits_are_joined(bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(list_index, "MAX_LISTS", 3)
     with bank.sessions.begin() as db:

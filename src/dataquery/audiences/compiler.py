@@ -54,7 +54,7 @@ from dataquery.audiences.reach import (
     valid_phone,
 )
 from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
-from dataquery.datasets.list_index import BITS_COLUMN
+from dataquery.datasets.list_index import BITS_COLUMN, code_key
 
 Predicate = sa.ColumnElement[bool]
 Expression = sa.ColumnElement[Any]
@@ -134,7 +134,9 @@ class Resolved:
     members_table: str = "dq_audience_members"
     # "list:<name>", "upload:<id>", "audience:<id>" → the name people gave it (data, not prose).
     names: dict[str, str] = field(default_factory=dict)
-    # Suppression lists marked in the feature store's bits column (datasets.list_index) → bit.
+    # Entries marked in the feature store's bits column (datasets.list_index) → bit: suppression
+    # lists by name, product codes and push event types as `products:<code>`,
+    # `push_optouts:<type>` (list_index.code_key).
     list_bits: dict[str, int] = field(default_factory=dict)
     # A campaign whose own contacts and membership never count against it (manual adds: its
     # members are not "recently contacted" by itself). Internal: never from a spec.
@@ -442,7 +444,7 @@ class Compiler:
             bit = self.resolved.list_bits.get(item.list)
             if bit is not None:
                 # Indexed: a bit of the row already read instead of a join with the list.
-                return row(listed, lambda base: _bit_clear(base.c[BITS_COLUMN], bit))
+                return row(listed, lambda base: _bits_clear(base.c[BITS_COLUMN], 1 << bit))
             table = _table(self.resolved.lists[item.list], "iin")
             return sets(listed, sa.select(table.c.iin))
         if isinstance(item, s.AgeFilter):
@@ -475,21 +477,30 @@ class Compiler:
             )
         if isinstance(item, s.PushOptoutFilter):
             assert self.resolved.push_optouts is not None
-            optouts = _table(self.resolved.push_optouts, "iin", "event_type")
             types = sorted(set(item.event_types))
-            return sets(
-                _coded(code="funnel.step.push_optout", event_types=", ".join(types)),
-                sa.select(optouts.c.iin).where(optouts.c.event_type.in_(types)),
-            )
+            opted_out = _coded(code="funnel.step.push_optout", event_types=", ".join(types))
+            optout_mask = self._code_mask("push_optouts", types)
+            if optout_mask is not None:
+                return row(opted_out, lambda base: _bits_clear(base.c[BITS_COLUMN], optout_mask))
+            optouts = _table(self.resolved.push_optouts, "iin", "event_type")
+            return sets(opted_out, sa.select(optouts.c.iin).where(optouts.c.event_type.in_(types)))
         if isinstance(item, s.ProductFilter):
-            products = self._products()
             codes = sorted(set(item.products))
             has = item.mode == "has"
             owned = ", ".join(codes)
-            return sets(
+            owns = (
                 _coded(code="funnel.step.product_has", products=owned)
                 if has
-                else _coded(code="funnel.step.product_has_not", products=owned),
+                else _coded(code="funnel.step.product_has_not", products=owned)
+            )
+            product_mask = self._code_mask("products", codes)
+            if product_mask is not None:
+                if has:
+                    return row(owns, lambda b: sa.not_(_bits_clear(b.c[BITS_COLUMN], product_mask)))
+                return row(owns, lambda b: _bits_clear(b.c[BITS_COLUMN], product_mask))
+            products = self._products()
+            return sets(
+                owns,
                 sa.select(products.c.iin).where(products.c.product_code.in_(codes)),
                 exclude=not has,
             )
@@ -533,6 +544,14 @@ class Compiler:
         if isinstance(item, s.AnyOfFilter):
             return self._any_of_step(number, index, item)
         raise AssertionError(f"unhandled filter kind {item.kind}")  # pragma: no cover
+
+    def _code_mask(self, dataset: str, codes: Sequence[str]) -> int | None:
+        """The bits of `codes` of a coded dataset, or None unless every one of them is indexed
+        (then the step joins the dataset)."""
+        bits = [self.resolved.list_bits.get(code_key(dataset, code)) for code in codes]
+        if not bits or None in bits:
+            return None
+        return sum(1 << bit for bit in bits if bit is not None)
 
     def _any_of_step(self, number: int, index: int, item: s.AnyOfFilter) -> Step:
         """One step: row tests OR-ed with membership flags of the inner inclusion sets, whose
@@ -1019,9 +1038,10 @@ def _materialized(cte: sa.CTE) -> sa.CTE:
     )
 
 
-def _bit_clear(bits: Expression, bit: int) -> Predicate:
-    """Null-safe: a row without the feature store's bits (not in it) is on no indexed list."""
-    return sa.func.coalesce(bits, _one(0)).bitwise_and(_one(1 << bit)) == _one(0)
+def _bits_clear(bits: Expression, mask: int) -> Predicate:
+    """Whether none of `mask`'s bits is set. Null-safe: a row without the feature store's bits
+    (not in it) is on no indexed list and owns no indexed code."""
+    return sa.func.coalesce(bits, _one(0)).bitwise_and(_one(mask)) == _one(0)
 
 
 def _narrow(query: sa.Select[Any], column: Expression, iin: str | None) -> sa.Select[Any]:

@@ -25,7 +25,7 @@ from dataquery.audiences.models import audience_members
 from dataquery.core.errors import Conflict
 from dataquery.core.problems import Problems
 from dataquery.datasets.access import visible_datasets
-from dataquery.datasets.list_index import BITS_COLUMN, bits_by_list
+from dataquery.datasets.list_index import BITS_COLUMN, CODED, bits_by_code, bits_by_list, code_key
 from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 
@@ -390,6 +390,13 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
         uploads=uploads,
         members_table=audience_members.name,
         names=display_names,
-        list_bits={name: bit for name, bit in bits_by_list(db).items() if name in lists},
+        list_bits={
+            **{name: bit for name, bit in bits_by_list(db).items() if name in lists},
+            **{
+                code_key(dataset, code): bit
+                for dataset in CODED
+                for code, bit in bits_by_code(db, dataset).items()
+            },
+        },
         filter_columns=tested,
     )

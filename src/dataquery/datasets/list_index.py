@@ -6,9 +6,15 @@ cost several times a plain scan). Catalog lists (blacklists and ABC-model lists)
 are loaded, which is rare, so loading marks their members instead: list `k` sets bit `k` of
 `feature_store.dq_list_bits`, and a funnel step becomes a bit test on the row it already reads.
 
-The index is exact or absent. A list's row in `dq_list_index` is written in the same transaction
-that sets its bit (loading the list, or reloading the feature store, which rebuilds every bit);
-a list without a row, an upload used as a suppression list, or a 63rd list is joined as before.
+The two coded datasets are marked the same way, one bit per code: product `X` of `products` is
+the entry `products:X`, push event type `Y` of `push_optouts` the entry `push_optouts:Y`, so "owns
+a credit card" and "opted out of credit offers" are bit tests too instead of a join and a
+hash aggregate over millions of rows.
+
+The index is exact or absent. An entry's row in `dq_list_index` is written in the same transaction
+that sets its bit (loading the dataset, or reloading the feature store, which rebuilds every bit);
+an entry without a row (an upload used as a suppression list, a code beyond the 62 bits) is
+joined as before.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from dataquery.datasets.models import Dataset, DatasetCategory, ListIndex
 BITS_COLUMN = "dq_list_bits"
 INDEXED_CATEGORIES = frozenset({DatasetCategory.BLACKLIST.value, DatasetCategory.ABC_MODEL.value})
 MAX_LISTS = 62  # bits 0..61: the column stays a positive BIGINT on every engine
+# The coded datasets (by name) and the column whose codes get a bit each.
+CODED = {"products": "product_code", "push_optouts": "event_type"}
 
 
 def _feature_store(db: Session) -> Dataset | None:
@@ -39,6 +47,25 @@ def mask(bit: int) -> int:
     return 1 << bit
 
 
+def code_key(dataset: str, code: str) -> str:
+    """The index entry of one code of a coded dataset: `products:credit_card`."""
+    return f"{dataset}:{code}"
+
+
+def index_dataset(db: Session, dataset: Dataset) -> list[ListIndex]:
+    """Mark a just loaded dataset's members: a suppression list by its bit, a coded dataset by
+    one bit per code; other datasets are not indexed."""
+    if dataset.name in CODED:
+        return index_codes(db, dataset)
+    entry = index_list(db, dataset)
+    return [] if entry is None else [entry]
+
+
+def _free_bits(db: Session) -> list[int]:
+    taken = set(db.scalars(sa.select(ListIndex.bit)))
+    return [bit for bit in range(MAX_LISTS) if bit not in taken]
+
+
 def index_list(db: Session, dataset: Dataset) -> ListIndex | None:
     """Mark `dataset`'s members in the feature store (after the list or the store was loaded).
 
@@ -50,8 +77,7 @@ def index_list(db: Session, dataset: Dataset) -> ListIndex | None:
         return None
     entry = db.get(ListIndex, dataset.name)
     if entry is None:
-        taken = set(db.scalars(sa.select(ListIndex.bit)))
-        free = [bit for bit in range(MAX_LISTS) if bit not in taken]
+        free = _free_bits(db)
         if not free:
             return None
         entry = ListIndex(name=dataset.name, bit=free[0])
@@ -72,6 +98,75 @@ def index_list(db: Session, dataset: Dataset) -> ListIndex | None:
     return entry
 
 
+def index_codes(db: Session, dataset: Dataset) -> list[ListIndex]:
+    """Mark the codes of a coded dataset: each code present gets a bit (kept from before when it
+    had one) while bits are free, the dataset's old and new bits are cleared, and every
+    customer's bits are set in one UPDATE from the distinct (iin, code) pairs."""
+    fs = _feature_store(db)
+    if fs is None:
+        return []
+    bits = _bits_table(fs.table_name)
+    column = sa.func.coalesce(bits.c[BITS_COLUMN], 0)
+    prefix = f"{dataset.name}:"
+    old = list(db.scalars(sa.select(ListIndex).where(ListIndex.name.startswith(prefix))))
+    code_column = CODED[dataset.name]
+    rows = sa.table(dataset.table_name, sa.column("iin", sa.String()), sa.column(code_column))
+    codes = list(
+        db.scalars(
+            sa.select(rows.c[code_column])
+            .where(rows.c[code_column].is_not(None))
+            .distinct()
+            .order_by(rows.c[code_column])
+        )
+    )
+    kept = {entry.name: entry for entry in old}
+    for entry in old:
+        if entry.name.removeprefix(prefix) not in codes:
+            db.delete(entry)
+    db.flush()
+    free = _free_bits(db)
+    entries: dict[str, ListIndex] = {}
+    for code in codes:
+        known = kept.get(code_key(dataset.name, code))
+        if known is None and not free:
+            continue  # beyond the bits: this code is joined
+        fresh = known or ListIndex(name=code_key(dataset.name, code), bit=free.pop(0))
+        fresh.indexed_at = utcnow()
+        db.add(fresh)
+        entries[code] = fresh
+    db.flush()
+    cleared = sum({mask(entry.bit) for entry in [*old, *entries.values()]})
+    if cleared:
+        db.execute(
+            bits.update()
+            .where(column.bitwise_and(cleared) != 0)
+            .values({BITS_COLUMN: column - column.bitwise_and(cleared)})
+        )
+    if not entries:
+        return []
+    code_mask = sa.case(
+        *((rows.c[code_column] == code, mask(entry.bit)) for code, entry in entries.items()),
+        else_=0,
+    )
+    pairs = (
+        sa.select(rows.c.iin, code_mask.label("m"))
+        .where(rows.c[code_column].in_(list(entries)))
+        .distinct()
+        .subquery("pairs")
+    )
+    marks = (
+        sa.select(pairs.c.iin, sa.func.sum(pairs.c.m).label("m"))
+        .group_by(pairs.c.iin)
+        .subquery("marks")
+    )
+    db.execute(
+        bits.update()
+        .where(bits.c.iin == marks.c.iin)
+        .values({BITS_COLUMN: column + sa.cast(marks.c.m, sa.BigInteger())})
+    )
+    return list(entries.values())
+
+
 def rebuild(db: Session) -> list[ListIndex]:
     """After the feature store was (re)loaded: add the bits column and mark every catalog list."""
     fs = _feature_store(db)
@@ -88,11 +183,29 @@ def rebuild(db: Session) -> list[ListIndex]:
         sa.select(Dataset).where(Dataset.category.in_(INDEXED_CATEGORIES)).order_by(Dataset.name)
     )
     indexed = [entry for dataset in lists if (entry := index_list(db, dataset)) is not None]
+    for name in CODED:
+        dataset = db.get(Dataset, name)
+        if dataset is not None:
+            indexed += index_codes(db, dataset)
     names = [entry.name for entry in indexed]
     db.execute(sa.delete(ListIndex).where(ListIndex.name.not_in(names)))
     return indexed
 
 
 def bits_by_list(db: Session) -> dict[str, int]:
-    """Every indexed list's bit."""
+    """Every indexed suppression list's bit."""
+    return {name: bit for name, bit in _entries(db).items() if ":" not in name}
+
+
+def bits_by_code(db: Session, dataset: str) -> dict[str, int]:
+    """The bit of every indexed code of a coded dataset, by code."""
+    prefix = f"{dataset}:"
+    return {
+        name.removeprefix(prefix): bit
+        for name, bit in _entries(db).items()
+        if name.startswith(prefix)
+    }
+
+
+def _entries(db: Session) -> dict[str, int]:
     return {entry.name: entry.bit for entry in db.scalars(sa.select(ListIndex))}

@@ -49,7 +49,7 @@ def load_dataset(db: Session, spec: DatasetSpec, path: Path) -> Dataset:
     if spec.category is DatasetCategory.FEATURE_STORE:
         list_index.rebuild(db)
     else:
-        list_index.index_list(db, dataset)
+        list_index.index_dataset(db, dataset)
     return dataset
 
 
