@@ -125,7 +125,7 @@ def prepare(customers: int, workdir: Path) -> Path:
 
     data = workdir / f"bank_{customers}"
     warehouse = data / "warehouse.duckdb"
-    done = data / "READY.v3"  # v3: campaigns and contact history, no extra lists
+    done = data / "READY.v4"  # v4: the product, opt-out and contact indexes
     if done.exists():
         engine = create_warehouse_engine(f"duckdb:///{warehouse}")
         upgrade(engine)  # a warehouse prepared by older code gets the newer migrations
@@ -145,6 +145,7 @@ def prepare(customers: int, workdir: Path) -> Path:
             load_dataset(db, spec, data / f"{spec.name}.parquet")
     engine.dispose()
     load_campaigns(warehouse, data)
+    index_history(warehouse)
     done.write_text("ok\n")
     print(f"prepared in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return warehouse
@@ -252,6 +253,21 @@ def load_campaigns(warehouse: Path, data: Path) -> None:
             f"FROM read_parquet('{path}') ORDER BY {date}, camp_cd, iin"
         )
     connection.close()
+
+
+def index_history(warehouse: Path) -> None:
+    """The groups and history were written here from outside the product: rebuild the contact
+    index and mark the live campaigns' groups, as `dataquery index history` does."""
+    from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+    from dataquery.datasets import contact_index, member_index
+
+    engine = create_warehouse_engine(f"duckdb:///{warehouse}")
+    started = time.perf_counter()
+    with make_sessionmaker(engine).begin() as db:
+        contact_index.build(db)
+        member_index.index_live(db, AS_OF)
+    print(f"indexes built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    engine.dispose()
 
 
 def pq_columns(path: Path) -> list[str]:

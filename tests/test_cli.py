@@ -53,7 +53,9 @@ def test_version() -> None:
     assert result.exit_code == 0 and result.stdout.strip()[0].isdigit()
 
 
-@pytest.mark.parametrize("command", ["serve", "migrate", "demo", "iin", "version", "openapi"])
+@pytest.mark.parametrize(
+    "command", ["serve", "migrate", "demo", "iin", "version", "openapi", "index"]
+)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -79,6 +81,34 @@ def test_migrate_then_demo_loads_the_catalog(cli_env: Path) -> None:
     again = runner.invoke(app, ["demo", "--if-empty", "--customers", "10"])
     assert again.exit_code == 0
     assert "already loaded" in again.output
+
+
+def test_index_history_rebuilds_from_history_written_outside(cli_env: Path) -> None:
+    assert runner.invoke(app, ["index", "history"]).exit_code != 0  # nothing to index yet
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    out = cli_env / "demo"
+    demo = ["demo", "--customers", "500", "--seed", "3", "--out", str(out), "--as-of", "2026-11-28"]
+    assert runner.invoke(app, demo).exit_code == 0
+    engine = sa.create_engine(f"duckdb:///{cli_env}/wh.duckdb")
+    with engine.begin() as conn:
+        iin = conn.execute(sa.text("SELECT min(iin) FROM feature_store")).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO off_limit_campaigns_users VALUES (:iin, 'H000000001', 'market',"
+                " 'sms', DATE '2026-11-20')"
+            ),
+            {"iin": iin},
+        )
+    engine.dispose()
+    result = runner.invoke(app, ["index", "history"])
+    assert result.exit_code == 0, result.output
+    engine = sa.create_engine(f"duckdb:///{cli_env}/wh.duckdb")
+    with engine.connect() as conn:
+        latest = conn.execute(
+            sa.text("SELECT dq_contact_1 FROM feature_store WHERE iin = :iin"), {"iin": iin}
+        ).scalar_one()
+    engine.dispose()
+    assert str(latest) == "2026-11-20"
 
 
 def test_openapi_lists_the_foundation_routes() -> None:

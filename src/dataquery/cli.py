@@ -170,7 +170,7 @@ users_app = typer.Typer(
 app.add_typer(users_app, name="users")
 
 
-def _users_session() -> Iterator[Session]:
+def _session() -> Iterator[Session]:
     from dataquery.core.db import create_warehouse_engine, make_sessionmaker
 
     engine = create_warehouse_engine(get_settings().warehouse_url)
@@ -214,7 +214,7 @@ def users_add(
         data = UserCreate.model_validate(
             {"username": username, "role": role, "password": _read_password(password_stdin)}
         )
-        for db in _users_session():
+        for db in _session():
             service.create_user(db, get_settings(), data)
     except (ValidationError, DQError) as exc:
         _fail(str(exc))
@@ -226,7 +226,7 @@ def users_list() -> None:
     """List the users allowed to sign in."""
     from dataquery.auth import service
 
-    for db in _users_session():
+    for db in _session():
         for user in service.list_users(db):
             state = "enabled" if user.enabled else "disabled"
             typer.echo(f"{user.username}\t{user.role}\t{state}")
@@ -241,7 +241,7 @@ def _update(username: str, **changes: object) -> None:
 
     try:
         data = UserUpdate.model_validate(changes)
-        for db in _users_session():
+        for db in _session():
             user = service.get_user(db, username)
             # The CLI acts as the operator of the machine, not as a signed-in user.
             operator = type(user)(username="<cli>", role="admin")
@@ -297,7 +297,7 @@ def users_ensure_admin() -> None:
     from dataquery.core.config import AuthBackend
 
     settings = get_settings()
-    for db in _users_session():
+    for db in _session():
         existing = db.scalar(sa.select(User.username).where(User.role == Role.ADMIN.value))
         if existing:
             typer.echo(
@@ -317,6 +317,27 @@ def users_ensure_admin() -> None:
         typer.echo("Administrator: admin (password from DQ_BOOTSTRAP_ADMIN_PASSWORD)")
     else:
         typer.echo(f"Administrator: admin  password: {password}  (shown once)")
+
+
+index_app = typer.Typer(no_args_is_help=True, help="Rebuild the audience engine's indexes.")
+app.add_typer(index_app, name="index")
+
+
+@index_app.command(
+    "history",
+    help="Rebuild every customer's latest contacts from the whole contact history and mark the "
+    "groups of every live campaign, in the feature store: after history or groups were loaded "
+    "from outside the application (its own writes keep them right). " + WRITES_DUCKDB,
+)
+def index_history() -> None:
+    from dataquery.core.clock import bank_today
+    from dataquery.datasets import contact_index, member_index
+
+    for db in _session():
+        if not contact_index.build(db):
+            _fail("there is no feature store to index yet: load it first")
+        campaigns = member_index.index_live(db, bank_today())
+    err.print(f"[green]contact index rebuilt[/], groups of {campaigns} live campaigns marked")
 
 
 audience_app = typer.Typer(no_args_is_help=True, help="Build audiences from a spec file.")
@@ -347,7 +368,7 @@ def audience_preview(
     except ValidationError as exc:
         _fail(f"{spec_file} is not a valid audience spec:\n{exc}")
     try:
-        for db in _users_session():
+        for db in _session():
             result = service.preview(db, spec, None, sample=sample, distributions=distributions)
     except DQError as exc:
         _fail(exc.detail)

@@ -16,7 +16,7 @@ from dataquery.bank.tables import (
     local_target,
 )
 from dataquery.core.db import Base
-from dataquery.datasets.models import Dataset, ListIndex
+from dataquery.datasets.models import ContactIndex, Dataset, ListIndex, MemberIndex
 from dataquery.jobs.models import Job
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
@@ -27,10 +27,12 @@ __all__ = [
     "Base",
     "CampaignDict",
     "Channel",
+    "ContactIndex",
     "Dataset",
     "Filial",
     "Job",
     "ListIndex",
+    "MemberIndex",
     "PasswordAttempt",
     "PopUpCampaign",
     "PushEventType",

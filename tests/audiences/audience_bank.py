@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dataquery import iin as iin_module
 from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
 from dataquery.core.db import make_sessionmaker
+from dataquery.datasets import contact_index, member_index
 from dataquery.datasets.catalog import STANDARD_DATASETS
 from dataquery.datasets.models import Dataset, DatasetCategory
 from dataquery.datasets.service import load_dataset
@@ -183,6 +184,10 @@ def load_bank(engine: Engine, demo_files: Path) -> Data:
                 ]
             )
         )
+        # The groups and history came from outside the application (as the bank's older
+        # history does): the indexes are rebuilt, as `dataquery index history` does.
+        contact_index.build(db)
+        member_index.index_live(db, REFERENCE_DATE)
         _create_upload(db, "t1", sorted(uploads["t1"]), "audience")
         _create_upload(db, "t2", sorted(uploads["t2"]), "suppression")
     lists["upload_t2"] = uploads["t2"]

@@ -15,6 +15,7 @@ from dataquery.audiences import service
 from dataquery.audiences.spec import AudienceSpec
 from dataquery.bank.tables import contact_history, local_target
 from dataquery.core import clock
+from dataquery.datasets import contact_index, member_index
 
 R = REFERENCE_DATE
 # camp_cd, stream, start, end, status
@@ -89,6 +90,9 @@ def people(bank: Bank) -> dict[str, str]:
                 ]
             )
         )
+        # History and groups written from outside the application: the indexes are rebuilt.
+        contact_index.build(db)
+        member_index.index_live(db, R)
     data.campaigns = [
         *data.campaigns,
         *(ref.Campaign(c, st, s, e, status) for c, st, s, e, status in SCENARIO_CAMPAIGNS),
@@ -172,3 +176,42 @@ def test_explain_names_the_scheduled_contact(bank: Bank, people: dict[str, str])
         compiler = service.compile_spec(db, spec, None)
         row = db.execute(compiler.explain(people["scheduled"])).one()
     assert (row.p_1, row.p_2) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"kind": "recent_contact", "days": 14},
+        {"kind": "recent_contact", "days": 1},
+        {"kind": "frequency_cap", "max_contacts": 1, "days": 30},
+        {"kind": "frequency_cap", "max_contacts": 2, "days": 30},
+        {"kind": "frequency_cap", "max_contacts": 5, "days": 60},
+    ],
+)
+def test_the_contact_index_answers_like_the_history(
+    bank: Bank, people: dict[str, str], step: dict[str, Any]
+) -> None:
+    """The feature store's latest-contact columns (datasets.contact_index) give the funnel the
+    history gives, scheduled, cancelled and draft campaigns included."""
+    spec = make_spec([step])
+    with bank.sessions.begin() as db:
+        indexed = service.compile_spec(db, spec, None)
+        joined = service.compile_spec(db, spec, None, indexed=False)
+        sql = str(indexed.funnel().compile(db.get_bind()))
+        assert "off_limit_campaigns_users" not in sql and "dq_contact_" in sql
+        assert "off_limit_campaigns_users" in str(joined.funnel().compile(db.get_bind()))
+        assert sorted(db.execute(indexed.funnel()).all()) == sorted(
+            db.execute(joined.funnel()).all()
+        )
+
+
+def test_rules_the_index_cannot_answer_read_the_history(bank: Bank, people: dict[str, str]) -> None:
+    spec = make_spec(
+        [
+            {"kind": "recent_contact", "days": 14, "streams": ["credit"]},
+            {"kind": "frequency_cap", "max_contacts": contact_index.DEPTH + 1, "days": 30},
+        ]
+    )
+    with bank.sessions.begin() as db:
+        sql = str(service.compile_spec(db, spec, None).funnel().compile(db.get_bind()))
+    assert "off_limit_campaigns_users" in sql and "dq_contact_" not in sql

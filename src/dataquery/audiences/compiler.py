@@ -41,7 +41,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from dataquery.audiences import spec as s
-from dataquery.audiences.overlap import Window, overlap_parts
+from dataquery.audiences.overlap import Marked, Window, marked_parts, overlap_parts
 from dataquery.audiences.reach import (
     PUSH_REASONS,
     REACH_COLUMNS,
@@ -54,7 +54,10 @@ from dataquery.audiences.reach import (
     valid_phone,
 )
 from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
+from dataquery.datasets import contact_index
+from dataquery.datasets.contact_index import NOT_CONTACTING
 from dataquery.datasets.list_index import BITS_COLUMN, code_key
+from dataquery.datasets.member_index import BITS_COLUMN as MEMBER_BITS
 
 Predicate = sa.ColumnElement[bool]
 Expression = sa.ColumnElement[Any]
@@ -84,8 +87,6 @@ PREVIEW_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
     "mau": sa.Boolean(),
     "score": sa.Float(),
 }
-# Campaign statuses whose rows never count as contacts or campaign membership.
-NOT_CONTACTING = ("draft", "cancelled")
 # The order of unranked audiences: IIN digit positions that do not follow the birth date.
 SPREAD_DIGITS = (12, 6, 2, 5, 11)
 
@@ -143,6 +144,13 @@ class Resolved:
     own_campaign: str | None = None
     # Columns the column filters test (catalog names) → number, text, boolean or date.
     filter_columns: dict[str, str] = field(default_factory=dict)
+    # Whether the feature store's latest-contact columns are right (datasets.contact_index).
+    contact_index: bool = False
+    # Campaign groups marked in the feature store's member bits (datasets.member_index):
+    # (camp_cd, "local_target" | "local_control") → bit; and per stream of a stream step, its
+    # campaigns that hold members on the reference date.
+    member_bits: dict[tuple[str, str], int] = field(default_factory=dict)
+    stream_campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 Param = str | int | float | None
@@ -349,8 +357,14 @@ class Compiler:
             *FEATURE_COLUMNS,
             scores=resolved.score_columns,
             bits=bool(resolved.list_bits),
-            extra={c: COLUMN_SQL_TYPES[kind] for c, kind in resolved.filter_columns.items()},
+            extra={
+                **{c: COLUMN_SQL_TYPES[kind] for c, kind in resolved.filter_columns.items()},
+                **{c: sa.Date() for c in contact_index.COLUMNS if resolved.contact_index},
+                **({MEMBER_BITS: sa.BigInteger()} if resolved.member_bits else {}),
+            },
         )
+        # The index columns read instead of the history and the group tables (`_reads`).
+        self.index_columns: list[str] = []
         self.steps = self._plan()
 
     # The funnel's steps, in order: source, (not in feature store), filters, rank, limit.
@@ -505,22 +519,35 @@ class Compiler:
                 exclude=not has,
             )
         if isinstance(item, s.StreamFilter):
-            return sets(
-                _coded(
-                    code="funnel.step.stream",
-                    stream=item.stream,
-                    groups=", ".join(sorted(set(item.exclude))),
-                ),
-                *self._stream_relations(item),
+            held = _coded(
+                code="funnel.step.stream",
+                stream=item.stream,
+                groups=", ".join(sorted(set(item.exclude))),
             )
+            member_mask = self._member_mask(item)
+            if member_mask == 0:  # no campaign of the stream holds anyone then
+                return row(held, lambda b: sa.true())
+            if member_mask is not None:
+                self._reads(MEMBER_BITS)
+                return row(held, lambda b: _bits_clear(b.c[MEMBER_BITS], member_mask))
+            return sets(held, *self._stream_relations(item))
         if isinstance(item, s.RecentContactFilter):
+            latest = None if item.streams or item.channels else self._contact_column(1)
+            if latest is not None:
+                since = self._window_start(item.days)
+                return row(_recent_code(item), lambda b: _not_since(b.c[latest], since))
             return sets(_recent_code(item), self._recent_contacts(item))
         if isinstance(item, s.FrequencyCapFilter):
+            capped = _coded(
+                code="funnel.step.frequency_cap", max_contacts=item.max_contacts, days=item.days
+            )
+            nth = self._contact_column(item.max_contacts)
+            if nth is not None:
+                since = self._window_start(item.days)
+                return row(capped, lambda b: _not_since(b.c[nth], since))
             history = contact_history.c
             return sets(
-                _coded(
-                    code="funnel.step.frequency_cap", max_contacts=item.max_contacts, days=item.days
-                ),
+                capped,
                 # A contact is one campaign: push + SMS of one campaign are two rows, one contact.
                 sa.select(history.iin)
                 .where(self._contact_window(item.days))
@@ -600,6 +627,21 @@ class Compiler:
         fallback = sa.and_(birth.is_(None), key.between(low_key, high_key))
         return sa.or_(sa.and_(*store), fallback)
 
+    def _member_mask(self, item: s.StreamFilter) -> int | None:
+        """The member bits of the groups a stream step removes, or None unless every one of
+        them is indexed (then the step joins the group tables)."""
+        campaigns = self.resolved.stream_campaigns.get(item.stream)
+        if campaigns is None or self.resolved.own_campaign:
+            return None
+        bits = [
+            self.resolved.member_bits.get((code, group))
+            for code in campaigns
+            for group in sorted(set(item.exclude))
+        ]
+        if None in bits:
+            return None
+        return sum(1 << bit for bit in bits if bit is not None)
+
     def _stream_relations(self, item: s.StreamFilter) -> list[sa.Select[Any]]:
         campaigns = CampaignDict.__table__.c
         groups = {"local_control": local_control, "local_target": local_target}
@@ -624,12 +666,29 @@ class Compiler:
         own = self.resolved.own_campaign
         return [] if own is None else [camp_cd != own]
 
+    def _contact_column(self, contacts: int) -> str | None:
+        """The feature-store column with each customer's `contacts`-th latest contact, when the
+        contact index holds it and no campaign's own contacts are to be left out."""
+        column = contact_index.column_for(contacts)
+        if column is None or not self.resolved.contact_index or self.resolved.own_campaign:
+            return None
+        self._reads(column)
+        return column
+
+    def _reads(self, column: str) -> None:
+        """The base carries this index column of the feature store."""
+        if column not in self.index_columns:
+            self.index_columns.append(column)
+
+    def _window_start(self, days: int) -> date:
+        return date.fromordinal(self.reference.toordinal() - days)
+
     def _contact_window(self, days: int) -> Predicate:
         """History rows that count as a contact: from reference_date - days on, including the
         ones after reference_date (scheduled by a deployed campaign that starts later), except
         rows of draft or cancelled campaigns. Rows without a campaign row (the bank's older
         history) count."""
-        start = date.fromordinal(self.reference.toordinal() - days)
+        start = self._window_start(days)
         history = contact_history.c
         campaigns = CampaignDict.__table__.c
         not_contacting = sa.select(campaigns.camp_cd).where(campaigns.status.in_(NOT_CONTACTING))
@@ -717,6 +776,7 @@ class Compiler:
         ]
         if self.resolved.list_bits:
             attributes.append(fs.c[BITS_COLUMN])
+        attributes += [fs.c[c] for c in self.index_columns]
         if "has_p_sid" in extra:  # reachability: whether the row has a p_sid, not the p_sid
             p_sid_known = "p_sid" in self.resolved.feature_columns
             attributes.append(
@@ -862,6 +922,7 @@ class Compiler:
         distributions: bool = True,
         reach: ReachPlan | None = None,
         overlap: Window | None = None,
+        marked: list[Marked] | None = None,
     ) -> sa.CompoundSelect[Any]:
         """The funnel, the profile of the final audience and a sample, in ONE statement.
 
@@ -874,11 +935,17 @@ class Compiler:
         - part "reach" (`reach`): (step = 10 × push reason + SMS reason, n) over the final
           audience, by the rules of `audiences.reach` (a reason's number, 0: reached);
         - parts "overlap_*" (`overlap`): the final audience's members of deployed campaigns
-          overlapping the window (`audiences.overlap.overlap_parts`).
+          overlapping the window (`audiences.overlap.overlap_parts`), from the member bits
+          when `marked` gives every one of those campaigns' bits (`marked_parts`).
 
         Columns: part, step, key, n, iin, age, gender, filial, device, mau, score.
         """
         carried = PROFILE_COLUMNS + (REACH_COLUMNS if reach is not None else ())
+        if self._reach_optout_mask(reach) is not None:
+            carried += (BITS_COLUMN,)
+        if overlap is not None and marked is not None:
+            carried += (MEMBER_BITS,)
+            self._reads(MEMBER_BITS)
         flagged = _materialized(self.flagged(carried))
         survivors = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
         if self.keep_at_most is not None:
@@ -915,7 +982,14 @@ class Compiler:
                     keys.c.reach
                 )
             )
-        for name, counted in overlap_parts(final, overlap) if overlap is not None else []:
+        counting = []
+        if overlap is not None:
+            counting = (
+                overlap_parts(final, overlap)
+                if marked is None
+                else marked_parts(final, final.c[MEMBER_BITS], marked)
+            )
+        for name, counted in counting:
             rows = counted.subquery(f"{name}_rows")
             parts.append(sa.select(*part(name, key=rows.c.key, n=rows.c.n)))
         # The rows first, then their attributes: only `sample_size` ages are computed. Ranked:
@@ -949,7 +1023,10 @@ class Compiler:
         in_store = sa.true()
         rows: sa.FromClause = final
         opted_out = None
-        if reach.optouts is not None and reach.push_event_type:
+        optout_mask = self._reach_optout_mask(reach)
+        if optout_mask is not None:
+            opted_out = sa.not_(_bits_clear(final.c[BITS_COLUMN], optout_mask))
+        elif reach.optouts is not None and reach.push_event_type:
             opted = opted_out_of(_table(reach.optouts, "iin", "event_type"), reach.push_event_type)
             rows = final.outerjoin(opted, opted.c.iin == final.c.iin)
             opted_out = opted.c.iin.is_not(None)
@@ -957,6 +1034,12 @@ class Compiler:
         sms = sms_rules(in_store, valid_phone(final.c.phone))
         key = code_of(push, PUSH_REASONS) * _one(10) + code_of(sms, SMS_REASONS)
         return sa.select(key.label("reach")).select_from(rows).subquery("reach_keys")
+
+    def _reach_optout_mask(self, reach: ReachPlan | None) -> int | None:
+        """The bit of the push event type whose opt-outs push leaves out, when indexed."""
+        if reach is None or reach.optouts is None or not reach.push_event_type:
+            return None
+        return self._code_mask("push_optouts", [reach.push_event_type])
 
     def _profile_keys(self, rows: sa.CTE | sa.Subquery) -> list[sa.Label[Any]]:
         return [
@@ -1042,6 +1125,11 @@ def _bits_clear(bits: Expression, mask: int) -> Predicate:
     """Whether none of `mask`'s bits is set. Null-safe: a row without the feature store's bits
     (not in it) is on no indexed list and owns no indexed code."""
     return sa.func.coalesce(bits, _one(0)).bitwise_and(_one(mask)) == _one(0)
+
+
+def _not_since(latest: Expression, since: date) -> Predicate:
+    """No contact from `since` on: the index's date is before it, or there is none."""
+    return sa.or_(latest.is_(None), latest < since)
 
 
 def _narrow(query: sa.Select[Any], column: Expression, iin: str | None) -> sa.Select[Any]:

@@ -104,6 +104,71 @@ def overlap_parts(iins: sa.FromClause, window: Window) -> list[tuple[str, sa.Sel
     ]
 
 
+@dataclass(frozen=True)
+class Marked:
+    """An overlapping campaign whose two groups the member index marks: their bits."""
+
+    camp_cd: str
+    stream: str
+    mask: int
+
+
+def marked_campaigns(
+    db: Session, window: Window, bits: dict[tuple[str, str], int]
+) -> list[Marked] | None:
+    """The campaigns overlapping the window with their groups' member bits, or None when a
+    group of one of them has no bit (then the group tables are joined)."""
+    campaigns = _campaigns(window)
+    marked = []
+    for code, stream in db.execute(sa.select(campaigns.c.camp_cd, campaigns.c.stream)):
+        target, control = bits.get((code, "local_target")), bits.get((code, "local_control"))
+        if target is None or control is None:
+            return None
+        marked.append(Marked(code, stream, (1 << target) | (1 << control)))
+    return marked
+
+
+def marked_parts(
+    iins: sa.FromClause, member_bits: sa.ColumnElement[Any], marked: list[Marked]
+) -> list[tuple[str, sa.Select[Any]]]:
+    """The parts of `overlap_parts` from the member bits the rows of `iins` carry: one pass
+    counts every campaign and stream at once (a column each, in one materialized row)."""
+
+    def hits(mask: int) -> sa.ColumnElement[Any]:
+        held = sa.func.coalesce(member_bits, 0).bitwise_and(sa.literal_column(str(int(mask))))
+        return sa.func.sum(sa.case((held != 0, 1), else_=0))
+
+    streams: dict[str, int] = {}
+    for campaign in marked:
+        streams[campaign.stream] = streams.get(campaign.stream, 0) | campaign.mask
+    every = 0
+    for campaign in marked:
+        every |= campaign.mask
+    counts = (
+        sa.select(
+            hits(every).label("members"),
+            *(hits(c.mask).label(f"c{i}") for i, c in enumerate(marked)),
+            *(hits(mask).label(f"s{i}") for i, mask in enumerate(streams.values())),
+        )
+        .select_from(iins)
+        .cte("overlap_counts")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+        .prefix_with("MATERIALIZED", dialect="duckdb")
+    )
+    string_null = sa.cast(sa.null(), sa.String())
+
+    def row(key: sa.ColumnElement[Any], n: sa.ColumnElement[Any]) -> sa.Select[Any]:
+        return sa.select(key.label("key"), sa.func.coalesce(n, 0).label("n")).select_from(counts)
+
+    def text(value: str) -> sa.ColumnElement[Any]:
+        return sa.literal(value, sa.String())
+
+    parts = [(MEMBERS, row(string_null, counts.c.members))]
+    parts += [(CAMPAIGNS, row(text(c.camp_cd), counts.c[f"c{i}"])) for i, c in enumerate(marked)]
+    parts += [(STREAMS, row(text(st), counts.c[f"s{i}"])) for i, st in enumerate(streams)]
+    return parts
+
+
 def overlap_statement(iins: sa.FromClause, window: Window) -> sa.CompoundSelect[Any]:
     """The parts as one statement of (part, key, n)."""
     selects = []
@@ -124,6 +189,8 @@ def from_rows(db: Session, rows: Iterable[Any], window: Window) -> Overlap:
     for row in rows:
         if row.part == MEMBERS:
             members = int(row.n or 0)
+        elif not row.n:
+            continue  # counted from the member bits: a campaign or stream holding none of them
         elif row.part == CAMPAIGNS:
             per_campaign.append((str(row.key), int(row.n)))
         elif row.part == STREAMS:

@@ -22,9 +22,12 @@ from dataquery.audiences import spec as s
 from dataquery.audiences.access import Viewer, find_visible_audience
 from dataquery.audiences.compiler import FEATURE_COLUMNS, Resolved
 from dataquery.audiences.models import audience_members
+from dataquery.bank.tables import CampaignDict
 from dataquery.core.errors import Conflict
 from dataquery.core.problems import Problems
+from dataquery.datasets import contact_index, member_index
 from dataquery.datasets.access import visible_datasets
+from dataquery.datasets.contact_index import NOT_CONTACTING
 from dataquery.datasets.list_index import BITS_COLUMN, CODED, bits_by_code, bits_by_list, code_key
 from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
@@ -244,6 +247,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     # --- filters
     streams: dict[str, list[str]] = {}
     channels: dict[str, list[str]] = {}
+    stream_filters: list[str] = []
     filter_types = filterable_columns(feature_store.columns or [])
     tested: dict[str, str] = {}  # columns the column filters test → their type
 
@@ -314,6 +318,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             products_needed.append((f"{path}.products", item.products))
         elif isinstance(item, s.StreamFilter):
             streams.setdefault(f"{path}.stream", []).append(item.stream)
+            stream_filters.append(item.stream)
         elif isinstance(item, s.RecentContactFilter):
             if item.streams:
                 streams.setdefault(f"{path}.streams", []).extend(item.streams)
@@ -399,4 +404,20 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             },
         },
         filter_columns=tested,
+        contact_index=contact_index.is_built(db),
+        member_bits=member_index.bits_by_group(db),
+        stream_campaigns={
+            stream: _live_campaigns(db, stream, spec.reference_date) for stream in stream_filters
+        },
     )
+
+
+def _live_campaigns(db: Session, stream: str, reference: date) -> tuple[str, ...]:
+    """The stream's campaigns that hold their members on `reference`: active then or starting
+    later (end_date on or after it), not a draft or cancelled."""
+    query = sa.select(CampaignDict.camp_cd).where(
+        CampaignDict.stream == stream,
+        CampaignDict.end_date >= reference,
+        CampaignDict.status.not_in(NOT_CONTACTING),
+    )
+    return tuple(db.scalars(query.order_by(CampaignDict.camp_cd)))

@@ -34,7 +34,7 @@ from dataquery.audiences.compiler import (
 )
 from dataquery.audiences.models import Audience, audience_members
 from dataquery.audiences.overlap import PARTS as OVERLAP_PARTS
-from dataquery.audiences.overlap import Window, any_campaign, from_rows
+from dataquery.audiences.overlap import Window, any_campaign, from_rows, marked_campaigns
 from dataquery.audiences.reach import PUSH_REASONS, SMS_REASONS, reason_at
 from dataquery.audiences.resolve import (
     SUPPRESSION_CATEGORIES,
@@ -89,11 +89,13 @@ def viewer_of(user: User | None) -> Viewer | None:
 def compile_spec(
     db: Session, spec: s.AudienceSpec, viewer: Viewer | None, indexed: bool = True
 ) -> Compiler:
-    """`indexed=False` joins every suppression list, also those the list index marks: explain
-    tests each step on its own, and a source IIN missing from the feature store has no bits."""
+    """`indexed=False` joins every suppression list, product, opt-out and campaign group, also
+    those the list and member indexes mark, and reads the contact history instead of the
+    contact index: explain tests each step on its own, and a source IIN missing from the
+    feature store has no bits."""
     resolved = resolve(db, spec, viewer)
     if not indexed:
-        resolved = dataclasses.replace(resolved, list_bits={})
+        resolved = dataclasses.replace(resolved, list_bits={}, contact_index=False, member_bits={})
     return Compiler(spec, resolved)
 
 
@@ -246,10 +248,14 @@ def preview(
     window = Window(spec.reference_date) if overlap else None
     # No deployed campaign overlaps: nothing to join the final rows with (the common case).
     joined = window if window is not None and any_campaign(db, window) else None
+    bits = compiler.resolved.member_bits
+    marked = marked_campaigns(db, joined, bits) if joined is not None and bits else None
     reach_rows: list[Any] = []
     overlap_rows: list[Any] = []
     if sample or distributions or plan is not None or window is not None:
-        statement = compiler.preview(SAMPLE_SIZE if sample else 0, distributions, plan, joined)
+        statement = compiler.preview(
+            SAMPLE_SIZE if sample else 0, distributions, plan, joined, marked
+        )
         rows = db.execute(statement).all()
         counts = {int(r.step): int(r.n) for r in rows if r.part == "funnel"}
         reach_rows = [r for r in rows if r.part == "reach"]
@@ -813,6 +819,8 @@ def check_suppression(
     resolved = dataclasses.replace(
         catalog,
         list_bits={},  # a checked IIN may be missing from the feature store (no bits)
+        contact_index=False,
+        member_bits={},
         uploads={**catalog.uploads, CHECKED_SOURCE: iins.name},
         own_campaign=own_campaign,
     )

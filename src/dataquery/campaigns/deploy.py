@@ -62,6 +62,7 @@ from dataquery.core.errors import Conflict, InvalidInput
 from dataquery.core.problems import problem
 from dataquery.core.progress import Progress, no_progress
 from dataquery.core.schemas import Notice
+from dataquery.datasets import contact_index, member_index
 from dataquery.datasets.models import Dataset
 from dataquery.jobs.runner import JobAudit, JobRunner
 
@@ -476,6 +477,9 @@ def deploy(
         )
     try:
         channels = _write(conn, plan, split, src, now, progress)
+        history = contact_history.c
+        contact_index.refresh(db, sa.select(history.iin).where(history.camp_cd == plan.code))
+        member_index.index_campaign(db, plan.code, service.today())
     except sa.exc.IntegrityError as exc:
         raise Conflict(
             f"deploy of {plan.code} failed and nothing was written: {_first_line(exc.orig)}",

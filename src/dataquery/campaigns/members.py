@@ -49,6 +49,7 @@ from dataquery.campaigns.split import IIN_SCHEMA
 from dataquery.core.bulk import fetch_arrow, staged
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from dataquery.datasets import contact_index, member_index
 from dataquery.uploads.schemas import RowError
 
 MAX_EXAMPLES = 20
@@ -187,6 +188,8 @@ def change(
                 _add(db, campaign, checked.iins, data.group, report, force=data.force)
             else:
                 _remove(db, campaign, checked.iins, data.group, report)
+            if report.changed:
+                member_index.index_campaign(db, campaign.camp_cd, service.today())
         target, control = service.member_counts(db, campaign.camp_cd)
         campaign.target_cnt, campaign.control_cnt = target, control
         campaign.updated_at = utcnow()
@@ -262,6 +265,7 @@ def _add(
             src = deploy.sources(db, plan.channels, plan.push_event_type)
             contact = max(campaign.start_date, service.today())
             report.channels = deploy.deliver(conn, added, src, plan, contact, now)
+            contact_index.refresh(db, sa.select(added.c.iin))
 
 
 def _pass_suppression(
@@ -313,5 +317,6 @@ def _remove(
         if group == "target":
             for rows in (campaign_users, contact_history):
                 conn.execute(sa.delete(rows).where(rows.c.camp_cd == code, rows.c.iin.in_(chosen)))
+            contact_index.refresh(db, chosen)
     report.changed = int(removed or 0)
     report.not_member = len(iins) - report.changed

@@ -75,6 +75,7 @@ from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dataquery.core.problems import Problems
 from dataquery.core.schemas import Notice
+from dataquery.datasets import contact_index, member_index
 from dataquery.reference.models import PushEventType, Stream
 
 MAX_XLS_OW_ID = 9999
@@ -699,8 +700,10 @@ def change_status(
             )
             campaign.end_date = on
         if status == CampaignStatus.CANCELLED and previous == CampaignStatus.DEPLOYED:
-            for table in MEMBER_TABLES:
-                released += _delete(db, sa.delete(table).where(table.c.camp_cd == code))
+            with contact_index.following(db, _contacted_by(code)):
+                for table in MEMBER_TABLES:
+                    released += _delete(db, sa.delete(table).where(table.c.camp_cd == code))
+            member_index.drop_campaign(db, code)
         campaign.status = status
         campaign.updated_at = utcnow()
         record_event(
@@ -738,9 +741,13 @@ def delete(db: Session, user: User, code: str) -> dict[str, int]:
     campaign = get_campaign(db, code, lock=True)
     code = campaign.camp_cd
     removed: dict[str, int] = {}
-    with write_conflicts_as_409(f"campaign {code} is being changed (a deploy may be running)"):
+    with (
+        write_conflicts_as_409(f"campaign {code} is being changed (a deploy may be running)"),
+        contact_index.following(db, _contacted_by(code)),
+    ):
         for table in MEMBER_TABLES:
             removed[table.name] = _delete(db, sa.delete(table).where(table.c.camp_cd == code))
+        member_index.drop_campaign(db, code)
         removed[PopUpCampaign.__tablename__] = _delete(
             db, sa.delete(PopUpCampaign).where(PopUpCampaign.camp_cd == code)
         )
@@ -753,6 +760,10 @@ def delete(db: Session, user: User, code: str) -> dict[str, int]:
         db.flush()
     removed[CampaignDict.__tablename__] = 1
     return removed
+
+
+def _contacted_by(code: str) -> sa.Select[Any]:
+    return sa.select(contact_history.c.iin).where(contact_history.c.camp_cd == code).distinct()
 
 
 def _delete(db: Session, statement: sa.Delete) -> int:

@@ -68,3 +68,27 @@ class ListIndex(Base):
     name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     bit: Mapped[int] = mapped_column(sa.Integer, unique=True)
     indexed_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+
+
+class ContactIndex(Base):
+    """Present while the feature store's contact columns (datasets.contact_index) are right:
+    written in the transaction that builds them; without it the funnel reads the history."""
+
+    __tablename__ = "dq_contact_index"
+
+    name: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    depth: Mapped[int] = mapped_column(sa.Integer)
+    built_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)
+
+
+class MemberIndex(Base):
+    """A campaign group (`local_target` or `local_control`) whose members are marked by one bit
+    of the feature store's `dq_member_bits` column (datasets.member_index). A row exists only
+    while the bit is right; groups without one are joined."""
+
+    __tablename__ = "dq_member_index"
+
+    camp_cd: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    group_name: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    bit: Mapped[int] = mapped_column(sa.Integer, unique=True)
+    indexed_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow)

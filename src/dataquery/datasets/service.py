@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from dataquery.core.db import utcnow
 from dataquery.core.errors import InvalidInput
 from dataquery.core.progress import Progress, no_progress
-from dataquery.datasets import list_index
+from dataquery.datasets import contact_index, list_index, member_index
 from dataquery.datasets.access import Viewer, get_visible_dataset, visible_datasets
 from dataquery.datasets.catalog import STANDARD_BY_NAME, DatasetSpec
 from dataquery.datasets.loader import (
@@ -44,10 +44,13 @@ def load_dataset(db: Session, spec: DatasetSpec, path: Path) -> Dataset:
     dataset.refreshed_at = utcnow()
     db.add(dataset)
     db.flush()
-    # The list index follows in the same transaction: a reloaded feature store gets every
-    # list's bits again, a reloaded list its own.
+    # The indexes follow in the same transaction: a reloaded feature store gets every list's
+    # and campaign group's bits and every customer's latest contacts again, a reloaded list its
+    # own bits.
     if spec.category is DatasetCategory.FEATURE_STORE:
         list_index.rebuild(db)
+        contact_index.build(db)
+        member_index.rebuild(db)
     else:
         list_index.index_dataset(db, dataset)
     return dataset
