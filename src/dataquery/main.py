@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
@@ -53,6 +54,14 @@ SECURITY_HEADERS = {
         "script-src 'self'; frame-ancestors 'none'"
     ),
 }
+
+
+def route_template(scope: Any) -> str:
+    """The matched route's path template with every router prefix (`/api/v1/campaigns/{code}`),
+    the metrics' label: bounded, unlike the path itself."""
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    path = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
+    return str(path) if path else metrics.UNMATCHED_ROUTE
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -118,10 +127,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 record_outcome, app.state.sessionmaker, audit, response.status_code
             )
         response.headers.update(SECURITY_HEADERS)
-        route = request.scope.get("route")
         metrics.observe_request(
             request.method,
-            getattr(route, "path", None) or metrics.UNMATCHED_ROUTE,
+            route_template(request.scope),
             response.status_code,
             time.perf_counter() - started,
         )

@@ -149,7 +149,7 @@ def dependency_checks(
 ) -> list[DependencyCheck]:
     """Every dependency the app is configured with, checked now (blocking: call from a thread)."""
     checks = [_timed("warehouse", _warehouse(engine))]
-    if settings.auth_backend is AuthBackend.LDAP:
+    if settings.auth_backend == AuthBackend.LDAP:
         checks.append(_timed("ldap", _ldap(settings)))
     smtp_host = getattr(settings, "smtp_host", None)
     if smtp_host:
