@@ -10,7 +10,6 @@ from dataquery.core.config import DEFAULT_SECRET, Settings
 from dataquery.core.errors import Conflict
 from dataquery.main import create_app
 
-
 PUBLIC_HEALTH = {"/api/v1/health", "/api/v1/health/live", "/api/v1/health/ready"}
 
 
