@@ -17,7 +17,7 @@ from dataquery.core.db import DB
 from dataquery.core.errors import NotAuthenticated, PermissionDenied
 from dataquery.core.schemas import errors
 from dataquery.monitoring import service
-from dataquery.monitoring.schemas import DailyOut, JobsOut, QueryOut, RouteStatsOut, Tiles
+from dataquery.monitoring.schemas import DailyOut, JobHistory, QueryLogItem, RouteStatsOut, Tiles
 
 metrics_router = APIRouter()
 
@@ -103,7 +103,7 @@ def monitoring_queries(
     kind: Annotated[str | None, Query(max_length=40)] = None,
     username: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[QueryOut]:
+) -> list[QueryLogItem]:
     """The slowest warehouse work (kind, user, duration) of the last `days`; the log keeps
     DQ_QUERY_LOG_DAYS days."""
     return service.slowest_queries(db, days, kind, username, limit)
@@ -124,7 +124,7 @@ def monitoring_jobs(
     since: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> JobsOut:
+) -> JobHistory:
     """Jobs, newest first, with filters."""
     return service.jobs_history(
         db, kind=kind, status=status, owner=owner, since=since, limit=limit, offset=offset

@@ -42,7 +42,7 @@ class RouteStatsOut(BaseModel):
     items: list[RouteStats]
 
 
-class QueryOut(APIModel):
+class QueryLogItem(APIModel):
     occurred_at: datetime
     kind: str
     username: str | None
@@ -52,7 +52,7 @@ class QueryOut(APIModel):
     detail: str | None
 
 
-class JobOut(APIModel):
+class JobHistoryItem(APIModel):
     id: str
     kind: str
     status: str
@@ -65,8 +65,8 @@ class JobOut(APIModel):
     stage: dict[str, Any] | None
 
 
-class JobsOut(BaseModel):
-    items: list[JobOut]
+class JobHistory(BaseModel):
+    items: list[JobHistoryItem]
     total: int
     kinds: list[str] = Field(description="Every job kind seen, for the filter")
 

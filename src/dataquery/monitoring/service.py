@@ -32,9 +32,9 @@ from dataquery.monitoring.models import QueryLogEntry, RouteStat
 from dataquery.monitoring.schemas import (
     DailyOut,
     DailyPoint,
-    JobOut,
-    JobsOut,
-    QueryOut,
+    JobHistory,
+    JobHistoryItem,
+    QueryLogItem,
     RouteStats,
     RouteStatsOut,
     Tiles,
@@ -214,7 +214,7 @@ def route_stats(db: Session, hours: int) -> RouteStatsOut:
 
 def slowest_queries(
     db: Session, days: int, kind: str | None, username: str | None, limit: int
-) -> list[QueryOut]:
+) -> list[QueryLogItem]:
     query = sa.select(QueryLogEntry).where(
         QueryLogEntry.occurred_at >= utcnow() - timedelta(days=days)
     )
@@ -223,7 +223,7 @@ def slowest_queries(
     if username:
         query = query.where(QueryLogEntry.username == username)
     query = query.order_by(QueryLogEntry.duration_ms.desc(), QueryLogEntry.id).limit(limit)
-    return [QueryOut.model_validate(row) for row in db.scalars(query)]
+    return [QueryLogItem.model_validate(row) for row in db.scalars(query)]
 
 
 def query_kinds(db: Session) -> list[str]:
@@ -239,7 +239,7 @@ def jobs_history(
     since: datetime | None,
     limit: int,
     offset: int,
-) -> JobsOut:
+) -> JobHistory:
     where: list[sa.ColumnElement[bool]] = []
     if kind:
         where.append(Job.kind == kind)
@@ -258,7 +258,7 @@ def jobs_history(
         .offset(offset)
     ).all()
     items = [
-        JobOut(
+        JobHistoryItem(
             id=job.id,
             kind=job.kind,
             status=job.status,
@@ -277,7 +277,7 @@ def jobs_history(
         for job in rows
     ]
     kinds = sorted(db.scalars(sa.select(Job.kind).distinct()))
-    return JobsOut(items=items, total=int(total), kinds=kinds)
+    return JobHistory(items=items, total=int(total), kinds=kinds)
 
 
 def _by_day(db: Session, column: Any, since: datetime, *where: Any, count: Any = None) -> Any:
