@@ -11,7 +11,7 @@ from dataquery.core.health import Health
 from dataquery.core.schemas import APIModel
 
 
-class Tiles(BaseModel):
+class Tiles(APIModel):
     health: Health
     requests_24h: int
     error_rate_24h: float = Field(description="Share of requests answered 5xx, 0-1")

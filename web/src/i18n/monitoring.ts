@@ -93,6 +93,8 @@ export const monitoringRu = {
     },
     recipientsHelp: 'Адреса электронной почты; Enter после каждого.',
     badTime: 'Время в виде ЧЧ:ММ, например 09:00',
+    on: 'включено',
+    off: 'выключено',
   },
 };
 
@@ -189,6 +191,8 @@ export const monitoringEn: MonitoringMessages = {
     },
     recipientsHelp: 'E-mail addresses; press Enter after each.',
     badTime: 'A time as HH:MM, e.g. 09:00',
+    on: 'on',
+    off: 'off',
   },
 };
 
@@ -283,5 +287,7 @@ export const monitoringKk: MonitoringMessages = {
     },
     recipientsHelp: 'Электрондық пошта мекенжайлары; әрқайсысынан кейін Enter басыңыз.',
     badTime: 'Уақыт СС:ММ түрінде, мысалы 09:00',
+    on: 'қосулы',
+    off: 'өшірулі',
   },
 };

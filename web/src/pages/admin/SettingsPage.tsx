@@ -4,7 +4,7 @@ import { useEffect, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatTimestamp } from '../../lib/format';
+import { formatNumber, formatTimestamp } from '../../lib/format';
 import { changedValues, useRuntimeSettings, useSaveSettings, type RuntimeSettings, type SettingKey } from './useRuntimeSettings';
 
 const { Title, Paragraph, Text } = Typography;
@@ -47,7 +47,8 @@ export function SettingsPage() {
   const show = (key: SettingKey, value: unknown): string => {
     if (key === 'default_control_share') return `${Math.round(Number(value) * 1000) / 10} %`;
     if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
-    if (typeof value === 'boolean') return value ? '✓' : '✗';
+    if (typeof value === 'boolean') return value ? t('settingsPage.on') : t('settingsPage.off');
+    if (typeof value === 'number') return formatNumber(value, language, 2);
     return String(value);
   };
 
@@ -114,7 +115,7 @@ export function SettingsPage() {
                   rules={
                     key === 'distribution_time'
                       ? [{ pattern: /^([01]\d|2[0-3]):[0-5]\d$/, message: t('settingsPage.badTime') }]
-                      : key === 'notification_recipients'
+                      : key === 'notification_recipients' || key === 'distribution_enabled'
                         ? []
                         : [{ required: true }]
                   }

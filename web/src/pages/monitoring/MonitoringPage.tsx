@@ -1,4 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Col, Empty, Flex, Input, Row, Segmented, Select, Space, Statistic, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useMemo, useState, type HTMLAttributes } from 'react';
@@ -264,7 +265,7 @@ function JobsTable({ auto }: { auto: boolean }) {
       render: (v: JobStatus) => <Tag color={JOB_COLORS[v] ?? 'default'}>{t(`monitoring.jobs.statuses.${v}`)}</Tag>,
     },
     { title: t('monitoring.jobs.col.owner'), dataIndex: 'owner', width: 120, render: (v: string | null) => v ?? '—' },
-    { title: t('monitoring.jobs.col.seconds'), dataIndex: 'seconds', align: 'right', width: 110, render: (v: number | null) => (v === null ? '—' : formatMs(v * 1000, language, units)) },
+    { title: t('monitoring.jobs.col.seconds'), dataIndex: 'seconds', align: 'right', width: 130, render: (v: number | null) => (v === null ? '—' : formatMs(v * 1000, language, units)) },
     { title: t('monitoring.jobs.col.error'), dataIndex: 'error', ellipsis: true, render: (v: string | null) => (v ? <Text type="danger">{v}</Text> : '—') },
   ];
   return (
@@ -340,10 +341,8 @@ export function MonitoringPage() {
   const daily = useDaily(days, auto);
   const data = tiles.data;
 
-  const refetchAll = () => {
-    void tiles.refetch();
-    void daily.refetch();
-  };
+  const queryClient = useQueryClient();
+  const refetchAll = () => void queryClient.invalidateQueries({ queryKey: ['monitoring'] });
 
   const stat = (testId: string, title: string, value: string) => (
     <Col xs={12} md={8} xl={6} xxl={3}>
@@ -368,7 +367,7 @@ export function MonitoringPage() {
           {data ? <Text type="secondary">{t('monitoring.updatedAt', { time: formatTimestamp(data.generated_at, language) })}</Text> : null}
           <Switch checked={auto} onChange={setAuto} aria-label={t('monitoring.autoRefresh')} data-testid="monitoring-auto" />
           <Text>{t('monitoring.autoRefresh')}</Text>
-          <Button icon={<ReloadOutlined />} onClick={refetchAll} loading={tiles.isFetching}>
+          <Button icon={<ReloadOutlined />} onClick={refetchAll} loading={tiles.isFetching} data-testid="monitoring-refresh">
             {t('monitoring.refresh')}
           </Button>
         </Space>
