@@ -281,7 +281,11 @@ def jobs_history(
 
 
 def _by_day(db: Session, column: Any, since: datetime, *where: Any, count: Any = None) -> Any:
-    day = sa.cast(column, sa.Date).label("day")
+    # Oracle's DATE keeps the time of day: TRUNC drops it; elsewhere CAST(... AS DATE) does.
+    if db.get_bind().dialect.name == "oracle":
+        day = sa.func.trunc(column).label("day")
+    else:
+        day = sa.cast(column, sa.Date).label("day")
     counted = count if count is not None else sa.func.count()
     query = sa.select(day, counted).where(column >= since, *where).group_by(day)
     return {_as_date(row[0]): int(row[1]) for row in db.execute(query)}
