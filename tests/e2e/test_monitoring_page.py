@@ -84,6 +84,15 @@ def test_the_monitoring_page_shows_a_deploy_just_made(
     expect(page.get_by_test_id("monitoring-routes").locator("tbody tr").first).to_be_visible()
     page.screenshot(path=str(results_dir / "monitoring-1-after-deploy.png"), full_page=True)
 
+    page.get_by_text("ҚАЗ", exact=True).click()
+    expect(page.get_by_role("heading", name="Мониторинг", level=3)).to_be_visible()
+    expect(row).to_contain_text("Науқанды іске қосу")
+    page.get_by_text("EN", exact=True).click()
+    expect(page.get_by_role("heading", name="Monitoring", level=3)).to_be_visible()
+    expect(row).to_contain_text("Campaign deploy")
+    expect(page.get_by_test_id("health-check-warehouse")).to_contain_text("Warehouse")
+    page.screenshot(path=str(results_dir / "monitoring-2-english.png"))
+
     assert browser_errors.messages == []
 
 
