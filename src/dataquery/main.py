@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from dataquery.appsettings.router import defaults_router
 from dataquery.appsettings.router import router as settings_router
 from dataquery.audiences.router import router as audiences_router
 from dataquery.audit.router import router as audit_router
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(campaigns_router)
     api.include_router(monitoring_router)
     api.include_router(settings_router)
+    api.include_router(defaults_router)
     app.include_router(api)
     app.include_router(metrics_router)
     mount_web(app, settings.web_dist)

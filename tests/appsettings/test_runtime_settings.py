@@ -77,3 +77,14 @@ def test_bad_values_are_refused_with_codes(as_admin: TestClient) -> None:
 def test_only_admins(as_analyst: TestClient) -> None:
     assert as_analyst.get(URL).status_code == 403
     assert as_analyst.put(URL, json={"upload_max_mb": 2}).status_code == 403
+
+
+def test_every_user_reads_the_form_defaults(as_admin: TestClient, as_user: TestClient) -> None:
+    assert as_user.get("/api/v1/settings/defaults").json()["default_control_share"] == 0.1
+    as_admin.put(URL, json={"default_control_share": 0.2, "upload_max_mb": 20})
+    defaults = as_user.get("/api/v1/settings/defaults").json()
+    assert defaults == {
+        "default_control_share": 0.2,
+        "upload_max_mb": 20,
+        "upload_job_threshold_mb": 5.0,
+    }

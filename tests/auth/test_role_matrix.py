@@ -76,6 +76,7 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/monitoring/daily"): Role.ANALYST,
     ("GET", "/api/v1/admin/settings"): Role.ADMIN,
     ("PUT", "/api/v1/admin/settings"): Role.ADMIN,
+    ("GET", "/api/v1/settings/defaults"): Role.USER,
 }
 
 

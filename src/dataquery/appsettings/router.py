@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from dataquery.appsettings import service
-from dataquery.appsettings.schemas import SettingsOut, SettingsUpdate
+from dataquery.appsettings.deps import Effective
+from dataquery.appsettings.schemas import CampaignDefaults, SettingsOut, SettingsUpdate
 from dataquery.audit.service import audit_context
-from dataquery.auth.deps import AdminUser, AppSettings
+from dataquery.auth.deps import AdminUser, AppSettings, CurrentUser
 from dataquery.core.db import DB
 from dataquery.core.schemas import errors
 
@@ -31,3 +32,16 @@ def put_settings(
     audit.target = "settings"
     audit.summary = {"changes": changes}
     return result
+
+
+defaults_router = APIRouter(prefix="/settings", tags=["settings"], responses=errors(401, 422))
+
+
+@defaults_router.get("/defaults")
+def get_form_defaults(_: CurrentUser, effective: Effective) -> CampaignDefaults:
+    """The run-time values forms start from: the wizard's control share, the upload limits."""
+    return CampaignDefaults(
+        default_control_share=effective.default_control_share,
+        upload_max_mb=effective.upload_max_mb,
+        upload_job_threshold_mb=effective.upload_job_threshold_mb,
+    )

@@ -86,3 +86,11 @@ class SettingsOut(BaseModel):
     values: RuntimeSettings = Field(description="What the application uses now")
     defaults: RuntimeSettings = Field(description="The DQ_ variables' values")
     changed: list[SettingChange] = Field(description="Settings an admin set, and who and when")
+
+
+class CampaignDefaults(BaseModel):
+    """What every signed-in user's forms start from (the effective settings)."""
+
+    default_control_share: float
+    upload_max_mb: int
+    upload_job_threshold_mb: float

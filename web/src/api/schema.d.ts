@@ -911,6 +911,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Form Defaults
+         * @description The run-time values forms start from: the wizard's control share, the upload limits.
+         */
+        get: operations["get_form_defaults_api_v1_settings_defaults_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/uploads": {
         parameters: {
             query?: never;
@@ -1379,6 +1399,18 @@ export interface components {
              * @enum {string}
              */
             type: "RB1" | "RB3";
+        };
+        /**
+         * CampaignDefaults
+         * @description What every signed-in user's forms start from (the effective settings).
+         */
+        CampaignDefaults: {
+            /** Default Control Share */
+            default_control_share: number;
+            /** Upload Job Threshold Mb */
+            upload_job_threshold_mb: number;
+            /** Upload Max Mb */
+            upload_max_mb: number;
         };
         /** CampaignEventOut */
         CampaignEventOut: {
@@ -7074,6 +7106,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemList_StreamOut_"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_form_defaults_api_v1_settings_defaults_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDefaults"];
                 };
             };
             /** @description Not signed in, or the session has ended */
