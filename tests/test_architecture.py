@@ -39,10 +39,24 @@ IO_LIBRARIES = (
 
 DOMAINS = tuple(
     f"dataquery.{name}"
-    for name in ("bank", "reference", "datasets", "uploads", "audiences", "campaigns", "auth")
+    for name in (
+        "bank",
+        "reference",
+        "datasets",
+        "uploads",
+        "audiences",
+        "campaigns",
+        "auth",
+        "monitoring",
+        "appsettings",
+    )
 )
 # The HTTP edge of a domain: routers, request dependencies, and the streaming upload receiver.
-HTTP_EDGE_MODULES = ("dataquery.auth.deps", "dataquery.uploads.receive")
+HTTP_EDGE_MODULES = (
+    "dataquery.auth.deps",
+    "dataquery.uploads.receive",
+    "dataquery.appsettings.deps",
+)
 
 
 @dataclass(frozen=True)

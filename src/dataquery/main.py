@@ -5,17 +5,21 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
+from dataquery.appsettings.router import defaults_router
+from dataquery.appsettings.router import router as settings_router
 from dataquery.audiences.router import router as audiences_router
 from dataquery.audit.router import router as audit_router
 from dataquery.audit.service import AUDIT_HOOK, record_outcome, start_request
 from dataquery.auth.router import router as auth_router
 from dataquery.auth.router import users_router
 from dataquery.campaigns.router import router as campaigns_router
+from dataquery.core import metrics
 from dataquery.core.clock import set_timezone
 from dataquery.core.config import Settings, get_settings
 from dataquery.core.db import (
@@ -33,6 +37,9 @@ from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
 from dataquery.jobs.router import router as jobs_router
+from dataquery.monitoring.router import metrics_router
+from dataquery.monitoring.router import router as monitoring_router
+from dataquery.monitoring.service import Flusher, Store
 from dataquery.reference.router import router as reference_router
 from dataquery.uploads.router import router as uploads_router
 
@@ -50,11 +57,22 @@ SECURITY_HEADERS = {
 }
 
 
+def route_template(scope: Any) -> str:
+    """The matched route's path template with every router prefix (`/api/v1/campaigns/{code}`),
+    the metrics' label: bounded, unlike the path itself."""
+    context = (scope.get("fastapi") or {}).get("effective_route_context")
+    path = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
+    return str(path) if path else metrics.UNMATCHED_ROUTE
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     set_timezone(settings.timezone)
     engine = create_warehouse_engine(settings.warehouse_url)
+    metrics.instrument_pool(engine)
+    sessions = make_sessionmaker(engine)
+    store = Store(sessions, settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -64,7 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except WarehouseLocked as exc:
             log.error("warehouse locked", detail=str(exc))
             raise
+        flusher = Flusher(store, settings.monitoring_flush_seconds)
+        flusher.start()
         yield
+        flusher.stop()
         if held is not None:
             held.close()
         engine.dispose()
@@ -79,7 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.sessionmaker = sessions
+    app.state.monitoring_store = store
     install_transaction_hook(app, AUDIT_HOOK)
     install_error_handlers(app)
 
@@ -106,6 +128,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 record_outcome, app.state.sessionmaker, audit, response.status_code
             )
         response.headers.update(SECURITY_HEADERS)
+        metrics.observe_request(
+            request.method,
+            route_template(request.scope),
+            response.status_code,
+            time.perf_counter() - started,
+        )
         if request.url.path.startswith(API_PREFIX):
             log.info(
                 "request",
@@ -135,6 +163,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(jobs_router)
     api.include_router(uploads_router)
     api.include_router(campaigns_router)
+    api.include_router(monitoring_router)
+    api.include_router(settings_router)
+    api.include_router(defaults_router)
     app.include_router(api)
+    app.include_router(metrics_router)
     mount_web(app, settings.web_dist)
     return app

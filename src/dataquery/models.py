@@ -2,6 +2,7 @@
 compile). Top level, above every domain: `core` must not import one."""
 
 import dataquery.campaigns.app_tables  # noqa: F401  (dq_campaign_details, dq_campaign_events)
+from dataquery.appsettings.models import SettingValue
 from dataquery.audiences.models import Audience, audience_members  # noqa: F401
 from dataquery.audit.models import AuditEntry
 from dataquery.auth.models import AuthSession, PasswordAttempt, RefreshToken, User
@@ -18,6 +19,7 @@ from dataquery.bank.tables import (
 from dataquery.core.db import Base
 from dataquery.datasets.models import ContactIndex, Dataset, ListIndex, MemberIndex
 from dataquery.jobs.models import Job
+from dataquery.monitoring.models import QueryLogEntry, RouteStat
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
 
@@ -36,8 +38,11 @@ __all__ = [
     "PasswordAttempt",
     "PopUpCampaign",
     "PushEventType",
+    "QueryLogEntry",
     "RB3CampaignDict",
     "RefreshToken",
+    "RouteStat",
+    "SettingValue",
     "Stream",
     "Upload",
     "User",

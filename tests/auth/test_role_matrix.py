@@ -9,7 +9,12 @@ from fastapi.testclient import TestClient
 
 from dataquery.auth.roles import Role
 
-PUBLIC = {("GET", "/api/v1/health"), ("POST", "/api/v1/auth/login")}
+PUBLIC = {
+    ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/health/live"),
+    ("GET", "/api/v1/health/ready"),
+    ("POST", "/api/v1/auth/login"),
+}
 # Routes that authenticate by the refresh token in the body instead of the access token.
 REFRESH_TOKEN_ROUTES = {("POST", "/api/v1/auth/refresh"), ("POST", "/api/v1/auth/logout")}
 # Routes whose URL carries a short-lived signed token (made by a signed-in call) instead.
@@ -63,6 +68,15 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/campaigns/{code}/export"): Role.USER,
     ("POST", "/api/v1/campaigns/{code}/export-link"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/overlap"): Role.USER,
+    ("GET", "/api/v1/monitoring/tiles"): Role.ANALYST,
+    ("GET", "/api/v1/monitoring/routes"): Role.ANALYST,
+    ("GET", "/api/v1/monitoring/queries"): Role.ANALYST,
+    ("GET", "/api/v1/monitoring/query-kinds"): Role.ANALYST,
+    ("GET", "/api/v1/monitoring/jobs"): Role.ANALYST,
+    ("GET", "/api/v1/monitoring/daily"): Role.ANALYST,
+    ("GET", "/api/v1/admin/settings"): Role.ADMIN,
+    ("PUT", "/api/v1/admin/settings"): Role.ADMIN,
+    ("GET", "/api/v1/settings/defaults"): Role.USER,
 }
 
 

@@ -86,9 +86,10 @@ def test_unknown_address_shows_404_inside_the_shell(
 
 
 def test_unbuilt_section_says_so(page: Page, dq_server: DQServer) -> None:
-    page.goto(dq_server.url("/monitoring"))
+    page.goto(dq_server.url("/query"))
     expect(page.get_by_text("Раздел в разработке")).to_be_visible()
-    expect(page.get_by_test_id("sidebar").get_by_text("Мониторинг", exact=True)).to_be_visible()
+    sidebar = page.get_by_test_id("sidebar")
+    expect(sidebar.get_by_text("Конструктор запросов", exact=True)).to_be_visible()
 
 
 def test_the_sidebar_stays_while_a_long_page_scrolls(page: Page, dq_server: DQServer) -> None:

@@ -30,6 +30,7 @@ from dataquery.audiences.schemas import (
 from dataquery.audiences.spec import AudienceSpec, default_spec
 from dataquery.audit.service import NOT_AUDITED, audit_context
 from dataquery.auth.deps import AnalystUser, CurrentUser
+from dataquery.core import metrics
 from dataquery.core.db import DB
 from dataquery.core.schemas import errors
 
@@ -65,16 +66,18 @@ def preview_audience(
     distributions of the final audience, how many each channel reaches (the deploy's rules)
     and how many are already in deployed campaigns not ended by the reference date. Reads
     only."""
-    result = service.preview(
-        db,
-        body.spec,
-        _viewer(user),
-        sample=body.sample,
-        distributions=body.distributions,
-        reachability=body.reachability,
-        push_event_type=body.push_event_type,
-        overlap=body.overlap,
-    )
+    with metrics.track_query("audience.preview", user.username) as timer:
+        result = service.preview(
+            db,
+            body.spec,
+            _viewer(user),
+            sample=body.sample,
+            distributions=body.distributions,
+            reachability=body.reachability,
+            push_event_type=body.push_event_type,
+            overlap=body.overlap,
+        )
+        timer.rows = result.size
     audit_context(request).summary = {"size": result.size, "steps": len(result.funnel)}
     return result
 
@@ -82,7 +85,8 @@ def preview_audience(
 @router.post("/explain", dependencies=[NOT_AUDITED])
 def explain_spec(request: Request, db: DB, user: CurrentUser, body: ExplainRequest) -> ExplainOut:
     """Which steps of the spec remove this IIN (each tested on its own), or that it is in."""
-    result = service.explain(db, body.spec, body.iin, _viewer(user))
+    with metrics.track_query("audience.explain", user.username):
+        result = service.explain(db, body.spec, body.iin, _viewer(user))
     audit_context(request).target = f"iin={result.iin}"
     return result
 
@@ -90,7 +94,9 @@ def explain_spec(request: Request, db: DB, user: CurrentUser, body: ExplainReque
 @router.post("", status_code=status.HTTP_201_CREATED)
 def save_audience(request: Request, db: DB, user: AnalystUser, body: AudienceCreate) -> AudienceOut:
     """Compute the spec and freeze its IINs as a snapshot: what a campaign will deploy."""
-    audience = service.save(db, user, body)
+    with metrics.track_query("audience.save", user.username) as timer:
+        audience = service.save(db, user, body)
+        timer.rows = audience.size
     context = audit_context(request)
     context.target = f"audience={audience.id}"
     context.summary = {"name": audience.name, "size": audience.size}

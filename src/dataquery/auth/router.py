@@ -16,7 +16,9 @@ from dataquery.auth.schemas import (
     UserOut,
     UserUpdate,
 )
+from dataquery.core import metrics
 from dataquery.core.db import DB
+from dataquery.core.errors import DQError
 from dataquery.core.schemas import ItemList, errors
 
 
@@ -41,7 +43,12 @@ users_router = APIRouter(
 def login(request: Request, body: LoginRequest, db: DB, settings: AppSettings) -> TokenPair:
     context = audit_context(request)
     context.username = service.normalize_username(body.username)
-    user = service.authenticate(db, settings, body.username, body.password, context.client_ip)
+    try:
+        user = service.authenticate(db, settings, body.username, body.password, context.client_ip)
+    except DQError as exc:
+        metrics.SIGN_INS.labels(exc.code.removeprefix("auth.")).inc()
+        raise
+    metrics.SIGN_INS.labels("success").inc()
     return service.issue_tokens(db, settings, user)
 
 

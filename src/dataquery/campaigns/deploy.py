@@ -56,6 +56,7 @@ from dataquery.campaigns.schemas import (
     DeployReport,
 )
 from dataquery.campaigns.split import Split, split_audience, split_result
+from dataquery.core import metrics
 from dataquery.core.bulk import compiled_sql, staged
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput
@@ -460,6 +461,23 @@ def deploy(
     deployer: User | None = None,
 ) -> DeployReport:
     """Writes every table in the session's transaction; the caller commits (or rolls back)."""
+    with metrics.track_query("deploy.write", username) as timer:
+        report = _deploy(db, campaign, username, progress, deployer)
+        timer.rows = sum(report.tables.values())
+        timer.detail = report.code
+    for table, rows in report.tables.items():
+        if rows:
+            metrics.ROWS_DEPLOYED.labels(table).inc(rows)
+    return report
+
+
+def _deploy(
+    db: Session,
+    campaign: CampaignDict,
+    username: str,
+    progress: Progress,
+    deployer: User | None,
+) -> DeployReport:
     started = time.perf_counter()
     plan = plan_of(db, campaign, deployer)
     conn = db.connection()
@@ -602,12 +620,17 @@ def _first_line(error: object) -> str:
 
 
 def deploy_now_or_as_job(
-    db: Session, runner: JobRunner, campaign: CampaignDict, user: User, background: bool | None
+    db: Session,
+    runner: JobRunner,
+    campaign: CampaignDict,
+    user: User,
+    background: bool | None,
+    job_threshold: int = JOB_THRESHOLD,
 ) -> DeployReport | DeployAccepted:
-    """In the request's transaction, or as a job when asked to or above JOB_THRESHOLD members
-    (`background=None`): the report, or the accepted job to poll."""
+    """In the request's transaction, or as a job when asked to or above `job_threshold`
+    members (`background=None`; an admin setting): the report, or the accepted job to poll."""
     size = service.audience_size(db, campaign.audience_id or "") or 0
-    if background or (background is None and size > JOB_THRESHOLD):
+    if background or (background is None and size > job_threshold):
         return start_job(runner, db, campaign, user)
     with deploy_slot(runner, campaign.camp_cd):
         return deploy(db, campaign, user.username, deployer=user)

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
+from dataquery.appsettings.deps import Effective
 from dataquery.audiences.schemas import Overlap
 from dataquery.audit.service import AUDITED, NOT_AUDITED, audit_context
 from dataquery.auth.deps import AdminUser, AnalystUser, AppSettings, CurrentUser
@@ -49,6 +50,7 @@ from dataquery.campaigns.schemas import (
     StatusChange,
 )
 from dataquery.campaigns.sms import segment_warning, sms_length
+from dataquery.core import metrics
 from dataquery.core.db import DB
 from dataquery.core.errors import NotFound
 from dataquery.core.progress import Progress
@@ -68,9 +70,12 @@ def _audit(request: Request, code: str, **summary: Any) -> None:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_campaign(
-    request: Request, db: DB, user: AnalystUser, body: CampaignCreate
+    request: Request, db: DB, user: AnalystUser, effective: Effective, body: CampaignCreate
 ) -> CampaignOut:
-    """A new draft with its code(s) from the database sequences; 422 names every bad field."""
+    """A new draft with its code(s) from the database sequences; 422 names every bad field.
+    Without `control_share`, the default control share setting."""
+    if "control_share" not in body.model_fields_set:
+        body = body.model_copy(update={"control_share": effective.default_control_share})
     campaign = service.create(db, user, body)
     _audit(request, campaign.camp_cd, type=campaign.camp_type, name=campaign.camp_name)
     return service.to_out(db, campaign, user)
@@ -165,12 +170,13 @@ def deploy_campaign(
     db: DB,
     user: AnalystUser,
     runner: Runner,
+    effective: Effective,
     code: str,
     dry_run: bool = False,
     background: bool | None = Query(
         default=None,
-        description=f"Run as a job (202 + job_id). Default: only above {deploy.JOB_THRESHOLD} "
-        "members.",
+        description="Run as a job (202 + job_id). Default: only above the deploy job "
+        f"threshold setting (default {deploy.JOB_THRESHOLD}) members.",
     ),
 ) -> DeployReport | DeployAccepted:
     """dry_run: rows per table and drop-outs per channel, nothing written. Otherwise writes
@@ -180,7 +186,8 @@ def deploy_campaign(
     _audit(request, campaign.camp_cd, dry_run=dry_run)
     if dry_run:
         return deploy.dry_run(db, campaign, user)
-    result = deploy.deploy_now_or_as_job(db, runner, campaign, user, background)
+    threshold = effective.deploy_job_threshold_rows
+    result = deploy.deploy_now_or_as_job(db, runner, campaign, user, background, threshold)
     if isinstance(result, DeployAccepted):
         _audit(request, campaign.camp_cd, job_id=result.job_id, members=result.members)
         response.status_code = audit_context(request).status_code = status.HTTP_202_ACCEPTED
@@ -277,7 +284,7 @@ def campaign_stats(db: DB, _: CurrentUser, code: str) -> CampaignStats:
 def export_members(
     request: Request,
     db: DB,
-    _: CurrentUser,
+    user: CurrentUser,
     code: str,
     format: ExportFormat = "csv",
     group: ExportGroup = "all",
@@ -285,13 +292,16 @@ def export_members(
     """The members as a file, streamed (IIN as text in XLSX)."""
     campaign = service.get_campaign(db, code)
     _audit(request, campaign.camp_cd, format=format, group=group)
-    return _file(request, campaign.camp_cd, format, group)
+    return _file(request, campaign.camp_cd, format, group, user.username)
 
 
-def _file(request: Request, code: str, format: str, group: str) -> StreamingResponse:
+def _file(
+    request: Request, code: str, format: str, group: str, username: str | None
+) -> StreamingResponse:
     filename = f"{code}_{group}.{format}"
+    chunks = export.stream(request.app.state.engine, code, group, format)
     return StreamingResponse(
-        export.stream(request.app.state.engine, code, group, format),
+        metrics.tracked_stream("campaign.export", username, chunks),
         media_type=export.MEDIA_TYPES[format],
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -342,7 +352,9 @@ def export_link(
 
     def work(progress: Progress) -> dict[str, Any]:
         name = f"{uuid.uuid4().hex}.xlsx"
-        export.write_job_file(engine, camp_cd, group, folder / name, rows, progress)
+        with metrics.track_query("campaign.export", username) as timer:
+            export.write_job_file(engine, camp_cd, group, folder / name, rows, progress)
+            timer.rows, timer.detail = rows, camp_cd
         return link(name).model_dump(mode="json")
 
     job = runner.submit("campaign.export", username, work)
@@ -361,7 +373,9 @@ def download_export(request: Request, db: DB, settings: AppSettings, token: str)
     claims = export.read_link(settings.secret_key.get_secret_value(), token)
     campaign = service.get_campaign(db, claims["code"])
     if not claims["file"]:
-        return _file(request, campaign.camp_cd, claims["format"], claims["group"])
+        return _file(
+            request, campaign.camp_cd, claims["format"], claims["group"], claims.get("sub")
+        )
     path = export.exports_dir(settings.data_dir) / claims["file"]
     if not re.fullmatch(r"[0-9a-f]{32}\.xlsx", claims["file"]) or not path.exists():
         raise NotFound(

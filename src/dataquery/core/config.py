@@ -99,6 +99,32 @@ class Settings(BaseSettings):
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).
     json_body_max_mb: float = Field(default=10, gt=0)
 
+    # Monitoring: who may scrape GET /metrics, what the monitoring page keeps.
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token a Prometheus scraper sends to GET /metrics"
+    )
+    metrics_allow_networks: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description="Client networks that may scrape GET /metrics without the token",
+    )
+    query_log_days: int = Field(default=30, ge=1, description="Days the query log is kept")
+    monitoring_flush_seconds: float = Field(
+        default=15, gt=0, description="How often request and query samples go to the warehouse"
+    )
+    health_min_free_mb: int = Field(
+        default=1024, ge=0, description="Free space under DQ_DATA_DIR below which health warns"
+    )
+    # Defaults of the settings an admin changes at run time (GET/PUT /api/v1/admin/settings).
+    default_control_share: float = Field(default=0.1, ge=0, le=0.5)
+    deploy_job_threshold_rows: int = Field(
+        default=200_000, ge=0, description="Deploys of more members than this run as a job"
+    )
+    notification_recipients: list[str] = Field(
+        default_factory=list, description="Who receives the distribution report and job alerts"
+    )
+    distribution_enabled: bool = True
+    distribution_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:
         if (

@@ -29,6 +29,7 @@ from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from dataquery.audit.models import AuditEntry
+from dataquery.core import metrics
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, DQError
 from dataquery.core.handlers import domain_error_body
@@ -42,6 +43,10 @@ MAX_WORKERS = 2
 INTERRUPTED = "interrupted by a restart"
 # Progress is written at most this often (seconds), plus at every message change.
 _PROGRESS_INTERVAL = 0.25
+
+
+class _JobFailed(Exception):
+    """The work failed and the job row says so: only for the metrics of `_run`."""
 
 
 class JobStatus(StrEnum):
@@ -122,7 +127,7 @@ class JobRunner:
             if self._closed:
                 self._finish(job.id, JobStatus.FAILED, error="the server is shutting down")
             else:
-                self._executor.submit(self._run, job.id, work)
+                self._executor.submit(self._run, job.id, work, kind)
         return job
 
     def submit_in_session(
@@ -238,7 +243,18 @@ class JobRunner:
 
     # --- inside the worker thread ----------------------------------------------------------
 
-    def _run(self, job_id: str, work: JobWork) -> None:
+    def _run(self, job_id: str, work: JobWork, kind: str = "job") -> None:
+        started = time.monotonic()
+        status = JobStatus.FAILED
+        try:
+            self._run_work(job_id, work)
+            status = JobStatus.SUCCEEDED
+        except _JobFailed:
+            pass
+        finally:
+            metrics.observe_job(kind, status.value, time.monotonic() - started)
+
+    def _run_work(self, job_id: str, work: JobWork) -> None:
         try:
             self._update(
                 job_id,
@@ -250,6 +266,7 @@ class JobRunner:
         except DQError as exc:
             body = domain_error_body(exc)
             self._finish(job_id, JobStatus.FAILED, error=exc.detail, result=body)
+            raise _JobFailed from exc
         except Exception as exc:
             log.exception("job failed", job_id=job_id)
             self._finish(
@@ -257,6 +274,7 @@ class JobRunner:
                 JobStatus.FAILED,
                 error=f"the job failed unexpectedly ({type(exc).__name__}); it has been logged",
             )
+            raise _JobFailed from exc
         else:
             self._finish(job_id, JobStatus.SUCCEEDED, result=result)
 

@@ -12,13 +12,15 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from dataquery.appsettings.deps import Effective
 from dataquery.audit.service import audit_context
-from dataquery.auth.deps import AnalystUser, AppSettings, CurrentUser
+from dataquery.auth.deps import AnalystUser, CurrentUser
 from dataquery.auth.models import User
 from dataquery.auth.roles import Role
+from dataquery.core import metrics
 from dataquery.core.config import Settings
 from dataquery.core.db import DB
-from dataquery.core.errors import InvalidInput
+from dataquery.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from dataquery.core.schemas import ErrorBody, ItemList, errors
 from dataquery.jobs.runner import ProgressReporter, Runner
 from dataquery.uploads import service
@@ -131,18 +133,24 @@ def _options(fields: dict[str, str]) -> service.UploadOptions:
     },
 )
 async def create_upload(
-    request: Request, db: DB, user: AnalystUser, settings: AppSettings, runner: Runner
+    request: Request, db: DB, user: AnalystUser, settings: Effective, runner: Runner
 ) -> Any:
-    """Upload an IIN list. Files up to DQ_UPLOAD_JOB_THRESHOLD_MB are answered with the
+    """Upload an IIN list. Files up to the upload job threshold setting are answered with the
     report (201); larger ones with a job to poll at /jobs/{job_id} (202), whose result is the
     report. A rejected file (strict mode with bad rows, no valid IIN) is a 422 with the report.
     """
-    received = await receive_upload(
-        request,
-        _temp_folder(settings),
-        settings.upload_max_mb * MIB,
-        settings.upload_max_mb,
-    )
+    try:
+        received = await receive_upload(
+            request,
+            _temp_folder(settings),
+            settings.upload_max_mb * MIB,
+            settings.upload_max_mb,
+        )
+    except (PayloadTooLarge, UnsupportedMediaType) as exc:
+        metrics.UPLOADS.labels(
+            "too_large" if isinstance(exc, PayloadTooLarge) else "rejected"
+        ).inc()
+        raise
     try:
         options = _options(received.fields)
     except InvalidInput:

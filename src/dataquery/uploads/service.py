@@ -20,8 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dataquery import iin
+from dataquery.core import metrics
 from dataquery.core.db import IIN, utcnow
-from dataquery.core.errors import InvalidInput, NotFound
+from dataquery.core.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
 from dataquery.core.progress import Progress, no_progress
 from dataquery.datasets.loader import create_table_from_arrow, describe_columns, quoted
 from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
@@ -106,8 +107,37 @@ def process_upload(
     """Read, validate, report and (unless rejected) store one file; returns the report.
 
     Raises InvalidInput (422) with the report in `extra["report"]` when the file is rejected.
-    The caller owns the transaction and the temporary file.
+    The caller owns the transaction and the temporary file. Counted by outcome (metrics).
     """
+    outcome = "failed"
+    try:
+        with metrics.track_query("upload.process", owner) as timer:
+            report = _process_upload(
+                db, source, options, owner, upload_id, job_id, progress, limits
+            )
+            timer.rows, timer.detail = report.get("rows_total"), upload_id
+        outcome = "accepted"
+        return report
+    except PayloadTooLarge:
+        outcome = "too_large"
+        raise
+    except (InvalidInput, UnsupportedMediaType):
+        outcome = "rejected"
+        raise
+    finally:
+        metrics.UPLOADS.labels(outcome).inc()
+
+
+def _process_upload(
+    db: Session,
+    source: SourceFile,
+    options: UploadOptions,
+    owner: str,
+    upload_id: str,
+    job_id: str | None,
+    progress: Progress | None,
+    limits: UploadLimits | None,
+) -> dict[str, Any]:
     report_progress = progress or no_progress
     analysis = inspect_file(
         source, options, upload_id=upload_id, owner=owner, progress=report_progress, limits=limits

@@ -4,6 +4,31 @@
  */
 
 export interface paths {
+    "/api/v1/admin/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Settings
+         * @description The values in use, their DQ_ defaults, and which an admin changed.
+         */
+        get: operations["get_settings_api_v1_admin_settings_get"];
+        /**
+         * Put Settings
+         * @description Change the given settings (validated together); `reset` returns some to defaults.
+         *     Takes effect at once on every instance.
+         */
+        put: operations["put_settings_api_v1_admin_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audiences": {
         parameters: {
             query?: never;
@@ -277,6 +302,7 @@ export interface paths {
         /**
          * Create Campaign
          * @description A new draft with its code(s) from the database sequences; 422 names every bad field.
+         *     Without `control_share`, the default control share setting.
          */
         post: operations["create_campaign_api_v1_campaigns_post"];
         delete?: never;
@@ -642,6 +668,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live
+         * @description The process answers: an orchestrator restarts it when this stops answering.
+         */
+        get: operations["live_api_v1_health_live_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ready
+         * @description The warehouse answers: an orchestrator sends traffic only while this is 200.
+         */
+        get: operations["ready_api_v1_health_ready_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -651,6 +717,124 @@ export interface paths {
         };
         /** Get Job */
         get: operations["get_job_api_v1_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monitoring Daily
+         * @description Per day: campaigns deployed, contacts per channel, uploads, active users.
+         */
+        get: operations["monitoring_daily_api_v1_monitoring_daily_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monitoring Jobs
+         * @description Jobs, newest first, with filters.
+         */
+        get: operations["monitoring_jobs_api_v1_monitoring_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monitoring Queries
+         * @description The slowest warehouse work (kind, user, duration) of the last `days`; the log keeps
+         *     DQ_QUERY_LOG_DAYS days.
+         */
+        get: operations["monitoring_queries_api_v1_monitoring_queries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/query-kinds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monitoring Query Kinds */
+        get: operations["monitoring_query_kinds_api_v1_monitoring_query_kinds_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monitoring Routes
+         * @description p50/p95/max latency and error rate (5xx) per route template, slowest p95 first.
+         */
+        get: operations["monitoring_routes_api_v1_monitoring_routes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/tiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monitoring Tiles
+         * @description Health of each dependency and the figures of the last 24 hours, at a glance.
+         */
+        get: operations["monitoring_tiles_api_v1_monitoring_tiles_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -727,6 +911,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Form Defaults
+         * @description The run-time values forms start from: the wizard's control share, the upload limits.
+         */
+        get: operations["get_form_defaults_api_v1_settings_defaults_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/uploads": {
         parameters: {
             query?: never;
@@ -742,7 +946,7 @@ export interface paths {
         put?: never;
         /**
          * Create Upload
-         * @description Upload an IIN list. Files up to DQ_UPLOAD_JOB_THRESHOLD_MB are answered with the
+         * @description Upload an IIN list. Files up to the upload job threshold setting are answered with the
          *     report (201); larger ones with a job to poll at /jobs/{job_id} (202), whose result is the
          *     report. A rejected file (strict mode with bad rows, no valid IIN) is a 422 with the report.
          */
@@ -1196,6 +1400,18 @@ export interface components {
              */
             type: "RB1" | "RB3";
         };
+        /**
+         * CampaignDefaults
+         * @description What every signed-in user's forms start from (the effective settings).
+         */
+        CampaignDefaults: {
+            /** Default Control Share */
+            default_control_share: number;
+            /** Upload Job Threshold Mb */
+            upload_job_threshold_mb: number;
+            /** Upload Max Mb */
+            upload_max_mb: number;
+        };
         /** CampaignEventOut */
         CampaignEventOut: {
             /** Detail */
@@ -1574,6 +1790,36 @@ export interface components {
              */
             day: string;
         };
+        /** DailyOut */
+        DailyOut: {
+            /** Channels */
+            channels: string[];
+            /** Days */
+            days: number;
+            /** Items */
+            items: components["schemas"]["DailyPoint"][];
+        };
+        /** DailyPoint */
+        DailyPoint: {
+            /** Active Users */
+            active_users: number;
+            /** Campaigns Deployed */
+            campaigns_deployed: number;
+            /**
+             * Contacts
+             * @description Contacts made that day per channel
+             */
+            contacts: {
+                [key: string]: number;
+            };
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Uploads */
+            uploads: number;
+        };
         /** Dashboard */
         Dashboard: {
             /** Active Today */
@@ -1643,6 +1889,36 @@ export interface components {
             rows: {
                 [key: string]: number;
             };
+        };
+        /** DependencyCheck */
+        DependencyCheck: {
+            /**
+             * Detail
+             * @description Why it is not ok (English)
+             */
+            detail?: string | null;
+            /**
+             * Latency Ms
+             * @description How long the check took
+             */
+            latency_ms: number;
+            /**
+             * Name
+             * @enum {string}
+             */
+            name: "warehouse" | "ldap" | "smtp" | "scheduler" | "disk";
+            /**
+             * Params
+             * @description Figures of the check
+             */
+            params?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "warn" | "down";
         };
         /** DeployAccepted */
         DeployAccepted: {
@@ -2012,6 +2288,11 @@ export interface components {
              */
             bank_date: string;
             /**
+             * Checks
+             * @description Each dependency with its status and latency
+             */
+            checks?: components["schemas"]["DependencyCheck"][];
+            /**
              * Status
              * @enum {string}
              */
@@ -2095,6 +2376,46 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** JobHistory */
+        JobHistory: {
+            /** Items */
+            items: components["schemas"]["JobHistoryItem"][];
+            /**
+             * Kinds
+             * @description Every job kind seen, for the filter
+             */
+            kinds: string[];
+            /** Total */
+            total: number;
+        };
+        /** JobHistoryItem */
+        JobHistoryItem: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Owner */
+            owner: string | null;
+            /** Seconds */
+            seconds: number | null;
+            /** Stage */
+            stage: {
+                [key: string]: unknown;
+            } | null;
+            /** Started At */
+            started_at: string | null;
+            /** Status */
+            status: string;
+        };
         /** JobOut */
         JobOut: {
             /**
@@ -2173,6 +2494,14 @@ export interface components {
             purpose?: string | null;
             /** Row Count */
             row_count: number;
+        };
+        /** Liveness */
+        Liveness: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
         };
         /** LoginRequest */
         LoginRequest: {
@@ -2613,6 +2942,26 @@ export interface components {
              */
             kind: "push_optout";
         };
+        /** QueryLogItem */
+        QueryLogItem: {
+            /** Detail */
+            detail: string | null;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Kind */
+            kind: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Ok */
+            ok: boolean;
+            /** Rows */
+            rows: number | null;
+            /** Username */
+            username: string | null;
+        };
         /** RB3Terms */
         "RB3Terms-Input": {
             /** Accrual End */
@@ -2715,6 +3064,15 @@ export interface components {
              */
             total: number;
         };
+        /** Readiness */
+        Readiness: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ready" | "not_ready";
+            warehouse: components["schemas"]["WarehouseHealth"];
+        };
         /**
          * RecentContactFilter
          * @description Remove anyone contacted in the `days` days up to reference_date or already scheduled
@@ -2746,6 +3104,34 @@ export interface components {
          * @enum {string}
          */
         Role: "user" | "analyst" | "admin";
+        /** RouteStats */
+        RouteStats: {
+            /** Error Rate */
+            error_rate: number;
+            /** Errors */
+            errors: number;
+            /** Max Ms */
+            max_ms: number;
+            /** Mean Ms */
+            mean_ms: number;
+            /** Method */
+            method: string;
+            /** P50 Ms */
+            p50_ms: number;
+            /** P95 Ms */
+            p95_ms: number;
+            /** Requests */
+            requests: number;
+            /** Route */
+            route: string;
+        };
+        /** RouteStatsOut */
+        RouteStatsOut: {
+            /** Hours */
+            hours: number;
+            /** Items */
+            items: components["schemas"]["RouteStats"][];
+        };
         /** RowError */
         RowError: {
             /**
@@ -2770,6 +3156,52 @@ export interface components {
             /** Value */
             value: string | null;
         };
+        /**
+         * RuntimeSettings
+         * @description Values an admin may change without a redeploy.
+         */
+        RuntimeSettings: {
+            /**
+             * Default Control Share
+             * @description Control share a new campaign starts with
+             */
+            default_control_share: number;
+            /**
+             * Deploy Job Threshold Rows
+             * @description Deploys of more members than this run as a job
+             */
+            deploy_job_threshold_rows: number;
+            /**
+             * Distribution Enabled
+             * @description Whether the daily distribution runs
+             */
+            distribution_enabled: boolean;
+            /**
+             * Distribution Time
+             * @description Daily distribution, HH:MM
+             */
+            distribution_time: string;
+            /**
+             * Notification Recipients
+             * @description Who receives the distribution report
+             */
+            notification_recipients: string[];
+            /**
+             * Upload Job Threshold Mb
+             * @description Uploads larger than this (MB) run as a job
+             */
+            upload_job_threshold_mb: number;
+            /**
+             * Upload Max Mb
+             * @description Largest upload (MB)
+             */
+            upload_max_mb: number;
+            /**
+             * Upload Max Rows
+             * @description Rows an upload may have
+             */
+            upload_max_rows: number;
+        };
         /** SampleRow */
         SampleRow: {
             /** Age */
@@ -2786,6 +3218,57 @@ export interface components {
             mau: boolean | null;
             /** Score */
             score?: number | null;
+        };
+        /** SettingChange */
+        SettingChange: {
+            /** Key */
+            key: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** SettingsOut */
+        SettingsOut: {
+            /**
+             * Changed
+             * @description Settings an admin set, and who and when
+             */
+            changed: components["schemas"]["SettingChange"][];
+            /** @description The DQ_ variables' values */
+            defaults: components["schemas"]["RuntimeSettings"];
+            /** @description What the application uses now */
+            values: components["schemas"]["RuntimeSettings"];
+        };
+        /**
+         * SettingsUpdate
+         * @description Only the given values change; `reset` puts the named ones back to their defaults.
+         */
+        SettingsUpdate: {
+            /** Default Control Share */
+            default_control_share?: number | null;
+            /** Deploy Job Threshold Rows */
+            deploy_job_threshold_rows?: number | null;
+            /** Distribution Enabled */
+            distribution_enabled?: boolean | null;
+            /** Distribution Time */
+            distribution_time?: string | null;
+            /** Notification Recipients */
+            notification_recipients?: string[] | null;
+            /**
+             * Reset
+             * @description Names to reset to the default
+             */
+            reset?: string[];
+            /** Upload Job Threshold Mb */
+            upload_job_threshold_mb?: number | null;
+            /** Upload Max Mb */
+            upload_max_mb?: number | null;
+            /** Upload Max Rows */
+            upload_max_rows?: number | null;
         };
         /** SmsCount */
         SmsCount: {
@@ -2906,6 +3389,39 @@ export interface components {
             kind: "suppression";
             /** List */
             list: string;
+        };
+        /** Tiles */
+        Tiles: {
+            /** Active Users Today */
+            active_users_today: number;
+            /** Campaigns Deployed Today */
+            campaigns_deployed_today: number;
+            /**
+             * Error Rate 24H
+             * @description Share of requests answered 5xx, 0-1
+             */
+            error_rate_24h: number;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            health: components["schemas"]["Health"];
+            /** Jobs Failed 24H */
+            jobs_failed_24h: number;
+            /** Jobs Queued */
+            jobs_queued: number;
+            /** Jobs Running */
+            jobs_running: number;
+            /** P95 Ms 24H */
+            p95_ms_24h: number | null;
+            /** Requests 24H */
+            requests_24h: number;
+            /**
+             * Slow Queries 24H
+             * @description Warehouse work over 5 s in 24 hours
+             */
+            slow_queries_24h: number;
         };
         /** TokenPair */
         TokenPair: {
@@ -3401,6 +3917,104 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_settings_api_v1_admin_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_settings_api_v1_admin_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_audiences_api_v1_audiences_get: {
         parameters: {
             query?: {
@@ -5186,7 +5800,7 @@ export interface operations {
         parameters: {
             query?: {
                 dry_run?: boolean;
-                /** @description Run as a job (202 + job_id). Default: only above 200000 members. */
+                /** @description Run as a job (202 + job_id). Default: only above the deploy job threshold setting (default 200000) members. */
                 background?: boolean | null;
             };
             header?: never;
@@ -5964,6 +6578,55 @@ export interface operations {
             };
         };
     };
+    live_api_v1_health_live_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    ready_api_v1_health_ready_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
     get_job_api_v1_jobs__job_id__get: {
         parameters: {
             query?: never;
@@ -5995,6 +6658,304 @@ export interface operations {
             };
             /** @description No such object (someone else's is answered the same) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    monitoring_daily_api_v1_monitoring_daily_get: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    monitoring_jobs_api_v1_monitoring_jobs_get: {
+        parameters: {
+            query?: {
+                kind?: string | null;
+                status?: ("queued" | "running" | "succeeded" | "failed") | null;
+                owner?: string | null;
+                since?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobHistory"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    monitoring_queries_api_v1_monitoring_queries_get: {
+        parameters: {
+            query?: {
+                days?: number;
+                kind?: string | null;
+                username?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryLogItem"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    monitoring_query_kinds_api_v1_monitoring_query_kinds_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    monitoring_routes_api_v1_monitoring_routes_get: {
+        parameters: {
+            query?: {
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteStatsOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    monitoring_tiles_api_v1_monitoring_tiles_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tiles"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6145,6 +7106,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ItemList_StreamOut_"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_form_defaults_api_v1_settings_defaults_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDefaults"];
                 };
             };
             /** @description Not signed in, or the session has ended */

@@ -4,6 +4,7 @@ import {
   BulbOutlined,
   CloudUploadOutlined,
   ConsoleSqlOutlined,
+  ControlOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   RocketOutlined,
@@ -43,7 +44,7 @@ export const NAVIGATION: NavEntry[] = [
   { path: '/uploads', label: 'uploads', icon: <CloudUploadOutlined />, minRole: 'analyst' },
   { path: '/query', label: 'queryBuilder', icon: <ConsoleSqlOutlined /> },
   { path: '/datasets', label: 'datasets', icon: <DatabaseOutlined /> },
-  { path: '/monitoring', label: 'monitoring', icon: <DashboardOutlined /> },
+  { path: '/monitoring', label: 'monitoring', icon: <DashboardOutlined />, minRole: 'analyst' },
   {
     key: '/admin',
     label: 'admin',
@@ -53,6 +54,7 @@ export const NAVIGATION: NavEntry[] = [
       { path: '/admin/users', label: 'users', icon: <TeamOutlined /> },
       { path: '/admin/audit', label: 'audit', icon: <AuditOutlined /> },
       { path: '/admin/reference', label: 'reference', icon: <BookOutlined /> },
+      { path: '/admin/settings', label: 'settings', icon: <ControlOutlined /> },
     ],
   },
 ];

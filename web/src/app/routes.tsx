@@ -2,11 +2,13 @@ import { Navigate, type RouteObject } from 'react-router';
 
 import { RequireAuth } from '../auth/RequireAuth';
 import { AuditPage } from '../pages/admin/AuditPage';
+import { SettingsPage } from '../pages/admin/SettingsPage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { LoginPage } from '../pages/auth/LoginPage';
 import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
 import { CampaignDetailRoute, TheoriesRoute } from '../pages/campaigns/theories/TheoriesRoutes';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
+import { MonitoringPage } from '../pages/monitoring/MonitoringPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { UnderConstructionPage } from '../pages/UnderConstructionPage';
 import { UploadsPage } from '../pages/uploads/UploadsPage';
@@ -30,11 +32,12 @@ export const routes: RouteObject[] = [
       { path: 'uploads', element: <UploadsPage /> },
       { path: 'query', element: <UnderConstructionPage section="queryBuilder" /> },
       { path: 'datasets', element: <DatasetsPage /> },
-      { path: 'monitoring', element: <UnderConstructionPage section="monitoring" /> },
+      { path: 'monitoring', element: <MonitoringPage /> },
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
       { path: 'admin/reference', element: <UnderConstructionPage section="reference" /> },
+      { path: 'admin/settings', element: <SettingsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -35,6 +35,11 @@ const SHARED_WITH_RUSSIAN = new Set([
   '{{m}} мин {{s}} с',
   'табуляция',
   'Файл',
+  'мс',
+  'с',
+  'Диск',
+  'Маршрут',
+  'Макс.',
 ]);
 
 describe('the message catalogs', () => {

@@ -2,6 +2,7 @@ import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
 import { theoriesEn } from './theories';
+import { monitoringEn } from './monitoring';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
 import * as serverCodes from './codes';
@@ -19,6 +20,7 @@ const en: Messages = {
     users: 'Users',
     audit: 'Audit log',
     reference: 'Reference data',
+    settings: 'Settings',
   },
   header: {
     language: 'Interface language',
@@ -120,6 +122,7 @@ const en: Messages = {
   campaign: campaignEn,
   ...authEn,
   ...uploadsEn,
+  ...monitoringEn,
   ...theoriesEn,
 };
 

@@ -3,6 +3,7 @@ import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
+import { monitoringKk } from './monitoring';
 import { uploadsKk } from './uploads';
 import * as serverCodes from './codes';
 
@@ -20,6 +21,7 @@ const kk: Messages = {
     users: 'Пайдаланушылар',
     audit: 'Аудит журналы',
     reference: 'Анықтамалықтар',
+    settings: 'Баптаулар',
   },
   header: {
     language: 'Интерфейс тілі',
@@ -123,6 +125,7 @@ const kk: Messages = {
   campaign: campaignKk,
   ...authKk,
   ...uploadsKk,
+  ...monitoringKk,
   ...theoriesKk,
 };
 

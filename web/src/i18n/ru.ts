@@ -2,6 +2,7 @@ import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { theoriesRu } from './theories';
+import { monitoringRu } from './monitoring';
 import { uploadsRu } from './uploads';
 import * as serverCodes from './codes';
 
@@ -18,6 +19,7 @@ const ru = {
     users: 'Пользователи',
     audit: 'Журнал аудита',
     reference: 'Справочники',
+    settings: 'Настройки',
   },
   header: {
     language: 'Язык интерфейса',
@@ -120,6 +122,7 @@ const ru = {
   campaign: campaignRu,
   ...authRu,
   ...uploadsRu,
+  ...monitoringRu,
   ...theoriesRu,
 };
 

@@ -7,6 +7,7 @@ import * as errors from './errors';
 import { funnelCodes } from './funnel';
 import { iinCodes } from './iin';
 import * as jobs from './jobs';
+import * as monitoring from './monitoring';
 import { noticeCodes } from './notices';
 
 type Tree = { [key: string]: string | Tree };
@@ -25,7 +26,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes];
+const AREAS = [errors, jobs, monitoring, funnelCodes, iinCodes, noticeCodes];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatShare } from '../../../lib/format';
 import { useBankToday } from '../../../components/useBankToday';
+import { useFormDefaults } from '../../../components/useFormDefaults';
 import { useCurrentUser } from '../../../auth/useSession';
 import {
   BUILDER_STORAGE,
@@ -22,7 +23,7 @@ import { DetailsStep, type DetailsChange } from './DetailsStep';
 import { focusField } from './fields';
 import { ReviewStep } from './ReviewStep';
 import { SplitStep } from './SplitStep';
-import { draftBody, initialState, STEPS, wizardReducer, type WizardState } from './state';
+import { DEFAULT_CONTROL_SHARE, draftBody, initialState, STEPS, wizardReducer, type WizardState } from './state';
 import type { DeployReport, FieldErrors, TextLanguage } from './types';
 import { stepOfField, validateDetails, validateSplit } from './validation';
 
@@ -50,6 +51,17 @@ export function CampaignWizard({ initial, onNew }: { initial?: WizardState; onNe
     (day) => initial ?? readPersisted<WizardState>(storage) ?? initialState(day),
   );
   usePersisted(storage, state.deployed ? null : state);
+  // A campaign started from scratch takes the admin's default control share (Settings) until
+  // the analyst changes it; a resumed or restored one keeps its own.
+  const [startedFresh] = useState(() => !initial && readPersisted<WizardState>(storage) === null);
+  const defaultsApplied = useRef(false);
+  const defaults = useFormDefaults().data;
+  useEffect(() => {
+    if (!defaults || !startedFresh || defaultsApplied.current) return;
+    defaultsApplied.current = true;
+    if (state.split.share === DEFAULT_CONTROL_SHARE && defaults.default_control_share !== DEFAULT_CONTROL_SHARE)
+      dispatch({ type: 'split', change: { share: defaults.default_control_share } });
+  }, [defaults, startedFresh, state.split.share]);
   const [builderKey, setBuilderKey] = useState(0);
   const [textTab, setTextTab] = useState<TextLanguage>('ru');
   const [audienceMissing, setAudienceMissing] = useState(false);

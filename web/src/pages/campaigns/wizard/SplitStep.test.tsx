@@ -56,6 +56,19 @@ describe('Campaign wizard: the split step', { timeout: 60_000 }, () => {
     await waitFor(() => expect(screen.getByTestId('split-srm')).toHaveAttribute('data-ok', 'true'));
   });
 
+  it("starts from the admin's default control share (Settings)", async () => {
+    const backend = mockBackend({
+      'GET /api/v1/settings/defaults': () => ({
+        body: { default_control_share: 0.25, upload_max_mb: 50, upload_job_threshold_mb: 5 },
+      }),
+    });
+    const user = setup();
+    await toSplit(user);
+    await waitFor(() => expect(screen.getByTestId('split-share')).toHaveValue('25'));
+    await waitFor(() => expect(screen.getByTestId('split-control')).toHaveTextContent(n('2 500'), keep));
+    expect(previews(backend.calls).at(-1)).toMatchObject({ control_share: 0.25 });
+  });
+
   it('keeps the split when going to the details and back', async () => {
     const backend = mockBackend();
     const user = setup();
