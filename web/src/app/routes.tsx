@@ -2,6 +2,7 @@ import { Navigate, type RouteObject } from 'react-router';
 
 import { RequireAuth } from '../auth/RequireAuth';
 import { AuditPage } from '../pages/admin/AuditPage';
+import { ReferencePage } from '../pages/admin/reference/ReferencePage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { LoginPage } from '../pages/auth/LoginPage';
 import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
@@ -34,7 +35,7 @@ export const routes: RouteObject[] = [
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
-      { path: 'admin/reference', element: <UnderConstructionPage section="reference" /> },
+      { path: 'admin/reference', element: <ReferencePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
