@@ -3,6 +3,7 @@
  * under `codes.<code>`). Areas may share a first segment (`job.not_found` is an error,
  * `job.stage.split` a stage), so the merge is deep; a code defined twice is a mistake.
  */
+import * as backup from './backup';
 import * as errors from './errors';
 import { funnelCodes } from './funnel';
 import { iinCodes } from './iin';
@@ -26,7 +27,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes, reference];
+const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes, reference, backup];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});
