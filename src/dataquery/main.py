@@ -32,6 +32,7 @@ from dataquery.core.health import router as health_router
 from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
+from dataquery.datasources.router import router as datasources_router
 from dataquery.jobs.router import router as jobs_router
 from dataquery.reference.router import router as reference_router
 from dataquery.uploads.router import router as uploads_router
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(audit_router)
     api.include_router(reference_router)
     api.include_router(datasets_router)
+    api.include_router(datasources_router)
     api.include_router(audiences_router)
     api.include_router(jobs_router)
     api.include_router(uploads_router)

@@ -17,6 +17,7 @@ from dataquery.bank.tables import (
 )
 from dataquery.core.db import Base
 from dataquery.datasets.models import Dataset, ListIndex
+from dataquery.datasources.models import DataSource, SourceDataset
 from dataquery.jobs.models import Job
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
@@ -27,6 +28,7 @@ __all__ = [
     "Base",
     "CampaignDict",
     "Channel",
+    "DataSource",
     "Dataset",
     "Filial",
     "Job",
@@ -36,6 +38,7 @@ __all__ = [
     "PushEventType",
     "RB3CampaignDict",
     "RefreshToken",
+    "SourceDataset",
     "Stream",
     "Upload",
     "User",
