@@ -329,9 +329,15 @@ def delete_mapping(db: Session, dataset: str) -> None:
 def source_statement(mapping: SourceDataset) -> sa.Executable:
     """What a refresh runs on the source, for the source's dialect."""
     if mapping.source_table is not None:
-        schema, _, name = mapping.source_table.rpartition(".")
-        table = sa.table(name, schema=schema or None)
-        return sa.select(sa.text("*")).select_from(table)
+        # Unquoted, as the admin typed it, so each database folds its case as usual (Oracle
+        # to upper, PostgreSQL to lower); only letters, digits, _ $ # and one dot get here.
+        if not _TABLE_NAME.match(mapping.source_table):
+            raise InvalidInput(
+                "a table is NAME or SCHEMA.NAME",
+                code="datasource.bad_table",
+                params={"field": "source_table"},
+            )
+        return sa.text(f"SELECT * FROM {mapping.source_table}")
     assert mapping.query is not None
     return sa.text(mapping.query)
 

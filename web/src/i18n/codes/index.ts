@@ -4,6 +4,7 @@
  * `job.stage.split` a stage), so the merge is deep; a code defined twice is a mistake.
  */
 import * as backup from './backup';
+import * as datasources from './datasources';
 import * as errors from './errors';
 import { funnelCodes } from './funnel';
 import { iinCodes } from './iin';
@@ -27,7 +28,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes, reference, backup];
+const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes, reference, backup, datasources];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});
