@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -33,7 +34,9 @@ from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
 from dataquery.datasources.router import router as datasources_router
+from dataquery.datasources.service import run_due
 from dataquery.jobs.router import router as jobs_router
+from dataquery.jobs.runner import get_runner
 from dataquery.reference.router import router as reference_router
 from dataquery.uploads.router import router as uploads_router
 
@@ -51,6 +54,23 @@ SECURITY_HEADERS = {
 }
 
 
+SOURCE_TICK_SECONDS = 60
+
+
+async def _source_refreshes(app: FastAPI) -> None:
+    """DQ_SOURCES_SCHEDULER: once a minute, start the data-source refreshes that are due."""
+    while True:
+        await asyncio.sleep(SOURCE_TICK_SECONDS)
+        try:
+            started = await run_in_threadpool(
+                run_due, get_runner(app), app.state.sessionmaker, app.state.settings
+            )
+            if started:
+                log.info("source refreshes started", datasets=started)
+        except Exception:  # the next tick tries again; the server keeps serving
+            log.exception("source refresh tick failed")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -65,7 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except WarehouseLocked as exc:
             log.error("warehouse locked", detail=str(exc))
             raise
+        ticker = asyncio.create_task(_source_refreshes(app)) if settings.sources_scheduler else None
         yield
+        if ticker is not None:
+            ticker.cancel()
         if held is not None:
             held.close()
         engine.dispose()

@@ -267,3 +267,18 @@ def test_schedules_say_when_a_refresh_is_due(as_admin: TestClient, tmp_path: Pat
         db.flush()
         assert service.due_refreshes(db, datetime(2026, 12, 6, 23, 0)) == []
         assert service.due_refreshes(db, datetime(2026, 12, 7, 1, 0)) == ["daily"]
+
+    # The scheduler's tick starts what is due, once.
+    from dataquery.jobs.runner import get_runner
+
+    with make_sessionmaker(engine).begin() as db:
+        db.get_one(SourceDataset, "daily").last_started_at = None
+        db.get_one(SourceDataset, "daily").created_at = datetime(2026, 1, 1)
+    settings = as_admin.app.state.settings  # type: ignore[attr-defined]
+    runner, factory = get_runner(as_admin.app), make_sessionmaker(engine)  # type: ignore[arg-type]
+    assert service.run_due(runner, factory, settings) == ["daily"]
+    assert service.run_due(runner, factory, settings) == []
+    with make_sessionmaker(engine)() as db:
+        job_id = db.get_one(SourceDataset, "daily").last_job_id
+    assert job_id is not None
+    _wait(as_admin, job_id)  # the source has no table t: it fails, and that is all
