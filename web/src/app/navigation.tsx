@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  ApiOutlined,
   BookOutlined,
   BulbOutlined,
   CloudUploadOutlined,
@@ -53,6 +54,7 @@ export const NAVIGATION: NavEntry[] = [
       { path: '/admin/users', label: 'users', icon: <TeamOutlined /> },
       { path: '/admin/audit', label: 'audit', icon: <AuditOutlined /> },
       { path: '/admin/reference', label: 'reference', icon: <BookOutlined /> },
+      { path: '/admin/data-sources', label: 'dataSources', icon: <ApiOutlined /> },
     ],
   },
 ];

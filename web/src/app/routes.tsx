@@ -2,6 +2,7 @@ import { Navigate, type RouteObject } from 'react-router';
 
 import { RequireAuth } from '../auth/RequireAuth';
 import { AuditPage } from '../pages/admin/AuditPage';
+import { DataSourcesPage } from '../pages/admin/datasources/DataSourcesPage';
 import { ReferencePage } from '../pages/admin/reference/ReferencePage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { LoginPage } from '../pages/auth/LoginPage';
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
       { path: 'admin/reference', element: <ReferencePage /> },
+      { path: 'admin/data-sources', element: <DataSourcesPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -3,6 +3,7 @@ import { authEn } from './auth';
 import { campaignEn } from './campaign';
 import { theoriesEn } from './theories';
 import { refdataEn } from './refdata';
+import { sourcesEn } from './sources';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
 import * as serverCodes from './codes';
@@ -20,6 +21,7 @@ const en: Messages = {
     users: 'Users',
     audit: 'Audit log',
     reference: 'Reference data',
+    dataSources: 'Data sources',
   },
   header: {
     language: 'Interface language',
@@ -122,6 +124,7 @@ const en: Messages = {
   ...authEn,
   ...uploadsEn,
   ...refdataEn,
+  ...sourcesEn,
   ...theoriesEn,
 };
 

@@ -4,6 +4,7 @@ import { campaignKk } from './campaign';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { refdataKk } from './refdata';
+import { sourcesKk } from './sources';
 import { uploadsKk } from './uploads';
 import * as serverCodes from './codes';
 
@@ -21,6 +22,7 @@ const kk: Messages = {
     users: 'Пайдаланушылар',
     audit: 'Аудит журналы',
     reference: 'Анықтамалықтар',
+    dataSources: 'Деректер көздері',
   },
   header: {
     language: 'Интерфейс тілі',
@@ -125,6 +127,7 @@ const kk: Messages = {
   ...authKk,
   ...uploadsKk,
   ...refdataKk,
+  ...sourcesKk,
   ...theoriesKk,
 };
 

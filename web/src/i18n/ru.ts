@@ -3,6 +3,7 @@ import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { theoriesRu } from './theories';
 import { refdataRu } from './refdata';
+import { sourcesRu } from './sources';
 import { uploadsRu } from './uploads';
 import * as serverCodes from './codes';
 
@@ -19,6 +20,7 @@ const ru = {
     users: 'Пользователи',
     audit: 'Журнал аудита',
     reference: 'Справочники',
+    dataSources: 'Источники данных',
   },
   header: {
     language: 'Язык интерфейса',
@@ -122,6 +124,7 @@ const ru = {
   ...authRu,
   ...uploadsRu,
   ...refdataRu,
+  ...sourcesRu,
   ...theoriesRu,
 };
 
