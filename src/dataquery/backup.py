@@ -26,7 +26,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import sqlalchemy as sa
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
@@ -78,8 +77,17 @@ def known_revisions() -> set[str]:
 
 
 def warehouse_revision(conn: Connection) -> str | None:
-    context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
-    return context.get_current_revision()
+    """The warehouse's schema revision, None when it was never migrated. (Read directly:
+    Alembic's MigrationContext needs the DuckDB implementation that only env.py registers.)"""
+    if VERSION_TABLE not in table_names(conn):
+        return None
+    versions = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(versions) != 1:
+        raise BackupError(
+            f"the warehouse has {len(versions)} schema revisions (branches?)",
+            code="backup.bad_revision",
+        )
+    return str(versions[0])
 
 
 def _app_tables() -> list[sa.Table]:
@@ -375,6 +383,9 @@ def _load(conn: Connection, entry: TableEntry, file: Path) -> None:
         conn.execute(sa.text(f"DROP TABLE IF EXISTS {quoted}"))
         conn.execute(sa.text(f"CREATE TABLE {quoted} ({columns})"))
     _copy_in(conn, entry.name, file)
+    if entry.dataset and "iin" in pq.ParquetFile(file).schema_arrow.names:
+        conn.execute(sa.text(f"CREATE INDEX ON {quoted} (iin)"))  # as the loader makes them
+        conn.execute(sa.text(f"ANALYZE {quoted}"))
 
 
 def restore(engine: Engine, source: Path, say: Say | None = None) -> dict[str, Any]:
