@@ -149,6 +149,7 @@ def test_postgres_source_refreshes_into_the_duckdb_catalog(
 
     mappings = duck_admin.get("/api/v1/data-sources/datasets").json()["items"]
     assert mappings[0]["row_count"] == 3 and mappings[0]["last_job_status"] == "succeeded"
+    assert mappings[0]["refreshed_at"].endswith("Z")  # UTC, as every timestamp of the API
 
     # The source's table is gone: the refresh fails and the catalog keeps the old data.
     with sa.create_engine(source_postgres).begin() as conn:

@@ -73,11 +73,15 @@ def test_source(
 def _mapping_out(
     mapping: SourceDataset, dataset: Dataset | None, job: Job | None
 ) -> SourceDatasetOut:
-    out = SourceDatasetOut.model_validate(mapping)
-    if dataset is not None:
-        out.refreshed_at, out.row_count = dataset.refreshed_at, dataset.row_count
-    out.last_job_status = job.status if job is not None else None
-    return out
+    # Validated again with the catalog's values, so their timestamps are marked UTC too.
+    return SourceDatasetOut.model_validate(
+        {
+            **SourceDatasetOut.model_validate(mapping).model_dump(),
+            "refreshed_at": dataset.refreshed_at if dataset is not None else None,
+            "row_count": dataset.row_count if dataset is not None else None,
+            "last_job_status": job.status if job is not None else None,
+        }
+    )
 
 
 @router.get("/datasets")
