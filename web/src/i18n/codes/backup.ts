@@ -4,6 +4,7 @@ export const ru = {
   backup: {
     out_not_empty: 'Папка для резервной копии уже существует и не пуста.',
     not_migrated: 'Хранилище не инициализировано: сначала выполните миграции.',
+    bad_revision: 'У хранилища несколько ревизий схемы: его миграции не в порядке.',
     no_manifest: 'В папке нет manifest.json: это не резервная копия.',
     bad_manifest: 'manifest.json повреждён или неизвестного формата.',
     newer_schema: 'Копия сделана более новой версией программы (схема новее): восстановите её той версией.',
@@ -18,6 +19,7 @@ export const kk: typeof ru = {
   backup: {
     out_not_empty: 'Сақтық көшірме қалтасы бар және бос емес.',
     not_migrated: 'Қойма дайындалмаған: алдымен миграцияларды орындаңыз.',
+    bad_revision: 'Қойманың схемасында бірнеше ревизия бар: оның миграциялары ретсіз.',
     no_manifest: 'Қалтада manifest.json жоқ: бұл сақтық көшірме емес.',
     bad_manifest: 'manifest.json бүлінген немесе пішімі белгісіз.',
     newer_schema: 'Көшірмені бағдарламаның жаңа нұсқасы жасаған (схемасы жаңа): оны сол нұсқамен қалпына келтіріңіз.',
@@ -32,6 +34,7 @@ export const en: typeof ru = {
   backup: {
     out_not_empty: 'The backup folder exists and is not empty.',
     not_migrated: 'The warehouse is not migrated: run the migrations first.',
+    bad_revision: 'The warehouse has several schema revisions: its migrations are out of order.',
     no_manifest: 'The folder has no manifest.json: not a backup.',
     bad_manifest: 'manifest.json is damaged or of an unknown format.',
     newer_schema: 'The backup was made by a newer version (newer schema): restore it with that version.',
