@@ -43,6 +43,7 @@ DOMAINS = tuple(
         "bank",
         "reference",
         "datasets",
+        "datasources",
         "uploads",
         "audiences",
         "campaigns",

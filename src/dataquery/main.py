@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -36,7 +37,10 @@ from dataquery.core.health import router as health_router
 from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
+from dataquery.datasources.router import router as datasources_router
+from dataquery.datasources.service import run_due
 from dataquery.jobs.router import router as jobs_router
+from dataquery.jobs.runner import get_runner
 from dataquery.monitoring.router import metrics_router
 from dataquery.monitoring.router import router as monitoring_router
 from dataquery.monitoring.service import Flusher, Store
@@ -65,6 +69,23 @@ def route_template(scope: Any) -> str:
     return str(path) if path else metrics.UNMATCHED_ROUTE
 
 
+SOURCE_TICK_SECONDS = 60
+
+
+async def _source_refreshes(app: FastAPI) -> None:
+    """DQ_SOURCES_SCHEDULER: once a minute, start the data-source refreshes that are due."""
+    while True:
+        await asyncio.sleep(SOURCE_TICK_SECONDS)
+        try:
+            started = await run_in_threadpool(
+                run_due, get_runner(app), app.state.sessionmaker, app.state.settings
+            )
+            if started:
+                log.info("source refreshes started", datasets=started)
+        except Exception:  # the next tick tries again; the server keeps serving
+            log.exception("source refresh tick failed")
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -84,7 +105,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         flusher = Flusher(store, settings.monitoring_flush_seconds)
         flusher.start()
+        ticker = asyncio.create_task(_source_refreshes(app)) if settings.sources_scheduler else None
         yield
+        if ticker is not None:
+            ticker.cancel()
         flusher.stop()
         if held is not None:
             held.close()
@@ -159,6 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(audit_router)
     api.include_router(reference_router)
     api.include_router(datasets_router)
+    api.include_router(datasources_router)
     api.include_router(audiences_router)
     api.include_router(jobs_router)
     api.include_router(uploads_router)

@@ -18,6 +18,7 @@ from dataquery.bank.tables import (
 )
 from dataquery.core.db import Base
 from dataquery.datasets.models import ContactIndex, Dataset, ListIndex, MemberIndex
+from dataquery.datasources.models import DataSource, SourceDataset
 from dataquery.jobs.models import Job
 from dataquery.monitoring.models import QueryLogEntry, RouteStat
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
@@ -30,6 +31,7 @@ __all__ = [
     "CampaignDict",
     "Channel",
     "ContactIndex",
+    "DataSource",
     "Dataset",
     "Filial",
     "Job",
@@ -43,6 +45,7 @@ __all__ = [
     "RefreshToken",
     "RouteStat",
     "SettingValue",
+    "SourceDataset",
     "Stream",
     "Upload",
     "User",

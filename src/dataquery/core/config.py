@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     demo_customers: int = Field(default=1_000_000, ge=1)
     web_dist: Path = Field(default=Path("web/dist"), description="The built React app.")
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    sources_key: SecretStr | None = Field(
+        default=None,
+        description="Encrypts the data sources' URLs (credentials); default: from secret_key. "
+        "Changing it makes the stored ones unreadable: enter them again.",
+    )
+    sources_scheduler: bool = Field(
+        default=False,
+        description="Refresh the data-source datasets on their cron schedules, in this process.",
+    )
     log_level: str = "INFO"
     log_json: bool = Field(default=False, description="JSON log lines instead of console.")
     cors_origins: list[str] = Field(default_factory=list)

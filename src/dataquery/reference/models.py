@@ -1,4 +1,7 @@
-"""Reference data: streams, filials, push event types, channels (editable by admins)."""
+"""Reference data: streams, filials, push event types, channels (editable by admins).
+
+A row is never deleted while a campaign uses it; it is disabled instead (`enabled`), which
+keeps old campaigns readable and takes it out of the pickers of new ones."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ class Filial(Base):
     name_kz: Mapped[str] = mapped_column(sa.String(200))
     region: Mapped[str] = mapped_column(sa.String(200))
     is_big_city: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    enabled: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
 
 
 class PushEventType(Base):
@@ -36,6 +40,7 @@ class PushEventType(Base):
     name_ru: Mapped[str] = mapped_column(sa.String(200))
     name_kz: Mapped[str] = mapped_column(sa.String(200))
     description_ru: Mapped[str | None] = mapped_column(sa.Text)
+    enabled: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
 
 
 class Channel(Base):
@@ -44,3 +49,4 @@ class Channel(Base):
     code: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
     name_ru: Mapped[str] = mapped_column(sa.String(100))
     name_kz: Mapped[str] = mapped_column(sa.String(100))
+    enabled: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())

@@ -87,7 +87,7 @@ describe('the shell', () => {
     expect(menu().getByText('Пользователи')).toBeInTheDocument();
     expect(menu().getByText('Журнал аудита')).toBeInTheDocument();
     expect(menu().getByText('Справочники')).toBeInTheDocument();
-    expect(screen.getByText(/Раздел в разработке/)).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Справочники' })).toBeInTheDocument();
     await waitFor(() => expect(document.title).toBe('Справочники · DataQuery Pro'));
   });
 

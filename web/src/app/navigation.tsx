@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  ApiOutlined,
   BookOutlined,
   BulbOutlined,
   CloudUploadOutlined,
@@ -55,6 +56,7 @@ export const NAVIGATION: NavEntry[] = [
       { path: '/admin/audit', label: 'audit', icon: <AuditOutlined /> },
       { path: '/admin/reference', label: 'reference', icon: <BookOutlined /> },
       { path: '/admin/settings', label: 'settings', icon: <ControlOutlined /> },
+      { path: '/admin/data-sources', label: 'dataSources', icon: <ApiOutlined /> },
     ],
   },
 ];

@@ -2,6 +2,8 @@ import { Navigate, type RouteObject } from 'react-router';
 
 import { RequireAuth } from '../auth/RequireAuth';
 import { AuditPage } from '../pages/admin/AuditPage';
+import { DataSourcesPage } from '../pages/admin/datasources/DataSourcesPage';
+import { ReferencePage } from '../pages/admin/reference/ReferencePage';
 import { SettingsPage } from '../pages/admin/SettingsPage';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { LoginPage } from '../pages/auth/LoginPage';
@@ -36,7 +38,8 @@ export const routes: RouteObject[] = [
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
-      { path: 'admin/reference', element: <UnderConstructionPage section="reference" /> },
+      { path: 'admin/reference', element: <ReferencePage /> },
+      { path: 'admin/data-sources', element: <DataSourcesPage /> },
       { path: 'admin/settings', element: <SettingsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -3,6 +3,8 @@ import { authEn } from './auth';
 import { campaignEn } from './campaign';
 import { theoriesEn } from './theories';
 import { monitoringEn } from './monitoring';
+import { refdataEn } from './refdata';
+import { sourcesEn } from './sources';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
 import * as serverCodes from './codes';
@@ -21,6 +23,7 @@ const en: Messages = {
     audit: 'Audit log',
     reference: 'Reference data',
     settings: 'Settings',
+    dataSources: 'Data sources',
   },
   header: {
     language: 'Interface language',
@@ -123,6 +126,8 @@ const en: Messages = {
   ...authEn,
   ...uploadsEn,
   ...monitoringEn,
+  ...refdataEn,
+  ...sourcesEn,
   ...theoriesEn,
 };
 

@@ -4,6 +4,8 @@ import { campaignKk } from './campaign';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
 import { monitoringKk } from './monitoring';
+import { refdataKk } from './refdata';
+import { sourcesKk } from './sources';
 import { uploadsKk } from './uploads';
 import * as serverCodes from './codes';
 
@@ -22,6 +24,7 @@ const kk: Messages = {
     audit: 'Аудит журналы',
     reference: 'Анықтамалықтар',
     settings: 'Баптаулар',
+    dataSources: 'Деректер көздері',
   },
   header: {
     language: 'Интерфейс тілі',
@@ -126,6 +129,8 @@ const kk: Messages = {
   ...authKk,
   ...uploadsKk,
   ...monitoringKk,
+  ...refdataKk,
+  ...sourcesKk,
   ...theoriesKk,
 };
 

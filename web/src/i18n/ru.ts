@@ -3,6 +3,8 @@ import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { theoriesRu } from './theories';
 import { monitoringRu } from './monitoring';
+import { refdataRu } from './refdata';
+import { sourcesRu } from './sources';
 import { uploadsRu } from './uploads';
 import * as serverCodes from './codes';
 
@@ -20,6 +22,7 @@ const ru = {
     audit: 'Журнал аудита',
     reference: 'Справочники',
     settings: 'Настройки',
+    dataSources: 'Источники данных',
   },
   header: {
     language: 'Язык интерфейса',
@@ -123,6 +126,8 @@ const ru = {
   ...authRu,
   ...uploadsRu,
   ...monitoringRu,
+  ...refdataRu,
+  ...sourcesRu,
   ...theoriesRu,
 };
 

@@ -3,12 +3,15 @@
  * under `codes.<code>`). Areas may share a first segment (`job.not_found` is an error,
  * `job.stage.split` a stage), so the merge is deep; a code defined twice is a mistake.
  */
+import * as backup from './backup';
+import * as datasources from './datasources';
 import * as errors from './errors';
 import { funnelCodes } from './funnel';
 import { iinCodes } from './iin';
 import * as jobs from './jobs';
 import * as monitoring from './monitoring';
 import { noticeCodes } from './notices';
+import * as reference from './reference';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -26,7 +29,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs, monitoring, funnelCodes, iinCodes, noticeCodes];
+const AREAS = [errors, jobs, monitoring, funnelCodes, iinCodes, noticeCodes, reference, backup, datasources];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});

@@ -19,8 +19,8 @@ const OPTIONS = optionsWith({
   products: [{ code: 'credit_card', rows: 1_608 }],
   score_columns: ['score_credit'],
   streams: [{ code: 'travel', campaign_type: 'RB1', name_ru: 'Путешествия', name_kz: 'Саяхат', sort_order: 3, enabled: true }],
-  filials: [{ code: '01', name_ru: 'Алматинский филиал', name_kz: 'Алматы филиалы', region: 'г. Алматы', is_big_city: true }],
-  channels: [{ code: 'sms', name_ru: 'SMS', name_kz: 'SMS' }],
+  filials: [{ code: '01', name_ru: 'Алматинский филиал', name_kz: 'Алматы филиалы', region: 'г. Алматы', is_big_city: true, enabled: true }],
+  channels: [{ code: 'sms', name_ru: 'SMS', name_kz: 'SMS', enabled: true }],
 });
 
 /** A funnel the test can predict: 20 000 customers, the global control group removes 1 012, every other filter 1 000. */

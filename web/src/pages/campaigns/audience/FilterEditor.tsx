@@ -150,7 +150,10 @@ function FilialEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFilter
         placeholder={t('audience.filters.filialsPlaceholder')}
         value={filter.codes}
         onChange={(codes) => onChange({ ...filter, codes })}
-        options={ctx.options.filials.map((f) => ({ value: f.code, label: `${f.name_ru} (${f.code})` }))}
+        // Disabled filials are offered no more, but one the spec already names stays shown.
+        options={ctx.options.filials
+          .filter((f) => f.enabled || filter.codes.includes(f.code))
+          .map((f) => ({ value: f.code, label: `${f.name_ru} (${f.code})` }))}
       />
     </Field>
   );
@@ -168,7 +171,9 @@ function PushOptoutEditor({ filter, onChange, ctx }: EditorProps<Extract<DraftFi
         placeholder={t('audience.filters.select')}
         value={filter.event_types}
         onChange={(event_types) => onChange({ ...filter, event_types })}
-        options={ctx.options.push_event_types.map((p) => ({ value: p.code, label: p.name_ru, title: p.description_ru ?? undefined }))}
+        options={ctx.options.push_event_types
+          .filter((p) => p.enabled || filter.event_types.includes(p.code))
+          .map((p) => ({ value: p.code, label: p.name_ru, title: p.description_ru ?? undefined }))}
       />
     </Field>
   );

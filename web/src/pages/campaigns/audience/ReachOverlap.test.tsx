@@ -15,7 +15,7 @@ const OPTIONS = optionsWith({
     { name: 'global_control', category: 'blacklist', description: 'ГКГ', row_count: 1_000, purpose: null, default: true },
   ],
   push_event_types: [
-    { code: 'marketing_offers', name_ru: 'Маркетинговые предложения', name_kz: 'Маркетинг', description_ru: null },
+    { code: 'marketing_offers', name_ru: 'Маркетинговые предложения', name_kz: 'Маркетинг', description_ru: null, enabled: true },
   ],
 });
 

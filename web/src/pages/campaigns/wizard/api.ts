@@ -57,8 +57,9 @@ export function useStreams(type: CampaignType) {
 export function usePushEventTypes() {
   return useQuery({
     queryKey: ['reference', 'push-event-types'],
+    // Disabled types (Admin → Справочники) are offered to no new campaign.
     queryFn: async ({ signal }): Promise<PushEventType[]> =>
-      unwrap(await api.GET('/api/v1/reference/push-event-types', { signal })).items,
+      unwrap(await api.GET('/api/v1/reference/push-event-types', { signal })).items.filter((p) => p.enabled),
     staleTime: 5 * 60_000,
   });
 }

@@ -161,7 +161,7 @@ export function mockBackend(overrides: Record<string, Handler> = {}): Backend {
       case 'GET /api/v1/reference/push-event-types':
         return {
           body: {
-            items: [{ code: 'cashback', name_ru: 'Кешбэк', name_kz: 'Кешбэк', description_ru: null }],
+            items: [{ code: 'cashback', name_ru: 'Кешбэк', name_kz: 'Кешбэк', description_ru: null, enabled: true }],
             total: 1,
           },
         };
