@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-
 import sqlalchemy as sa
 from campaign_data import save_audience
 from fastapi.testclient import TestClient
