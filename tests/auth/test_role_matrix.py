@@ -60,6 +60,8 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("POST", "/api/v1/campaigns/{code}/members"): Role.ANALYST,
     ("POST", "/api/v1/campaigns/{code}/members/remove"): Role.ANALYST,
     ("GET", "/api/v1/campaigns/{code}/stats"): Role.USER,
+    ("GET", "/api/v1/campaigns/outcomes"): Role.USER,
+    ("GET", "/api/v1/campaigns/{code}/effect"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/export"): Role.USER,
     ("POST", "/api/v1/campaigns/{code}/export-link"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/overlap"): Role.USER,

@@ -261,7 +261,7 @@ def run(
     strata = combine_strata([members.strata_codes[s] for s in design.strata], n)
     keys = iin_keys(members.iins) if n else np.zeros(0, dtype=np.uint64)
     stratified = frozenset(design.strata)
-    result = assign(seed, keys, strata, shares, members.covariates, design.rerandomize, stratified)
+    result = assign(seed, keys, strata, shares, members.covariates, design.salts, stratified)
     before = assign(seed, keys, strata, shares, members.covariates, 1, stratified).groups
     proof = balance_proof(result.groups, shares, members.covariates, before)
     sizes = np.bincount(result.groups, minlength=len(shares)).tolist() if n else [0] * len(shares)
@@ -269,14 +269,14 @@ def run(
         "design": {
             "groups": [g.model_dump() for g in groups],
             "strata": list(design.strata),
-            "rerandomize": design.rerandomize,
+            "rerandomize": design.salts,
         },
         "groups": [
             {"name": name, "share": g.share, "size": int(size)}
             for name, g, size in zip(group_names(groups), groups, sizes, strict=True)
         ],
         "strata": list(design.strata),
-        "rerandomize": design.rerandomize,
+        "rerandomize": design.salts,
         "salt": result.salt,
         "max_smd_before": result.max_smd_before,
         "max_smd_after": result.max_smd_after,

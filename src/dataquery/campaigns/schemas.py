@@ -89,6 +89,7 @@ class PopupContent(Strict):
 GroupLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 StratumName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 MAX_RERANDOMIZE = 1000
+DEFAULT_RERANDOMIZE = 100
 
 
 class GroupShare(Strict):
@@ -114,11 +115,11 @@ class SplitDesign(Strict):
         description="age_band, gender, filial, region, device, mau, or a numeric feature-store "
         "column (cut into deciles).",
     )
-    rerandomize: int = Field(
-        default=100,
+    rerandomize: int | None = Field(
+        default=None,
         ge=1,
         le=MAX_RERANDOMIZE,
-        description="Salts tried; the split with the smallest max |SMD| is kept.",
+        description="Salts tried (default 100); the split with the smallest max |SMD| is kept.",
     )
 
     @field_validator("groups")
@@ -137,6 +138,10 @@ class SplitDesign(Strict):
 
     def is_experiment(self) -> bool:
         return self.groups is not None or bool(self.strata)
+
+    @property
+    def salts(self) -> int:
+        return self.rerandomize or DEFAULT_RERANDOMIZE
 
 
 class CampaignDraft(SplitDesign):
@@ -541,3 +546,76 @@ class SmsCount(APIModel):
 class Deleted(APIModel):
     code: str
     rows: dict[str, int]
+
+
+# Effect --------------------------------------------------------------------------------------
+
+
+class OutcomeOption(APIModel):
+    name: str
+    built_in: bool = Field(description="products: products.opened_date (the campaign's product).")
+    has_value: bool = Field(description="The outcome has a numeric value (mean value, ROI).")
+    description: str | None = None
+    rows: int | None = None
+
+
+class LiftOut(APIModel):
+    control: float = Field(description="Control's rate (conversion) or mean (value).")
+    treatment: float
+    absolute: float = Field(description="treatment − control")
+    absolute_low: float = Field(description="95 % CI")
+    absolute_high: float
+    relative: float = Field(description="treatment / control − 1")
+    relative_low: float
+    relative_high: float
+    p_value: float
+    significant: bool = Field(description="p < 0.05")
+
+
+class EffectGroup(APIModel):
+    index: int = Field(description="0: control; 1..: arms")
+    name: str
+    members: int
+    converted: int = Field(description="Members with an outcome event in the window.")
+    conversion_rate: float
+    mean_value: float | None = Field(description="Sum of values per member (with a value).")
+
+
+class ArmEffect(APIModel):
+    index: int
+    name: str
+    conversion: LiftOut = Field(description="Two-proportion test against control.")
+    conversion_cuped: LiftOut = Field(description="Welch on the CUPED-adjusted conversion.")
+    value: LiftOut | None = Field(description="Welch on value per member.")
+    value_cuped: LiftOut | None
+    roi: float | None = Field(
+        description="(incremental value − cost) / cost, with cost_per_contact and a value."
+    )
+
+
+class DailyCurve(APIModel):
+    index: int
+    name: str
+    cumulative_rate: list[float] = Field(description="Share converted by each day of `dates`.")
+
+
+class EffectOut(APIModel):
+    code: str
+    outcome: str
+    days: int
+    observed_days: int = Field(
+        description="Days of the window that have passed by today (≤ days); the later ones "
+        "have no events yet."
+    )
+    window_start: date
+    window_end: date
+    pre_start: date = Field(description="The pre-period (for CUPED): pre_start .. start − 1.")
+    has_value: bool
+    cost_per_contact: float | None
+    groups: list[EffectGroup]
+    arms: list[ArmEffect]
+    variance_reduction_conversion: float = Field(description="CUPED: 1 − var(adj)/var(raw).")
+    variance_reduction_value: float | None
+    unplaced: int = Field(description="Target members outside the randomised arms (left out).")
+    dates: list[str]
+    daily: list[DailyCurve]

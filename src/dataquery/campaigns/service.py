@@ -666,8 +666,6 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
     changes = data.model_dump(exclude_unset=True)
     if "strata" in changes and changes["strata"] is None:
         changes["strata"] = []
-    if "rerandomize" in changes and changes["rerandomize"] is None:
-        del changes["rerandomize"]
     fields = {**draft_of(campaign, detail), **changes}
     draft = parse_draft(fields)
     check_draft(

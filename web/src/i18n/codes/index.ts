@@ -4,6 +4,7 @@
  * `job.stage.split` a stage), so the merge is deep; a code defined twice is a mistake.
  */
 import * as errors from './errors';
+import * as experiments from './experiments';
 import { funnelCodes } from './funnel';
 import { iinCodes } from './iin';
 import * as jobs from './jobs';
@@ -25,7 +26,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes];
+const AREAS = [errors, experiments, jobs, funnelCodes, iinCodes, noticeCodes];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});
