@@ -1,6 +1,7 @@
 import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
+import { experimentEn } from './experiment';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
@@ -120,6 +121,7 @@ const en: Messages = {
   campaign: campaignEn,
   ...authEn,
   ...uploadsEn,
+  experiment: experimentEn,
   ...theoriesEn,
 };
 

@@ -2,6 +2,7 @@ import { audienceKk } from './audience';
 import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import type { Messages } from './ru';
+import { experimentKk } from './experiment';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
 import * as serverCodes from './codes';
@@ -123,6 +124,7 @@ const kk: Messages = {
   campaign: campaignKk,
   ...authKk,
   ...uploadsKk,
+  experiment: experimentKk,
   ...theoriesKk,
 };
 

@@ -1,6 +1,7 @@
 import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
+import { experimentRu } from './experiment';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
 import * as serverCodes from './codes';
@@ -120,6 +121,7 @@ const ru = {
   campaign: campaignRu,
   ...authRu,
   ...uploadsRu,
+  experiment: experimentRu,
   ...theoriesRu,
 };
 
