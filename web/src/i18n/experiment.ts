@@ -113,7 +113,7 @@ export const experimentKk: typeof experimentRu = {
     fail: 'Теңгерімсіз',
     srm: 'SRM (топ өлшемдері): p = {{p}}',
     covariate: 'Белгі',
-    test: 'Тест',
+    test: 'Сынақ',
     statistic: 'Статистикасы',
     pValue: 'p-value',
     smd: 'max |SMD|',
