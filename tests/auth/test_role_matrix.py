@@ -62,6 +62,7 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/campaigns/{code}/stats"): Role.USER,
     ("GET", "/api/v1/campaigns/outcomes"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/effect"): Role.USER,
+    ("GET", "/api/v1/campaigns/{code}/balance"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/export"): Role.USER,
     ("POST", "/api/v1/campaigns/{code}/export-link"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/overlap"): Role.USER,

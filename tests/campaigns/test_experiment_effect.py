@@ -63,6 +63,11 @@ def test_the_planted_lift_is_read_back_with_its_interval(
         rerandomize=20,
     )
     code = draft["code"]
+    current = as_analyst.get(f"/api/v1/campaigns/{code}/balance")
+    assert current.status_code == 200, current.text
+    stored = draft["split"]["experiment"]
+    assert current.json()["groups"] == stored["groups"] and current.json()["unplaced"] == 0
+    assert current.json()["balance"]["srm"]["verdict"] == "ok"
     with make_sessionmaker(engine).begin() as db:
         dataset = plant(db, code, 0.06, 30, 5, tmp_path)
     assert dataset.name == outcome_name(code) and dataset.category == "outcome"
@@ -117,6 +122,7 @@ def test_drafts_and_unknown_outcomes_are_refused(
     draft = create_draft(audience_id)
     refused = as_analyst.get(f"/api/v1/campaigns/{draft['code']}/effect")
     assert refused.status_code == 409 and refused.json()["code"] == "effect.not_deployed"
+    assert as_analyst.get(f"/api/v1/campaigns/{draft['code']}/balance").status_code == 409
     deployed = _deployed(as_analyst, engine, bank[100:300], create_draft)
     unknown = as_analyst.get(
         f"/api/v1/campaigns/{deployed['code']}/effect", params={"outcome": "feature_store"}

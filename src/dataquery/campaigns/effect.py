@@ -21,11 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dataquery.bank.tables import CampaignDict, local_control, local_target
-from dataquery.campaigns import service
+from dataquery.campaigns import experiment, service
 from dataquery.campaigns.experiment import recompute
 from dataquery.campaigns.schemas import (
     ArmEffect,
     CampaignStatus,
+    CurrentBalance,
     DailyCurve,
     EffectGroup,
     EffectOut,
@@ -339,3 +340,33 @@ def effect(
         dates=[(start + timedelta(days=d)).isoformat() for d in range(days)],
         daily=daily,
     )
+
+
+def current_balance(db: Session, code: str) -> CurrentBalance:
+    """The balance check re-run on the deployed campaign's current members (members added or
+    removed by hand since the deploy included): mb21 against the arms of mb22."""
+    campaign = service.get_campaign(db, code)
+    if campaign.status in (CampaignStatus.DRAFT, CampaignStatus.CANCELLED):
+        raise Conflict(
+            f"campaign {code} is {campaign.status}: it has no deployed groups to compare",
+            code="effect.not_deployed",
+            params={"campaign": code, "status": campaign.status},
+        )
+    stored = service.get_detail(db, code).experiment
+    if stored is not None:
+        names = [str(g["name"]) for g in stored["groups"]]
+        shares = [float(g["share"]) for g in stored["groups"]]
+    else:
+        share = float(campaign.control_share)
+        names, shares = ["control", "target"], [share, 1 - share]
+
+    def arms(iins: pa.Array, groups: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        placed, _ = _arms(db, campaign, pa.table({"iin": iins, "grp": groups}))
+        return placed
+
+    if len(names) > 2 and not campaign.audience_id:
+        names, shares = [*names[:1], "target"], [shares[0], 1 - shares[0]]
+    result = experiment.current_balance(
+        db.connection(), campaign.camp_cd, arms, names, shares, service.today()
+    )
+    return CurrentBalance.model_validate(result)

@@ -11,7 +11,7 @@ deciles, which re-deals their blocks but keeps the shares).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from dataquery.audiences.models import audience_members
+from dataquery.bank.tables import local_control, local_target
 from dataquery.campaigns.schemas import ExperimentOut, GroupShare, SplitDesign
 from dataquery.core.bulk import fetch_arrow
 from dataquery.core.db import utcnow
@@ -61,6 +62,7 @@ class Members:
     iins: pa.Array
     covariates: Covariates
     strata_codes: dict[str, npt.NDArray[np.int64]]
+    groups: npt.NDArray[np.int64] | None = None
 
 
 def _feature_store(conn: Connection) -> tuple[str, dict[str, str]] | None:
@@ -120,9 +122,15 @@ def _float(values: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.float64]:
 
 
 def read_members(
-    conn: Connection, audience_id: str, strata: Sequence[str], reference: date
+    conn: Connection,
+    audience_id: str | None,
+    strata: Sequence[str],
+    reference: date,
+    source: sa.Subquery | None = None,
 ) -> Members:
-    """The audience's members (in IIN order) with every balance covariate, in one query."""
+    """The audience's members (in IIN order) with every balance covariate, in one query.
+    `source` (columns iin and grp) instead of the audience: a deployed campaign's members,
+    whose groups come back as `Members.groups`."""
     store = _feature_store(conn)
     if store is None:
         raise Conflict(
@@ -144,10 +152,18 @@ def read_members(
         *(sa.column(c, sa.Float()) for c in wanted_numeric),
     )
     filials = Filial.__table__
-    members = audience_members.alias("m")
+    if source is not None:
+        members: Any = source
+        where: Any = sa.true()
+        extra = [members.c.grp]
+    else:
+        members = audience_members.alias("m")
+        where = members.c.audience_id == audience_id
+        extra = []
     query = (
         sa.select(
             members.c.iin,
+            *extra,
             # Booleans as 0/1: PostgreSQL's COPY writes them as t/f.
             *(
                 sa.cast(fs.c[c], sa.Integer()).label(c) if c == "is_mau" else fs.c[c]
@@ -158,7 +174,7 @@ def read_members(
         )
         .select_from(members)
         .outerjoin(fs, fs.c.iin == members.c.iin)
-        .where(members.c.audience_id == audience_id)
+        .where(where)
     )
     if "filial_code" in profile:
         query = query.outerjoin(filials, filials.c.code == fs.c.filial_code)
@@ -173,6 +189,7 @@ def read_members(
     }
     schema = pa.schema(
         [("iin", pa.string())]
+        + ([("grp", pa.int64())] if extra else [])
         + [(c, types[c]) for c in profile]
         + [(c, pa.float64()) for c in wanted_numeric]
         + [("region", pa.string())]
@@ -218,6 +235,7 @@ def read_members(
         rows.column("iin").combine_chunks(),
         Covariates(numeric=numeric_values, categorical=shown),
         strata_codes,
+        rows.column("grp").to_numpy(zero_copy_only=False).astype(np.int64) if extra else None,
     )
 
 
@@ -325,3 +343,47 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
+
+
+def current_balance(
+    conn: Connection,
+    code: str,
+    arms: Callable[[pa.Array, npt.NDArray[np.int64]], npt.NDArray[np.int64]],
+    names: Sequence[str],
+    shares: Sequence[float],
+    reference: date,
+) -> dict[str, Any]:
+    """The balance proof of a deployed campaign's current members ("Стратифицировать"):
+    mb21 is the control, mb22 the target, split into arms by `arms` (-1: left out)."""
+    members = sa.union_all(
+        sa.select(local_control.c.iin.label("iin"), sa.literal(0).label("grp")).where(
+            local_control.c.camp_cd == code
+        ),
+        sa.select(local_target.c.iin.label("iin"), sa.literal(1).label("grp")).where(
+            local_target.c.camp_cd == code
+        ),
+    ).subquery("current")
+    read = read_members(conn, None, (), reference, source=members)
+    assert read.groups is not None
+    groups = arms(read.iins, read.groups)
+    placed = groups >= 0
+    covariates = Covariates(
+        numeric={k: v[placed] for k, v in read.covariates.numeric.items()},
+        categorical={
+            k: (codes[placed], labels) for k, (codes, labels) in read.covariates.categorical.items()
+        },
+    )
+    proof = balance_proof(groups[placed], shares, covariates)
+    sizes = proof["sizes"]
+    assert isinstance(sizes, list)
+    return _jsonable(
+        {
+            "groups": [
+                {"name": name, "share": share, "size": int(size)}
+                for name, share, size in zip(names, shares, sizes, strict=True)
+            ],
+            "unplaced": int((~placed).sum()),
+            "balance": proof,
+            "computed_at": utcnow().isoformat(),
+        }
+    )

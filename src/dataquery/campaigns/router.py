@@ -29,6 +29,7 @@ from dataquery.campaigns.schemas import (
     CampaignStatus,
     CampaignType,
     CampaignUpdate,
+    CurrentBalance,
     Dashboard,
     Deleted,
     DeployAccepted,
@@ -167,6 +168,13 @@ def get_effect(
     with 95 % CI and p-value, CUPED with the pre-period of the same length, ROI with a cost per
     contact. 409 for a draft (nothing deployed)."""
     return effect.effect(db, code, outcome, days, cost_per_contact)
+
+
+@router.get("/{code}/balance")
+def get_current_balance(db: DB, _: CurrentUser, code: str) -> CurrentBalance:
+    """ "Стратифицировать": the balance proof re-run on the deployed campaign's current members
+    (control mb21 against the arms of mb22). 409 for a draft (its proof is in `split`)."""
+    return effect.current_balance(db, code)
 
 
 @router.patch("/{code}")

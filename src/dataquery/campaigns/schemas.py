@@ -619,3 +619,12 @@ class EffectOut(APIModel):
     unplaced: int = Field(description="Target members outside the randomised arms (left out).")
     dates: list[str]
     daily: list[DailyCurve]
+
+
+class CurrentBalance(APIModel):
+    """The balance proof of a deployed campaign's members as they are now ("Стратифицировать")."""
+
+    groups: list[GroupOut]
+    unplaced: int = Field(description="Target members outside the randomised arms (left out).")
+    balance: BalanceProof
+    computed_at: datetime

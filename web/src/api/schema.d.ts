@@ -412,6 +412,27 @@ export interface paths {
         patch: operations["update_campaign_api_v1_campaigns__code__patch"];
         trace?: never;
     };
+    "/api/v1/campaigns/{code}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Current Balance
+         * @description "Стратифицировать": the balance proof re-run on the deployed campaign's current members
+         *     (control mb21 against the arms of mb22). 409 for a draft (its proof is in `split`).
+         */
+        get: operations["get_current_balance_api_v1_campaigns__code__balance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{code}/copy": {
         parameters: {
             query?: never;
@@ -1736,6 +1757,25 @@ export interface components {
              * @enum {string}
              */
             verdict: "ok" | "warn" | "fail";
+        };
+        /**
+         * CurrentBalance
+         * @description The balance proof of a deployed campaign's members as they are now ("Стратифицировать").
+         */
+        CurrentBalance: {
+            balance: components["schemas"]["BalanceProof"];
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
+            /**
+             * Unplaced
+             * @description Target members outside the randomised arms (left out).
+             */
+            unplaced: number;
         };
         /** DailyCount */
         DailyCount: {
@@ -5543,6 +5583,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_current_balance_api_v1_campaigns__code__balance_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentBalance"];
                 };
             };
             /** @description Not signed in, or the session has ended */

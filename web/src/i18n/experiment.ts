@@ -50,6 +50,9 @@ export const experimentRu = {
     loveLabel: 'Стандартизованные разности средних по признакам, до и после перерандомизации.',
     overlayLabel: 'Распределение признака {{name}} по группам.',
     size: 'Размер',
+    rerun: 'Стратифицировать',
+    current: 'Баланс текущих участников (с ручными изменениями)',
+    stored: 'Баланс при разбиении',
   },
   effect: {
     title: 'Эффект',
@@ -130,6 +133,9 @@ export const experimentKk: typeof experimentRu = {
     loveLabel: 'Белгілер бойынша стандартталған орташа айырмалар, қайта рандомизацияға дейін және кейін.',
     overlayLabel: '{{name}} белгісінің топтар бойынша үлестірімі.',
     size: 'Өлшемі',
+    rerun: 'Стратификациялау',
+    current: 'Қазіргі қатысушылардың теңгерімі (қолмен өзгерістерімен)',
+    stored: 'Бөлу кезіндегі теңгерім',
   },
   effect: {
     title: 'Әсер',
@@ -210,6 +216,9 @@ export const experimentEn: typeof experimentRu = {
     loveLabel: 'Standardised mean differences per covariate, before and after re-randomisation.',
     overlayLabel: 'Distribution of {{name}} per group.',
     size: 'Size',
+    rerun: 'Re-check balance',
+    current: 'Balance of the current members (manual changes included)',
+    stored: 'Balance at the split',
   },
   effect: {
     title: 'Effect',

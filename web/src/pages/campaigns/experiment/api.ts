@@ -43,3 +43,14 @@ export function useCampaignEffect(request: EffectRequest | null) {
     },
   });
 }
+
+/** "Стратифицировать": the balance proof re-run on a deployed campaign's current members. */
+export function useCurrentBalance(code: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['campaigns', 'balance', code],
+    enabled,
+    retry: false,
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/campaigns/{code}/balance', { params: { path: { code } }, signal })),
+  });
+}
