@@ -96,6 +96,14 @@ def test_a_stratified_split_deployed_and_its_planted_lift_on_the_page(
                 for i in range(3)
             ]
             assert sum(sizes) == 6000 and abs(sizes[0] - 1200) <= 30
+            # "Стратифицировать": the check re-run on the current (deployed) members.
+            page.get_by_test_id("balance-rerun").click()
+            page.get_by_text("Баланс текущих участников").wait_for()
+            again = [
+                int(page.get_by_test_id(f"balance-group-{i}").get_attribute("data-size") or 0)
+                for i in range(3)
+            ]
+            assert again == sizes
             experiment.scroll_into_view_if_needed()
             page.screenshot(path=str(results_dir / "experiment-balance.png"), full_page=True)
 
