@@ -6,7 +6,7 @@ WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts
 	web/package.json web/eslint.config.js -type f 2>/dev/null)
 
 .PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean \
-	bench-uploads bench-upload-limits bench-audience bench-deploy fuzz test-fuzz
+	bench-uploads bench-upload-limits bench-audience bench-deploy bench-split fuzz test-fuzz
 
 $(BIN)/dataquery: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,3 +86,7 @@ bench-audience: setup
 
 bench-deploy: setup
 	$(BIN)/python bench/deploy.py
+
+## The re-randomised stratified split: 1 M members x 100 salts (target <= 5 s, RSS <= 1 GB).
+bench-split: setup
+	$(BIN)/python bench/experiments.py

@@ -83,11 +83,18 @@ def migrate() -> None:
     err.print(f"[green]migrated[/] {engine.url.render_as_string(hide_password=True)}")
 
 
-@app.command(
+demo_app = typer.Typer(
+    invoke_without_command=True,
     help="Generate the synthetic bank (every dataset as Parquet), load it into the warehouse "
-    f"and register it in the catalog. Deterministic for a seed and date. {WRITES_DUCKDB}"
+    f"and register it in the catalog. Deterministic for a seed and date. {WRITES_DUCKDB} "
+    "`demo outcomes` plants a campaign's synthetic outcome.",
 )
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.callback()
 def demo(
+    ctx: typer.Context,
     customers: Annotated[
         int | None, typer.Option(min=1, help="Customers (default DQ_DEMO_CUSTOMERS).")
     ] = None,
@@ -100,6 +107,8 @@ def demo(
         bool, typer.Option("--if-empty", help="Do nothing if the feature store is loaded.")
     ] = False,
 ) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
     import sqlalchemy as sa
 
     from dataquery.core.db import create_warehouse_engine, make_sessionmaker
@@ -175,6 +184,36 @@ def restore(
         f"[green]restored[/] {len(manifest['tables'])} tables, {rows:,} rows, verified, "
         f"in {time.perf_counter() - started:.1f} s"
     )
+
+
+@demo_app.command(
+    "outcomes",
+    help="Write a synthetic outcome of a deployed campaign (iin, event_date, value) with a "
+    "planted lift for its target and a pre-period correlated with the post-period, as the "
+    f"catalog dataset outcome_<code> (category outcome). {WRITES_DUCKDB}",
+)
+def demo_outcomes(
+    campaign: Annotated[str, typer.Option(help="The deployed campaign's code.")],
+    lift: Annotated[float, typer.Option(help="Absolute lift of the target's conversion.")] = 0.03,
+    days: Annotated[int, typer.Option(min=1, max=366, help="Days of each period.")] = 30,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    out: Annotated[Path | None, typer.Option(help="Folder (default <data dir>/outcomes).")] = None,
+) -> None:
+    from dataquery.campaigns.outcomes import plant
+    from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+    from dataquery.core.errors import DQError
+
+    settings = get_settings()
+    engine = create_warehouse_engine(settings.warehouse_url)
+    try:
+        with make_sessionmaker(engine).begin() as db:
+            dataset = plant(db, campaign, lift, days, seed, out or settings.data_dir / "outcomes")
+            name, rows = dataset.name, dataset.row_count
+    except DQError as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    err.print(f"[green]outcome {name}[/] {rows:,} events (lift {lift}, {days} days, seed {seed})")
 
 
 def _progress_printer() -> Progress:

@@ -27,6 +27,9 @@ class CampaignDetail(Base):
     copied_from: Mapped[str | None] = mapped_column(sa.String(10))
     deploy_job_id: Mapped[str | None] = mapped_column(sa.String(36))
     deploy_report: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    # The experiment design (groups and shares, strata, re-randomisation), the kept salt and
+    # the balance proof of the split (migration 0013); None: the plain target/control split.
+    experiment: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
 
 
 class CampaignEvent(Base):

@@ -335,6 +335,7 @@ class Plan:
     rb3: dict[str, Any] | None
     popup: dict[str, Any] | None
     deep_link: str | None
+    experiment: dict[str, Any] | None = None
 
 
 def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -> Plan:
@@ -389,6 +390,7 @@ def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -
         rb3=detail.rb3,
         popup=detail.popup,
         deep_link=campaign.deep_link,
+        experiment=detail.experiment,
     )
 
 
@@ -434,7 +436,9 @@ def dry_run(db: Session, campaign: CampaignDict, deployer: User | None = None) -
     conn = db.connection()
     roomy(conn)
     src = sources(db, plan.channels, plan.push_event_type)
-    split = split_audience(conn, plan.audience_id, plan.split_seed, plan.control_share)
+    split = split_audience(
+        conn, plan.audience_id, plan.split_seed, plan.control_share, plan.experiment
+    )
     with staged(conn, pa.table({"iin": split.target_iins})) as targets:
         channels = channel_dropouts(conn, targets, src, plan)
     return DeployReport(
@@ -442,7 +446,9 @@ def dry_run(db: Session, campaign: CampaignDict, deployer: User | None = None) -
         dry_run=True,
         target=split.target_size,
         control=split.control_size,
-        split=split_result(split.target_size, split.control_size, plan.control_share),
+        split=split_result(
+            split.target_size, split.control_size, plan.control_share, experiment=plan.experiment
+        ),
         tables=_tables(plan, split, channels),
         channels=channels,
         warnings=_warnings(plan, split, channels),
@@ -484,7 +490,9 @@ def _deploy(
     roomy(conn)
     src = sources(db, plan.channels, plan.push_event_type)
     _stage(progress, "job.stage.split")
-    split = split_audience(conn, plan.audience_id, plan.split_seed, plan.control_share)
+    split = split_audience(
+        conn, plan.audience_id, plan.split_seed, plan.control_share, plan.experiment
+    )
     now = utcnow()
     claimed = _claim(conn, plan, split, now)
     if not claimed:
@@ -509,7 +517,9 @@ def _deploy(
         dry_run=False,
         target=split.target_size,
         control=split.control_size,
-        split=split_result(split.target_size, split.control_size, plan.control_share),
+        split=split_result(
+            split.target_size, split.control_size, plan.control_share, experiment=plan.experiment
+        ),
         tables=_tables(plan, split, channels),
         channels=channels,
         warnings=_warnings(plan, split, channels),

@@ -20,7 +20,7 @@ from dataquery.audiences.schemas import Overlap
 from dataquery.audit.service import AUDITED, NOT_AUDITED, audit_context
 from dataquery.auth.deps import AdminUser, AnalystUser, AppSettings, CurrentUser
 from dataquery.auth.service import confirm_password
-from dataquery.campaigns import deploy, export, members, service, stats
+from dataquery.campaigns import deploy, effect, export, members, service, stats
 from dataquery.campaigns.schemas import (
     CampaignCopy,
     CampaignCreate,
@@ -30,11 +30,13 @@ from dataquery.campaigns.schemas import (
     CampaignStatus,
     CampaignType,
     CampaignUpdate,
+    CurrentBalance,
     Dashboard,
     Deleted,
     DeployAccepted,
     DeployReport,
     EffectiveStatus,
+    EffectOut,
     ExportFormat,
     ExportGroup,
     ExportLink,
@@ -42,6 +44,7 @@ from dataquery.campaigns.schemas import (
     ExportQueued,
     MembersChange,
     MembersReport,
+    OutcomeOption,
     PasswordConfirmation,
     SmsCount,
     SmsSegments,
@@ -145,9 +148,38 @@ def preview_split(db: DB, user: AnalystUser, body: SplitPreviewRequest) -> Split
     return service.preview_split(db, user, body)
 
 
+@router.get("/outcomes")
+def list_outcomes(db: DB, _: CurrentUser) -> list[OutcomeOption]:
+    """The outcomes an effect can be measured on: products (built in) and the catalog's
+    datasets of category `outcome` (iin, event_date, optional value)."""
+    return effect.outcome_options(db)
+
+
 @router.get("/{code}")
 def get_campaign(db: DB, user: CurrentUser, code: str) -> CampaignOut:
     return service.to_out(db, service.get_campaign(db, code), user)
+
+
+@router.get("/{code}/effect")
+def get_effect(
+    db: DB,
+    _: CurrentUser,
+    code: str,
+    outcome: Annotated[str, Query(min_length=1, max_length=64)] = effect.BUILT_IN_PRODUCTS,
+    days: Annotated[int, Query(ge=1, le=366)] = 30,
+    cost_per_contact: Annotated[float | None, Query(ge=0, le=1e9)] = None,
+) -> EffectOut:
+    """Each arm against control over [start, start + days): conversion and mean value, lift
+    with 95 % CI and p-value, CUPED with the pre-period of the same length, ROI with a cost per
+    contact. 409 for a draft (nothing deployed)."""
+    return effect.effect(db, code, outcome, days, cost_per_contact)
+
+
+@router.get("/{code}/balance")
+def get_current_balance(db: DB, _: CurrentUser, code: str) -> CurrentBalance:
+    """ "Стратифицировать": the balance proof re-run on the deployed campaign's current members
+    (control mb21 against the arms of mb22). 409 for a draft (its proof is in `split`)."""
+    return effect.current_balance(db, code)
 
 
 @router.patch("/{code}")

@@ -86,7 +86,65 @@ class PopupContent(Strict):
     priority: int = Field(default=100, ge=1, le=1000, description="Lower shows first.")
 
 
-class CampaignDraft(Strict):
+GroupLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+StratumName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+MAX_RERANDOMIZE = 1000
+DEFAULT_RERANDOMIZE = 100
+
+
+class GroupShare(Strict):
+    """One group of a split: the first is the control group, the others its arms."""
+
+    name: GroupLabel | None = Field(default=None, description="Default: control, A, B, …")
+    share: float = Field(gt=0, le=1)
+
+
+class SplitDesign(Strict):
+    """The experiment fields shared by the split preview and the draft. No `groups` and no
+    `strata`: the plain target/control split by `control_share`."""
+
+    groups: list[GroupShare] | None = Field(
+        default=None,
+        min_length=2,
+        max_length=5,
+        description="2–5 groups, the first the control; shares add up to 1.",
+    )
+    strata: list[StratumName] = Field(
+        default_factory=list,
+        max_length=4,
+        description="age_band, gender, filial, region, device, mau, or a numeric feature-store "
+        "column (cut into deciles).",
+    )
+    rerandomize: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_RERANDOMIZE,
+        description="Salts tried (default 100); the split with the smallest max |SMD| is kept.",
+    )
+
+    @field_validator("groups")
+    @classmethod
+    def _shares_add_up(cls, groups: list[GroupShare] | None) -> list[GroupShare] | None:
+        if groups is not None and abs(sum(g.share for g in groups) - 1) > 1e-3:
+            raise CodedValueError("group shares must add up to 1", code="split.shares_sum")
+        return groups
+
+    @field_validator("strata")
+    @classmethod
+    def _unique_strata(cls, strata: list[str]) -> list[str]:
+        if len(set(strata)) != len(strata):
+            raise CodedValueError("each stratum at most once", code="split.strata.duplicate")
+        return strata
+
+    def is_experiment(self) -> bool:
+        return self.groups is not None or bool(self.strata)
+
+    @property
+    def salts(self) -> int:
+        return self.rerandomize or DEFAULT_RERANDOMIZE
+
+
+class CampaignDraft(SplitDesign):
     """Everything a draft holds. Cross-field rules (stream of the type, texts for the channels,
     RB3 terms, pop-up content, dates) are checked by the service and answered with 422 naming
     the field."""
@@ -148,6 +206,9 @@ class CampaignUpdate(Strict):
     push_event_type: str | None = None
     rb3: RB3Terms | None = None
     popup: PopupContent | None = None
+    groups: list[GroupShare] | None = None
+    strata: list[str] | None = None
+    rerandomize: int | None = None
 
 
 class CampaignCopy(Strict):
@@ -182,13 +243,85 @@ class MembersChange(Strict):
     )
 
 
-class SplitPreviewRequest(Strict):
+class SplitPreviewRequest(SplitDesign):
     audience_id: str = Field(min_length=1, max_length=36)
     control_share: float = Field(default=0.1, ge=0, le=0.5)
     split_seed: int = Field(ge=0, le=MAX_SEED)
 
 
 # Responses -----------------------------------------------------------------------------------
+
+
+Verdict = Literal["ok", "warn", "fail"]
+
+
+class SampleRatioCheck(APIModel):
+    chi2: float
+    p_value: float
+    verdict: Literal["ok", "fail"] = Field(description="fail: p < 0.001 (sample-ratio mismatch).")
+
+
+class ArmBalance(APIModel):
+    group: int = Field(description="The arm's index (1..); compared with the control (0).")
+    ks: float = Field(description="Two-sample Kolmogorov–Smirnov statistic vs control.")
+    p_value: float
+    smd: float = Field(description="Standardised mean difference vs control.")
+
+
+class CovariateBalance(APIModel):
+    name: str
+    kind: Literal["numeric", "categorical"]
+    p_value: float = Field(description="numeric: the smallest KS p over arms; categorical: chi2.")
+    max_abs_smd: float
+    verdict: Verdict
+    means: list[float | None] | None = None
+    arms: list[ArmBalance] | None = None
+    edges: list[float] | None = Field(default=None, description="Histogram bin edges.")
+    histograms: list[list[float]] | None = Field(
+        default=None, description="Per group, the share of members in each bin."
+    )
+    chi2: float | None = None
+    dof: int | None = None
+    largest_share_difference: float | None = None
+    largest_category: str | None = None
+    categories: list[str] | None = None
+    shares: list[list[float]] | None = Field(
+        default=None, description="Per group, the share of each category."
+    )
+
+
+class LovePoint(APIModel):
+    name: str
+    before: float = Field(description="max |SMD| of the plain stratified split (salt 0).")
+    after: float = Field(description="max |SMD| of the kept split.")
+
+
+class BalanceProof(APIModel):
+    groups: int
+    shares: list[float]
+    sizes: list[int]
+    srm: SampleRatioCheck
+    covariates: list[CovariateBalance]
+    love_plot: list[LovePoint]
+    verdict: Verdict
+
+
+class GroupOut(APIModel):
+    name: str
+    share: float
+    size: int
+
+
+class ExperimentOut(APIModel):
+    groups: list[GroupOut]
+    strata: list[str]
+    rerandomize: int
+    salt: int = Field(description="The kept salt (0: the plain stratified split).")
+    max_smd_before: float
+    max_smd_after: float
+    strata_count: int = Field(description="Distinct strata among the members.")
+    balance: BalanceProof
+    computed_at: datetime
 
 
 class SplitResult(APIModel):
@@ -202,6 +335,11 @@ class SplitResult(APIModel):
     source: Literal["audience", "tables"] = Field(
         description="audience: computed now from the saved audience; tables: counted in the "
         "deployed mb22/mb21 rows."
+    )
+    experiment: ExperimentOut | None = Field(
+        default=None,
+        description="Groups, strata and the balance proof (stored with the campaign); None for "
+        "the plain target/control split.",
     )
 
 
@@ -408,3 +546,85 @@ class SmsCount(APIModel):
 class Deleted(APIModel):
     code: str
     rows: dict[str, int]
+
+
+# Effect --------------------------------------------------------------------------------------
+
+
+class OutcomeOption(APIModel):
+    name: str
+    built_in: bool = Field(description="products: products.opened_date (the campaign's product).")
+    has_value: bool = Field(description="The outcome has a numeric value (mean value, ROI).")
+    description: str | None = None
+    rows: int | None = None
+
+
+class LiftOut(APIModel):
+    control: float = Field(description="Control's rate (conversion) or mean (value).")
+    treatment: float
+    absolute: float = Field(description="treatment − control")
+    absolute_low: float = Field(description="95 % CI")
+    absolute_high: float
+    relative: float = Field(description="treatment / control − 1")
+    relative_low: float
+    relative_high: float
+    p_value: float
+    significant: bool = Field(description="p < 0.05")
+
+
+class EffectGroup(APIModel):
+    index: int = Field(description="0: control; 1..: arms")
+    name: str
+    members: int
+    converted: int = Field(description="Members with an outcome event in the window.")
+    conversion_rate: float
+    mean_value: float | None = Field(description="Sum of values per member (with a value).")
+
+
+class ArmEffect(APIModel):
+    index: int
+    name: str
+    conversion: LiftOut = Field(description="Two-proportion test against control.")
+    conversion_cuped: LiftOut = Field(description="Welch on the CUPED-adjusted conversion.")
+    value: LiftOut | None = Field(description="Welch on value per member.")
+    value_cuped: LiftOut | None
+    roi: float | None = Field(
+        description="(incremental value − cost) / cost, with cost_per_contact and a value."
+    )
+
+
+class DailyCurve(APIModel):
+    index: int
+    name: str
+    cumulative_rate: list[float] = Field(description="Share converted by each day of `dates`.")
+
+
+class EffectOut(APIModel):
+    code: str
+    outcome: str
+    days: int
+    observed_days: int = Field(
+        description="Days of the window that have passed by today (≤ days); the later ones "
+        "have no events yet."
+    )
+    window_start: date
+    window_end: date
+    pre_start: date = Field(description="The pre-period (for CUPED): pre_start .. start − 1.")
+    has_value: bool
+    cost_per_contact: float | None
+    groups: list[EffectGroup]
+    arms: list[ArmEffect]
+    variance_reduction_conversion: float = Field(description="CUPED: 1 − var(adj)/var(raw).")
+    variance_reduction_value: float | None
+    unplaced: int = Field(description="Target members outside the randomised arms (left out).")
+    dates: list[str]
+    daily: list[DailyCurve]
+
+
+class CurrentBalance(APIModel):
+    """The balance proof of a deployed campaign's members as they are now ("Стратифицировать")."""
+
+    groups: list[GroupOut]
+    unplaced: int = Field(description="Target members outside the randomised arms (left out).")
+    balance: BalanceProof
+    computed_at: datetime

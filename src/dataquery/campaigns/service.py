@@ -50,6 +50,7 @@ from dataquery.bank.tables import (
     local_control,
     local_target,
 )
+from dataquery.campaigns import experiment
 from dataquery.campaigns.app_tables import CampaignDetail, CampaignEvent
 from dataquery.campaigns.schemas import (
     CampaignCopy,
@@ -272,6 +273,7 @@ def draft_of(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, Any]:
         "push_event_type": detail.push_event_type,
         "rb3": detail.rb3,
         "popup": detail.popup,
+        **(detail.experiment or {}).get("design", {}),
     }
 
 
@@ -323,13 +325,18 @@ def draft_warnings(
 def current_split(db: Session, campaign: CampaignDict) -> SplitResult | None:
     """Drafts: computed now from the saved audience; otherwise counted in mb22/mb21."""
     share = float(campaign.control_share)
+    stored = get_detail(db, campaign.camp_cd).experiment
     if campaign.status == CampaignStatus.DRAFT:
         if not campaign.audience_id or audience_size(db, campaign.audience_id) is None:
             return None
+        if stored is not None:
+            # Computed when the draft was saved (re-randomisation is too costly per read).
+            sizes = [int(g["size"]) for g in stored["groups"]]
+            return split_result(sum(sizes[1:]), sizes[0], share, experiment=stored)
         split = split_audience(db.connection(), campaign.audience_id, campaign.split_seed, share)
         return split_result(split.target_size, split.control_size, share)
     target, control = member_counts(db, campaign.camp_cd)
-    return split_result(target, control, share, source="tables")
+    return split_result(target, control, share, source="tables", experiment=stored)
 
 
 def member_counts(db: Session, code: str) -> tuple[int, int]:
@@ -370,6 +377,14 @@ def preview_split(db: Session, user: User, data: SplitPreviewRequest) -> SplitRe
             audience_id=data.audience_id,
         )
         errors.raise_if_any(code="campaign.invalid_draft")
+    if data.is_experiment():
+        experiment.check_strata(db.connection(), data.strata)
+        share = data.groups[0].share if data.groups else data.control_share
+        ran = experiment.run(
+            db.connection(), data.audience_id, data.split_seed, data, share, today()
+        )
+        sizes = [int(g["size"]) for g in ran.stored["groups"]]
+        return split_result(sum(sizes[1:]), sizes[0], share, experiment=ran.stored)
     split = split_audience(db.connection(), data.audience_id, data.split_seed, data.control_share)
     return split_result(split.target_size, split.control_size, data.control_share)
 
@@ -523,6 +538,8 @@ def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: b
             audience_id=draft.audience_id,
         )
     errors.raise_if_any(code="campaign.invalid_draft")
+    if draft.strata:
+        experiment.check_strata(db.connection(), draft.strata)
 
 
 def _apply(
@@ -547,7 +564,8 @@ def _apply(
     campaign.end_date = draft.end_date
     campaign.product_code = draft.product_code
     campaign.audience_id = draft.audience_id
-    campaign.control_share = Decimal(str(round(draft.control_share, 4)))
+    share = draft.groups[0].share if draft.groups else draft.control_share
+    campaign.control_share = Decimal(str(round(share, 4)))
     campaign.split_seed = (
         draft.split_seed if draft.split_seed is not None else secrets.randbelow(2**31)
     )
@@ -594,13 +612,7 @@ def _new_campaign(
     detail = CampaignDetail(camp_cd=code, copied_from=copied_from)
     _apply(db, campaign, detail, draft)
     if campaign.audience_id:
-        split = split_audience(
-            db.connection(),
-            campaign.audience_id,
-            campaign.split_seed,
-            float(campaign.control_share),
-        )
-        campaign.target_cnt, campaign.control_cnt = split.target_size, split.control_size
+        _count_split(db, campaign, detail, draft)
     db.add_all([campaign, detail])
     record_event(
         db,
@@ -611,6 +623,30 @@ def _new_campaign(
     )
     db.flush()
     return campaign
+
+
+def _count_split(
+    db: Session, campaign: CampaignDict, detail: CampaignDetail, draft: CampaignDraft
+) -> None:
+    """The draft's group sizes; an experiment's design, kept salt and balance proof stored."""
+    if draft.is_experiment():
+        ran = experiment.run(
+            db.connection(),
+            draft.audience_id,
+            campaign.split_seed,
+            draft,
+            float(campaign.control_share),
+            today(),
+        )
+        detail.experiment = ran.stored
+        sizes = [int(g["size"]) for g in ran.stored["groups"]]
+        campaign.target_cnt, campaign.control_cnt = sum(sizes[1:]), sizes[0]
+        return
+    detail.experiment = None
+    split = split_audience(
+        db.connection(), draft.audience_id, campaign.split_seed, float(campaign.control_share)
+    )
+    campaign.target_cnt, campaign.control_cnt = split.target_size, split.control_size
 
 
 def create(db: Session, user: User, data: CampaignCreate) -> CampaignDict:
@@ -629,16 +665,15 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
         )
     detail = get_detail(db, campaign.camp_cd)
     changes = data.model_dump(exclude_unset=True)
+    if "strata" in changes and changes["strata"] is None:
+        changes["strata"] = []
     fields = {**draft_of(campaign, detail), **changes}
     draft = parse_draft(fields)
     check_draft(
         db, draft, user, check_start="start_date" in changes or campaign.start_date >= today()
     )
     _apply(db, campaign, detail, draft)
-    split = split_audience(
-        db.connection(), draft.audience_id, campaign.split_seed, float(campaign.control_share)
-    )
-    campaign.target_cnt, campaign.control_cnt = split.target_size, split.control_size
+    _count_split(db, campaign, detail, draft)
     campaign.updated_at = utcnow()
     db.add(detail)
     record_event(db, campaign.camp_cd, user.username, "updated", {"fields": sorted(changes)})

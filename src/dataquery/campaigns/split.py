@@ -3,7 +3,9 @@ audience's IINs fetched as Arrow, and the sample-ratio check against the intende
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -13,8 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from dataquery.audiences.models import audience_members
+from dataquery.campaigns.experiment import recompute, to_out
 from dataquery.campaigns.schemas import SplitResult
 from dataquery.core.bulk import fetch_arrow
+from dataquery.core.clock import bank_today
 from dataquery.sampling.balance import sample_ratio
 from dataquery.sampling.split import control_mask, iin_keys
 
@@ -25,6 +29,8 @@ IIN_SCHEMA = pa.schema([("iin", pa.string())])
 class Split:
     iins: pa.Array
     control: npt.NDArray[np.bool_]
+    # An experiment's group per member (0 = control, 1.. = arms); None for the plain split.
+    groups: npt.NDArray[np.int64] | None = field(default=None)
 
     @property
     def target_iins(self) -> pa.Array:
@@ -51,7 +57,19 @@ def audience_iins(conn: Connection, audience_id: str) -> pa.Array:
     return iins.take(pc.sort_indices(iins))
 
 
-def split_audience(conn: Connection, audience_id: str, seed: int, control_share: float) -> Split:
+def split_audience(
+    conn: Connection,
+    audience_id: str,
+    seed: int,
+    control_share: float,
+    experiment: dict[str, Any] | None = None,
+    reference: date | None = None,
+) -> Split:
+    """The plain split by the seeded hash; with a stored experiment design, the kept salt of
+    its re-randomised stratified split (group 0 is the control group)."""
+    if experiment is not None:
+        iins, groups = recompute(conn, audience_id, seed, experiment, reference or bank_today())
+        return Split(iins, groups == 0, groups)
     iins = audience_iins(conn, audience_id)
     return split_iins(iins, seed, control_share)
 
@@ -66,7 +84,11 @@ def split_iins(iins: pa.Array, seed: int, control_share: float) -> Split:
 
 
 def split_result(
-    target: int, control: int, control_share: float, source: str = "audience"
+    target: int,
+    control: int,
+    control_share: float,
+    source: str = "audience",
+    experiment: dict[str, Any] | None = None,
 ) -> SplitResult:
     total = target + control
     ratio = sample_ratio([target, control], [1.0 - control_share, control_share])
@@ -79,4 +101,5 @@ def split_result(
         srm_p_value=ratio.p_value,
         mismatch=ratio.mismatch,
         source=source,
+        experiment=to_out(experiment) if experiment is not None else None,
     )

@@ -21,6 +21,8 @@ class DatasetCategory(StrEnum):
     ANALYTICS = "analytics"
     POOL = "pool"
     UPLOAD = "upload"
+    # What happened after a campaign (iin, event_date, optional numeric value): its effect.
+    OUTCOME = "outcome"
 
 
 # The one place that knows how an accepted upload is named in the catalog (and as a table).

@@ -351,6 +351,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Outcomes
+         * @description The outcomes an effect can be measured on: products (built in) and the catalog's
+         *     datasets of category `outcome` (iin, event_date, optional value).
+         */
+        get: operations["list_outcomes_api_v1_campaigns_outcomes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/sms-segments": {
         parameters: {
             query?: never;
@@ -417,6 +438,27 @@ export interface paths {
         patch: operations["update_campaign_api_v1_campaigns__code__patch"];
         trace?: never;
     };
+    "/api/v1/campaigns/{code}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Current Balance
+         * @description "Стратифицировать": the balance proof re-run on the deployed campaign's current members
+         *     (control mb21 against the arms of mb22). 409 for a draft (its proof is in `split`).
+         */
+        get: operations["get_current_balance_api_v1_campaigns__code__balance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{code}/copy": {
         parameters: {
             query?: never;
@@ -452,6 +494,28 @@ export interface paths {
          *     every bank table in one transaction; a second deploy answers 409.
          */
         post: operations["deploy_campaign_api_v1_campaigns__code__deploy_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{code}/effect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Effect
+         * @description Each arm against control over [start, start + days): conversion and mean value, lift
+         *     with 95 % CI and p-value, CUPED with the pre-period of the same length, ROI with a cost per
+         *     contact. 409 for a draft (nothing deployed).
+         */
+        get: operations["get_effect_api_v1_campaigns__code__effect_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1248,6 +1312,45 @@ export interface components {
              */
             kind: "any_of";
         };
+        /** ArmBalance */
+        ArmBalance: {
+            /**
+             * Group
+             * @description The arm's index (1..); compared with the control (0).
+             */
+            group: number;
+            /**
+             * Ks
+             * @description Two-sample Kolmogorov–Smirnov statistic vs control.
+             */
+            ks: number;
+            /** P Value */
+            p_value: number;
+            /**
+             * Smd
+             * @description Standardised mean difference vs control.
+             */
+            smd: number;
+        };
+        /** ArmEffect */
+        ArmEffect: {
+            /** @description Two-proportion test against control. */
+            conversion: components["schemas"]["LiftOut"];
+            /** @description Welch on the CUPED-adjusted conversion. */
+            conversion_cuped: components["schemas"]["LiftOut"];
+            /** Index */
+            index: number;
+            /** Name */
+            name: string;
+            /**
+             * Roi
+             * @description (incremental value − cost) / cost, with cost_per_contact and a value.
+             */
+            roi: number | null;
+            /** @description Welch on value per member. */
+            value: components["schemas"]["LiftOut"] | null;
+            value_cuped: components["schemas"]["LiftOut"] | null;
+        };
         /** AudienceCreate */
         AudienceCreate: {
             /** Name */
@@ -1478,6 +1581,25 @@ export interface components {
             /** Username */
             username: string | null;
         };
+        /** BalanceProof */
+        BalanceProof: {
+            /** Covariates */
+            covariates: components["schemas"]["CovariateBalance"][];
+            /** Groups */
+            groups: number;
+            /** Love Plot */
+            love_plot: components["schemas"]["LovePoint"][];
+            /** Shares */
+            shares: number[];
+            /** Sizes */
+            sizes: number[];
+            srm: components["schemas"]["SampleRatioCheck"];
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "ok" | "warn" | "fail";
+        };
         /**
          * BlockedReason
          * @description One suppression step of the campaign (its funnel step code and params) and the added
@@ -1548,6 +1670,11 @@ export interface components {
              * Format: date
              */
             end_date: string;
+            /**
+             * Groups
+             * @description 2–5 groups, the first the control; shares add up to 1.
+             */
+            groups?: components["schemas"]["GroupShare"][] | null;
             /** Name */
             name: string;
             /** @description Required with popup. */
@@ -1562,6 +1689,11 @@ export interface components {
             /** @description Bonus terms (RB3 only, required). */
             rb3?: components["schemas"]["RB3Terms-Input"] | null;
             /**
+             * Rerandomize
+             * @description Salts tried (default 100); the split with the smallest max |SMD| is kept.
+             */
+            rerandomize?: number | null;
+            /**
              * Split Seed
              * @description Random when omitted; kept on the draft.
              */
@@ -1571,6 +1703,11 @@ export interface components {
              * Format: date
              */
             start_date: string;
+            /**
+             * Strata
+             * @description age_band, gender, filial, region, device, mau, or a numeric feature-store column (cut into deciles).
+             */
+            strata?: string[];
             /**
              * Stream
              * @description A stream of this campaign type.
@@ -1833,6 +1970,8 @@ export interface components {
             description?: string | null;
             /** End Date */
             end_date?: string | null;
+            /** Groups */
+            groups?: components["schemas"]["GroupShare"][] | null;
             /** Name */
             name?: string | null;
             popup?: components["schemas"]["PopupContent"] | null;
@@ -1841,10 +1980,14 @@ export interface components {
             /** Push Event Type */
             push_event_type?: string | null;
             rb3?: components["schemas"]["RB3Terms-Input"] | null;
+            /** Rerandomize */
+            rerandomize?: number | null;
             /** Split Seed */
             split_seed?: number | null;
             /** Start Date */
             start_date?: string | null;
+            /** Strata */
+            strata?: string[] | null;
             /** Stream */
             stream?: string | null;
             texts?: components["schemas"]["CampaignTexts"] | null;
@@ -2002,6 +2145,76 @@ export interface components {
             /** Ok */
             ok: boolean;
         };
+        /** CovariateBalance */
+        CovariateBalance: {
+            /** Arms */
+            arms?: components["schemas"]["ArmBalance"][] | null;
+            /** Categories */
+            categories?: string[] | null;
+            /** Chi2 */
+            chi2?: number | null;
+            /** Dof */
+            dof?: number | null;
+            /**
+             * Edges
+             * @description Histogram bin edges.
+             */
+            edges?: number[] | null;
+            /**
+             * Histograms
+             * @description Per group, the share of members in each bin.
+             */
+            histograms?: number[][] | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "numeric" | "categorical";
+            /** Largest Category */
+            largest_category?: string | null;
+            /** Largest Share Difference */
+            largest_share_difference?: number | null;
+            /** Max Abs Smd */
+            max_abs_smd: number;
+            /** Means */
+            means?: (number | null)[] | null;
+            /** Name */
+            name: string;
+            /**
+             * P Value
+             * @description numeric: the smallest KS p over arms; categorical: chi2.
+             */
+            p_value: number;
+            /**
+             * Shares
+             * @description Per group, the share of each category.
+             */
+            shares?: number[][] | null;
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "ok" | "warn" | "fail";
+        };
+        /**
+         * CurrentBalance
+         * @description The balance proof of a deployed campaign's members as they are now ("Стратифицировать").
+         */
+        CurrentBalance: {
+            balance: components["schemas"]["BalanceProof"];
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
+            /**
+             * Unplaced
+             * @description Target members outside the randomised arms (left out).
+             */
+            unplaced: number;
+        };
         /** DailyCount */
         DailyCount: {
             /** Count */
@@ -2011,6 +2224,18 @@ export interface components {
              * Format: date
              */
             day: string;
+        };
+        /** DailyCurve */
+        DailyCurve: {
+            /**
+             * Cumulative Rate
+             * @description Share converted by each day of `dates`.
+             */
+            cumulative_rate: number[];
+            /** Index */
+            index: number;
+            /** Name */
+            name: string;
         };
         /** DailyOut */
         DailyOut: {
@@ -2249,6 +2474,84 @@ export interface components {
              */
             gender?: components["schemas"]["Bucket"][];
         };
+        /** EffectGroup */
+        EffectGroup: {
+            /** Conversion Rate */
+            conversion_rate: number;
+            /**
+             * Converted
+             * @description Members with an outcome event in the window.
+             */
+            converted: number;
+            /**
+             * Index
+             * @description 0: control; 1..: arms
+             */
+            index: number;
+            /**
+             * Mean Value
+             * @description Sum of values per member (with a value).
+             */
+            mean_value: number | null;
+            /** Members */
+            members: number;
+            /** Name */
+            name: string;
+        };
+        /** EffectOut */
+        EffectOut: {
+            /** Arms */
+            arms: components["schemas"]["ArmEffect"][];
+            /** Code */
+            code: string;
+            /** Cost Per Contact */
+            cost_per_contact: number | null;
+            /** Daily */
+            daily: components["schemas"]["DailyCurve"][];
+            /** Dates */
+            dates: string[];
+            /** Days */
+            days: number;
+            /** Groups */
+            groups: components["schemas"]["EffectGroup"][];
+            /** Has Value */
+            has_value: boolean;
+            /**
+             * Observed Days
+             * @description Days of the window that have passed by today (≤ days); the later ones have no events yet.
+             */
+            observed_days: number;
+            /** Outcome */
+            outcome: string;
+            /**
+             * Pre Start
+             * Format: date
+             * @description The pre-period (for CUPED): pre_start .. start − 1.
+             */
+            pre_start: string;
+            /**
+             * Unplaced
+             * @description Target members outside the randomised arms (left out).
+             */
+            unplaced: number;
+            /**
+             * Variance Reduction Conversion
+             * @description CUPED: 1 − var(adj)/var(raw).
+             */
+            variance_reduction_conversion: number;
+            /** Variance Reduction Value */
+            variance_reduction_value: number | null;
+            /**
+             * Window End
+             * Format: date
+             */
+            window_end: string;
+            /**
+             * Window Start
+             * Format: date
+             */
+            window_start: string;
+        };
         /**
          * EffectiveStatus
          * @description What a campaign is doing today: a deployed or active campaign is `scheduled` before its
@@ -2316,6 +2619,35 @@ export interface components {
             params: {
                 [key: string]: unknown;
             };
+        };
+        /** ExperimentOut */
+        ExperimentOut: {
+            balance: components["schemas"]["BalanceProof"];
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Groups */
+            groups: components["schemas"]["GroupOut"][];
+            /** Max Smd After */
+            max_smd_after: number;
+            /** Max Smd Before */
+            max_smd_before: number;
+            /** Rerandomize */
+            rerandomize: number;
+            /**
+             * Salt
+             * @description The kept salt (0: the plain stratified split).
+             */
+            salt: number;
+            /** Strata */
+            strata: string[];
+            /**
+             * Strata Count
+             * @description Distinct strata among the members.
+             */
+            strata_count: number;
         };
         /**
          * ExplainGroup
@@ -2575,6 +2907,28 @@ export interface components {
             /** Values */
             values: ("M" | "F")[];
         };
+        /** GroupOut */
+        GroupOut: {
+            /** Name */
+            name: string;
+            /** Share */
+            share: number;
+            /** Size */
+            size: number;
+        };
+        /**
+         * GroupShare
+         * @description One group of a split: the first is the control group, the others its arms.
+         */
+        GroupShare: {
+            /**
+             * Name
+             * @description Default: control, A, B, …
+             */
+            name?: string | null;
+            /** Share */
+            share: number;
+        };
         /** Health */
         Health: {
             /**
@@ -2787,6 +3141,44 @@ export interface components {
              */
             title?: string | null;
         };
+        /** LiftOut */
+        LiftOut: {
+            /**
+             * Absolute
+             * @description treatment − control
+             */
+            absolute: number;
+            /** Absolute High */
+            absolute_high: number;
+            /**
+             * Absolute Low
+             * @description 95 % CI
+             */
+            absolute_low: number;
+            /**
+             * Control
+             * @description Control's rate (conversion) or mean (value).
+             */
+            control: number;
+            /** P Value */
+            p_value: number;
+            /**
+             * Relative
+             * @description treatment / control − 1
+             */
+            relative: number;
+            /** Relative High */
+            relative_high: number;
+            /** Relative Low */
+            relative_low: number;
+            /**
+             * Significant
+             * @description p < 0.05
+             */
+            significant: boolean;
+            /** Treatment */
+            treatment: number;
+        };
         /** ListOption */
         ListOption: {
             /** Category */
@@ -2819,6 +3211,21 @@ export interface components {
             password: string;
             /** Username */
             username: string;
+        };
+        /** LovePoint */
+        LovePoint: {
+            /**
+             * After
+             * @description max |SMD| of the kept split.
+             */
+            after: number;
+            /**
+             * Before
+             * @description max |SMD| of the plain stratified split (salt 0).
+             */
+            before: number;
+            /** Name */
+            name: string;
         };
         /**
          * MauFilter
@@ -3009,6 +3416,25 @@ export interface components {
             suppression_lists: components["schemas"]["ListOption"][];
             /** Uploads */
             uploads: components["schemas"]["UploadOption"][];
+        };
+        /** OutcomeOption */
+        OutcomeOption: {
+            /**
+             * Built In
+             * @description products: products.opened_date (the campaign's product).
+             */
+            built_in: boolean;
+            /** Description */
+            description?: string | null;
+            /**
+             * Has Value
+             * @description The outcome has a numeric value (mean value, ROI).
+             */
+            has_value: boolean;
+            /** Name */
+            name: string;
+            /** Rows */
+            rows?: number | null;
         };
         /**
          * Overlap
@@ -3548,6 +3974,19 @@ export interface components {
              */
             upload_max_rows: number;
         };
+        /** SampleRatioCheck */
+        SampleRatioCheck: {
+            /** Chi2 */
+            chi2: number;
+            /** P Value */
+            p_value: number;
+            /**
+             * Verdict
+             * @description fail: p < 0.001 (sample-ratio mismatch).
+             * @enum {string}
+             */
+            verdict: "ok" | "fail";
+        };
         /** SampleRow */
         SampleRow: {
             /** Age */
@@ -3716,8 +4155,23 @@ export interface components {
              * @default 0.1
              */
             control_share: number;
+            /**
+             * Groups
+             * @description 2–5 groups, the first the control; shares add up to 1.
+             */
+            groups?: components["schemas"]["GroupShare"][] | null;
+            /**
+             * Rerandomize
+             * @description Salts tried (default 100); the split with the smallest max |SMD| is kept.
+             */
+            rerandomize?: number | null;
             /** Split Seed */
             split_seed: number;
+            /**
+             * Strata
+             * @description age_band, gender, filial, region, device, mau, or a numeric feature-store column (cut into deciles).
+             */
+            strata?: string[];
         };
         /** SplitResult */
         SplitResult: {
@@ -3730,6 +4184,8 @@ export interface components {
              * @description Intended share of the control group.
              */
             control_share: number;
+            /** @description Groups, strata and the balance proof (stored with the campaign); None for the plain target/control split. */
+            experiment?: components["schemas"]["ExperimentOut"] | null;
             /**
              * Mismatch
              * @description p < 0.001: the split does not match the intended share.
@@ -5835,6 +6291,71 @@ export interface operations {
             };
         };
     };
+    list_outcomes_api_v1_campaigns_outcomes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeOption"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     count_sms_api_v1_campaigns_sms_segments_get: {
         parameters: {
             query: {
@@ -6181,6 +6702,73 @@ export interface operations {
             };
         };
     };
+    get_current_balance_api_v1_campaigns__code__balance_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentBalance"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     copy_campaign_api_v1_campaigns__code__copy_post: {
         parameters: {
             query?: never;
@@ -6283,6 +6871,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeployAccepted"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_effect_api_v1_campaigns__code__effect_get: {
+        parameters: {
+            query?: {
+                outcome?: string;
+                days?: number;
+                cost_per_contact?: number | null;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectOut"];
                 };
             };
             /** @description Not signed in, or the session has ended */

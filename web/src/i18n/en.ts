@@ -1,6 +1,7 @@
 import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
+import { experimentEn } from './experiment';
 import { theoriesEn } from './theories';
 import { monitoringEn } from './monitoring';
 import { refdataEn } from './refdata';
@@ -128,6 +129,7 @@ const en: Messages = {
   ...monitoringEn,
   ...refdataEn,
   ...sourcesEn,
+  experiment: experimentEn,
   ...theoriesEn,
 };
 

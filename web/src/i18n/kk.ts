@@ -2,6 +2,7 @@ import { audienceKk } from './audience';
 import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import type { Messages } from './ru';
+import { experimentKk } from './experiment';
 import { theoriesKk } from './theories';
 import { monitoringKk } from './monitoring';
 import { refdataKk } from './refdata';
@@ -131,6 +132,7 @@ const kk: Messages = {
   ...monitoringKk,
   ...refdataKk,
   ...sourcesKk,
+  experiment: experimentKk,
   ...theoriesKk,
 };
 

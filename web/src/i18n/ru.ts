@@ -1,6 +1,7 @@
 import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
+import { experimentRu } from './experiment';
 import { theoriesRu } from './theories';
 import { monitoringRu } from './monitoring';
 import { refdataRu } from './refdata';
@@ -128,6 +129,7 @@ const ru = {
   ...monitoringRu,
   ...refdataRu,
   ...sourcesRu,
+  experiment: experimentRu,
   ...theoriesRu,
 };
 

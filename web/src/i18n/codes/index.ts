@@ -6,6 +6,7 @@
 import * as backup from './backup';
 import * as datasources from './datasources';
 import * as errors from './errors';
+import * as experiments from './experiments';
 import { funnelCodes } from './funnel';
 import { iinCodes } from './iin';
 import * as jobs from './jobs';
@@ -29,7 +30,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs, monitoring, funnelCodes, iinCodes, noticeCodes, reference, backup, datasources];
+const AREAS = [errors, experiments, jobs, monitoring, funnelCodes, iinCodes, noticeCodes, reference, backup, datasources];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});

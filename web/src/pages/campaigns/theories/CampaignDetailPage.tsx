@@ -1,5 +1,6 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 
@@ -8,6 +9,9 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDate, formatDateTime, formatShare } from '../../../lib/format';
 import { useCampaignOverlap } from '../audience/api';
 import { OverlapView } from '../audience/ReachOverlap';
+import { useCurrentBalance } from '../experiment/api';
+import { BalanceProofView, type ExperimentOut } from '../experiment/BalanceProofView';
+import { EffectView } from '../experiment/EffectView';
 import { warningText } from '../wizard/messages';
 import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
@@ -136,6 +140,53 @@ function Header({ campaign }: { campaign: Campaign }) {
 }
 
 /** A campaign's page: who, what and when; its split, sizes, contacts, drop-outs, history, texts; and actions. */
+/** The stored proof; once deployed, "Стратифицировать" re-runs it on the current members. */
+function BalanceTab({ code, experiment, deployed }: { code: string; experiment: ExperimentOut; deployed: boolean }) {
+  const { t } = useTranslation();
+  const [asked, setAsked] = useState(false);
+  const current = useCurrentBalance(code, asked);
+  const shown = asked && current.data ? { ...experiment, groups: current.data.groups, balance: current.data.balance } : experiment;
+  return (
+    <Flex vertical gap={12}>
+      {deployed ? (
+        <Flex gap={12} align="center">
+          <Button onClick={() => (asked ? void current.refetch() : setAsked(true))} loading={current.isFetching} data-testid="balance-rerun">
+            {t('experiment.balance.rerun')}
+          </Button>
+          <Text type="secondary">{asked && current.data ? t('experiment.balance.current') : t('experiment.balance.stored')}</Text>
+        </Flex>
+      ) : null}
+      {current.isError ? <ErrorAlert title={t('experiment.effect.loadError')} error={current.error} /> : null}
+      <BalanceProofView experiment={shown} />
+    </Flex>
+  );
+}
+
+/** The experiment of a campaign: the stored balance proof, and its effect once deployed. */
+function ExperimentCard({ campaign }: { campaign: Campaign }) {
+  const { t } = useTranslation();
+  const experiment = campaign.split?.experiment ?? null;
+  const deployed = campaign.status !== 'draft' && campaign.status !== 'cancelled';
+  const items = [
+    ...(experiment
+      ? [
+          {
+            key: 'balance',
+            label: t('experiment.balance.title'),
+            children: <BalanceTab code={campaign.code} experiment={experiment} deployed={deployed} />,
+          },
+        ]
+      : []),
+    ...(deployed ? [{ key: 'effect', label: t('experiment.effect.title'), children: <EffectView code={campaign.code} /> }] : []),
+  ];
+  if (items.length === 0) return null;
+  return (
+    <Card size="small" data-testid="campaign-experiment">
+      <Tabs items={items} defaultActiveKey={items[0]?.key} />
+    </Card>
+  );
+}
+
 export function CampaignDetailPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
@@ -216,6 +267,7 @@ export function CampaignDetailPage() {
               <Skeleton active paragraph={{ rows: 4 }} />
             </Card>
           )}
+          <ExperimentCard campaign={campaign.data} />
           <Row gutter={[16, 16]}>
             <Col xs={24} xl={14}>
               <TextsCard campaign={campaign.data} />

@@ -27,7 +27,9 @@ import {
   percentToShare,
   shareToPercent,
 } from '../../../lib/format';
+import { BalanceProofView } from '../experiment/BalanceProofView';
 import { useSplitPreview } from './api';
+import { DesignCard } from './DesignCard';
 import { controlProps } from './fields';
 import { FormField } from './FormField';
 import { randomSeed } from './state';
@@ -50,10 +52,12 @@ export function SplitStep({
 }) {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
-  const valid = !errors.control_share && !errors.split_seed && split.share !== null && split.seed !== null;
+  const design = split.design?.enabled ? split.design : undefined;
+  const sharesOk = !design || Math.round(design.shares.reduce((a, b) => a + b, 0) * 10) / 10 === 100;
+  const valid = !errors.control_share && !errors.split_seed && split.share !== null && split.seed !== null && sharesOk;
   const preview = useSplitPreview(
     valid && split.share !== null && split.seed !== null
-      ? { audienceId: audience.id, share: split.share, seed: split.seed }
+      ? { audienceId: audience.id, share: split.share, seed: split.seed, ...(design ? { design } : {}) }
       : null,
   );
   const result = preview.data;
@@ -140,6 +144,13 @@ export function SplitStep({
             {split.share === 0 ? <Alert type="warning" showIcon title={t('campaign.split.noControl')} /> : null}
           </Flex>
         </Card>
+        <div style={{ height: 16 }} />
+        <DesignCard
+          design={split.design}
+          onChange={(next) =>
+            onChange({ design: next, ...(next.enabled && next.shares[0] ? { share: next.shares[0] / 100 } : {}) })
+          }
+        />
       </Col>
       <Col xs={24} lg={14}>
         <Card
@@ -227,6 +238,13 @@ export function SplitStep({
           ) : null}
         </Card>
       </Col>
+      {result?.experiment && preview.fresh ? (
+        <Col span={24}>
+          <Card size="small" title={t('experiment.balance.title')}>
+            <BalanceProofView experiment={result.experiment} />
+          </Card>
+        </Col>
+      ) : null}
     </Row>
   );
 }

@@ -5,6 +5,7 @@ import { api } from '../../../api/client';
 import { ApiError, apiErrorOf, toApiError, unwrap } from '../../../api/errors';
 import { followJob, type JobStage, STATUS_OF_JOB_ERROR } from '../../../lib/jobs';
 import { useDebounced } from '../../../lib/useDebounced';
+import { designBody } from './design';
 import { fieldErrorsOf } from './validation';
 import type {
   CampaignCreate,
@@ -12,6 +13,7 @@ import type {
   CampaignType,
   CampaignUpdate,
   DeployReport,
+  DesignForm,
   FieldErrors,
   Job,
   PushEventType,
@@ -68,6 +70,7 @@ export interface SplitRequest {
   audienceId: string;
   share: number;
   seed: number;
+  design?: DesignForm;
 }
 
 /**
@@ -84,7 +87,12 @@ export function useSplitPreview(request: SplitRequest | null) {
       const asked = JSON.parse(debouncedKey as string) as SplitRequest;
       const result = unwrapCampaign(
         await api.POST('/api/v1/campaigns/split-preview', {
-          body: { audience_id: asked.audienceId, control_share: asked.share, split_seed: asked.seed },
+          body: {
+            audience_id: asked.audienceId,
+            control_share: asked.share,
+            split_seed: asked.seed,
+            ...designBody(asked.design),
+          },
           signal,
         }),
       );

@@ -3,6 +3,7 @@
  * keeps everything typed; and the translation of the form into the API's draft.
  */
 import { addDays } from '../../../lib/dates';
+import { designBody, designOf } from './design';
 import { requiredTexts } from './validation';
 import type {
   CampaignCreate,
@@ -11,6 +12,7 @@ import type {
   ChannelCode,
   ChosenAudience,
   DeployReport,
+  DesignForm,
   DetailsForm,
   FieldErrors,
   PopupForm,
@@ -92,6 +94,10 @@ export interface WizardState {
   savedBody: string | null;
   /** The deploy's report, once the campaign is in the bank's tables: the wizard is done. */
   deployed: DeployReport | null;
+}
+
+function designField(design: DesignForm | undefined): { design?: DesignForm } {
+  return design ? { design } : {};
 }
 
 export function initialState(today: string, seed: number = randomSeed()): WizardState {
@@ -206,6 +212,7 @@ export function draftBody(state: Pick<WizardState, 'audience' | 'split' | 'detai
     audience_id: audience?.id ?? '',
     control_share: split.share ?? DEFAULT_CONTROL_SHARE,
     split_seed: split.seed,
+    ...designBody(split.design),
     push_event_type: details.channels.includes('push') ? details.push_event_type : null,
     rb3:
       details.type === 'RB3' && rb3.bonus_type && rb3.bonus_value !== null
@@ -301,7 +308,7 @@ export function stateOfDraft(draft: CampaignOut, audience: ChosenAudience | null
   const state: WizardState = {
     step: audience ? STEPS.indexOf('review') : 0,
     audience,
-    split: { share: draft.control_share, seed: draft.split_seed },
+    split: { share: draft.control_share, seed: draft.split_seed, ...designField(designOf(draft.split?.experiment ?? null)) },
     details,
     detailsTried: true,
     serverErrors: {},

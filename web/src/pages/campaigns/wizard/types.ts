@@ -42,6 +42,16 @@ export interface SplitForm {
   share: number | null;
   /** Seed of the hash split; the same seed gives the same groups. */
   seed: number | null;
+  /** The stratified A/B/n design (absent in states kept before it existed: off). */
+  design?: DesignForm;
+}
+
+export interface DesignForm {
+  enabled: boolean;
+  /** Percent per group, the first the control's; they add up to 100. */
+  shares: number[];
+  strata: string[];
+  rerandomize: number;
 }
 
 export interface LanguageTextForm {
