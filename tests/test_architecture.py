@@ -39,7 +39,16 @@ IO_LIBRARIES = (
 
 DOMAINS = tuple(
     f"dataquery.{name}"
-    for name in ("bank", "reference", "datasets", "uploads", "audiences", "campaigns", "auth")
+    for name in (
+        "bank",
+        "reference",
+        "datasets",
+        "uploads",
+        "audiences",
+        "campaigns",
+        "auth",
+        "queries",
+    )
 )
 # The HTTP edge of a domain: routers, request dependencies, and the streaming upload receiver.
 HTTP_EDGE_MODULES = ("dataquery.auth.deps", "dataquery.uploads.receive")

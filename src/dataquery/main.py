@@ -33,6 +33,8 @@ from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
 from dataquery.jobs.router import router as jobs_router
+from dataquery.queries.router import router as queries_router
+from dataquery.queries.router import viewer_router
 from dataquery.reference.router import router as reference_router
 from dataquery.uploads.router import router as uploads_router
 
@@ -135,6 +137,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(jobs_router)
     api.include_router(uploads_router)
     api.include_router(campaigns_router)
+    api.include_router(queries_router)
+    api.include_router(viewer_router)
     app.include_router(api)
     mount_web(app, settings.web_dist)
     return app

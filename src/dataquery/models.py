@@ -18,6 +18,7 @@ from dataquery.bank.tables import (
 from dataquery.core.db import Base
 from dataquery.datasets.models import Dataset, ListIndex
 from dataquery.jobs.models import Job
+from dataquery.queries.models import SavedQuery
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
 
@@ -36,6 +37,7 @@ __all__ = [
     "PushEventType",
     "RB3CampaignDict",
     "RefreshToken",
+    "SavedQuery",
     "Stream",
     "Upload",
     "User",
