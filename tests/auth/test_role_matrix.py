@@ -63,6 +63,16 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/campaigns/{code}/export"): Role.USER,
     ("POST", "/api/v1/campaigns/{code}/export-link"): Role.USER,
     ("GET", "/api/v1/campaigns/{code}/overlap"): Role.USER,
+    ("GET", "/api/v1/queries/schema"): Role.USER,
+    ("POST", "/api/v1/queries/run"): Role.USER,
+    ("POST", "/api/v1/queries/sql"): Role.USER,
+    ("GET", "/api/v1/queries/saved"): Role.USER,
+    ("POST", "/api/v1/queries/saved"): Role.ANALYST,
+    ("GET", "/api/v1/queries/saved/{query_id}"): Role.USER,
+    ("PUT", "/api/v1/queries/saved/{query_id}"): Role.ANALYST,
+    ("DELETE", "/api/v1/queries/saved/{query_id}"): Role.ANALYST,
+    ("GET", "/api/v1/viewer/{name}/rows"): Role.USER,
+    ("GET", "/api/v1/viewer/{name}/profile/{column}"): Role.USER,
 }
 
 
