@@ -125,8 +125,8 @@ class Compiler:
             if join.table in self.aliases or join.table == spec.source:
                 self.problems.add(
                     _field("joins", index - 1, "table"),
-                    "query.duplicate_join",
-                    f"{join.table!r} is already in the query",
+                    code="query.duplicate_join",
+                    message=f"{join.table!r} is already in the query",
                     name=join.table,
                 )
                 continue
@@ -140,8 +140,8 @@ class Compiler:
         if entry is None:
             self.problems.add(
                 _field(field, "table"),
-                "query.unknown_table",
-                f"{ref.table!r} is neither the source nor a joined table",
+                code="query.unknown_table",
+                message=f"{ref.table!r} is neither the source nor a joined table",
                 name=ref.table or "",
             )
             return None
@@ -150,8 +150,8 @@ class Compiler:
         if column is None:
             self.problems.add(
                 _field(field, "column"),
-                "query.unknown_column",
-                f"{source.name!r} has no column {ref.column!r}",
+                code="query.unknown_column",
+                message=f"{source.name!r} has no column {ref.column!r}",
                 table=source.name,
                 column=ref.column,
             )
@@ -173,7 +173,9 @@ class Compiler:
         return sa.and_(*parts) if group.combine == "and" else sa.or_(*parts)
 
     def _bad_value(self, field: str, op: q.Op, message: str) -> Predicate:
-        self.problems.add(_field(field, "value"), "query.bad_value", message, op=op.value)
+        self.problems.add(
+            _field(field, "value"), code="query.bad_value", message=message, op=op.value
+        )
         return sa.true()
 
     def _condition(self, item: q.Condition, field: str) -> Predicate:
@@ -255,8 +257,8 @@ class Compiler:
         if meta.kind not in (src.DATE, src.TIMESTAMP):
             self.problems.add(
                 _field(field, "bucket"),
-                "query.bucket_needs_date",
-                f"{item.column.column!r} is not a date: it cannot be grouped by {item.bucket}",
+                code="query.bucket_needs_date",
+                message=f"{item.column.column!r} is not a date: it cannot be grouped by {item.bucket}",
                 column=item.column.column,
             )
             return None
@@ -268,8 +270,8 @@ class Compiler:
             if item.fn is not q.AggregateFn.COUNT:
                 self.problems.add(
                     _field(field, "column"),
-                    "query.aggregation_needs_column",
-                    f"{item.fn.value} needs a column",
+                    code="query.aggregation_needs_column",
+                    message=f"{item.fn.value} needs a column",
                     fn=item.fn.value,
                 )
                 return None
@@ -282,8 +284,8 @@ class Compiler:
         if item.fn in NUMERIC_FNS and meta.kind != src.NUMBER:
             self.problems.add(
                 _field(field, "fn"),
-                "query.aggregation_needs_number",
-                f"{item.fn.value} needs a number column",
+                code="query.aggregation_needs_number",
+                message=f"{item.fn.value} needs a number column",
                 fn=item.fn.value,
             )
             return None
@@ -299,8 +301,8 @@ class Compiler:
         if meta.kind == src.BOOLEAN:
             self.problems.add(
                 _field(field, "fn"),
-                "query.aggregation_needs_ordered",
-                f"{item.fn.value} needs a number, text or date column",
+                code="query.aggregation_needs_ordered",
+                message=f"{item.fn.value} needs a number, text or date column",
                 fn=item.fn.value,
             )
             return None
@@ -329,8 +331,8 @@ class Compiler:
             if self.source.column(join.on) is None or source.column(join.on) is None:
                 self.problems.add(
                     _field("joins", index, "on"),
-                    "query.join_key_missing",
-                    f"{self.source.name!r} and {source.name!r} do not both have {join.on!r}",
+                    code="query.join_key_missing",
+                    message=f"{self.source.name!r} and {source.name!r} do not both have {join.on!r}",
                     table=source.name,
                     key=join.on,
                 )
@@ -346,8 +348,8 @@ class Compiler:
             if spec.columns:
                 self.problems.add(
                     "columns",
-                    "query.columns_with_aggregation",
-                    "a summarised query shows its group_by and aggregations, not columns",
+                    code="query.columns_with_aggregation",
+                    message="a summarised query shows its group_by and aggregations, not columns",
                 )
             dims = [d for i, g in enumerate(spec.group_by) if (d := self._dimension(g, i))]
             aggs = [a for i, g in enumerate(spec.aggregations) if (a := self._aggregate(g, i))]
@@ -370,15 +372,15 @@ class Compiler:
         names = [o.name for o in outputs]
         if len(set(names)) != len(names):
             self.problems.add(
-                None, "query.duplicate_output", "two result columns have the same name"
+                None, code="query.duplicate_output", message="two result columns have the same name"
             )
         order: list[Expression] = []
         for index, item in enumerate(self.spec.order_by):
             if item.field not in names:
                 self.problems.add(
                     _field("order_by", index, "field"),
-                    "query.unknown_output",
-                    f"{item.field!r} is not a column of the result",
+                    code="query.unknown_output",
+                    message=f"{item.field!r} is not a column of the result",
                     name=item.field,
                 )
                 continue

@@ -659,6 +659,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queries/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Query
+         * @description Compile the spec and run it read-only; at most DQ_QUERY_MAX_ROWS rows (`truncated` says
+         *     when more matched), stopped after DQ_QUERY_TIMEOUT_SECONDS.
+         */
+        post: operations["run_query_api_v1_queries_run_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/saved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Saved Queries
+         * @description Your saved queries and the shared ones of others (admins: all).
+         */
+        get: operations["list_saved_queries_api_v1_queries_saved_get"];
+        put?: never;
+        /** Create Saved Query */
+        post: operations["create_saved_query_api_v1_queries_saved_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/saved/{query_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Saved Query */
+        get: operations["get_saved_query_api_v1_queries_saved__query_id__get"];
+        /**
+         * Update Saved Query
+         * @description Change a saved query (its owner or an admin).
+         */
+        put: operations["update_saved_query_api_v1_queries_saved__query_id__put"];
+        post?: never;
+        /**
+         * Delete Saved Query
+         * @description Delete a saved query (its owner or an admin).
+         */
+        delete: operations["delete_saved_query_api_v1_queries_saved__query_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query Schema
+         * @description The tables you may query, with their columns and kinds (the builder's schema tree).
+         */
+        get: operations["query_schema_api_v1_queries_schema_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/sql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compiled Sql
+         * @description The SQL the spec compiles to on this warehouse, to show (values as parameters).
+         */
+        post: operations["compiled_sql_api_v1_queries_sql_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reference/channels": {
         parameters: {
             query?: never;
@@ -810,6 +917,47 @@ export interface paths {
         patch: operations["update_user_api_v1_users__username__patch"];
         trace?: never;
     };
+    "/api/v1/viewer/{name}/profile/{column}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Viewer Profile
+         * @description A column's type, nulls, distinct values, min/max and top values or histogram.
+         */
+        get: operations["viewer_profile_api_v1_viewer__name__profile__column__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/viewer/{name}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Viewer Rows
+         * @description One page of a table in (sort, key) order, keyset-paginated: pass `next_cursor` as
+         *     `after` for the next one.
+         */
+        get: operations["viewer_rows_api_v1_viewer__name__rows_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -830,6 +978,18 @@ export interface components {
             max?: number | null;
             /** Min */
             min?: number | null;
+        };
+        /**
+         * AggregateFn
+         * @enum {string}
+         */
+        AggregateFn: "count" | "count_distinct" | "sum" | "avg" | "min" | "max";
+        /** Aggregation */
+        Aggregation: {
+            column?: components["schemas"]["ColumnRef"] | null;
+            fn: components["schemas"]["AggregateFn"];
+            /** Label */
+            label?: string | null;
         };
         /**
          * AnyOfFilter
@@ -1114,8 +1274,13 @@ export interface components {
              */
             sample: string[];
         };
+        /**
+         * Bucket
+         * @enum {string}
+         */
+        "Bucket-Input": "day" | "week" | "month";
         /** Bucket */
-        Bucket: {
+        "Bucket-Output": {
             /** Count */
             count: number;
             /** Key */
@@ -1557,12 +1722,62 @@ export interface components {
              */
             type: "number" | "text" | "boolean" | "date";
         };
-        /** ColumnOut */
-        ColumnOut: {
+        /** ColumnProfile */
+        ColumnProfile: {
+            /** Distinct */
+            distinct: number;
+            /** Histogram */
+            histogram: components["schemas"]["HistogramBin"][];
+            /** Kind */
+            kind: string;
+            /** Max */
+            max: unknown;
+            /** Min */
+            min: unknown;
             /** Name */
             name: string;
-            /** Type */
-            type: string;
+            /** Nulls */
+            nulls: number;
+            /** Rows */
+            rows: number;
+            /** Top Values */
+            top_values: components["schemas"]["TopValue"][];
+        };
+        /**
+         * ColumnRef
+         * @description A column of the source (`table` omitted) or of a joined table (`table` = its name).
+         */
+        ColumnRef: {
+            /** Column */
+            column: string;
+            /** Table */
+            table?: string | null;
+        };
+        /**
+         * CompiledSql
+         * @description The SQL the spec compiles to, for reading: values stay parameters (`params`).
+         */
+        CompiledSql: {
+            /** Dialect */
+            dialect: string;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Sql */
+            sql: string;
+        };
+        /** Condition */
+        Condition: {
+            column: components["schemas"]["ColumnRef"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "condition";
+            op: components["schemas"]["Op"];
+            /** Value */
+            value?: string | number | boolean | (string | number | boolean)[] | null;
         };
         /** DailyCount */
         DailyCount: {
@@ -1612,7 +1827,7 @@ export interface components {
             /** Category */
             category: string;
             /** Columns */
-            columns: components["schemas"]["ColumnOut"][];
+            columns: components["schemas"]["dataquery__datasets__schemas__ColumnOut"][];
             /**
              * Created At
              * Format: date-time
@@ -1699,22 +1914,22 @@ export interface components {
              * Age
              * @description Bands 18-24, 25-34, 35-44, 45-54, 55-64, 65+ (always), <18 and unknown when present.
              */
-            age?: components["schemas"]["Bucket"][];
+            age?: components["schemas"]["Bucket-Output"][];
             /**
              * Device
              * @description android, ios, none (no app).
              */
-            device?: components["schemas"]["Bucket"][];
+            device?: components["schemas"]["Bucket-Output"][];
             /**
              * Filial
              * @description By filial code.
              */
-            filial?: components["schemas"]["Bucket"][];
+            filial?: components["schemas"]["Bucket-Output"][];
             /**
              * Gender
              * @description M, F, unknown when present.
              */
-            gender?: components["schemas"]["Bucket"][];
+            gender?: components["schemas"]["Bucket-Output"][];
         };
         /**
          * EffectiveStatus
@@ -1942,6 +2157,22 @@ export interface components {
             /** Region */
             region: string;
         };
+        /** FilterGroup */
+        FilterGroup: {
+            /**
+             * Combine
+             * @default and
+             * @enum {string}
+             */
+            combine: "and" | "or";
+            /** Filters */
+            filters?: (components["schemas"]["Condition"] | components["schemas"]["FilterGroup"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "group";
+        };
         /**
          * FrequencyCapFilter
          * @description Remove anyone with at least `max_contacts` contacts in the same window as recent_contact
@@ -2003,6 +2234,11 @@ export interface components {
             /** Values */
             values: ("M" | "F")[];
         };
+        /** GroupBy */
+        GroupBy: {
+            bucket?: components["schemas"]["Bucket-Input"] | null;
+            column: components["schemas"]["ColumnRef"];
+        };
         /** Health */
         Health: {
             /**
@@ -2024,6 +2260,15 @@ export interface components {
             /** Version */
             version: string;
             warehouse: components["schemas"]["WarehouseHealth"];
+        };
+        /** HistogramBin */
+        HistogramBin: {
+            /** Count */
+            count: number;
+            /** High */
+            high: number;
+            /** Low */
+            low: number;
         };
         /** InvalidExample */
         InvalidExample: {
@@ -2137,6 +2382,23 @@ export interface components {
             done?: number | null;
             /** Total */
             total?: number | null;
+        };
+        /** Join */
+        Join: {
+            /**
+             * Kind
+             * @default inner
+             * @enum {string}
+             */
+            kind: "inner" | "left";
+            /**
+             * On
+             * @default iin
+             * @enum {string}
+             */
+            on: "iin" | "camp_cd";
+            /** Table */
+            table: string;
         };
         /** LanguageText */
         LanguageText: {
@@ -2337,6 +2599,11 @@ export interface components {
             };
         };
         /**
+         * Op
+         * @enum {string}
+         */
+        Op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "between" | "in" | "not_in" | "contains" | "starts_with" | "is_null" | "not_null" | "last_days";
+        /**
          * OptionsOut
          * @description Everything the builder's panels need, in one call.
          */
@@ -2370,6 +2637,19 @@ export interface components {
             suppression_lists: components["schemas"]["ListOption"][];
             /** Uploads */
             uploads: components["schemas"]["UploadOption"][];
+        };
+        /**
+         * OrderBy
+         * @description `field`: the name of an output column (see `compiler.output_name`).
+         */
+        OrderBy: {
+            /**
+             * Desc
+             * @default false
+             */
+            desc: boolean;
+            /** Field */
+            field: string;
         };
         /**
          * Overlap
@@ -2613,6 +2893,109 @@ export interface components {
              */
             kind: "push_optout";
         };
+        /**
+         * QueryRequest
+         * @example {
+         *       "spec": {
+         *         "aggregations": [
+         *           {
+         *             "fn": "count"
+         *           }
+         *         ],
+         *         "filters": {
+         *           "combine": "and",
+         *           "filters": [
+         *             {
+         *               "column": {
+         *                 "column": "device_os"
+         *               },
+         *               "kind": "condition",
+         *               "op": "=",
+         *               "value": "ios"
+         *             },
+         *             {
+         *               "column": {
+         *                 "column": "opened_date",
+         *                 "table": "products"
+         *               },
+         *               "kind": "condition",
+         *               "op": "last_days",
+         *               "value": 30
+         *             }
+         *           ],
+         *           "kind": "group"
+         *         },
+         *         "group_by": [
+         *           {
+         *             "bucket": "week",
+         *             "column": {
+         *               "column": "opened_date",
+         *               "table": "products"
+         *             }
+         *           }
+         *         ],
+         *         "joins": [
+         *           {
+         *             "kind": "inner",
+         *             "on": "iin",
+         *             "table": "products"
+         *           }
+         *         ],
+         *         "order_by": [
+         *           {
+         *             "field": "products__opened_date"
+         *           }
+         *         ],
+         *         "source": "feature_store",
+         *         "version": 1
+         *       }
+         *     }
+         */
+        QueryRequest: {
+            spec: components["schemas"]["QuerySpec"];
+        };
+        /** QueryResult */
+        QueryResult: {
+            /** Columns */
+            columns: components["schemas"]["dataquery__queries__schemas__ColumnOut"][];
+            /** Limit */
+            limit: number;
+            /** Row Count */
+            row_count: number;
+            /** Rows */
+            rows: unknown[][];
+            /**
+             * Truncated
+             * @description More rows matched than the limit (or DQ_QUERY_MAX_ROWS)
+             */
+            truncated: boolean;
+        };
+        /** QuerySpec */
+        QuerySpec: {
+            /** Aggregations */
+            aggregations?: components["schemas"]["Aggregation"][];
+            /** Columns */
+            columns?: components["schemas"]["ColumnRef"][];
+            filters?: components["schemas"]["FilterGroup"] | null;
+            /** Group By */
+            group_by?: components["schemas"]["GroupBy"][];
+            /** Joins */
+            joins?: components["schemas"]["Join"][];
+            /** Limit */
+            limit?: number | null;
+            /** Order By */
+            order_by?: components["schemas"]["OrderBy"][];
+            /** Reference Date */
+            reference_date?: string | null;
+            /** Source */
+            source: string;
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version: 1;
+        };
         /** RB3Terms */
         "RB3Terms-Input": {
             /** Accrual End */
@@ -2787,6 +3170,46 @@ export interface components {
             /** Score */
             score?: number | null;
         };
+        /** SavedQueryCreate */
+        SavedQueryCreate: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Shared
+             * @default false
+             */
+            shared: boolean;
+            spec: components["schemas"]["QuerySpec"];
+        };
+        /** SavedQueryOut */
+        SavedQueryOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /** Shared */
+            shared: boolean;
+            /** Spec */
+            spec: {
+                [key: string]: unknown;
+            };
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** SmsCount */
         SmsCount: {
             segments: components["schemas"]["SmsSegments"];
@@ -2805,6 +3228,28 @@ export interface components {
             per_segment: number;
             /** Segments */
             segments: number;
+        };
+        /**
+         * SourceOut
+         * @description A table the caller may read: a catalog dataset (its category), or a bank (`bank`) or
+         *     app (`app`, admins only) table.
+         */
+        SourceOut: {
+            /** Category */
+            category: string;
+            /** Columns */
+            columns: components["schemas"]["dataquery__queries__schemas__ColumnOut"][];
+            /** Description */
+            description: string | null;
+            /**
+             * Key
+             * @description Its unique key; empty: the viewer pages on the row id
+             */
+            key: string[];
+            /** Name */
+            name: string;
+            /** Row Count */
+            row_count: number | null;
         };
         /** SplitPreviewRequest */
         SplitPreviewRequest: {
@@ -2924,6 +3369,13 @@ export interface components {
              */
             token_type: string;
             user: components["schemas"]["UserBrief"];
+        };
+        /** TopValue */
+        TopValue: {
+            /** Count */
+            count: number;
+            /** Value */
+            value: unknown;
         };
         /**
          * UploadFilter
@@ -3372,6 +3824,29 @@ export interface components {
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
         };
+        /** ViewerPage */
+        ViewerPage: {
+            /** Columns */
+            columns: components["schemas"]["dataquery__queries__schemas__ColumnOut"][];
+            /** Desc */
+            desc: boolean;
+            /** Key */
+            key: string[];
+            /**
+             * Next Cursor
+             * @description Pass as `after` for the next page; null: last
+             */
+            next_cursor: string | null;
+            /** Rows */
+            rows: unknown[][];
+            /** Sort */
+            sort: string | null;
+            /**
+             * Total
+             * @description Rows matching the filters, when `count=true`
+             */
+            total: number | null;
+        };
         /** WarehouseHealth */
         WarehouseHealth: {
             /** Dialect */
@@ -3391,6 +3866,23 @@ export interface components {
         dataquery__campaigns__schemas__PasswordConfirmation: {
             /** Password */
             password: string;
+        };
+        /** ColumnOut */
+        dataquery__datasets__schemas__ColumnOut: {
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
+        };
+        /** ColumnOut */
+        dataquery__queries__schemas__ColumnOut: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "number" | "text" | "boolean" | "date" | "timestamp";
+            /** Name */
+            name: string;
         };
     };
     responses: never;
@@ -6013,6 +6505,474 @@ export interface operations {
             };
         };
     };
+    run_query_api_v1_queries_run_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResult"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_saved_queries_api_v1_queries_saved_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_saved_query_api_v1_queries_saved_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedQueryCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_saved_query_api_v1_queries_saved__query_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                query_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_saved_query_api_v1_queries_saved__query_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                query_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedQueryCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_saved_query_api_v1_queries_saved__query_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                query_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    query_schema_api_v1_queries_schema_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceOut"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    compiled_sql_api_v1_queries_sql_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompiledSql"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_channels_api_v1_reference_channels_get: {
         parameters: {
             query?: never;
@@ -6786,6 +7746,138 @@ export interface operations {
             };
             /** @description A service it needs (the directory) does not answer */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    viewer_profile_api_v1_viewer__name__profile__column__get: {
+        parameters: {
+            query?: {
+                /** @description JSON list of conditions, e.g. [{"column": {"column": "gender"}, "op": "=", "value": "F"}] (AND) */
+                filters?: string | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+                column: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ColumnProfile"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    viewer_rows_api_v1_viewer__name__rows_get: {
+        parameters: {
+            query?: {
+                sort?: string | null;
+                desc?: boolean;
+                /** @description next_cursor */
+                after?: string | null;
+                limit?: number;
+                /** @description Search text columns */
+                q?: string | null;
+                /** @description JSON list of conditions, e.g. [{"column": {"column": "gender"}, "op": "=", "value": "F"}] (AND) */
+                filters?: string | null;
+                /** @description Also count the matching rows */
+                count?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewerPage"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ import { funnelCodes } from './funnel';
 import { iinCodes } from './iin';
 import * as jobs from './jobs';
 import { noticeCodes } from './notices';
+import { queryCodes } from './queries';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -25,7 +26,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes];
+const AREAS = [errors, jobs, funnelCodes, iinCodes, noticeCodes, queryCodes];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});
