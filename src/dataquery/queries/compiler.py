@@ -258,7 +258,7 @@ class Compiler:
             self.problems.add(
                 _field(field, "bucket"),
                 code="query.bucket_needs_date",
-                message=f"{item.column.column!r} is not a date: it cannot be grouped by {item.bucket}",
+                message=f"{item.column.column!r} is not a date: no {item.bucket} groups",
                 column=item.column.column,
             )
             return None
@@ -332,7 +332,7 @@ class Compiler:
                 self.problems.add(
                     _field("joins", index, "on"),
                     code="query.join_key_missing",
-                    message=f"{self.source.name!r} and {source.name!r} do not both have {join.on!r}",
+                    message=f"{self.source.name!r} and {source.name!r} do not share {join.on!r}",
                     table=source.name,
                     key=join.on,
                 )
