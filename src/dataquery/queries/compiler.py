@@ -35,8 +35,8 @@ COMPARISONS = {
 TEXT_OPS = (q.Op.CONTAINS, q.Op.STARTS_WITH)
 NUMERIC_FNS = (q.AggregateFn.SUM, q.AggregateFn.AVG)
 # Date truncation: the unit names are ours, never the user's.
-_TRUNC_UNITS = {q.Bucket.DAY: "day", q.Bucket.WEEK: "week", q.Bucket.MONTH: "month"}
-_ORACLE_UNITS = {q.Bucket.DAY: "DD", q.Bucket.WEEK: "IW", q.Bucket.MONTH: "MM"}
+_TRUNC_UNITS = {q.DateBucket.DAY: "day", q.DateBucket.WEEK: "week", q.DateBucket.MONTH: "month"}
+_ORACLE_UNITS = {q.DateBucket.DAY: "DD", q.DateBucket.WEEK: "IW", q.DateBucket.MONTH: "MM"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +238,7 @@ class Compiler:
 
     # --- summaries --------------------------------------------------------------------------
 
-    def _bucket(self, column: Expression, bucket: q.Bucket) -> Expression:
+    def _bucket(self, column: Expression, bucket: q.DateBucket) -> Expression:
         if self.dialect == "oracle":
             truncated = sa.func.trunc(column, sa.literal_column(f"'{_ORACLE_UNITS[bucket]}'"))
         else:

@@ -11,7 +11,7 @@ from dataquery.core.schemas import APIModel
 from dataquery.queries.spec import Condition, QuerySpec, example_spec
 
 
-class ColumnOut(BaseModel):
+class QueryColumn(BaseModel):
     name: str
     kind: Literal["number", "text", "boolean", "date", "timestamp"]
 
@@ -24,7 +24,7 @@ class SourceOut(BaseModel):
     category: str
     description: str | None
     row_count: int | None
-    columns: list[ColumnOut]
+    columns: list[QueryColumn]
     key: list[str] = Field(description="Its unique key; empty: the viewer pages on the row id")
 
 
@@ -37,7 +37,7 @@ class QueryRequest(BaseModel):
 
 
 class QueryResult(BaseModel):
-    columns: list[ColumnOut]
+    columns: list[QueryColumn]
     rows: list[list[Any]]
     row_count: int
     truncated: bool = Field(description="More rows matched than the limit (or DQ_QUERY_MAX_ROWS)")
@@ -53,7 +53,7 @@ class CompiledSql(BaseModel):
 
 
 class ViewerPage(BaseModel):
-    columns: list[ColumnOut]
+    columns: list[QueryColumn]
     rows: list[list[Any]]
     next_cursor: str | None = Field(description="Pass as `after` for the next page; null: last")
     sort: str | None

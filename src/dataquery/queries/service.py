@@ -21,7 +21,7 @@ from dataquery.queries.compiler import Compiled, compile_spec, table_names
 from dataquery.queries.execute import plain_rows, run_read_only
 from dataquery.queries.models import SavedQuery
 from dataquery.queries.schemas import (
-    ColumnOut,
+    QueryColumn,
     CompiledSql,
     QueryResult,
     SavedQueryCreate,
@@ -49,7 +49,7 @@ def schema(db: Session, viewer: Viewer) -> list[SourceOut]:
             category=s.category,
             description=s.description,
             row_count=s.row_count,
-            columns=[ColumnOut(name=c.name, kind=c.kind) for c in s.columns],
+            columns=[QueryColumn(name=c.name, kind=c.kind) for c in s.columns],
             key=list(s.key),
         )
         for s in src.readable_sources(db, viewer)
@@ -74,7 +74,7 @@ def run(db: Session, viewer: Viewer, spec: QuerySpec, limits: Limits) -> QueryRe
     found = run_read_only(engine_of(db), compiled.statement, limits.timeout_seconds)
     rows = found.rows[: compiled.limit]
     return QueryResult(
-        columns=[ColumnOut(name=c.name, kind=c.kind) for c in compiled.columns],
+        columns=[QueryColumn(name=c.name, kind=c.kind) for c in compiled.columns],
         rows=plain_rows(rows),
         row_count=len(rows),
         truncated=len(found.rows) > compiled.limit,

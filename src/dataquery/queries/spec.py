@@ -59,7 +59,7 @@ class AggregateFn(StrEnum):
     MAX = "max"
 
 
-class Bucket(StrEnum):
+class DateBucket(StrEnum):
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
@@ -108,7 +108,7 @@ class Aggregation(_Strict):
 
 class GroupBy(_Strict):
     column: ColumnRef
-    bucket: Bucket | None = None
+    bucket: DateBucket | None = None
 
 
 class OrderBy(_Strict):

@@ -27,7 +27,7 @@ from dataquery.queries import sources as src
 from dataquery.queries.compiler import Compiler, Expression, Predicate, ValueError_, coerce
 from dataquery.queries.execute import plain, plain_rows, run_read_only
 from dataquery.queries.schemas import (
-    ColumnOut,
+    QueryColumn,
     ColumnProfile,
     HistogramBin,
     TopValue,
@@ -242,7 +242,7 @@ def page(
     if request.count:
         total = int(run_read_only(engine, view.count(), timeout_seconds).rows[0][0])
     return ViewerPage(
-        columns=[ColumnOut(name=c.name, kind=c.kind) for c in source.columns],
+        columns=[QueryColumn(name=c.name, kind=c.kind) for c in source.columns],
         rows=plain_rows([r[: len(names)] for r in rows]),
         next_cursor=next_cursor,
         sort=request.sort,

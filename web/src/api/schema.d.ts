@@ -1274,13 +1274,8 @@ export interface components {
              */
             sample: string[];
         };
-        /**
-         * Bucket
-         * @enum {string}
-         */
-        "Bucket-Input": "day" | "week" | "month";
         /** Bucket */
-        "Bucket-Output": {
+        Bucket: {
             /** Count */
             count: number;
             /** Key */
@@ -1722,6 +1717,13 @@ export interface components {
              */
             type: "number" | "text" | "boolean" | "date";
         };
+        /** ColumnOut */
+        ColumnOut: {
+            /** Name */
+            name: string;
+            /** Type */
+            type: string;
+        };
         /** ColumnProfile */
         ColumnProfile: {
             /** Distinct */
@@ -1827,7 +1829,7 @@ export interface components {
             /** Category */
             category: string;
             /** Columns */
-            columns: components["schemas"]["dataquery__datasets__schemas__ColumnOut"][];
+            columns: components["schemas"]["ColumnOut"][];
             /**
              * Created At
              * Format: date-time
@@ -1850,6 +1852,11 @@ export interface components {
             /** Table Name */
             table_name: string;
         };
+        /**
+         * DateBucket
+         * @enum {string}
+         */
+        DateBucket: "day" | "week" | "month";
         /** Deleted */
         Deleted: {
             /** Code */
@@ -1914,22 +1921,22 @@ export interface components {
              * Age
              * @description Bands 18-24, 25-34, 35-44, 45-54, 55-64, 65+ (always), <18 and unknown when present.
              */
-            age?: components["schemas"]["Bucket-Output"][];
+            age?: components["schemas"]["Bucket"][];
             /**
              * Device
              * @description android, ios, none (no app).
              */
-            device?: components["schemas"]["Bucket-Output"][];
+            device?: components["schemas"]["Bucket"][];
             /**
              * Filial
              * @description By filial code.
              */
-            filial?: components["schemas"]["Bucket-Output"][];
+            filial?: components["schemas"]["Bucket"][];
             /**
              * Gender
              * @description M, F, unknown when present.
              */
-            gender?: components["schemas"]["Bucket-Output"][];
+            gender?: components["schemas"]["Bucket"][];
         };
         /**
          * EffectiveStatus
@@ -2236,7 +2243,7 @@ export interface components {
         };
         /** GroupBy */
         GroupBy: {
-            bucket?: components["schemas"]["Bucket-Input"] | null;
+            bucket?: components["schemas"]["DateBucket"] | null;
             column: components["schemas"]["ColumnRef"];
         };
         /** Health */
@@ -2893,6 +2900,16 @@ export interface components {
              */
             kind: "push_optout";
         };
+        /** QueryColumn */
+        QueryColumn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "number" | "text" | "boolean" | "date" | "timestamp";
+            /** Name */
+            name: string;
+        };
         /**
          * QueryRequest
          * @example {
@@ -2957,7 +2974,7 @@ export interface components {
         /** QueryResult */
         QueryResult: {
             /** Columns */
-            columns: components["schemas"]["dataquery__queries__schemas__ColumnOut"][];
+            columns: components["schemas"]["QueryColumn"][];
             /** Limit */
             limit: number;
             /** Row Count */
@@ -3238,7 +3255,7 @@ export interface components {
             /** Category */
             category: string;
             /** Columns */
-            columns: components["schemas"]["dataquery__queries__schemas__ColumnOut"][];
+            columns: components["schemas"]["QueryColumn"][];
             /** Description */
             description: string | null;
             /**
@@ -3827,7 +3844,7 @@ export interface components {
         /** ViewerPage */
         ViewerPage: {
             /** Columns */
-            columns: components["schemas"]["dataquery__queries__schemas__ColumnOut"][];
+            columns: components["schemas"]["QueryColumn"][];
             /** Desc */
             desc: boolean;
             /** Key */
@@ -3866,23 +3883,6 @@ export interface components {
         dataquery__campaigns__schemas__PasswordConfirmation: {
             /** Password */
             password: string;
-        };
-        /** ColumnOut */
-        dataquery__datasets__schemas__ColumnOut: {
-            /** Name */
-            name: string;
-            /** Type */
-            type: string;
-        };
-        /** ColumnOut */
-        dataquery__queries__schemas__ColumnOut: {
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "number" | "text" | "boolean" | "date" | "timestamp";
-            /** Name */
-            name: string;
         };
     };
     responses: never;

@@ -8,6 +8,8 @@ import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
 import { CampaignDetailRoute, TheoriesRoute } from '../pages/campaigns/theories/TheoriesRoutes';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
+import { QueryBuilderPage } from '../pages/query/QueryBuilderPage';
+import { ViewerPage } from '../pages/query/ViewerPage';
 import { UnderConstructionPage } from '../pages/UnderConstructionPage';
 import { UploadsPage } from '../pages/uploads/UploadsPage';
 import { AppLayout } from './AppLayout';
@@ -28,8 +30,9 @@ export const routes: RouteObject[] = [
       { path: 'campaigns', element: <TheoriesRoute /> },
       { path: 'campaigns/:code', element: <CampaignDetailRoute /> },
       { path: 'uploads', element: <UploadsPage /> },
-      { path: 'query', element: <UnderConstructionPage section="queryBuilder" /> },
+      { path: 'query', element: <QueryBuilderPage /> },
       { path: 'datasets', element: <DatasetsPage /> },
+      { path: 'datasets/:name', element: <ViewerPage /> },
       { path: 'monitoring', element: <UnderConstructionPage section="monitoring" /> },
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },

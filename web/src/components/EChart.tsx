@@ -1,12 +1,12 @@
-import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-// Only what the charts use: bars, axes and tooltips, drawn as SVG (crisp at any zoom, no canvas).
+// Only what the charts use: bars, lines, pies, axes, legends and tooltips, drawn as SVG (crisp at any zoom, no canvas).
 // The chart is one image to assistive technology, named by `label` (its numbers in words).
-echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 /**
  * One ECharts chart in a div: created on mount, given each new option, resized with its box,

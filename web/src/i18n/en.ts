@@ -2,6 +2,7 @@ import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
 import { theoriesEn } from './theories';
+import { queriesEn } from './queries';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
 import * as serverCodes from './codes';
@@ -120,6 +121,7 @@ const en: Messages = {
   campaign: campaignEn,
   ...authEn,
   ...uploadsEn,
+  ...queriesEn,
   ...theoriesEn,
 };
 

@@ -3,6 +3,7 @@ import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import type { Messages } from './ru';
 import { theoriesKk } from './theories';
+import { queriesKk } from './queries';
 import { uploadsKk } from './uploads';
 import * as serverCodes from './codes';
 
@@ -123,6 +124,7 @@ const kk: Messages = {
   campaign: campaignKk,
   ...authKk,
   ...uploadsKk,
+  ...queriesKk,
   ...theoriesKk,
 };
 

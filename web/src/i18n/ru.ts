@@ -2,6 +2,7 @@ import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { theoriesRu } from './theories';
+import { queriesRu } from './queries';
 import { uploadsRu } from './uploads';
 import * as serverCodes from './codes';
 
@@ -120,6 +121,7 @@ const ru = {
   campaign: campaignRu,
   ...authRu,
   ...uploadsRu,
+  ...queriesRu,
   ...theoriesRu,
 };
 
