@@ -21,8 +21,8 @@ from dataquery.queries.compiler import Compiled, compile_spec, table_names
 from dataquery.queries.execute import plain_rows, run_read_only
 from dataquery.queries.models import SavedQuery
 from dataquery.queries.schemas import (
-    QueryColumn,
     CompiledSql,
+    QueryColumn,
     QueryResult,
     SavedQueryCreate,
     SourceOut,

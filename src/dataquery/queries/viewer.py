@@ -27,9 +27,9 @@ from dataquery.queries import sources as src
 from dataquery.queries.compiler import Compiler, Expression, Predicate, ValueError_, coerce
 from dataquery.queries.execute import plain, plain_rows, run_read_only
 from dataquery.queries.schemas import (
-    QueryColumn,
     ColumnProfile,
     HistogramBin,
+    QueryColumn,
     TopValue,
     ViewerPage,
 )
