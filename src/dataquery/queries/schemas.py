@@ -58,7 +58,7 @@ class ViewerPage(BaseModel):
     next_cursor: str | None = Field(description="Pass as `after` for the next page; null: last")
     sort: str | None
     desc: bool
-    key: list[str]
+    key: list[str] = Field(description="What pages are cut on: the unique key, or `rowid`")
     total: int | None = Field(description="Rows matching the filters, when `count=true`")
 
 

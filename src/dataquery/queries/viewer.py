@@ -3,9 +3,9 @@ and a column's profile.
 
 Pages are keyset-paginated, never OFFSET: a page is "the next `limit` rows after the last one
 seen" in the order (sort column, key), so page 5 000 costs what page 1 costs. The key is the
-table's unique key when it has one (the feature store's iin, a bank table's primary key) and the
-engine's row id otherwise (DuckDB `rowid`, PostgreSQL `ctid`): stable while the table is not
-reloaded. A cursor is opaque to the client (base64 of JSON: the last row's sort value and key).
+engine's row id on DuckDB (see `_View.key_columns`), elsewhere the table's unique key when it has
+one (the feature store's iin, a bank table's primary key) and the engine's row id otherwise
+(PostgreSQL `ctid`): stable while the table is not reloaded. A cursor is opaque to the client (base64 of JSON: the last row's sort value and key).
 Nulls sort last in both directions.
 """
 
@@ -99,8 +99,13 @@ class _View:
         )
         self.table = self.compiler.aliases[None][1]
 
-    # The key: the declared unique key, or the row id.
     def key_columns(self) -> list[tuple[Expression, str]]:
+        """The key pages are cut on. DuckDB: always the row id, because it has no ordered index
+        scan: `WHERE iin > :k ORDER BY iin LIMIT 101` sorts all 10 M rows (about 1 s), while
+        `WHERE rowid > :k ORDER BY rowid` skips to the row group (3-10 ms). Elsewhere: the
+        declared key (PostgreSQL walks its index), else the row id."""
+        if self.dialect == "duckdb":
+            return [(sa.literal_column("t0.rowid", sa.BigInteger()), src.NUMBER)]
         if self.source.key:
             return [
                 (self.table.c[k], self.source.column(k).kind)  # type: ignore[union-attr]
@@ -108,9 +113,13 @@ class _View:
             ]
         if self.dialect == "postgresql":
             return [(sa.literal_column("t0.ctid"), "tid")]
-        if self.dialect == "duckdb":
-            return [(sa.literal_column("t0.rowid", sa.BigInteger()), src.NUMBER)]
         return [(sa.literal_column("t0.ROWID"), src.TEXT)]
+
+    def key_names(self) -> list[str]:
+        """The key's columns as the client sees them (`rowid`: the engine's row id)."""
+        if self.dialect != "duckdb" and self.source.key:
+            return list(self.source.key)
+        return ["rowid"]
 
     def key_selects(self) -> list[Expression]:
         out: list[Expression] = []
@@ -181,7 +190,7 @@ class _View:
         )
         keys = self.key_columns()
         # Sorting by the key itself (one column): the key's order, either way.
-        by_key = sort is None or (len(keys) == 1 and self.source.key == (sort.name,))
+        by_key = sort is None or self.key_names() == [sort.name]
         where = self.where()
         if self.request.after:
             sort_value, key = decode_cursor(self.request.after)
@@ -247,7 +256,7 @@ def page(
         next_cursor=next_cursor,
         sort=request.sort,
         desc=request.desc,
-        key=list(source.key),
+        key=view.key_names(),
         total=total,
     )
 
