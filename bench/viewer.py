@@ -70,14 +70,15 @@ def main() -> None:
             if db.get(User, "bench") is None:
                 db.add(User(username="bench", role="user", password_hash=hash_password("bench")))
             skip = (far_page - 1) * PAGE - 1
-            far_iin = db.execute(
-                sa.text("SELECT iin FROM feature_store ORDER BY iin LIMIT 1 OFFSET :n"),
+            # The viewer pages DuckDB on the row id (queries/viewer.py).
+            far_key = db.execute(
+                sa.text("SELECT rowid FROM feature_store ORDER BY rowid LIMIT 1 OFFSET :n"),
                 {"n": skip},
             ).scalar_one()
             far_balance = db.execute(
                 sa.text(
-                    "SELECT balance_kzt, iin FROM feature_store "
-                    "ORDER BY balance_kzt NULLS LAST, iin LIMIT 1 OFFSET :n"
+                    "SELECT balance_kzt, rowid FROM feature_store "
+                    "ORDER BY balance_kzt NULLS LAST, rowid LIMIT 1 OFFSET :n"
                 ),
                 {"n": skip},
             ).one()
@@ -88,7 +89,7 @@ def main() -> None:
         filters = json.dumps([{"column": {"column": "device_os"}, "op": "=", "value": "ios"}])
         cases: dict[str, dict[str, Any]] = {
             "page_1": {},
-            f"page_{far_page}": {"after": encode_cursor(None, [far_iin])},
+            f"page_{far_page}": {"after": encode_cursor(None, [far_key])},
             "sorted_balance_page_1": {"sort": "balance_kzt"},
             f"sorted_balance_page_{far_page}": {
                 "sort": "balance_kzt",

@@ -5,8 +5,8 @@ Pages are keyset-paginated, never OFFSET: a page is "the next `limit` rows after
 seen" in the order (sort column, key), so page 5 000 costs what page 1 costs. The key is the
 engine's row id on DuckDB (see `_View.key_columns`), elsewhere the table's unique key when it has
 one (the feature store's iin, a bank table's primary key) and the engine's row id otherwise
-(PostgreSQL `ctid`): stable while the table is not reloaded. A cursor is opaque to the client (base64 of JSON: the last row's sort value and key).
-Nulls sort last in both directions.
+(PostgreSQL `ctid`): stable while the table is not reloaded. A cursor is opaque to the client
+(base64 of JSON: the last row's sort value and key). Nulls sort last in both directions.
 """
 
 from __future__ import annotations
