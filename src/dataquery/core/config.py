@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     # statement may run before the engine stops it.
     query_max_rows: int = Field(default=10_000, ge=1, description="Rows of a query's answer")
     query_timeout_seconds: float = Field(default=30, gt=0, description="Per statement")
+    query_export_max_rows: int = Field(default=5_000_000, ge=1, description="Rows of an export")
     viewer_page_max: int = Field(default=500, ge=1, description="Rows of one viewer page")
 
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).

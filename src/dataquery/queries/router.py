@@ -8,21 +8,30 @@ Running a query is audited (who took which rows out); compiling one to read its 
 
 from __future__ import annotations
 
-from typing import Annotated
+import uuid
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
-from dataquery.audit.service import NOT_AUDITED, audit_context
+from dataquery.audit.service import AUDITED, NOT_AUDITED, audit_context
 from dataquery.auth.deps import AnalystUser, AppSettings, CurrentUser
+from dataquery.auth.models import User
 from dataquery.core.db import DB
+from dataquery.core.errors import NotAuthenticated
 from dataquery.core.problems import Problems
+from dataquery.core.progress import Progress
 from dataquery.core.schemas import errors
 from dataquery.datasets.access import Viewer
-from dataquery.queries import service, viewer
+from dataquery.jobs.runner import Runner
+from dataquery.queries import export, service, viewer
 from dataquery.queries.schemas import (
     ColumnProfile,
     CompiledSql,
+    QueryExportLink,
+    QueryExportQueued,
+    QueryExportRequest,
     QueryRequest,
     QueryResult,
     SavedQueryCreate,
@@ -31,7 +40,7 @@ from dataquery.queries.schemas import (
     ViewerFilters,
     ViewerPage,
 )
-from dataquery.queries.spec import Condition
+from dataquery.queries.spec import Condition, QuerySpec
 
 router = APIRouter(prefix="/queries", tags=["queries"], responses=errors(401, 403, 404, 422))
 viewer_router = APIRouter(prefix="/viewer", tags=["viewer"], responses=errors(401, 403, 404, 422))
@@ -66,6 +75,83 @@ def compiled_sql(
 ) -> CompiledSql:
     """The SQL the spec compiles to on this warehouse, to show (values as parameters)."""
     return service.sql(db, Viewer.of(user), body.spec, settings.query_max_rows)
+
+
+@router.post(
+    "/export-link",
+    dependencies=[AUDITED],  # who took which rows out
+    responses={202: {"model": QueryExportQueued}},
+)
+def export_link(
+    request: Request,
+    response: Response,
+    db: DB,
+    user: CurrentUser,
+    settings: AppSettings,
+    runner: Runner,
+    body: QueryExportRequest,
+) -> QueryExportLink | QueryExportQueued:
+    """A link valid for two minutes that the browser downloads the result from (CSV, XLSX or
+    Parquet; up to DQ_QUERY_EXPORT_MAX_ROWS rows). Above 100 000 rows a job writes the file
+    first (202 with the job; its result is the link)."""
+    viewer_ = Viewer.of(user)
+    compiled = service.compile_for(db, viewer_, body.spec, settings.query_export_max_rows)
+    engine = service.engine_of(db)
+    rows = min(export.count_rows(engine, compiled), compiled.limit)
+    fmt, username = body.format, user.username
+    spec = body.spec.model_dump(mode="json", exclude_none=True)
+    secret = settings.secret_key.get_secret_value()
+    filename = f"{body.spec.source}.{fmt}"
+    context = audit_context(request)
+    context.target = f"source={body.spec.source}"
+    context.summary = {"format": fmt, "rows": rows}
+
+    def link(file: str = "") -> QueryExportLink:
+        token, expires = export.sign(secret, username, spec, fmt, file)
+        url = f"/api/v1/queries/exports/{token}"
+        return QueryExportLink(url=url, expires_at=expires, filename=filename, rows=rows)
+
+    if rows <= export.JOB_ROWS:
+        return link()
+    folder = export.exports_dir(settings.data_dir)
+
+    def work(progress: Progress) -> dict[str, Any]:
+        name = f"{uuid.uuid4().hex}.{fmt}"
+        export.write_job_file(engine, compiled, fmt, folder / name, rows, progress)
+        return link(name).model_dump(mode="json")
+
+    job = runner.submit("query.export", username, work)
+    response.status_code = status.HTTP_202_ACCEPTED
+    return QueryExportQueued(job_id=job.id, rows=rows)
+
+
+@router.get(
+    "/exports/{token}",
+    dependencies=[NOT_AUDITED],  # audited when the link was made
+    response_class=StreamingResponse,
+    responses={200: {"content": {t: {} for t in export.MEDIA_TYPES.values()}}, **errors(401)},
+)
+def download_export(db: DB, settings: AppSettings, token: str) -> Response:
+    """The file of a link from `export-link`, compiled again for the user it was made for."""
+    claims = export.read(settings.secret_key.get_secret_value(), token)
+    user = db.get(User, str(claims["sub"]))
+    if user is None or not user.enabled:
+        raise NotAuthenticated(
+            "the link's user may no longer sign in", code="query.export.link_invalid"
+        )
+    fmt = str(claims["format"])
+    spec = QuerySpec.model_validate(claims["spec"])
+    headers = {
+        "Content-Disposition": f'attachment; filename="{spec.source}.{fmt}"',
+        "Cache-Control": "no-store",
+    }
+    media = export.MEDIA_TYPES.get(fmt, export.MEDIA_TYPES["csv"])
+    if claims.get("file"):
+        path = export.job_file(settings.data_dir, str(claims["file"]))
+        return StreamingResponse(export.stream_file(path), media_type=media, headers=headers)
+    compiled = service.compile_for(db, Viewer.of(user), spec, settings.query_export_max_rows)
+    body = export.stream(service.engine_of(db), compiled, fmt)
+    return StreamingResponse(body, media_type=media, headers=headers)
 
 
 @router.get("/saved")

@@ -112,3 +112,22 @@ class SavedQueryOut(APIModel):
     spec: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+
+
+class QueryExportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    spec: QuerySpec
+    format: Literal["csv", "xlsx", "parquet"] = "csv"
+
+
+class QueryExportLink(BaseModel):
+    url: str = Field(description="GET it without a bearer token: the link itself is the right.")
+    expires_at: datetime
+    filename: str
+    rows: int
+
+
+class QueryExportQueued(BaseModel):
+    job_id: str = Field(description="Its result is the QueryExportLink, once the file is written.")
+    rows: int

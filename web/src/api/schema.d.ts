@@ -659,6 +659,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queries/export-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Link
+         * @description A link valid for two minutes that the browser downloads the result from (CSV, XLSX or
+         *     Parquet; up to DQ_QUERY_EXPORT_MAX_ROWS rows). Above 100 000 rows a job writes the file
+         *     first (202 with the job; its result is the link).
+         */
+        post: operations["export_link_api_v1_queries_export_link_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/exports/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Export
+         * @description The file of a link from `export-link`, compiled again for the user it was made for.
+         */
+        get: operations["download_export_api_v1_queries_exports__token__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queries/run": {
         parameters: {
             query?: never;
@@ -2910,6 +2952,43 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** QueryExportLink */
+        QueryExportLink: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Filename */
+            filename: string;
+            /** Rows */
+            rows: number;
+            /**
+             * Url
+             * @description GET it without a bearer token: the link itself is the right.
+             */
+            url: string;
+        };
+        /** QueryExportQueued */
+        QueryExportQueued: {
+            /**
+             * Job Id
+             * @description Its result is the QueryExportLink, once the file is written.
+             */
+            job_id: string;
+            /** Rows */
+            rows: number;
+        };
+        /** QueryExportRequest */
+        QueryExportRequest: {
+            /**
+             * Format
+             * @default csv
+             * @enum {string}
+             */
+            format: "csv" | "xlsx" | "parquet";
+            spec: components["schemas"]["QuerySpec"];
+        };
         /**
          * QueryRequest
          * @example {
@@ -3847,7 +3926,10 @@ export interface components {
             columns: components["schemas"]["QueryColumn"][];
             /** Desc */
             desc: boolean;
-            /** Key */
+            /**
+             * Key
+             * @description What pages are cut on: the unique key, or `rowid`
+             */
             key: string[];
             /**
              * Next Cursor
@@ -6478,6 +6560,135 @@ export interface operations {
             };
             /** @description Not signed in, or the session has ended */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_link_api_v1_queries_export_link_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryExportLink"] | components["schemas"]["QueryExportQueued"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryExportQueued"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_export_api_v1_queries_exports__token__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

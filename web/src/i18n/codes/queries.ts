@@ -3,6 +3,11 @@
 export const queryCodes = {
   ru: {
     query: {
+      export: {
+        file_gone: 'Файл выгрузки уже скачан или устарел: выгрузите заново.',
+        link_expired: 'Ссылка на выгрузку устарела: выгрузите заново.',
+        link_invalid: 'Ссылка на выгрузку недействительна.',
+      },
       aggregation_needs_column: 'Для «{{fn}}» выберите столбец.',
       aggregation_needs_number: '«{{fn}}» считается только по числовому столбцу.',
       aggregation_needs_ordered: '«{{fn}}» не применяется к логическому столбцу.',
@@ -28,6 +33,11 @@ export const queryCodes = {
   },
   kk: {
     query: {
+      export: {
+        file_gone: 'Жүктеп алу файлы алынып қойған немесе ескірген: қайта жүктеңіз.',
+        link_expired: 'Жүктеп алу сілтемесі ескірді: қайта жүктеңіз.',
+        link_invalid: 'Жүктеп алу сілтемесі жарамсыз.',
+      },
       aggregation_needs_column: '«{{fn}}» үшін бағанды таңдаңыз.',
       aggregation_needs_number: '«{{fn}}» тек сандық баған бойынша есептеледі.',
       aggregation_needs_ordered: '«{{fn}}» логикалық бағанға қолданылмайды.',
@@ -53,6 +63,11 @@ export const queryCodes = {
   },
   en: {
     query: {
+      export: {
+        file_gone: 'The export file was fetched already or has expired: export again.',
+        link_expired: 'The download link has expired: export again.',
+        link_invalid: 'The download link is not valid.',
+      },
       aggregation_needs_column: 'Choose a column for “{{fn}}”.',
       aggregation_needs_number: '“{{fn}}” needs a number column.',
       aggregation_needs_ordered: '“{{fn}}” does not apply to a true/false column.',
