@@ -53,6 +53,10 @@ const opsEn = {
 
 export const queriesRu = {
   query: {
+    export: 'Выгрузить',
+    exporting: 'Готовим файл…',
+    exportProgress: 'Файл: {{percent}} %',
+    format: { xlsx: 'Excel (XLSX)', csv: 'CSV', parquet: 'Parquet' },
     title: 'Конструктор запросов',
     intro: 'Выберите данные, соедините таблицы, отфильтруйте, подведите итоги и отсортируйте — без SQL.',
     schema: 'Схема данных',
@@ -158,6 +162,10 @@ export const queriesRu = {
 
 export const queriesKk: typeof queriesRu = {
   query: {
+    export: 'Жүктеп алу',
+    exporting: 'Файл дайындалуда…',
+    exportProgress: 'Файл: {{percent}} %',
+    format: { xlsx: 'Excel (XLSX)', csv: 'CSV', parquet: 'Parquet' },
     title: 'Сұрау құрастырушы',
     intro: 'Деректерді таңдаңыз, кестелерді біріктіріңіз, сүзіңіз, қорытындылаңыз және сұрыптаңыз — SQL-сіз.',
     schema: 'Деректер сұлбасы',
@@ -263,6 +271,10 @@ export const queriesKk: typeof queriesRu = {
 
 export const queriesEn: typeof queriesRu = {
   query: {
+    export: 'Export',
+    exporting: 'Preparing the file…',
+    exportProgress: 'File: {{percent}} %',
+    format: { xlsx: 'Excel (XLSX)', csv: 'CSV', parquet: 'Parquet' },
     title: 'Query builder',
     intro: 'Pick data, join tables, filter, summarise and sort — without SQL.',
     schema: 'Data schema',

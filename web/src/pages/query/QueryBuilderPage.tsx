@@ -24,6 +24,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { EChart } from '../../components/EChart';
+import { ExportButton } from './ExportButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import {
   type Aggregation,
@@ -500,6 +501,7 @@ export function QueryBuilderPage() {
               <Button icon={<SaveOutlined />} disabled={!spec} onClick={() => setSaveOpen(true)}>
                 {t('query.save')}
               </Button>
+              <ExportButton spec={spec} />
             </Flex>
             {run.isError ? <ErrorAlert title={t('query.runError')} error={run.error} /> : null}
             {result ? (

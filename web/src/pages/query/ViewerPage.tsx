@@ -21,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
 import { EChart } from '../../components/EChart';
+import { ExportButton } from './ExportButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatCount } from '../../lib/format';
 import {
@@ -271,6 +272,14 @@ export function ViewerPage() {
           onSearch={(value) => {
             setSearch(value);
             restart();
+          }}
+        />
+        <ExportButton
+          spec={{
+            version: 1,
+            source: name,
+            filters: filters.length ? { kind: 'group', combine: 'and', filters } : null,
+            order_by: sort.column ? [{ field: sort.column, desc: sort.desc }] : [],
           }}
         />
         {filters.map((f) => (

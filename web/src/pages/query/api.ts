@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
+import { apiErrorOf, unwrap } from '../../api/errors';
+import { followJob, type Job } from '../../lib/jobs';
 import type { components } from '../../api/schema';
 
 export type QuerySpec = components['schemas']['QuerySpec'];
@@ -141,4 +142,38 @@ export function useColumnProfile(name: string, column: string | null, filters: C
         }),
       ),
   });
+}
+
+export type ExportFormat = 'csv' | 'xlsx' | 'parquet';
+type QueryExportLink = components['schemas']['QueryExportLink'];
+
+/** Let the browser fetch `url` itself and save it to disk (never into the page's memory). */
+function followDownload(url: string, filename: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/**
+ * POST /queries/export-link (audited), then the browser downloads the file from the short-lived
+ * signed link. Above 100 000 rows a job writes the file first (202): `onProgress` follows it.
+ */
+export async function downloadQueryExport(
+  spec: QuerySpec,
+  format: ExportFormat,
+  onProgress?: (job: Job) => void,
+): Promise<string> {
+  const answer = unwrap(await api.POST('/api/v1/queries/export-link', { body: { spec, format } }));
+  let link: QueryExportLink;
+  if ('job_id' in answer) {
+    const job = await followJob(answer.job_id, { onProgress });
+    if (job.status !== 'succeeded') throw apiErrorOf(job.result, 500, job.error ?? 'the export failed');
+    link = job.result as QueryExportLink;
+  } else link = answer;
+  followDownload(link.url, link.filename);
+  return link.filename;
 }
