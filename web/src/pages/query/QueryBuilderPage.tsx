@@ -160,8 +160,9 @@ function SchemaTree({ sources, onPick }: { sources: SourceInfo[]; onPick: (name:
   }));
   return (
     <Tree
+      key={sources.length} // expanded once the schema has come
       treeData={data}
-      defaultExpandedKeys={data.slice(0, 1).map((d) => d.key)}
+      defaultExpandedKeys={['c:feature_store', 't:feature_store']}
       onSelect={(keys) => {
         const key = String(keys[0] ?? '');
         if (key.startsWith('t:')) onPick(key.slice(2));
