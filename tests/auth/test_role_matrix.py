@@ -71,6 +71,7 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("POST", "/api/v1/queries/sql"): Role.USER,
     ("GET", "/api/v1/queries/saved"): Role.USER,
     ("POST", "/api/v1/queries/export-link"): Role.USER,
+    ("POST", "/api/v1/queries/to-upload"): Role.ANALYST,
     ("POST", "/api/v1/queries/saved"): Role.ANALYST,
     ("GET", "/api/v1/queries/saved/{query_id}"): Role.USER,
     ("PUT", "/api/v1/queries/saved/{query_id}"): Role.ANALYST,

@@ -37,10 +37,13 @@ from dataquery.queries.schemas import (
     SavedQueryCreate,
     SavedQueryOut,
     SourceOut,
+    ToUploadOut,
+    ToUploadRequest,
     ViewerFilters,
     ViewerPage,
 )
 from dataquery.queries.spec import Condition, QuerySpec
+from dataquery.queries.to_upload import to_upload
 
 router = APIRouter(prefix="/queries", tags=["queries"], responses=errors(401, 403, 404, 422))
 viewer_router = APIRouter(prefix="/viewer", tags=["viewer"], responses=errors(401, 403, 404, 422))
@@ -152,6 +155,31 @@ def download_export(db: DB, settings: AppSettings, token: str) -> Response:
     compiled = service.compile_for(db, Viewer.of(user), spec, settings.query_export_max_rows)
     body = export.stream(service.engine_of(db), compiled, fmt)
     return StreamingResponse(body, media_type=media, headers=headers)
+
+
+@router.post("/to-upload", status_code=status.HTTP_201_CREATED)
+def query_to_upload(
+    request: Request, db: DB, user: AnalystUser, settings: AppSettings, body: ToUploadRequest
+) -> ToUploadOut:
+    """Use as audience source: the result's distinct valid IINs become an accepted upload
+    (purpose audience), which the audience builder takes as a source."""
+    upload = to_upload(
+        db,
+        Viewer.of(user),
+        body.spec,
+        body.name,
+        settings.query_export_max_rows,
+        settings.query_timeout_seconds,
+    )
+    context = audit_context(request)
+    context.target = f"upload={upload.id}"
+    context.summary = {"source": body.spec.source, "unique_iins": upload.unique_iins}
+    return ToUploadOut(
+        upload_id=upload.id,
+        dataset=upload.dataset_name,
+        rows_total=upload.rows_total,
+        unique_iins=upload.unique_iins,
+    )
 
 
 @router.get("/saved")

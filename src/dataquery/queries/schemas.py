@@ -131,3 +131,19 @@ class QueryExportLink(BaseModel):
 class QueryExportQueued(BaseModel):
     job_id: str = Field(description="Its result is the QueryExportLink, once the file is written.")
     rows: int
+
+
+class ToUploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    spec: QuerySpec
+    name: str = Field(min_length=1, max_length=200, description="The list's name")
+
+
+class ToUploadOut(BaseModel):
+    """The list made: an accepted upload the audience builder takes as a source."""
+
+    upload_id: str
+    dataset: str
+    rows_total: int
+    unique_iins: int

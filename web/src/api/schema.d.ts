@@ -808,6 +808,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queries/to-upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Query To Upload
+         * @description Use as audience source: the result's distinct valid IINs become an accepted upload
+         *     (purpose audience), which the audience builder takes as a source.
+         */
+        post: operations["query_to_upload_api_v1_queries_to_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reference/channels": {
         parameters: {
             query?: never;
@@ -3447,6 +3468,29 @@ export interface components {
             kind: "suppression";
             /** List */
             list: string;
+        };
+        /**
+         * ToUploadOut
+         * @description The list made: an accepted upload the audience builder takes as a source.
+         */
+        ToUploadOut: {
+            /** Dataset */
+            dataset: string;
+            /** Rows Total */
+            rows_total: number;
+            /** Unique Iins */
+            unique_iins: number;
+            /** Upload Id */
+            upload_id: string;
+        };
+        /** ToUploadRequest */
+        ToUploadRequest: {
+            /**
+             * Name
+             * @description The list's name
+             */
+            name: string;
+            spec: components["schemas"]["QuerySpec"];
         };
         /** TokenPair */
         TokenPair: {
@@ -7144,6 +7188,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CompiledSql"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    query_to_upload_api_v1_queries_to_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToUploadOut"];
                 };
             };
             /** @description Not signed in, or the session has ended */

@@ -1,4 +1,4 @@
-import { DeleteOutlined, PlayCircleOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { DeleteOutlined, PlayCircleOutlined, PlusOutlined, SaveOutlined, TeamOutlined } from '@ant-design/icons';
 import {
   Button,
   Card,
@@ -42,6 +42,7 @@ import {
   compileQuery,
   needsNoValue,
   parseValue,
+  resultToUpload,
   runQuery,
   useQuerySchema,
   useSavedQueries,
@@ -245,6 +246,7 @@ export function QueryBuilderPage() {
   const spec = toSpec(draft, byName);
   const run = useMutation({ mutationFn: runQuery });
   const sql = useMutation({ mutationFn: compileQuery });
+  const toUpload = useMutation({ mutationFn: (input: { spec: QuerySpec; name: string }) => resultToUpload(input.spec, input.name) });
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
   const tables = [draft.source, ...draft.joins.map((j) => j.table)].filter((n): n is string => Boolean(n));
@@ -503,8 +505,23 @@ export function QueryBuilderPage() {
                 {t('query.save')}
               </Button>
               <ExportButton spec={spec} />
+              <Button
+                icon={<TeamOutlined />}
+                disabled={!spec || !result || !result.columns.some((c) => c.name === 'iin' || c.name.endsWith('__iin'))}
+                loading={toUpload.isPending}
+                onClick={() => spec && toUpload.mutate({ spec, name: saveName.trim() || `${t('query.title')}: ${spec.source}` })}
+                data-testid="to-upload"
+              >
+                {t('query.toAudience')}
+              </Button>
             </Flex>
             {run.isError ? <ErrorAlert title={t('query.runError')} error={run.error} /> : null}
+            {toUpload.isError ? <ErrorAlert title={t('query.toAudienceError')} error={toUpload.error} /> : null}
+            {toUpload.data ? (
+              <Text type="success" data-testid="to-upload-done">
+                {t('query.toAudienceDone', { count: toUpload.data.unique_iins, id: toUpload.data.upload_id })}
+              </Text>
+            ) : null}
             {result ? (
               <>
                 <Text type="secondary" data-testid="result-count">

@@ -177,3 +177,8 @@ export async function downloadQueryExport(
   followDownload(link.url, link.filename);
   return link.filename;
 }
+
+/** "Use as audience source": the result's IINs become an upload the audience builder can use. */
+export async function resultToUpload(spec: QuerySpec, name: string) {
+  return unwrap(await api.POST('/api/v1/queries/to-upload', { body: { spec, name } }));
+}
