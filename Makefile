@@ -6,7 +6,7 @@ WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts
 	web/package.json web/eslint.config.js -type f 2>/dev/null)
 
 .PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean \
-	bench-uploads bench-upload-limits bench-audience bench-deploy bench-split fuzz test-fuzz
+	bench-uploads bench-upload-limits bench-audience bench-viewer bench-deploy bench-split fuzz test-fuzz
 
 $(BIN)/dataquery: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,9 @@ bench-upload-limits: setup
 bench-audience: setup
 	$(BIN)/python bench/audience.py --no-api
 	$(BIN)/python bench/audience.py --customers 1000000
+
+bench-viewer: setup
+	$(BIN)/python bench/viewer.py
 
 bench-deploy: setup
 	$(BIN)/python bench/deploy.py

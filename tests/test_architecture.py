@@ -50,6 +50,7 @@ DOMAINS = tuple(
         "auth",
         "monitoring",
         "appsettings",
+        "queries",
     )
 )
 # The HTTP edge of a domain: routers, request dependencies, and the streaming upload receiver.

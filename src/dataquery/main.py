@@ -44,6 +44,8 @@ from dataquery.jobs.runner import get_runner
 from dataquery.monitoring.router import metrics_router
 from dataquery.monitoring.router import router as monitoring_router
 from dataquery.monitoring.service import Flusher, Store
+from dataquery.queries.router import router as queries_router
+from dataquery.queries.router import viewer_router
 from dataquery.reference.router import router as reference_router
 from dataquery.uploads.router import router as uploads_router
 
@@ -191,6 +193,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(monitoring_router)
     api.include_router(settings_router)
     api.include_router(defaults_router)
+    api.include_router(queries_router)
+    api.include_router(viewer_router)
     app.include_router(api)
     app.include_router(metrics_router)
     mount_web(app, settings.web_dist)

@@ -21,6 +21,7 @@ from dataquery.datasets.models import ContactIndex, Dataset, ListIndex, MemberIn
 from dataquery.datasources.models import DataSource, SourceDataset
 from dataquery.jobs.models import Job
 from dataquery.monitoring.models import QueryLogEntry, RouteStat
+from dataquery.queries.models import SavedQuery
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
 
@@ -44,6 +45,7 @@ __all__ = [
     "RB3CampaignDict",
     "RefreshToken",
     "RouteStat",
+    "SavedQuery",
     "SettingValue",
     "SourceDataset",
     "Stream",

@@ -18,7 +18,10 @@ PUBLIC = {
 # Routes that authenticate by the refresh token in the body instead of the access token.
 REFRESH_TOKEN_ROUTES = {("POST", "/api/v1/auth/refresh"), ("POST", "/api/v1/auth/logout")}
 # Routes whose URL carries a short-lived signed token (made by a signed-in call) instead.
-SIGNED_LINK_ROUTES = {("GET", "/api/v1/campaigns/exports/{token}")}
+SIGNED_LINK_ROUTES = {
+    ("GET", "/api/v1/campaigns/exports/{token}"),
+    ("GET", "/api/v1/queries/exports/{token}"),
+}
 
 # The least role each route needs. A new route must be added here: the test fails until it is.
 REQUIRED: dict[tuple[str, str], Role] = {
@@ -100,6 +103,18 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/admin/settings"): Role.ADMIN,
     ("PUT", "/api/v1/admin/settings"): Role.ADMIN,
     ("GET", "/api/v1/settings/defaults"): Role.USER,
+    ("GET", "/api/v1/queries/schema"): Role.USER,
+    ("POST", "/api/v1/queries/run"): Role.USER,
+    ("POST", "/api/v1/queries/sql"): Role.USER,
+    ("GET", "/api/v1/queries/saved"): Role.USER,
+    ("POST", "/api/v1/queries/export-link"): Role.USER,
+    ("POST", "/api/v1/queries/to-upload"): Role.ANALYST,
+    ("POST", "/api/v1/queries/saved"): Role.ANALYST,
+    ("GET", "/api/v1/queries/saved/{query_id}"): Role.USER,
+    ("PUT", "/api/v1/queries/saved/{query_id}"): Role.ANALYST,
+    ("DELETE", "/api/v1/queries/saved/{query_id}"): Role.ANALYST,
+    ("GET", "/api/v1/viewer/{name}/rows"): Role.USER,
+    ("GET", "/api/v1/viewer/{name}/profile/{column}"): Role.USER,
 }
 
 

@@ -85,13 +85,6 @@ def test_unknown_address_shows_404_inside_the_shell(
     assert browser_errors.messages == []
 
 
-def test_unbuilt_section_says_so(page: Page, dq_server: DQServer) -> None:
-    page.goto(dq_server.url("/query"))
-    expect(page.get_by_text("Раздел в разработке")).to_be_visible()
-    sidebar = page.get_by_test_id("sidebar")
-    expect(sidebar.get_by_text("Конструктор запросов", exact=True)).to_be_visible()
-
-
 def test_the_sidebar_stays_while_a_long_page_scrolls(page: Page, dq_server: DQServer) -> None:
     page.set_viewport_size({"width": 1440, "height": 600})
     page.goto(dq_server.url("/campaigns/new"))

@@ -13,11 +13,10 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -26,8 +25,8 @@ import xlsxwriter
 from sqlalchemy.engine import Connection, Engine
 
 from dataquery.bank.tables import local_control, local_target
+from dataquery.core import links
 from dataquery.core.bulk import compiled_sql, settled
-from dataquery.core.errors import NotAuthenticated
 from dataquery.core.progress import Progress
 
 BATCH_ROWS = 100_000
@@ -42,9 +41,9 @@ MEDIA_TYPES = {
 }
 
 
-# A download link's life: long enough for the browser to follow it, too short to be passed on.
-LINK_SECONDS = 120
+LINK_SECONDS = links.LINK_SECONDS
 _LINK_AUDIENCE = "dq:campaign-export"
+_LINK_CODES = ("campaign.export.link_expired", "campaign.export.link_invalid")
 
 
 def sign_link(
@@ -52,30 +51,19 @@ def sign_link(
 ) -> tuple[str, datetime]:
     """A signed token for one export (JWT, minutes-long): the URL carries no bearer token.
     `file`: the name of a file a job wrote (large XLSX), sent instead of a fresh stream."""
-    expires = datetime.now(UTC) + timedelta(seconds=LINK_SECONDS)
-    claims = {"aud": _LINK_AUDIENCE, "sub": username, "code": code, "format": format,
-              "group": group, "file": file, "exp": expires}  # fmt: skip
-    return jwt.encode(claims, secret, algorithm="HS256"), expires
+    claims = {"sub": username, "code": code, "format": format, "group": group, "file": file}
+    return links.sign(secret, _LINK_AUDIENCE, claims, LINK_SECONDS)
 
 
 def read_link(secret: str, token: str) -> dict[str, str]:
     """The export a link stands for; 401 when it is forged, expired or of another kind."""
-    try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=["HS256"],
-            audience=_LINK_AUDIENCE,
-            options={"require": ["exp", "aud", "sub", "code", "format", "group"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise NotAuthenticated(
-            "the download link has expired; export again", code="campaign.export.link_expired"
-        ) from exc
-    except jwt.PyJWTError as exc:
-        raise NotAuthenticated(
-            "the download link is not valid", code="campaign.export.link_invalid"
-        ) from exc
+    claims = links.read(
+        secret,
+        _LINK_AUDIENCE,
+        token,
+        ("sub", "code", "format", "group"),
+        _LINK_CODES,
+    )
     found = {key: str(claims[key]) for key in ("sub", "code", "format", "group")}
     return {**found, "file": str(claims.get("file") or "")}
 

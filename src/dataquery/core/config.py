@@ -105,6 +105,13 @@ class Settings(BaseSettings):
     upload_max_zip_ratio: int = Field(
         default=100, ge=1, description="Uncompressed to compressed size of an .xlsx member"
     )
+    # Queries and the data viewer (queries/): rows one answer may hold, and the time one
+    # statement may run before the engine stops it.
+    query_max_rows: int = Field(default=10_000, ge=1, description="Rows of a query's answer")
+    query_timeout_seconds: float = Field(default=30, gt=0, description="Per statement")
+    query_export_max_rows: int = Field(default=5_000_000, ge=1, description="Rows of an export")
+    viewer_page_max: int = Field(default=500, ge=1, description="Rows of one viewer page")
+
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).
     json_body_max_mb: float = Field(default=10, gt=0)
 

@@ -1014,6 +1014,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queries/export-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Link
+         * @description A link valid for two minutes that the browser downloads the result from (CSV, XLSX or
+         *     Parquet; up to DQ_QUERY_EXPORT_MAX_ROWS rows). Above 100 000 rows a job writes the file
+         *     first (202 with the job; its result is the link).
+         */
+        post: operations["export_link_api_v1_queries_export_link_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/exports/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Export
+         * @description The file of a link from `export-link`, compiled again for the user it was made for.
+         */
+        get: operations["download_export_api_v1_queries_exports__token__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Query
+         * @description Compile the spec and run it read-only; at most DQ_QUERY_MAX_ROWS rows (`truncated` says
+         *     when more matched), stopped after DQ_QUERY_TIMEOUT_SECONDS.
+         */
+        post: operations["run_query_api_v1_queries_run_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/saved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Saved Queries
+         * @description Your saved queries and the shared ones of others (admins: all).
+         */
+        get: operations["list_saved_queries_api_v1_queries_saved_get"];
+        put?: never;
+        /** Create Saved Query */
+        post: operations["create_saved_query_api_v1_queries_saved_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/saved/{query_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Saved Query */
+        get: operations["get_saved_query_api_v1_queries_saved__query_id__get"];
+        /**
+         * Update Saved Query
+         * @description Change a saved query (its owner or an admin).
+         */
+        put: operations["update_saved_query_api_v1_queries_saved__query_id__put"];
+        post?: never;
+        /**
+         * Delete Saved Query
+         * @description Delete a saved query (its owner or an admin).
+         */
+        delete: operations["delete_saved_query_api_v1_queries_saved__query_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Query Schema
+         * @description The tables you may query, with their columns and kinds (the builder's schema tree).
+         */
+        get: operations["query_schema_api_v1_queries_schema_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/sql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compiled Sql
+         * @description The SQL the spec compiles to on this warehouse, to show (values as parameters).
+         */
+        post: operations["compiled_sql_api_v1_queries_sql_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/queries/to-upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Query To Upload
+         * @description Use as audience source: the result's distinct valid IINs become an accepted upload
+         *     (purpose audience), which the audience builder takes as a source.
+         */
+        post: operations["query_to_upload_api_v1_queries_to_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reference/channels": {
         parameters: {
             query?: never;
@@ -1261,6 +1431,47 @@ export interface paths {
         patch: operations["update_user_api_v1_users__username__patch"];
         trace?: never;
     };
+    "/api/v1/viewer/{name}/profile/{column}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Viewer Profile
+         * @description A column's type, nulls, distinct values, min/max and top values or histogram.
+         */
+        get: operations["viewer_profile_api_v1_viewer__name__profile__column__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/viewer/{name}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Viewer Rows
+         * @description One page of a table in (sort, key) order, keyset-paginated: pass `next_cursor` as
+         *     `after` for the next one.
+         */
+        get: operations["viewer_rows_api_v1_viewer__name__rows_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1281,6 +1492,18 @@ export interface components {
             max?: number | null;
             /** Min */
             min?: number | null;
+        };
+        /**
+         * AggregateFn
+         * @enum {string}
+         */
+        AggregateFn: "count" | "count_distinct" | "sum" | "avg" | "min" | "max";
+        /** Aggregation */
+        Aggregation: {
+            column?: components["schemas"]["ColumnRef"] | null;
+            fn: components["schemas"]["AggregateFn"];
+            /** Label */
+            label?: string | null;
         };
         /**
          * AnyOfFilter
@@ -2131,6 +2354,63 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** ColumnProfile */
+        ColumnProfile: {
+            /** Distinct */
+            distinct: number;
+            /** Histogram */
+            histogram: components["schemas"]["HistogramBin"][];
+            /** Kind */
+            kind: string;
+            /** Max */
+            max: unknown;
+            /** Min */
+            min: unknown;
+            /** Name */
+            name: string;
+            /** Nulls */
+            nulls: number;
+            /** Rows */
+            rows: number;
+            /** Top Values */
+            top_values: components["schemas"]["TopValue"][];
+        };
+        /**
+         * ColumnRef
+         * @description A column of the source (`table` omitted) or of a joined table (`table` = its name).
+         */
+        ColumnRef: {
+            /** Column */
+            column: string;
+            /** Table */
+            table?: string | null;
+        };
+        /**
+         * CompiledSql
+         * @description The SQL the spec compiles to, for reading: values stay parameters (`params`).
+         */
+        CompiledSql: {
+            /** Dialect */
+            dialect: string;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Sql */
+            sql: string;
+        };
+        /** Condition */
+        Condition: {
+            column: components["schemas"]["ColumnRef"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "condition";
+            op: components["schemas"]["Op"];
+            /** Value */
+            value?: string | number | boolean | (string | number | boolean)[] | null;
+        };
         /** ConnectionTestOut */
         ConnectionTestOut: {
             /** Code */
@@ -2363,6 +2643,11 @@ export interface components {
             /** Table Name */
             table_name: string;
         };
+        /**
+         * DateBucket
+         * @enum {string}
+         */
+        DateBucket: "day" | "week" | "month";
         /** Deleted */
         Deleted: {
             /** Code */
@@ -2846,6 +3131,22 @@ export interface components {
             /** Region */
             region?: string | null;
         };
+        /** FilterGroup */
+        FilterGroup: {
+            /**
+             * Combine
+             * @default and
+             * @enum {string}
+             */
+            combine: "and" | "or";
+            /** Filters */
+            filters?: (components["schemas"]["Condition"] | components["schemas"]["FilterGroup"])[];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "group";
+        };
         /**
          * FrequencyCapFilter
          * @description Remove anyone with at least `max_contacts` contacts in the same window as recent_contact
@@ -2907,6 +3208,11 @@ export interface components {
             /** Values */
             values: ("M" | "F")[];
         };
+        /** GroupBy */
+        GroupBy: {
+            bucket?: components["schemas"]["DateBucket"] | null;
+            column: components["schemas"]["ColumnRef"];
+        };
         /** GroupOut */
         GroupOut: {
             /** Name */
@@ -2955,6 +3261,15 @@ export interface components {
             /** Version */
             version: string;
             warehouse: components["schemas"]["WarehouseHealth"];
+        };
+        /** HistogramBin */
+        HistogramBin: {
+            /** Count */
+            count: number;
+            /** High */
+            high: number;
+            /** Low */
+            low: number;
         };
         /** InvalidExample */
         InvalidExample: {
@@ -3122,6 +3437,23 @@ export interface components {
             done?: number | null;
             /** Total */
             total?: number | null;
+        };
+        /** Join */
+        Join: {
+            /**
+             * Kind
+             * @default inner
+             * @enum {string}
+             */
+            kind: "inner" | "left";
+            /**
+             * On
+             * @default iin
+             * @enum {string}
+             */
+            on: "iin" | "camp_cd";
+            /** Table */
+            table: string;
         };
         /** LanguageText */
         LanguageText: {
@@ -3383,6 +3715,11 @@ export interface components {
             };
         };
         /**
+         * Op
+         * @enum {string}
+         */
+        Op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "between" | "in" | "not_in" | "contains" | "starts_with" | "is_null" | "not_null" | "last_days";
+        /**
          * OptionsOut
          * @description Everything the builder's panels need, in one call.
          */
@@ -3416,6 +3753,19 @@ export interface components {
             suppression_lists: components["schemas"]["ListOption"][];
             /** Uploads */
             uploads: components["schemas"]["UploadOption"][];
+        };
+        /**
+         * OrderBy
+         * @description `field`: the name of an output column (see `compiler.output_name`).
+         */
+        OrderBy: {
+            /**
+             * Desc
+             * @default false
+             */
+            desc: boolean;
+            /** Field */
+            field: string;
         };
         /** OutcomeOption */
         OutcomeOption: {
@@ -3707,6 +4057,53 @@ export interface components {
              */
             kind: "push_optout";
         };
+        /** QueryColumn */
+        QueryColumn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "number" | "text" | "boolean" | "date" | "timestamp";
+            /** Name */
+            name: string;
+        };
+        /** QueryExportLink */
+        QueryExportLink: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Filename */
+            filename: string;
+            /** Rows */
+            rows: number;
+            /**
+             * Url
+             * @description GET it without a bearer token: the link itself is the right.
+             */
+            url: string;
+        };
+        /** QueryExportQueued */
+        QueryExportQueued: {
+            /**
+             * Job Id
+             * @description Its result is the QueryExportLink, once the file is written.
+             */
+            job_id: string;
+            /** Rows */
+            rows: number;
+        };
+        /** QueryExportRequest */
+        QueryExportRequest: {
+            /**
+             * Format
+             * @default csv
+             * @enum {string}
+             */
+            format: "csv" | "xlsx" | "parquet";
+            spec: components["schemas"]["QuerySpec"];
+        };
         /** QueryLogItem */
         QueryLogItem: {
             /** Detail */
@@ -3726,6 +4123,109 @@ export interface components {
             rows: number | null;
             /** Username */
             username: string | null;
+        };
+        /**
+         * QueryRequest
+         * @example {
+         *       "spec": {
+         *         "aggregations": [
+         *           {
+         *             "fn": "count"
+         *           }
+         *         ],
+         *         "filters": {
+         *           "combine": "and",
+         *           "filters": [
+         *             {
+         *               "column": {
+         *                 "column": "device_os"
+         *               },
+         *               "kind": "condition",
+         *               "op": "=",
+         *               "value": "ios"
+         *             },
+         *             {
+         *               "column": {
+         *                 "column": "opened_date",
+         *                 "table": "products"
+         *               },
+         *               "kind": "condition",
+         *               "op": "last_days",
+         *               "value": 30
+         *             }
+         *           ],
+         *           "kind": "group"
+         *         },
+         *         "group_by": [
+         *           {
+         *             "bucket": "week",
+         *             "column": {
+         *               "column": "opened_date",
+         *               "table": "products"
+         *             }
+         *           }
+         *         ],
+         *         "joins": [
+         *           {
+         *             "kind": "inner",
+         *             "on": "iin",
+         *             "table": "products"
+         *           }
+         *         ],
+         *         "order_by": [
+         *           {
+         *             "field": "products__opened_date"
+         *           }
+         *         ],
+         *         "source": "feature_store",
+         *         "version": 1
+         *       }
+         *     }
+         */
+        QueryRequest: {
+            spec: components["schemas"]["QuerySpec"];
+        };
+        /** QueryResult */
+        QueryResult: {
+            /** Columns */
+            columns: components["schemas"]["QueryColumn"][];
+            /** Limit */
+            limit: number;
+            /** Row Count */
+            row_count: number;
+            /** Rows */
+            rows: unknown[][];
+            /**
+             * Truncated
+             * @description More rows matched than the limit (or DQ_QUERY_MAX_ROWS)
+             */
+            truncated: boolean;
+        };
+        /** QuerySpec */
+        QuerySpec: {
+            /** Aggregations */
+            aggregations?: components["schemas"]["Aggregation"][];
+            /** Columns */
+            columns?: components["schemas"]["ColumnRef"][];
+            filters?: components["schemas"]["FilterGroup"] | null;
+            /** Group By */
+            group_by?: components["schemas"]["GroupBy"][];
+            /** Joins */
+            joins?: components["schemas"]["Join"][];
+            /** Limit */
+            limit?: number | null;
+            /** Order By */
+            order_by?: components["schemas"]["OrderBy"][];
+            /** Reference Date */
+            reference_date?: string | null;
+            /** Source */
+            source: string;
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version: 1;
         };
         /** RB3Terms */
         "RB3Terms-Input": {
@@ -4004,6 +4504,46 @@ export interface components {
             /** Score */
             score?: number | null;
         };
+        /** SavedQueryCreate */
+        SavedQueryCreate: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Shared
+             * @default false
+             */
+            shared: boolean;
+            spec: components["schemas"]["QuerySpec"];
+        };
+        /** SavedQueryOut */
+        SavedQueryOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner: string;
+            /** Shared */
+            shared: boolean;
+            /** Spec */
+            spec: {
+                [key: string]: unknown;
+            };
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** SettingChange */
         SettingChange: {
             /** Key */
@@ -4145,6 +4685,28 @@ export interface components {
             source_id: string;
             /** Source Table */
             source_table: string | null;
+        };
+        /**
+         * SourceOut
+         * @description A table the caller may read: a catalog dataset (its category), or a bank (`bank`) or
+         *     app (`app`, admins only) table.
+         */
+        SourceOut: {
+            /** Category */
+            category: string;
+            /** Columns */
+            columns: components["schemas"]["QueryColumn"][];
+            /** Description */
+            description: string | null;
+            /**
+             * Key
+             * @description Its unique key; empty: the viewer pages on the row id
+             */
+            key: string[];
+            /** Name */
+            name: string;
+            /** Row Count */
+            row_count: number | null;
         };
         /** SplitPreviewRequest */
         SplitPreviewRequest: {
@@ -4335,6 +4897,29 @@ export interface components {
              */
             slow_queries_24h: number;
         };
+        /**
+         * ToUploadOut
+         * @description The list made: an accepted upload the audience builder takes as a source.
+         */
+        ToUploadOut: {
+            /** Dataset */
+            dataset: string;
+            /** Rows Total */
+            rows_total: number;
+            /** Unique Iins */
+            unique_iins: number;
+            /** Upload Id */
+            upload_id: string;
+        };
+        /** ToUploadRequest */
+        ToUploadRequest: {
+            /**
+             * Name
+             * @description The list's name
+             */
+            name: string;
+            spec: components["schemas"]["QuerySpec"];
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -4352,6 +4937,13 @@ export interface components {
              */
             token_type: string;
             user: components["schemas"]["UserBrief"];
+        };
+        /** TopValue */
+        TopValue: {
+            /** Count */
+            count: number;
+            /** Value */
+            value: unknown;
         };
         /**
          * UploadFilter
@@ -4799,6 +5391,32 @@ export interface components {
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        /** ViewerPage */
+        ViewerPage: {
+            /** Columns */
+            columns: components["schemas"]["QueryColumn"][];
+            /** Desc */
+            desc: boolean;
+            /**
+             * Key
+             * @description What pages are cut on: the unique key, or `rowid`
+             */
+            key: string[];
+            /**
+             * Next Cursor
+             * @description Pass as `after` for the next page; null: last
+             */
+            next_cursor: string | null;
+            /** Rows */
+            rows: unknown[][];
+            /** Sort */
+            sort: string | null;
+            /**
+             * Total
+             * @description Rows matching the filters, when `count=true`
+             */
+            total: number | null;
         };
         /** WarehouseHealth */
         WarehouseHealth: {
@@ -8621,6 +9239,663 @@ export interface operations {
             };
         };
     };
+    export_link_api_v1_queries_export_link_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryExportLink"] | components["schemas"]["QueryExportQueued"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryExportQueued"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_export_api_v1_queries_exports__token__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_query_api_v1_queries_run_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResult"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_saved_queries_api_v1_queries_saved_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_saved_query_api_v1_queries_saved_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedQueryCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_saved_query_api_v1_queries_saved__query_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                query_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_saved_query_api_v1_queries_saved__query_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                query_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedQueryCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedQueryOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_saved_query_api_v1_queries_saved__query_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                query_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    query_schema_api_v1_queries_schema_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceOut"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    compiled_sql_api_v1_queries_sql_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompiledSql"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    query_to_upload_api_v1_queries_to_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ToUploadRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToUploadOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_channels_api_v1_reference_channels_get: {
         parameters: {
             query?: never;
@@ -10252,6 +11527,138 @@ export interface operations {
             };
             /** @description A service it needs (the directory) does not answer */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    viewer_profile_api_v1_viewer__name__profile__column__get: {
+        parameters: {
+            query?: {
+                /** @description JSON list of conditions, e.g. [{"column": {"column": "gender"}, "op": "=", "value": "F"}] (AND) */
+                filters?: string | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+                column: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ColumnProfile"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    viewer_rows_api_v1_viewer__name__rows_get: {
+        parameters: {
+            query?: {
+                sort?: string | null;
+                desc?: boolean;
+                /** @description next_cursor */
+                after?: string | null;
+                limit?: number;
+                /** @description Search text columns */
+                q?: string | null;
+                /** @description JSON list of conditions, e.g. [{"column": {"column": "gender"}, "op": "=", "value": "F"}] (AND) */
+                filters?: string | null;
+                /** @description Also count the matching rows */
+                count?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewerPage"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,7 +12,8 @@ import { CampaignDetailRoute, TheoriesRoute } from '../pages/campaigns/theories/
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { MonitoringPage } from '../pages/monitoring/MonitoringPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
-import { UnderConstructionPage } from '../pages/UnderConstructionPage';
+import { QueryBuilderPage } from '../pages/query/QueryBuilderPage';
+import { ViewerPage } from '../pages/query/ViewerPage';
 import { UploadsPage } from '../pages/uploads/UploadsPage';
 import { AppLayout } from './AppLayout';
 
@@ -32,8 +33,9 @@ export const routes: RouteObject[] = [
       { path: 'campaigns', element: <TheoriesRoute /> },
       { path: 'campaigns/:code', element: <CampaignDetailRoute /> },
       { path: 'uploads', element: <UploadsPage /> },
-      { path: 'query', element: <UnderConstructionPage section="queryBuilder" /> },
+      { path: 'query', element: <QueryBuilderPage /> },
       { path: 'datasets', element: <DatasetsPage /> },
+      { path: 'datasets/:name', element: <ViewerPage /> },
       { path: 'monitoring', element: <MonitoringPage /> },
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },

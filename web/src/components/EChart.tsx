@@ -1,12 +1,22 @@
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
+import { BarChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-// Only what the charts use: bars, lines, points, axes, legends, reference lines and tooltips, drawn as SVG (crisp at any zoom, no canvas).
+// Only what the charts use: bars, lines, pies, points, axes, legends, reference lines and tooltips, drawn as SVG (crisp at any zoom, no canvas).
 // The chart is one image to assistive technology, named by `label` (its numbers in words).
-echarts.use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  ScatterChart,
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  SVGRenderer,
+]);
 
 /**
  * One ECharts chart in a div: created on mount, given each new option, resized with its box,

@@ -6,6 +6,7 @@ import { theoriesEn } from './theories';
 import { monitoringEn } from './monitoring';
 import { refdataEn } from './refdata';
 import { sourcesEn } from './sources';
+import { queriesEn } from './queries';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
 import * as serverCodes from './codes';
@@ -38,15 +39,6 @@ const en: Messages = {
     warehouse: 'Warehouse: {{dialect}}, {{state}}',
     reachable: 'reachable',
     notReachable: 'not reachable',
-  },
-  wip: {
-    title: 'Under construction',
-    campaignManager:
-      'Here an analyst will build an audience step by step through the funnel, split it into target and control groups and register the campaign.',
-    uploads: 'Here you will upload an Excel or CSV file of IINs and get a validation report.',
-    queryBuilder: 'Here you will compose a query over a dataset, view the result and export it.',
-    monitoring: 'Here will be the system status, background jobs and the daily pool distribution.',
-    reference: 'Here an administrator will edit reference data: streams, branches, push event types and channels.',
   },
   notFound: {
     title: 'Page not found',
@@ -130,6 +122,7 @@ const en: Messages = {
   ...refdataEn,
   ...sourcesEn,
   experiment: experimentEn,
+  ...queriesEn,
   ...theoriesEn,
 };
 

@@ -7,6 +7,7 @@ import { theoriesKk } from './theories';
 import { monitoringKk } from './monitoring';
 import { refdataKk } from './refdata';
 import { sourcesKk } from './sources';
+import { queriesKk } from './queries';
 import { uploadsKk } from './uploads';
 import * as serverCodes from './codes';
 
@@ -39,16 +40,6 @@ const kk: Messages = {
     warehouse: 'Қойма: {{dialect}}, {{state}}',
     reachable: 'қолжетімді',
     notReachable: 'қолжетімсіз',
-  },
-  wip: {
-    title: 'Бөлім әзірленуде',
-    campaignManager:
-      'Мұнда талдаушы аудиторияны воронка қадамдары бойынша жинайды, оны мақсатты және бақылау топтарына бөледі де, науқанды тіркейді.',
-    uploads: 'Мұнда ЖСН тізімі бар Excel немесе CSV файлын жүктеп, тексеру есебін алуға болады.',
-    queryBuilder: 'Мұнда деректер жиынына сұрау құрып, нәтижесін қарап, оны экспорттауға болады.',
-    monitoring: 'Мұнда жүйенің күйі, фондық тапсырмалар және пулдың күнделікті бөлінуі көрсетіледі.',
-    reference:
-      'Мұнда әкімші анықтамалықтарды өңдейді: ағындар, филиалдар, push-оқиға түрлері және арналар.',
   },
   notFound: {
     title: 'Бет табылмады',
@@ -133,6 +124,7 @@ const kk: Messages = {
   ...refdataKk,
   ...sourcesKk,
   experiment: experimentKk,
+  ...queriesKk,
   ...theoriesKk,
 };
 

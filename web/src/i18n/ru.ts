@@ -6,6 +6,7 @@ import { theoriesRu } from './theories';
 import { monitoringRu } from './monitoring';
 import { refdataRu } from './refdata';
 import { sourcesRu } from './sources';
+import { queriesRu } from './queries';
 import { uploadsRu } from './uploads';
 import * as serverCodes from './codes';
 
@@ -37,16 +38,6 @@ const ru = {
     warehouse: 'Хранилище: {{dialect}}, {{state}}',
     reachable: 'доступно',
     notReachable: 'недоступно',
-  },
-  wip: {
-    title: 'Раздел в разработке',
-    campaignManager:
-      'Здесь аналитик соберёт аудиторию по шагам воронки, разделит её на целевую и контрольную группы и зарегистрирует кампанию.',
-    uploads: 'Здесь можно будет загрузить файл Excel или CSV со списком ИИН и получить отчёт о проверке.',
-    queryBuilder: 'Здесь можно будет составить запрос к набору данных, посмотреть результат и выгрузить его.',
-    monitoring: 'Здесь будут состояние системы, фоновые задачи и ежедневное распределение пула.',
-    reference:
-      'Здесь администратор будет править справочники: потоки, филиалы, типы push-событий и каналы.',
   },
   notFound: {
     title: 'Страница не найдена',
@@ -130,6 +121,7 @@ const ru = {
   ...refdataRu,
   ...sourcesRu,
   experiment: experimentRu,
+  ...queriesRu,
   ...theoriesRu,
 };
 

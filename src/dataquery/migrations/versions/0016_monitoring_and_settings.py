@@ -1,7 +1,7 @@
 """monitoring: request latency per route, the query log; run-time settings
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-07 01:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dataquery.core.db import JSONText
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

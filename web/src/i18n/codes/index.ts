@@ -13,6 +13,7 @@ import * as jobs from './jobs';
 import * as monitoring from './monitoring';
 import { noticeCodes } from './notices';
 import * as reference from './reference';
+import { queryCodes } from './queries';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -30,7 +31,7 @@ function merge(into: Tree, from: Tree, path: string): Tree {
   return into;
 }
 
-const AREAS = [errors, experiments, jobs, monitoring, funnelCodes, iinCodes, noticeCodes, reference, backup, datasources];
+const AREAS = [errors, experiments, jobs, monitoring, funnelCodes, iinCodes, noticeCodes, reference, backup, datasources, queryCodes];
 
 function catalog(language: 'ru' | 'kk' | 'en'): Tree {
   return AREAS.reduce<Tree>((tree, area) => merge(tree, area[language], ''), {});

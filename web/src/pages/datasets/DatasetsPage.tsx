@@ -2,6 +2,7 @@ import { Card, Col, Empty, Flex, Row, Space, Statistic, Table, Tag, Tooltip, Typ
 import type { TableColumnsType } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import type { Dataset } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -74,9 +75,11 @@ export function DatasetsPage() {
       width: 220,
       sorter: (a, b) => a.name.localeCompare(b.name),
       render: (name: string) => (
-        <Text strong style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
-          {name}
-        </Text>
+        <Link to={`/datasets/${encodeURIComponent(name)}`} title={t('viewer.open')} data-testid={`open-${name}`}>
+          <Text strong style={{ fontFamily: 'monospace', whiteSpace: 'nowrap', color: 'inherit' }}>
+            {name}
+          </Text>
+        </Link>
       ),
     },
     {
