@@ -19,7 +19,12 @@ PACKAGE = "dataquery"
 # Pure modules compute; they never reach a database, the network or a file. pyarrow is allowed
 # (like numpy it is an in-memory columnar structure, and the split hashes Arrow arrays), but not
 # its readers and writers.
-PURE = ("dataquery.iin", "dataquery.sampling", "dataquery.core.progress")
+PURE = (
+    "dataquery.iin",
+    "dataquery.sampling",
+    "dataquery.core.progress",
+    "dataquery.distribution.deal",
+)
 IO_LIBRARIES = (
     "sqlalchemy",
     "duckdb",
@@ -39,8 +44,11 @@ IO_LIBRARIES = (
 
 DOMAINS = tuple(
     f"dataquery.{name}"
-    for name in ("bank", "reference", "datasets", "uploads", "audiences", "campaigns", "auth")
-)
+    for name in (
+        "bank", "reference", "datasets", "uploads", "audiences", "campaigns", "auth",
+        "distribution", "notifications", "integrations",
+    )
+)  # fmt: skip
 # The HTTP edge of a domain: routers, request dependencies, and the streaming upload receiver.
 HTTP_EDGE_MODULES = ("dataquery.auth.deps", "dataquery.uploads.receive")
 

@@ -17,6 +17,7 @@ from dataquery.bank.tables import (
 )
 from dataquery.core.db import Base
 from dataquery.datasets.models import Dataset, ListIndex
+from dataquery.distribution.models import DistributionRun
 from dataquery.jobs.models import Job
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
@@ -28,6 +29,7 @@ __all__ = [
     "CampaignDict",
     "Channel",
     "Dataset",
+    "DistributionRun",
     "Filial",
     "Job",
     "ListIndex",

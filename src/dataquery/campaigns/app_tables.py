@@ -27,6 +27,10 @@ class CampaignDetail(Base):
     copied_from: Mapped[str | None] = mapped_column(sa.String(10))
     deploy_job_id: Mapped[str | None] = mapped_column(sa.String(36))
     deploy_report: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    # Takes a share of the daily new-user pool while active (dataquery.distribution; 0014).
+    pool_share: Mapped[bool | None] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
 
 
 class CampaignEvent(Base):
