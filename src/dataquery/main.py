@@ -16,7 +16,7 @@ from dataquery.audit.service import AUDIT_HOOK, record_outcome, start_request
 from dataquery.auth.router import router as auth_router
 from dataquery.auth.router import users_router
 from dataquery.campaigns.router import router as campaigns_router
-from dataquery.core.clock import set_timezone
+from dataquery.core.clock import bank_timezone, set_timezone
 from dataquery.core.config import Settings, get_settings
 from dataquery.core.db import (
     WarehouseLocked,
@@ -32,6 +32,8 @@ from dataquery.core.health import router as health_router
 from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
+from dataquery.distribution.router import router as distribution_router
+from dataquery.distribution.scheduler import DistributionScheduler
 from dataquery.jobs.router import router as jobs_router
 from dataquery.reference.router import router as reference_router
 from dataquery.uploads.router import router as uploads_router
@@ -64,7 +66,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except WarehouseLocked as exc:
             log.error("warehouse locked", detail=str(exc))
             raise
+        scheduler = None
+        if settings.scheduler_enabled:
+            scheduler = DistributionScheduler(
+                app.state.sessionmaker,
+                settings.distribution_cron,
+                bank_timezone(),
+                settings.distribution_catchup_days,
+            )
+            scheduler.start()
+            app.state.distribution_scheduler = scheduler
         yield
+        if scheduler is not None:
+            scheduler.shutdown()
         if held is not None:
             held.close()
         engine.dispose()
@@ -135,6 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(jobs_router)
     api.include_router(uploads_router)
     api.include_router(campaigns_router)
+    api.include_router(distribution_router)
     app.include_router(api)
     mount_web(app, settings.web_dist)
     return app

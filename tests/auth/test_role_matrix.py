@@ -47,6 +47,8 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/uploads/{upload_id}"): Role.USER,
     ("DELETE", "/api/v1/uploads/{upload_id}"): Role.ANALYST,
     ("POST", "/api/v1/campaigns"): Role.ANALYST,
+    ("GET", "/api/v1/distributions"): Role.USER,
+    ("POST", "/api/v1/distributions"): Role.ADMIN,
     ("GET", "/api/v1/campaigns"): Role.USER,
     ("GET", "/api/v1/campaigns/dashboard"): Role.USER,
     ("GET", "/api/v1/campaigns/sms-segments"): Role.USER,

@@ -96,6 +96,17 @@ class Settings(BaseSettings):
     upload_max_zip_ratio: int = Field(
         default=100, ge=1, description="Uncompressed to compressed size of an .xlsx member"
     )
+    # The daily pool distribution (dataquery.distribution): a crontab line in DQ_TIMEZONE.
+    scheduler_enabled: bool = Field(
+        default=True, description="Run the in-process scheduler (off in tests and CLI tools)."
+    )
+    distribution_cron: str = Field(
+        default="0 9 * * *", description="When the pool is distributed: minute hour dom mon dow"
+    )
+    distribution_catchup_days: int = Field(
+        default=7, ge=1, le=366, description="How many missed days a start catches up at most"
+    )
+
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).
     json_body_max_mb: float = Field(default=10, gt=0)
 
@@ -115,6 +126,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"DQ_TIMEZONE {value!r} is not an IANA time zone") from exc
+        return value
+
+    @field_validator("distribution_cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"DQ_DISTRIBUTION_CRON {value!r}: {exc}") from exc
         return value
 
     @property

@@ -444,9 +444,10 @@ def last_done_day(db: Session) -> date | None:
 def due_days(last_done: date | None, today: date, today_due: bool, limit: int) -> list[date]:
     """The days to run now, in order: those after the last done day up to today (if its run
     time has passed) or yesterday, at most `limit` back; with no run ever, only today."""
+    if last_done is None:
+        return [today] if today_due else []
     until = today if today_due else today - timedelta(days=1)
-    first = until if last_done is None else last_done + timedelta(days=1)
-    first = max(first, until - timedelta(days=limit - 1))
+    first = max(last_done + timedelta(days=1), until - timedelta(days=limit - 1))
     days = []
     day = first
     while day <= until:
@@ -463,9 +464,14 @@ def run_due(
     trigger: RunTrigger,
     after_commit: Callable[[DistributionReport], None] | None = None,
 ) -> list[DistributionReport]:
-    """Every due day in order; a failed day stops the catch-up (the next start tries again)."""
+    """Every due day in order; a failed day stops the catch-up (the next start tries again).
+    Without a loaded pool there is nothing to run: no day is marked, so once the pool is
+    loaded the next start or 09:00 runs the days it has."""
     with factory() as db:
         last = last_done_day(db)
+        if db.scalar(sa.select(Dataset.name).where(Dataset.name == POOL_DATASET)) is None:
+            log.warning("distribution skipped: the pool is not loaded", dataset=POOL_DATASET)
+            return []
     reports = []
     for day in due_days(last, today, today_due, limit):
         try:
