@@ -625,6 +625,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/distributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Distributions
+         * @description Today's status, the next scheduled run and the last 60 runs (newest first).
+         */
+        get: operations["list_distributions_api_v1_distributions_get"];
+        put?: never;
+        /**
+         * Run Distribution
+         * @description Distributes a day's pool now (default: today, dry run first). A day already done
+         *     answers `already_done` and changes nothing.
+         */
+        post: operations["run_distribution_api_v1_distributions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -1163,6 +1188,12 @@ export interface components {
             end_date: string;
             /** Name */
             name: string;
+            /**
+             * Pool Share
+             * @description Take a share of the daily new-user pool while active.
+             * @default false
+             */
+            pool_share: boolean;
             /** @description Required with popup. */
             popup?: components["schemas"]["PopupContent"] | null;
             /** Product Code */
@@ -1275,6 +1306,11 @@ export interface components {
             name: string;
             /** Owner */
             owner: string;
+            /**
+             * Pool Share
+             * @description Takes a share of the daily new-user pool.
+             */
+            pool_share: boolean;
             popup: components["schemas"]["PopupContent"] | null;
             /** Product Code */
             product_code: string | null;
@@ -1317,6 +1353,24 @@ export interface components {
             warnings: components["schemas"]["Notice"][];
             /** Xls Ow Id */
             xls_ow_id: string | null;
+        };
+        /**
+         * CampaignShare
+         * @description One campaign's share of the day's pool.
+         */
+        CampaignShare: {
+            /** Channels */
+            channels?: {
+                [key: string]: components["schemas"]["ChannelDropouts"];
+            };
+            /** Code */
+            code: string;
+            /** Control */
+            control: number;
+            /** Name */
+            name: string;
+            /** Target */
+            target: number;
         };
         /** CampaignStats */
         CampaignStats: {
@@ -1419,7 +1473,8 @@ export interface components {
         };
         /**
          * CampaignUpdate
-         * @description A partial change of a draft; the result is checked like a new draft.
+         * @description A partial change of a draft; the result is checked like a new draft. `pool_share` alone
+         *     also changes a deployed campaign (opting in to or out of the daily pool).
          */
         CampaignUpdate: {
             /** Audience Id */
@@ -1436,6 +1491,11 @@ export interface components {
             end_date?: string | null;
             /** Name */
             name?: string | null;
+            /**
+             * Pool Share
+             * @description Alone, also for a deployed campaign: opt in to the pool.
+             */
+            pool_share?: boolean | null;
             popup?: components["schemas"]["PopupContent"] | null;
             /** Product Code */
             product_code?: string | null;
@@ -1692,6 +1752,123 @@ export interface components {
             kind: "device";
             /** Values */
             values: ("android" | "ios" | "none")[];
+        };
+        /** DistributionOverview */
+        DistributionOverview: {
+            /** Cron */
+            cron: string;
+            /** Items */
+            items: components["schemas"]["DistributionRunOut"][];
+            /**
+             * Next Run At
+             * @description The scheduler's next run; None when off.
+             */
+            next_run_at: string | null;
+            /** Scheduler Enabled */
+            scheduler_enabled: boolean;
+            /**
+             * Today
+             * Format: date
+             * @description The bank's today.
+             */
+            today: string;
+            /**
+             * Today Status
+             * @description done, failed, or None (not run yet).
+             */
+            today_status: string | null;
+        };
+        /** DistributionReport */
+        DistributionReport: {
+            /** Campaigns */
+            campaigns: components["schemas"]["CampaignShare"][];
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Distributed */
+            distributed: number;
+            /** Error */
+            error?: string | null;
+            /**
+             * Pool Size
+             * @description IINs of the day's pool not yet in any campaign.
+             */
+            pool_size: number;
+            /**
+             * Run Id
+             * @description The stored run (for already_done: the done one).
+             */
+            run_id: string | null;
+            /** Seconds */
+            seconds: number;
+            status: components["schemas"]["RunStatus"];
+            /**
+             * Undistributed
+             * @description Reason -> customers no campaign took: a suppression list's name, recent_contact, frequency_cap, push_optout, upload, several_rules (barred by different rules in different campaigns) or no_active_campaign.
+             */
+            undistributed: {
+                [key: string]: number;
+            };
+        };
+        /** DistributionRequest */
+        DistributionRequest: {
+            /**
+             * Day
+             * @description The pool's day; default: bank's today.
+             */
+            day?: string | null;
+            /**
+             * Dry Run
+             * @description Compute and report, write nothing.
+             * @default true
+             */
+            dry_run: boolean;
+        };
+        /** DistributionRunOut */
+        DistributionRunOut: {
+            /**
+             * Campaigns
+             * @description camp_cd -> {target, control}.
+             */
+            campaigns: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            } | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Distributed */
+            distributed: number;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Pool Size */
+            pool_size: number;
+            /** Seconds */
+            seconds: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Status */
+            status: string;
+            /** Trigger */
+            trigger: string;
+            /** Undistributed */
+            undistributed: {
+                [key: string]: number;
+            } | null;
+            /** Username */
+            username: string | null;
         };
         /** Distributions */
         Distributions: {
@@ -2770,6 +2947,11 @@ export interface components {
             /** Value */
             value: string | null;
         };
+        /**
+         * RunStatus
+         * @enum {string}
+         */
+        RunStatus: "done" | "failed" | "already_done" | "dry_run";
         /** SampleRow */
         SampleRow: {
             /** Age */
@@ -5917,6 +6099,104 @@ export interface operations {
             };
             /** @description No such object (someone else's is answered the same) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_distributions_api_v1_distributions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionOverview"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_distribution_api_v1_distributions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistributionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionReport"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
