@@ -34,14 +34,21 @@ class Bank:
     global_control: set[str]
     lists: dict[str, set[str]]
     contacted: dict[str, date]  # iin -> contact date
+    optouts: dict[str, set[str]]  # push event type -> who opted out of it
     features: dict[str, dict[str, Any]]  # iin -> feature store row
     campaigns: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 CAMPAIGNS: dict[str, dict[str, Any]] = {
     # code: channels, control share, seed, suppression filters, status, pool_share, dates
+    # Names a push event type: its opt-outs leave its push channel (written on its own).
     "C000000101": dict(
-        channels="push,sms", share=0.1, seed=7, lists=["acrm_blacklist"], status="deployed"
+        channels="push,sms",
+        share=0.1,
+        seed=7,
+        lists=["acrm_blacklist"],
+        status="deployed",
+        push_event_type=None,
     ),
     "C000000102": dict(channels="push", share=0.2, seed=11, contact_days=30, status="active"),
     "C000000103": dict(channels="sms,popup", share=0.0, seed=3, lists=["employees"]),
@@ -60,6 +67,12 @@ def _write(path: Path, columns: dict[str, pa.Array]) -> Path:
 def build_bank(engine: Engine, demo_files: Path, tmp_path: Path, size: int = 1500) -> Bank:
     features_table = pq.read_table(demo_files / "feature_store.parquet")
     features = {row["iin"]: row for row in features_table.to_pylist()}
+    optouts: dict[str, set[str]] = {}
+    for row in pq.read_table(demo_files / "push_optouts.parquet").to_pylist():
+        optouts.setdefault(row["event_type"], set()).add(row["iin"])
+    event_type = max(optouts, key=lambda name: len(optouts[name]))
+    campaigns = {code: dict(c) for code, c in CAMPAIGNS.items()}
+    campaigns["C000000101"]["push_event_type"] = event_type
     gc = set(pq.read_table(demo_files / "global_control.parquet").column("iin").to_pylist())
     ordinary = [iin for iin in features if iin not in gc]
     pool = ordinary[:size] + sorted(gc)[:40] + ordinary[:10]  # 10 listed twice
@@ -108,9 +121,9 @@ def build_bank(engine: Engine, demo_files: Path, tmp_path: Path, size: int = 150
                 for iin in held
             ],
         )  # fmt: skip
-        for code, c in CAMPAIGNS.items():
+        for code, c in campaigns.items():
             add_campaign(db, code, **c)
-    return Bank(pool, held, gc, lists, contacted, features, dict(CAMPAIGNS))
+    return Bank(pool, held, gc, lists, contacted, optouts, features, campaigns)
 
 
 def add_campaign(
@@ -126,6 +139,7 @@ def add_campaign(
     pool_share: bool = True,
     start: date = DAY - timedelta(days=3),
     end: date = DAY + timedelta(days=10),
+    push_event_type: str | None = None,
 ) -> None:
     filters: list[Any] = [s.SuppressionFilter(list=name) for name in lists or []]
     if contact_days:
@@ -140,7 +154,7 @@ def add_campaign(
             title_kz="t", text_kz="b",
         )
     )  # fmt: skip
-    db.add(CampaignDetail(camp_cd=code, pool_share=pool_share))
+    db.add(CampaignDetail(camp_cd=code, pool_share=pool_share, push_event_type=push_event_type))
     db.flush()
 
 
@@ -177,13 +191,15 @@ def reference_in_control(seed: int, iin: str, share: float) -> bool:
     return bucket < share
 
 
-def reference_channels(bank: Bank, channels: str, iin: str) -> list[str]:
-    """The channels the deploy's drop-out rules keep a target in."""
+def reference_channels(bank: Bank, code: str, iin: str) -> list[str]:
+    """The channels the deploy's drop-out rules keep a target of campaign `code` in."""
     row = bank.features.get(iin)
+    campaign = bank.campaigns[code]
+    opted_out = bank.optouts.get(campaign.get("push_event_type") or "", set())
     kept = []
-    for channel in channels.split(","):
+    for channel in campaign["channels"].split(","):
         if channel == "push":
-            if row and row["p_sid"] and row["push_enabled"]:
+            if row and row["p_sid"] and row["push_enabled"] and iin not in opted_out:
                 kept.append(channel)
         elif channel == "sms":
             if row and row["phone"] and PHONE.match(row["phone"]):

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from dataquery.cli import app
 from dataquery.core.config import get_settings
 from dataquery.core.db import create_warehouse_engine
+from dataquery.core.logging import configure_logging
 
 runner = CliRunner()
 
@@ -37,3 +38,4 @@ def test_dry_run_then_run_then_a_no_op(
         assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
     finally:
         get_settings.cache_clear()
+        configure_logging()  # the command logged to the runner's stderr, closed by now

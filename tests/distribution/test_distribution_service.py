@@ -96,7 +96,7 @@ def test_the_day_lands_once_fairly_and_within_each_campaigns_rules(
     expected = sorted(
         (code, iin, channel)
         for code, iin in target
-        for channel in reference_channels(bank, bank.campaigns[code]["channels"], iin)
+        for channel in reference_channels(bank, code, iin)
     )
     query = "SELECT camp_cd, iin, channel FROM fd_rb2_campaigns_users WHERE camp_cd IN :codes"
     contacts = (
@@ -119,6 +119,8 @@ def test_the_day_lands_once_fairly_and_within_each_campaigns_rules(
             ).all()
         )
     assert sorted(tuple(r) for r in delivered) == expected
+    opted_out = bank.optouts[bank.campaigns[ACTIVE[0]]["push_event_type"]]
+    assert any(code == ACTIVE[0] and iin in opted_out for code, iin in target)
     assert sorted(tuple(r) for r in contacted) == expected
     assert counts == sizes
 

@@ -38,8 +38,15 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dataquery.audiences import spec as s
-from dataquery.audiences.service import suppression_reasons
-from dataquery.bank.tables import CampaignDict, local_control, local_target
+from dataquery.audiences.reach import push_reason, sms_reason
+from dataquery.audiences.service import GLOBAL_CONTROL, is_suppression, suppression_flags
+from dataquery.bank.tables import (
+    CampaignDict,
+    campaign_users,
+    contact_history,
+    local_control,
+    local_target,
+)
 from dataquery.campaigns import deploy
 from dataquery.campaigns import service as campaigns
 from dataquery.campaigns.app_tables import CampaignDetail
@@ -142,23 +149,60 @@ class Eligibility:
     reasons: list[pa.Array]
 
 
+def _suppression_filters(campaign: CampaignDict) -> list[s.Filter]:
+    spec = _spec_of(campaign)
+    filters = [f for f in (spec.filters if spec else []) if is_suppression(f)]
+    gc = s.SuppressionFilter(list=GLOBAL_CONTROL)
+    return filters if any(_key(f) == _key(gc) for f in filters) else [gc, *filters]
+
+
+def _key(item: s.Filter) -> str:
+    return item.model_dump_json()
+
+
 def eligibility(db: Session, day: date, pool: pa.Array, targets: list[CampaignDict]) -> Eligibility:
-    """Per campaign one query over the staged pool: who its suppression steps remove, why."""
+    """One query over the staged pool for every campaign at once: the union of their
+    suppression steps, each evaluated once (`suppression_flags`); a campaign refuses whom any
+    of its own steps removes, for the first of them. Contacts count whoever made them: the
+    pool holds customers of no campaign, so none has contacts of the campaign it may join."""
     eligible = np.ones((len(pool), len(targets)), dtype=np.bool_)
-    reasons: list[pa.Array] = []
     if not targets or not len(pool):
         return Eligibility(eligible, [pa.nulls(len(pool), pa.string()) for _ in targets])
+    own = [_suppression_filters(c) for c in targets]
+    union: dict[str, s.Filter] = {}
+    for filters in own:
+        union.update({_key(f): f for f in filters})
+    spec = s.AudienceSpec(reference_date=day, filters=list(union.values()))
     conn = db.connection()
     with staged(conn, pa.table({"iin": pool})) as checked:
-        for column, campaign in enumerate(targets):
-            query = suppression_reasons(db, _spec_of(campaign), checked, campaign.camp_cd, day)
-            blocked = fetch_arrow(conn, query, _REASONS)
-            positions = pc.index_in(blocked.column("iin"), value_set=pool)
-            at = positions.to_numpy(zero_copy_only=False)
-            eligible[at, column] = False
-            reason = np.full(len(pool), None, dtype=object)
-            reason[at] = blocked.column("reason").to_numpy(zero_copy_only=False)
-            reasons.append(pa.array(reason, pa.string()))
+        flags = suppression_flags(db, spec, checked, None, day)
+        step_of = {
+            _key(flags.filters[st.filter_index]): st
+            for st in flags.steps
+            if st.filter_index is not None
+        }
+        columns = [flags.flags.c.iin] + [flags.flags.c[f"p_{st.number}"] for st in flags.steps]
+        query = sa.select(*columns).where(sa.or_(*(flags.fails(st) for st in flags.steps)))
+        schema = pa.schema(
+            [("iin", pa.string())] + [(f"p_{st.number}", pa.int8()) for st in flags.steps]
+        )
+        failing = fetch_arrow(conn, query, schema)
+    at = pc.index_in(failing.column("iin"), value_set=pool).to_numpy(zero_copy_only=False)
+    fails = {
+        st.number: failing.column(f"p_{st.number}").to_numpy(zero_copy_only=False) == 0
+        for st in flags.steps
+    }
+    reasons: list[pa.Array] = []
+    for column, filters in enumerate(own):
+        reason = np.full(len(pool), None, dtype=object)
+        refused = np.zeros(len(at), dtype=np.bool_)
+        for item in filters:  # the campaign's own order: the first step that removes names it
+            st = step_of[_key(item)]
+            first = fails[st.number] & ~refused
+            reason[at[first]] = flags.reason(st)
+            refused |= fails[st.number]
+        eligible[at[refused], column] = False
+        reasons.append(pa.array(reason, pa.string()))
     return Eligibility(eligible, reasons)
 
 
@@ -252,9 +296,18 @@ def _write_share(
         with staged(conn, pa.table({"iin": share.control})) as controls:
             deploy.insert_group(conn, local_control, controls, plan, now)
         channels = deploy.deliver(conn, targets, src, plan, day, now)
-    conn.execute(
+    _count_and_record(db, day, share, now, username)
+    return channels
+
+
+def _count_and_record(
+    db: Session, day: date, share: Share, now: datetime, username: str | None
+) -> None:
+    """mb01's counts grow by the share; the campaign's history says so."""
+    code = share.campaign.camp_cd
+    db.connection().execute(
         sa.update(CampaignDict)
-        .where(CampaignDict.camp_cd == plan.code)
+        .where(CampaignDict.camp_cd == code)
         .values(
             target_cnt=CampaignDict.target_cnt + len(share.target),
             control_cnt=CampaignDict.control_cnt + len(share.control),
@@ -263,12 +316,224 @@ def _write_share(
     )
     campaigns.record_event(
         db,
-        plan.code,
+        code,
         username,
         "pool_added",
         {"day": day.isoformat(), "target": len(share.target), "control": len(share.control)},
     )
-    return channels
+
+
+def _write_shares(
+    db: Session,
+    day: date,
+    shares: list[Share],
+    now: datetime,
+    username: str | None,
+    dry_run: bool,
+) -> dict[str, dict[str, ChannelDropouts]]:
+    """Every share at once: one staged table of all members, one INSERT per bank table, one
+    feature-store join for every campaign's deliveries (the deploy's drop-out rules). A
+    campaign that names a push event type joins its own opt-outs: it goes the deploy's way,
+    on its own."""
+    plans = {sh.campaign.camp_cd: _plan_of(db, sh.campaign) for sh in shares}
+    alone = [
+        sh for sh in shares
+        if plans[sh.campaign.camp_cd].push_event_type
+        and "push" in plans[sh.campaign.camp_cd].channels
+    ]  # fmt: skip
+    together = [sh for sh in shares if sh not in alone and len(sh.target) + len(sh.control)]
+    result = {
+        sh.campaign.camp_cd: _write_share(db, day, sh, now, username, dry_run) for sh in alone
+    }
+    for sh in shares:
+        if sh not in alone and sh not in together:  # an empty share: nothing to write
+            result[sh.campaign.camp_cd] = {
+                c: ChannelDropouts(eligible=0, dropped=0, reasons={})
+                for c in plans[sh.campaign.camp_cd].channels
+            }
+    if together:
+        result.update(_write_together(db, day, together, plans, now, dry_run))
+    if not dry_run:
+        for sh in together:
+            _count_and_record(db, day, sh, now, username)
+    return result
+
+
+def _write_together(
+    db: Session,
+    day: date,
+    shares: list[Share],
+    plans: dict[str, deploy.Plan],
+    now: datetime,
+    dry_run: bool,
+) -> dict[str, dict[str, ChannelDropouts]]:
+    conn = db.connection()
+    codes, iins, groups = [], [], []
+    for sh in shares:  # in (camp_cd, iin) order: the keys grow at their end
+        for group, members in (("t", sh.target), ("c", sh.control)):
+            codes.append(pa.repeat(sh.campaign.camp_cd, len(members)))
+            iins.append(members)
+            groups.append(pa.repeat(group, len(members)))
+    data = pa.table(
+        {
+            "camp_cd": pa.concat_arrays([pa.array(c, pa.string()) for c in codes]),
+            "iin": pa.concat_arrays(iins),
+            "grp": pa.concat_arrays([pa.array(g, pa.string()) for g in groups]),
+        }
+    )
+    channels = sorted({c for p in plans.values() for c in p.channels if p.code in
+                       {sh.campaign.camp_cd for sh in shares}})  # fmt: skip
+    src = deploy.sources(db, channels, None)
+    with staged(conn, data) as members:
+
+        def per_campaign(attribute: str, kind: sa.types.TypeEngine[Any]) -> sa.ColumnElement[Any]:
+            return sa.case(
+                *(
+                    (members.c.camp_cd == sh.campaign.camp_cd,
+                     sa.literal(getattr(plans[sh.campaign.camp_cd], attribute), kind))
+                    for sh in shares
+                )
+            )  # fmt: skip
+
+        stream = per_campaign("stream", sa.String())
+        start, end = per_campaign("start_date", sa.Date()), per_campaign("end_date", sa.Date())
+        if not dry_run:
+            for table, group in ((local_target, "t"), (local_control, "c")):
+                conn.execute(
+                    sa.insert(table).from_select(
+                        ["camp_cd", "iin", "stream", "start_date", "end_date", "created_at"],
+                        sa.select(
+                            members.c.camp_cd, members.c.iin, stream, start, end,
+                            sa.literal(now, sa.DateTime),
+                        ).where(members.c.grp == group),
+                    )
+                )  # fmt: skip
+        fs = src.feature_store
+        t = sa.select(members.c.camp_cd, members.c.iin).where(members.c.grp == "t").subquery("t")
+        reach: sa.Select[Any]
+        if fs is None:
+            reach = sa.select(
+                t.c.camp_cd, t.c.iin, sa.null().label("p_sid"),
+                sa.null().label("phone"), sa.null().label("push_reason"),
+                sa.null().label("sms_reason"),
+            )  # fmt: skip
+        else:
+            in_store = fs.c.iin.is_not(None)
+            reach = sa.select(
+                t.c.camp_cd,
+                t.c.iin,
+                fs.c.p_sid,
+                fs.c.phone,
+                push_reason(in_store, fs.c.p_sid, fs.c.push_enabled, None).label("push_reason"),
+                sms_reason(in_store, fs.c.phone).label("sms_reason"),
+            ).select_from(t.outerjoin(fs, fs.c.iin == t.c.iin))
+        with deploy.materialized(conn, reach) as rows:
+            expected = sum(len(sh.target) for sh in shares)
+            joined = conn.execute(sa.select(sa.func.count()).select_from(rows)).scalar_one()
+            if joined != expected:
+                raise Conflict(
+                    f"the feature store holds {joined - expected} pool rows more than once, "
+                    "so the delivery list (fd_rb2_campaigns_users) would repeat them",
+                    code="distribution.duplicate_features",
+                )
+            dropouts = _dropouts(conn, rows, shares, plans)
+            if not dry_run:
+                _deliver_together(conn, rows, shares, plans, channels, day, now)
+    return dropouts
+
+
+def _dropouts(
+    conn: sa.Connection, rows: sa.TableClause, shares: list[Share], plans: dict[str, deploy.Plan]
+) -> dict[str, dict[str, ChannelDropouts]]:
+    counted = conn.execute(
+        sa.select(rows.c.camp_cd, rows.c.push_reason, rows.c.sms_reason, sa.func.count()).group_by(
+            rows.c.camp_cd, rows.c.push_reason, rows.c.sms_reason
+        )
+    ).all()
+    out: dict[str, dict[str, ChannelDropouts]] = {}
+    for sh in shares:
+        code = sh.campaign.camp_cd
+        mine = [r for r in counted if r[0] == code]
+        total = sum(int(r[3]) for r in mine)
+        report = {}
+        for channel in plans[code].channels:
+            reasons: dict[str, int] = {}
+            if channel in ("push", "sms"):
+                at = 1 if channel == "push" else 2
+                for r in mine:
+                    if r[at] is not None:
+                        reasons[r[at]] = reasons.get(r[at], 0) + int(r[3])
+            dropped = sum(reasons.values())
+            report[channel] = ChannelDropouts(
+                eligible=total - dropped, dropped=dropped, reasons=reasons
+            )
+        out[code] = report
+    return out
+
+
+def _deliver_together(
+    conn: sa.Connection,
+    rows: sa.TableClause,
+    shares: list[Share],
+    plans: dict[str, deploy.Plan],
+    channels: list[str],
+    day: date,
+    now: datetime,
+) -> None:
+    def per_campaign(attribute: str, kind: sa.types.TypeEngine[Any]) -> sa.ColumnElement[Any]:
+        return sa.case(
+            *(
+                (rows.c.camp_cd == sh.campaign.camp_cd,
+                 sa.literal(getattr(plans[sh.campaign.camp_cd], attribute), kind))
+                for sh in shares
+            )
+        )  # fmt: skip
+
+    stream = per_campaign("stream", sa.String())
+    start, end = per_campaign("start_date", sa.Date()), per_campaign("end_date", sa.Date())
+    deliveries, contacts = [], []
+    for channel in channels:
+        taking = [
+            sh.campaign.camp_cd for sh in shares if channel in plans[sh.campaign.camp_cd].channels
+        ]
+        keep = sa.and_(
+            rows.c.camp_cd.in_(taking),
+            {"push": rows.c.push_reason.is_(None), "sms": rows.c.sms_reason.is_(None)}.get(
+                channel, sa.true()
+            ),
+        )
+        value = sa.literal(channel, sa.String).label("channel")
+        deliveries.append(
+            sa.select(
+                rows.c.camp_cd, rows.c.iin, value, rows.c.p_sid, rows.c.phone, stream, start, end,
+                sa.literal(now, sa.DateTime),
+            ).where(keep)
+        )  # fmt: skip
+        contacts.append(
+            sa.select(rows.c.iin, rows.c.camp_cd, stream, value, sa.literal(day, sa.Date)).where(
+                keep
+            )
+        )
+    delivery = sa.union_all(*deliveries).subquery("delivery")
+    conn.execute(
+        sa.insert(campaign_users).from_select(
+            ["camp_cd", "iin", "channel", "p_sid", "phone", "stream", "start_date", "end_date",
+             "created_at"],
+            sa.select(*delivery.c).order_by(
+                deploy.bytewise(conn, delivery.c.camp_cd), deploy.bytewise(conn, delivery.c.iin),
+                deploy.bytewise(conn, delivery.c.channel),
+            ),
+        )
+    )  # fmt: skip
+    contact = sa.union_all(*contacts).subquery("contact")
+    conn.execute(
+        sa.insert(contact_history).from_select(
+            ["iin", "camp_cd", "stream", "channel", "contact_date"],
+            sa.select(*contact.c).order_by(
+                deploy.bytewise(conn, contact.c.iin), deploy.bytewise(conn, contact.c.channel)
+            ),
+        )
+    )
 
 
 def done_run(db: Session, day: date) -> DistributionRun | None:
@@ -316,8 +581,9 @@ def run_day(
     pool, shares, undistributed = plan_day(db, day)
     now = utcnow()
     out = []
+    written = _write_shares(db, day, shares, now, username, dry_run)
     for share in shares:
-        channels = _write_share(db, day, share, now, username, dry_run)
+        channels = written[share.campaign.camp_cd]
         out.append(
             CampaignShare(
                 code=share.campaign.camp_cd,
