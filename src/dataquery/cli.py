@@ -332,6 +332,7 @@ def distribute(
     from dataquery.core.errors import DQError
     from dataquery.core.logging import configure_logging
     from dataquery.distribution import service
+    from dataquery.distribution.report import send_failure, send_report
     from dataquery.distribution.schemas import RunTrigger
 
     settings = get_settings()
@@ -342,8 +343,16 @@ def distribute(
         _fail(f"--date {day!r} is not a date (YYYY-MM-DD)")
     engine = create_warehouse_engine(settings.warehouse_url)
     try:
+        factory = make_sessionmaker(engine)
         report = service.distribute(
-            make_sessionmaker(engine), when, dry_run=dry_run, trigger=RunTrigger.CLI
+            factory,
+            when,
+            dry_run=dry_run,
+            trigger=RunTrigger.CLI,
+            after_commit=lambda done: send_report(settings, factory, done, wait=True),
+            on_failure=lambda failed, error: send_failure(
+                settings, factory, failed.isoformat(), error, wait=True
+            ),
         )
     except DQError as exc:
         _fail(exc.detail)

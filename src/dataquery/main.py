@@ -32,9 +32,11 @@ from dataquery.core.health import router as health_router
 from dataquery.core.logging import configure_logging, get_logger
 from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
+from dataquery.distribution.report import send_failure, send_report
 from dataquery.distribution.router import router as distribution_router
 from dataquery.distribution.scheduler import DistributionScheduler
 from dataquery.jobs.router import router as jobs_router
+from dataquery.notifications.router import router as notifications_router
 from dataquery.reference.router import router as reference_router
 from dataquery.uploads.router import router as uploads_router
 
@@ -68,11 +70,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         scheduler = None
         if settings.scheduler_enabled:
+            factory = app.state.sessionmaker
             scheduler = DistributionScheduler(
-                app.state.sessionmaker,
+                factory,
                 settings.distribution_cron,
                 bank_timezone(),
                 settings.distribution_catchup_days,
+                after_commit=lambda report: send_report(settings, factory, report),
+                on_failure=lambda day, error: send_failure(
+                    settings, factory, day.isoformat(), error
+                ),
             )
             scheduler.start()
             app.state.distribution_scheduler = scheduler
@@ -150,6 +157,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(uploads_router)
     api.include_router(campaigns_router)
     api.include_router(distribution_router)
+    api.include_router(notifications_router)
     app.include_router(api)
     mount_web(app, settings.web_dist)
     return app

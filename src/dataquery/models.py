@@ -19,6 +19,7 @@ from dataquery.core.db import Base
 from dataquery.datasets.models import Dataset, ListIndex
 from dataquery.distribution.models import DistributionRun
 from dataquery.jobs.models import Job
+from dataquery.notifications.models import NotificationLog, NotificationPreference
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
 
@@ -33,6 +34,8 @@ __all__ = [
     "Filial",
     "Job",
     "ListIndex",
+    "NotificationLog",
+    "NotificationPreference",
     "PasswordAttempt",
     "PopUpCampaign",
     "PushEventType",

@@ -107,6 +107,26 @@ class Settings(BaseSettings):
         default=7, ge=1, le=366, description="How many missed days a start catches up at most"
     )
 
+    distribution_report_to: list[str] = Field(
+        default_factory=list, description='Who gets the daily report: JSON, ["a@bank.kz", ...]'
+    )
+
+    # Mail (dataquery.notifications): off while DQ_SMTP_HOST is unset.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "dataquery@localhost"
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    smtp_retries: int = Field(default=3, ge=1, le=10, description="Attempts per mail")
+    smtp_backoff_seconds: float = Field(
+        default=5, ge=0, description="Wait before the 2nd attempt; doubled for each next one"
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="The app's address, for links in mails"
+    )
+
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).
     json_body_max_mb: float = Field(default=10, gt=0)
 

@@ -14,6 +14,7 @@ from dataquery.core.db import DB
 from dataquery.core.errors import Conflict, DQError
 from dataquery.core.schemas import errors
 from dataquery.distribution import service
+from dataquery.distribution.report import send_failure, send_report
 from dataquery.distribution.schemas import (
     DistributionOverview,
     DistributionReport,
@@ -53,13 +54,18 @@ def run_distribution(
     context = audit_context(request)
     context.target = f"day={day.isoformat()}"
     context.summary = {"dry_run": body.dry_run}
+    settings, factory = request.app.state.settings, request.app.state.sessionmaker
     try:
         report = service.distribute(
-            request.app.state.sessionmaker,
+            factory,
             day,
             dry_run=body.dry_run,
             trigger=RunTrigger.MANUAL,
             username=user.username,
+            after_commit=lambda done: send_report(settings, factory, done),
+            on_failure=lambda failed_day, error: send_failure(
+                settings, factory, failed_day.isoformat(), error
+            ),
         )
     except DQError:
         raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -32,12 +32,14 @@ class DistributionScheduler:
         timezone: ZoneInfo,
         catchup_days: int,
         after_commit: Callable[[DistributionReport], None] | None = None,
+        on_failure: Callable[[date, str], None] | None = None,
     ) -> None:
         self.factory = factory
         self.timezone = timezone
         self.trigger = CronTrigger.from_crontab(cron, timezone=timezone)
         self.catchup_days = catchup_days
         self.after_commit = after_commit
+        self.on_failure = on_failure
         self.scheduler = BackgroundScheduler(timezone=timezone)
         self.caught_up = threading.Event()
         self.fired: list[tuple[RunTrigger, datetime]] = []  # what ran, when (bank time)
@@ -87,6 +89,7 @@ class DistributionScheduler:
                 self.catchup_days,
                 trigger,
                 self.after_commit,
+                self.on_failure,
             )
         except Exception:  # never kill the scheduler thread; failed runs are recorded
             log.exception("distribution run failed")

@@ -49,6 +49,9 @@ class DistributionReport(APIModel):
     )
     seconds: float
     error: str | None = None
+    written_at: datetime | None = Field(
+        default=None, description="created_at of the rows the run wrote (none when dry)."
+    )
 
 
 class DistributionRequest(BaseModel):

@@ -605,6 +605,7 @@ def run_day(
     )
     report.seconds = round(time.perf_counter() - started, 3)
     if not dry_run:
+        report.written_at = now
         run = _run_row(day, report, trigger, username, started_at)
         db.add(run)
         db.flush()
@@ -645,9 +646,11 @@ def distribute(
     trigger: RunTrigger = RunTrigger.MANUAL,
     username: str | None = None,
     after_commit: Callable[[DistributionReport], None] | None = None,
+    on_failure: Callable[[date, str], None] | None = None,
 ) -> DistributionReport:
     """One day in a transaction of its own, committed here. A failure rolls everything back
-    and is kept as a `failed` run (with its error) before it is raised again."""
+    and is kept as a `failed` run (with its error) before it is raised again. `after_commit`
+    (the report mail) follows a done run, `on_failure` a failed one; neither can fail it."""
     started_at = utcnow()
     started = time.perf_counter()
     with _process_lock:
@@ -656,7 +659,8 @@ def distribute(
                 report = run_day(db, day, dry_run=dry_run, trigger=trigger, username=username)
         except Exception as exc:
             if not dry_run:
-                _record_failure(factory, day, trigger, username, started_at, started, exc)
+                detail = _record_failure(factory, day, trigger, username, started_at, started, exc)
+                _quietly(on_failure, day, detail)
             raise
     log.info(
         "distribution",
@@ -666,9 +670,19 @@ def distribute(
         distributed=report.distributed,
         seconds=report.seconds,
     )
-    if after_commit is not None and report.status is RunStatus.DONE:
-        after_commit(report)
+    if report.status is RunStatus.DONE:
+        _quietly(after_commit, report)
     return report
+
+
+def _quietly(hook: Callable[..., None] | None, *args: Any) -> None:
+    """Side effects after the work (mail): logged when they fail, never raised."""
+    if hook is None:
+        return
+    try:
+        hook(*args)
+    except Exception:
+        log.exception("distribution follow-up failed")
 
 
 def _record_failure(
@@ -679,7 +693,7 @@ def _record_failure(
     started_at: datetime,
     started: float,
     exc: Exception,
-) -> None:
+) -> str:
     detail = exc.detail if isinstance(exc, DQError) else f"{type(exc).__name__}: {exc}"
     log.error("distribution failed", day=day.isoformat(), error=detail[:500])
     failed = DistributionReport(
@@ -694,6 +708,7 @@ def _record_failure(
     )
     with factory.begin() as db:
         db.add(_run_row(day, failed, trigger, username, started_at, error=detail[:4000]))
+    return detail
 
 
 # Catching up ---------------------------------------------------------------------------------
@@ -729,6 +744,7 @@ def run_due(
     limit: int,
     trigger: RunTrigger,
     after_commit: Callable[[DistributionReport], None] | None = None,
+    on_failure: Callable[[date, str], None] | None = None,
 ) -> list[DistributionReport]:
     """Every due day in order; a failed day stops the catch-up (the next start tries again).
     Without a loaded pool there is nothing to run: no day is marked, so once the pool is
@@ -741,7 +757,11 @@ def run_due(
     reports = []
     for day in due_days(last, today, today_due, limit):
         try:
-            reports.append(distribute(factory, day, trigger=trigger, after_commit=after_commit))
+            reports.append(
+                distribute(
+                    factory, day, trigger=trigger, after_commit=after_commit, on_failure=on_failure
+                )
+            )
         except Exception:  # recorded as a failed run; the days after wait for it
             break
     return reports

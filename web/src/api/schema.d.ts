@@ -684,6 +684,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sent Mails
+         * @description The last 100 mails: sent, failed after retries (with the error) or skipped (no SMTP).
+         */
+        get: operations["sent_mails_api_v1_notifications_log_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Preferences */
+        get: operations["get_preferences_api_v1_notifications_preferences_get"];
+        /**
+         * Put Preferences
+         * @description Which mails to get and in which language; unknown kinds are ignored.
+         */
+        put: operations["put_preferences_api_v1_notifications_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reference/channels": {
         parameters: {
             query?: never;
@@ -1811,6 +1852,11 @@ export interface components {
             undistributed: {
                 [key: string]: number;
             };
+            /**
+             * Written At
+             * @description created_at of the rows the run wrote (none when dry).
+             */
+            written_at?: string | null;
         };
         /** DistributionRequest */
         DistributionRequest: {
@@ -2641,6 +2687,50 @@ export interface components {
             /** Title Ru */
             title_ru: string;
         };
+        /** Preferences */
+        Preferences: {
+            /**
+             * Kinds
+             * @description Per kind (deploy_done, deploy_failed, upload_done, upload_failed, export_ready, job_failed, distribution_report): get it or not; absent: get it.
+             */
+            kinds?: {
+                [key: string]: boolean;
+            };
+            /**
+             * Language
+             * @description The mails' language.
+             * @default ru
+             * @enum {string}
+             */
+            language: "ru" | "kz";
+        };
+        /** PreferencesOut */
+        PreferencesOut: {
+            /**
+             * Available
+             * @description The kinds one may choose.
+             */
+            available: string[];
+            /**
+             * Email
+             * @description Where mails go (the account's address).
+             */
+            email: string | null;
+            /**
+             * Kinds
+             * @description Per kind (deploy_done, deploy_failed, upload_done, upload_failed, export_ready, job_failed, distribution_report): get it or not; absent: get it.
+             */
+            kinds?: {
+                [key: string]: boolean;
+            };
+            /**
+             * Language
+             * @description The mails' language.
+             * @default ru
+             * @enum {string}
+             */
+            language: "ru" | "kz";
+        };
         /** PreviewOut */
         PreviewOut: {
             distributions: components["schemas"]["Distributions"];
@@ -2968,6 +3058,30 @@ export interface components {
             mau: boolean | null;
             /** Score */
             score?: number | null;
+        };
+        /** SentMail */
+        SentMail: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Recipients */
+            recipients: string;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Subject */
+            subject: string;
         };
         /** SmsCount */
         SmsCount: {
@@ -6275,6 +6389,133 @@ export interface operations {
             };
             /** @description No such object (someone else's is answered the same) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sent_mails_api_v1_notifications_log_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentMail"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_preferences_api_v1_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_preferences_api_v1_notifications_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Preferences"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,4 @@
-"""distribution: campaigns opt in to the daily pool (dq_campaign_details.pool_share); a row per distribution run
+"""distribution: campaigns opt in to the daily pool (dq_campaign_details.pool_share); a row per distribution run; notification preferences and send log
 
 Revision ID: 0014
 Revises: 0012
@@ -44,8 +44,39 @@ def upgrade() -> None:
         op.f("ix_dq_distribution_runs_day"), "dq_distribution_runs", ["day"], unique=False
     )
 
+    op.create_table(
+        "dq_notification_prefs",
+        sa.Column("username", sa.String(length=100), nullable=False),
+        sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("kinds", JSONText(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("username", name=op.f("pk_dq_notification_prefs")),
+    )
+    op.create_table(
+        "dq_notification_log",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("recipients", sa.Text(), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dq_notification_log")),
+    )
+    op.create_index(
+        op.f("ix_dq_notification_log_created_at"),
+        "dq_notification_log",
+        ["created_at"],
+        unique=False,
+    )
+
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_dq_notification_log_created_at"), table_name="dq_notification_log")
+    op.drop_table("dq_notification_log")
+    op.drop_table("dq_notification_prefs")
     op.drop_index(op.f("ix_dq_distribution_runs_day"), table_name="dq_distribution_runs")
     op.drop_table("dq_distribution_runs")
     op.drop_column("dq_campaign_details", "pool_share")
