@@ -7,6 +7,7 @@ import { LoginPage } from '../pages/auth/LoginPage';
 import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
 import { CampaignDetailRoute, TheoriesRoute } from '../pages/campaigns/theories/TheoriesRoutes';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
+import { DistributionPage } from '../pages/monitoring/DistributionPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { UnderConstructionPage } from '../pages/UnderConstructionPage';
 import { UploadsPage } from '../pages/uploads/UploadsPage';
@@ -31,6 +32,7 @@ export const routes: RouteObject[] = [
       { path: 'query', element: <UnderConstructionPage section="queryBuilder" /> },
       { path: 'datasets', element: <DatasetsPage /> },
       { path: 'monitoring', element: <UnderConstructionPage section="monitoring" /> },
+      { path: 'monitoring/distribution', element: <DistributionPage /> },
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/audit', element: <AuditPage /> },

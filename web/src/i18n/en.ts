@@ -1,6 +1,7 @@
 import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
+import { distributionEn } from './distribution';
 import { theoriesEn } from './theories';
 import { uploadsEn } from './uploads';
 import type { Messages } from './ru';
@@ -15,6 +16,8 @@ const en: Messages = {
     queryBuilder: 'Query Builder',
     datasets: 'Datasets',
     monitoring: 'Monitoring',
+    monitoringOverview: 'Overview',
+    distribution: 'Distribution',
     admin: 'Admin',
     users: 'Users',
     audit: 'Audit log',
@@ -121,6 +124,7 @@ const en: Messages = {
   ...authEn,
   ...uploadsEn,
   ...theoriesEn,
+  ...distributionEn,
 };
 
 export default en;

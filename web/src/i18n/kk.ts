@@ -2,6 +2,7 @@ import { audienceKk } from './audience';
 import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import type { Messages } from './ru';
+import { distributionKk } from './distribution';
 import { theoriesKk } from './theories';
 import { uploadsKk } from './uploads';
 import * as serverCodes from './codes';
@@ -16,6 +17,8 @@ const kk: Messages = {
     queryBuilder: 'Сұрау конструкторы',
     datasets: 'Деректер жиындары',
     monitoring: 'Мониторинг',
+    monitoringOverview: 'Шолу',
+    distribution: 'Бөлу',
     admin: 'Әкімшілік',
     users: 'Пайдаланушылар',
     audit: 'Аудит журналы',
@@ -124,6 +127,7 @@ const kk: Messages = {
   ...authKk,
   ...uploadsKk,
   ...theoriesKk,
+  ...distributionKk,
 };
 
 export default kk;

@@ -1,6 +1,7 @@
 import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
+import { distributionRu } from './distribution';
 import { theoriesRu } from './theories';
 import { uploadsRu } from './uploads';
 import * as serverCodes from './codes';
@@ -14,6 +15,8 @@ const ru = {
     queryBuilder: 'Конструктор запросов',
     datasets: 'Наборы данных',
     monitoring: 'Мониторинг',
+    monitoringOverview: 'Обзор',
+    distribution: 'Распределение',
     admin: 'Администрирование',
     users: 'Пользователи',
     audit: 'Журнал аудита',
@@ -121,6 +124,7 @@ const ru = {
   ...authRu,
   ...uploadsRu,
   ...theoriesRu,
+  ...distributionRu,
 };
 
 export default ru;

@@ -1,15 +1,15 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 
-import { ApiError } from '../../../api/errors';
+import { ApiError, errorMessage } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDate, formatDateTime, formatShare } from '../../../lib/format';
 import { useCampaignOverlap } from '../audience/api';
 import { OverlapView } from '../audience/ReachOverlap';
 import { warningText } from '../wizard/messages';
-import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
+import { useCampaign, useCampaignStats, useSetPoolShare, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
 import { channelName, TYPE_COLORS } from './status';
@@ -18,6 +18,38 @@ import { TextsCard } from './TextsCard';
 import { StatusTag } from './StatusTag';
 
 const { Title, Text, Paragraph } = Typography;
+
+/** The daily pool switch: editable by whoever may change the campaign, while it is not over. */
+function PoolShareSwitch({ campaign }: { campaign: Campaign }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const change = useSetPoolShare();
+  const editable = campaign.can_edit && !['finished', 'cancelled'].includes(campaign.status);
+  return (
+    <Tooltip title={t('poolShare.help')}>
+      <Space>
+        <Switch
+          size="small"
+          checked={campaign.pool_share}
+          disabled={!editable}
+          loading={change.isPending}
+          data-testid="detail-pool-share"
+          aria-label={t('poolShare.label')}
+          onChange={(pool_share) =>
+            change.mutate(
+              { code: campaign.code, pool_share },
+              {
+                onSuccess: () => void message.success(t('poolShare.saved')),
+                onError: (error) => void message.error(errorMessage(error, t)),
+              },
+            )
+          }
+        />
+        <Text type={campaign.pool_share ? undefined : 'secondary'}>{t(campaign.pool_share ? 'poolShare.on' : 'poolShare.off')}</Text>
+      </Space>
+    </Tooltip>
+  );
+}
 
 function Header({ campaign }: { campaign: Campaign }) {
   const { t, i18n } = useTranslation();
@@ -91,6 +123,7 @@ function Header({ campaign }: { campaign: Campaign }) {
     items.push({ key: 'product', label: t('theories.detail.product'), children: <span style={monospace}>{campaign.product_code}</span> });
   if (campaign.push_event_type)
     items.push({ key: 'event', label: t('theories.detail.pushEvent'), children: <span style={monospace}>{campaign.push_event_type}</span> });
+  items.push({ key: 'pool', label: t('poolShare.label'), children: <PoolShareSwitch campaign={campaign} /> });
   if (campaign.deep_link)
     items.push({
       key: 'link',

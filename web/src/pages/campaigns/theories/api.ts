@@ -107,6 +107,16 @@ export function useCopyCampaign() {
   });
 }
 
+/** PATCH pool_share alone: a deployed campaign opts in to (or out of) the daily pool. */
+export function useSetPoolShare() {
+  const invalidate = useInvalidateCampaigns();
+  return useMutation({
+    mutationFn: async ({ code, pool_share }: { code: string; pool_share: boolean }) =>
+      unwrap(await api.PATCH('/api/v1/campaigns/{code}', { params: { path: { code } }, body: { pool_share } })),
+    onSettled: invalidate,
+  });
+}
+
 export function useChangeStatus() {
   const invalidate = useInvalidateCampaigns();
   return useMutation({

@@ -73,6 +73,7 @@ export function emptyDetails(today: string): DetailsForm {
     end_date: addDays(today, DEFAULT_DURATION_DAYS),
     product_code: '',
     push_event_type: null,
+    pool_share: false,
     rb3: emptyRb3(),
     popup: emptyPopup(),
   };
@@ -207,6 +208,7 @@ export function draftBody(state: Pick<WizardState, 'audience' | 'split' | 'detai
     control_share: split.share ?? DEFAULT_CONTROL_SHARE,
     split_seed: split.seed,
     push_event_type: details.channels.includes('push') ? details.push_event_type : null,
+    pool_share: details.pool_share ?? false,
     rb3:
       details.type === 'RB3' && rb3.bonus_type && rb3.bonus_value !== null
         ? {
@@ -270,6 +272,7 @@ export function stateOfDraft(draft: CampaignOut, audience: ChosenAudience | null
     end_date: draft.end_date,
     product_code: draft.product_code ?? '',
     push_event_type: draft.push_event_type ?? null,
+    pool_share: draft.pool_share ?? false,
     rb3: rb3
       ? {
           bonus_type: rb3.bonus_type,
