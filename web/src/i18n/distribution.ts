@@ -42,6 +42,7 @@ export const distributionRu = {
     },
     reason: {
       no_active_campaign: 'нет активных кампаний',
+      global_control: 'глобальная контрольная группа',
       several_rules: 'разные правила в разных кампаниях',
       recent_contact: 'недавний контакт',
       frequency_cap: 'лимит контактов',
@@ -131,6 +132,7 @@ export const distributionKk: typeof distributionRu = {
     },
     reason: {
       no_active_campaign: 'белсенді науқан жоқ',
+      global_control: 'жаһандық бақылау тобы',
       several_rules: 'әр науқанда әртүрлі ереже',
       recent_contact: 'жақында байланыс болған',
       frequency_cap: 'байланыс шегі',
@@ -210,6 +212,7 @@ export const distributionEn: typeof distributionRu = {
     trigger: { schedule: 'scheduled', catch_up: 'catch-up', manual: 'manual', cli: 'command line' },
     reason: {
       no_active_campaign: 'no active campaign',
+      global_control: 'global control group',
       several_rules: 'different rules in different campaigns',
       recent_contact: 'recent contact',
       frequency_cap: 'contact cap',

@@ -8,7 +8,7 @@ import { errorMessage } from '../../api/errors';
 import { useHasRole } from '../../auth/useSession';
 import { EChart } from '../../components/EChart';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatCount, formatDate, formatDateTime } from '../../lib/format';
+import { formatCount, formatDate, formatDateTime, formatNumber } from '../../lib/format';
 import { useDistributions, useRunDistribution, type DistributionReport, type DistributionRun } from './useDistributions';
 
 const { Title, Paragraph, Text } = Typography;
@@ -39,7 +39,7 @@ export function DistributionPage() {
     return (
       <Space size={[4, 4]} wrap>
         {entries.map(([code, n]) => (
-          <Tag key={code} data-reason={code}>
+          <Tag key={code} data-reason={code} style={{ whiteSpace: 'normal', marginInlineEnd: 0 }}>
             {reason(code)}: {formatCount(n, language)}
           </Tag>
         ))}
@@ -60,7 +60,7 @@ export function DistributionPage() {
       tooltip: { trigger: 'axis' },
       xAxis: { type: 'category', data: chartRuns.map((r) => formatDate(r.day, language)) },
       yAxis: { type: 'value' },
-      series: [{ type: 'bar', name: t('distribution.series'), data: chartRuns.map((r) => r.distributed), color: '#1677ff' }],
+      series: [{ type: 'bar', name: t('distribution.series'), data: chartRuns.map((r) => r.distributed), color: '#1677ff', barMaxWidth: 40 }],
     }),
     [chartRuns, language, t],
   );
@@ -93,11 +93,18 @@ export function DistributionPage() {
       dataIndex: 'distributed',
       key: 'distributed',
       align: 'right',
-      width: 120,
+      width: 140,
       render: (n: number) => formatCount(n, language),
     },
-    { title: t('distribution.col.undistributed'), dataIndex: 'undistributed', key: 'undistributed', render: reasons },
-    { title: t('distribution.col.seconds'), dataIndex: 'seconds', key: 'seconds', align: 'right', width: 70 },
+    { title: t('distribution.col.undistributed'), dataIndex: 'undistributed', key: 'undistributed', width: 260, render: reasons },
+    {
+      title: t('distribution.col.seconds'),
+      dataIndex: 'seconds',
+      key: 'seconds',
+      align: 'right',
+      width: 80,
+      render: (seconds: number | null) => (seconds === null ? '—' : formatNumber(seconds, language, 1)),
+    },
     {
       title: t('distribution.col.error'),
       dataIndex: 'error',
