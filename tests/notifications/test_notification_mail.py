@@ -5,18 +5,13 @@ dead mail server that never fails the run it reports on."""
 from __future__ import annotations
 
 import io
-import socket
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from python_calamine import CalamineWorkbook
 
 from dataquery.core.config import Settings
@@ -28,41 +23,7 @@ from dataquery.notifications.service import save_preferences
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "distribution"))
 from dist_data import ACTIVE, DAY, build_bank
-
-
-@dataclass
-class Inbox:
-    """An SMTP handler keeping what it receives; refuses the first `refuse` attempts (451)."""
-
-    refuse: int = 0
-    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-    attempts: int = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.attempts += 1
-        if self.attempts <= self.refuse:
-            return "451 try again later"
-        parsed = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+from smtp_inbox import Inbox, free_port
 
 
 def _settings(url: str, port: int, **changes: Any) -> Settings:
@@ -141,7 +102,7 @@ def test_a_refused_send_is_retried_and_logged(
 
 
 def test_a_dead_mail_server_never_fails_the_run(bank_engine: Any, duckdb_url: str) -> None:
-    settings = _settings(duckdb_url, _free_port(), smtp_retries=2)  # nobody listens there
+    settings = _settings(duckdb_url, free_port(), smtp_retries=2)  # nobody listens there
     factory = make_sessionmaker(bank_engine)
     report = service.distribute(
         factory, DAY, after_commit=lambda done: send_report(settings, factory, done, wait=True)
