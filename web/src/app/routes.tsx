@@ -8,6 +8,7 @@ import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
 import { CampaignDetailRoute, TheoriesRoute } from '../pages/campaigns/theories/TheoriesRoutes';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
 import { DistributionPage } from '../pages/monitoring/DistributionPage';
+import { ProfilePage } from '../pages/profile/ProfilePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { UnderConstructionPage } from '../pages/UnderConstructionPage';
 import { UploadsPage } from '../pages/uploads/UploadsPage';
@@ -33,6 +34,7 @@ export const routes: RouteObject[] = [
       { path: 'datasets', element: <DatasetsPage /> },
       { path: 'monitoring', element: <UnderConstructionPage section="monitoring" /> },
       { path: 'monitoring/distribution', element: <DistributionPage /> },
+      { path: 'profile', element: <ProfilePage /> },
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/audit', element: <AuditPage /> },
