@@ -35,6 +35,7 @@ from dataquery.datasets.router import router as datasets_router
 from dataquery.distribution.report import send_failure, send_report
 from dataquery.distribution.router import router as distribution_router
 from dataquery.distribution.scheduler import DistributionScheduler
+from dataquery.integrations.router import router as integrations_router
 from dataquery.jobs.router import router as jobs_router
 from dataquery.notifications.router import router as notifications_router
 from dataquery.reference.router import router as reference_router
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(campaigns_router)
     api.include_router(distribution_router)
     api.include_router(notifications_router)
+    api.include_router(integrations_router)
     app.include_router(api)
     mount_web(app, settings.web_dist)
     return app

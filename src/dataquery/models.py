@@ -18,6 +18,7 @@ from dataquery.bank.tables import (
 from dataquery.core.db import Base
 from dataquery.datasets.models import Dataset, ListIndex
 from dataquery.distribution.models import DistributionRun
+from dataquery.integrations.models import CampaignJira
 from dataquery.jobs.models import Job
 from dataquery.notifications.models import NotificationLog, NotificationPreference
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
@@ -28,6 +29,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "CampaignDict",
+    "CampaignJira",
     "Channel",
     "Dataset",
     "DistributionRun",

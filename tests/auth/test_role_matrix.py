@@ -52,6 +52,7 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("GET", "/api/v1/notifications/preferences"): Role.USER,
     ("PUT", "/api/v1/notifications/preferences"): Role.USER,
     ("GET", "/api/v1/notifications/log"): Role.ADMIN,
+    ("GET", "/api/v1/integrations/jira/campaigns/{code}"): Role.USER,
     ("GET", "/api/v1/campaigns"): Role.USER,
     ("GET", "/api/v1/campaigns/dashboard"): Role.USER,
     ("GET", "/api/v1/campaigns/sms-segments"): Role.USER,

@@ -53,6 +53,7 @@ from dataquery.core.db import DB
 from dataquery.core.errors import DQError, NotFound
 from dataquery.core.progress import Progress
 from dataquery.core.schemas import errors
+from dataquery.integrations import jira
 from dataquery.jobs.runner import Runner
 from dataquery.notifications.campaigns import notify_owner
 
@@ -205,6 +206,7 @@ def deploy_campaign(
     if isinstance(result, DeployReport):  # mailed once the request's transaction commits
         done = mail | {"target": result.target, "control": result.control}
         tasks.add_task(notify_owner, settings, factory, owner, "deploy_done", done)
+        tasks.add_task(jira.sync, settings, factory, campaign.camp_cd, "deployed")
     if isinstance(result, DeployAccepted):
         _audit(request, campaign.camp_cd, job_id=result.job_id, members=result.members)
         response.status_code = audit_context(request).status_code = status.HTTP_202_ACCEPTED
@@ -225,12 +227,22 @@ def copy_campaign(
 
 @router.post("/{code}/status")
 def change_status(
-    request: Request, db: DB, user: AnalystUser, code: str, body: StatusChange
+    request: Request,
+    tasks: BackgroundTasks,
+    settings: AppSettings,
+    db: DB,
+    user: AnalystUser,
+    code: str,
+    body: StatusChange,
 ) -> CampaignOut:
     """activate (deployed → active, between its dates), finish (once started), cancel (a draft,
-    or deployed and not started: its members are released). 409 otherwise."""
+    or deployed and not started: its members are released). 409 otherwise. Finishing or
+    cancelling moves the campaign's JIRA issue (after the commit)."""
     campaign = service.change_status(db, user, code, body.status, body.reason)
     _audit(request, campaign.camp_cd, status=body.status)
+    if body.status in ("finished", "cancelled"):
+        factory = request.app.state.sessionmaker
+        tasks.add_task(jira.sync, settings, factory, campaign.camp_cd, str(body.status))
     return service.to_out(db, campaign, user)
 
 

@@ -127,6 +127,15 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000", description="The app's address, for links in mails"
     )
 
+    # JIRA (dataquery.integrations.jira): off unless URL, project and token are all set.
+    jira_url: str | None = None
+    jira_project: str | None = None
+    jira_token: SecretStr | None = None
+    jira_issue_type: str = "Task"
+    jira_timeout_seconds: float = Field(default=10, gt=0)
+    jira_retries: int = Field(default=3, ge=1, le=10)
+    jira_backoff_seconds: float = Field(default=5, ge=0)
+
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).
     json_body_max_mb: float = Field(default=10, gt=0)
 

@@ -565,7 +565,8 @@ export interface paths {
         /**
          * Change Status
          * @description activate (deployed → active, between its dates), finish (once started), cancel (a draft,
-         *     or deployed and not started: its members are released). 409 otherwise.
+         *     or deployed and not started: its members are released). 409 otherwise. Finishing or
+         *     cancelling moves the campaign's JIRA issue (after the commit).
          */
         post: operations["change_status_api_v1_campaigns__code__status_post"];
         delete?: never;
@@ -659,6 +660,23 @@ export interface paths {
         };
         /** Health */
         get: operations["health_api_v1_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/jira/campaigns/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign Jira */
+        get: operations["campaign_jira_api_v1_integrations_jira_campaigns__code__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2226,6 +2244,11 @@ export interface components {
             /** Values */
             values: ("M" | "F")[];
         };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
         /** Health */
         Health: {
             /**
@@ -2317,6 +2340,28 @@ export interface components {
             items: components["schemas"]["UserOut"][];
             /** Total */
             total: number;
+        };
+        /** JiraState */
+        JiraState: {
+            /**
+             * Attempts
+             * @default 0
+             */
+            attempts: number;
+            /** Configured */
+            configured: boolean;
+            /** Issue Key */
+            issue_key?: string | null;
+            /** Issue Url */
+            issue_url?: string | null;
+            /** Last Error */
+            last_error?: string | null;
+            /** Last Event */
+            last_event?: string | null;
+            /** State */
+            state?: string | null;
+            /** Updated At */
+            updated_at?: string | null;
         };
         /** JobOut */
         JobOut: {
@@ -3667,6 +3712,19 @@ export interface components {
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
         };
         /** WarehouseHealth */
         WarehouseHealth: {
@@ -6354,6 +6412,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    campaign_jira_api_v1_integrations_jira_campaigns__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JiraState"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -1,4 +1,4 @@
-"""distribution: campaigns opt in to the daily pool (dq_campaign_details.pool_share); a row per distribution run; notification preferences and send log
+"""distribution: campaigns opt in to the daily pool (dq_campaign_details.pool_share); a row per distribution run; notification preferences and send log; campaigns' JIRA issues
 
 Revision ID: 0014
 Revises: 0012
@@ -72,8 +72,21 @@ def upgrade() -> None:
         unique=False,
     )
 
+    op.create_table(
+        "dq_campaign_jira",
+        sa.Column("camp_cd", sa.String(length=10), nullable=False),
+        sa.Column("issue_key", sa.String(length=40), nullable=True),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("last_event", sa.String(length=20), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("camp_cd", name=op.f("pk_dq_campaign_jira")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("dq_campaign_jira")
     op.drop_index(op.f("ix_dq_notification_log_created_at"), table_name="dq_notification_log")
     op.drop_table("dq_notification_log")
     op.drop_table("dq_notification_prefs")
