@@ -90,6 +90,7 @@ export const distributionRu = {
     off: 'Не получает пул',
     saved: 'Сохранено',
   },
+  jira: { off: 'JIRA не подключена', none: 'задачи ещё нет', synced: 'синхронизировано', failed: 'не синхронизировано ({{attempts}} попыток), повторится при следующем изменении' },
 };
 
 export const distributionKk: typeof distributionRu = {
@@ -180,6 +181,7 @@ export const distributionKk: typeof distributionRu = {
     off: 'Пулды алмайды',
     saved: 'Сақталды',
   },
+  jira: { off: 'JIRA бапталмаған', none: 'тапсырма әлі жоқ', synced: 'үндестірілді', failed: 'үндестірілмеді ({{attempts}} әрекет), келесі өзгерісте қайталанады' },
 };
 
 export const distributionEn: typeof distributionRu = {
@@ -260,4 +262,5 @@ export const distributionEn: typeof distributionRu = {
     off: 'Does not receive the pool',
     saved: 'Saved',
   },
+  jira: { off: 'JIRA is not configured', none: 'no issue yet', synced: 'in sync', failed: 'not in sync ({{attempts}} attempts), retried on the next change' },
 };

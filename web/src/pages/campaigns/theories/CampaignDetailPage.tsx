@@ -9,7 +9,7 @@ import { formatDate, formatDateTime, formatShare } from '../../../lib/format';
 import { useCampaignOverlap } from '../audience/api';
 import { OverlapView } from '../audience/ReachOverlap';
 import { warningText } from '../wizard/messages';
-import { useCampaign, useCampaignStats, useSetPoolShare, useStreams, type Campaign } from './api';
+import { useCampaign, useCampaignJira, useCampaignStats, useSetPoolShare, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
 import { channelName, TYPE_COLORS } from './status';
@@ -18,6 +18,32 @@ import { TextsCard } from './TextsCard';
 import { StatusTag } from './StatusTag';
 
 const { Title, Text, Paragraph } = Typography;
+
+/** The campaign's JIRA issue, or why it is not in sync (retried after each deploy or status). */
+function JiraState({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const jira = useCampaignJira(code);
+  const state = jira.data;
+  if (!state) return <Text type="secondary">—</Text>;
+  if (!state.configured) return <Text type="secondary">{t('jira.off')}</Text>;
+  if (!state.state) return <Text type="secondary">{t('jira.none')}</Text>;
+  return (
+    <Space size={4} wrap data-testid="detail-jira" data-state={state.state}>
+      {state.issue_key && state.issue_url ? (
+        <a href={state.issue_url} target="_blank" rel="noreferrer">
+          {state.issue_key}
+        </a>
+      ) : null}
+      {state.state === 'failed' ? (
+        <Tooltip title={state.last_error}>
+          <Tag color="error">{t('jira.failed', { attempts: state.attempts })}</Tag>
+        </Tooltip>
+      ) : (
+        <Tag color="success">{t('jira.synced')}</Tag>
+      )}
+    </Space>
+  );
+}
 
 /** The daily pool switch: editable by whoever may change the campaign, while it is not over. */
 function PoolShareSwitch({ campaign }: { campaign: Campaign }) {
@@ -124,6 +150,7 @@ function Header({ campaign }: { campaign: Campaign }) {
   if (campaign.push_event_type)
     items.push({ key: 'event', label: t('theories.detail.pushEvent'), children: <span style={monospace}>{campaign.push_event_type}</span> });
   items.push({ key: 'pool', label: t('poolShare.label'), children: <PoolShareSwitch campaign={campaign} /> });
+  items.push({ key: 'jira', label: 'JIRA', children: <JiraState code={campaign.code} /> });
   if (campaign.deep_link)
     items.push({
       key: 'link',
