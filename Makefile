@@ -6,7 +6,8 @@ WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts
 	web/package.json web/eslint.config.js -type f 2>/dev/null)
 
 .PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean \
-	bench-uploads bench-upload-limits bench-audience bench-viewer bench-deploy bench-split fuzz test-fuzz
+	bench-uploads bench-upload-limits bench-audience bench-viewer bench-deploy bench-split \
+	bench-distribution fuzz test-fuzz
 
 $(BIN)/dataquery: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -93,3 +94,7 @@ bench-deploy: setup
 ## The re-randomised stratified split: 1 M members x 100 salts (target <= 5 s, RSS <= 1 GB).
 bench-split: setup
 	$(BIN)/python bench/experiments.py
+
+## The daily pool distribution: 200 000 new users over 20 campaigns (target <= 10 s per engine).
+bench-distribution: setup
+	$(BIN)/python bench/distribution.py

@@ -22,6 +22,8 @@ from dataquery.main import create_app
 from helpers import PASSWORDS, USERNAMES, add_user, login
 
 POSTGRES_URL = os.environ.get("DQ_TEST_POSTGRES_URL")
+# Apps made in tests run no scheduler unless a test asks for one (tests/distribution).
+os.environ.setdefault("DQ_SCHEDULER_ENABLED", "false")
 DEMO_AS_OF = date(2026, 11, 28)
 DEMO_CUSTOMERS = 5_000
 
@@ -118,6 +120,7 @@ def settings(warehouse_url: str, tmp_path: Path) -> Settings:
         warehouse_url=warehouse_url,
         data_dir=tmp_path / "var",
         web_dist=tmp_path / "no-web-build",
+        scheduler_enabled=False,  # the distribution's scheduler is tested on its own
     )
 
 

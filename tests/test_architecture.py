@@ -19,7 +19,12 @@ PACKAGE = "dataquery"
 # Pure modules compute; they never reach a database, the network or a file. pyarrow is allowed
 # (like numpy it is an in-memory columnar structure, and the split hashes Arrow arrays), but not
 # its readers and writers.
-PURE = ("dataquery.iin", "dataquery.sampling", "dataquery.core.progress")
+PURE = (
+    "dataquery.iin",
+    "dataquery.sampling",
+    "dataquery.core.progress",
+    "dataquery.distribution.deal",
+)
 IO_LIBRARIES = (
     "sqlalchemy",
     "duckdb",
@@ -51,6 +56,9 @@ DOMAINS = tuple(
         "monitoring",
         "appsettings",
         "queries",
+        "distribution",
+        "notifications",
+        "integrations",
     )
 )
 # The HTTP edge of a domain: routers, request dependencies, and the streaming upload receiver.

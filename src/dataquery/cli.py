@@ -431,6 +431,50 @@ def index_history() -> None:
     err.print(f"[green]contact index rebuilt[/], groups of {campaigns} live campaigns marked")
 
 
+@app.command(
+    help="Distribute the new-user pool of a day (default: the bank's today) to the active "
+    "campaigns that take a share, once per day: a done day is reported and left alone. "
+    f"--dry-run writes nothing. {WRITES_DUCKDB}"
+)
+def distribute(
+    day: Annotated[str | None, typer.Option("--date", help="The pool's day, YYYY-MM-DD.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only, write nothing.")] = False,
+) -> None:
+    from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+    from dataquery.core.errors import DQError
+    from dataquery.core.logging import configure_logging
+    from dataquery.distribution import service
+    from dataquery.distribution.report import send_failure, send_report
+    from dataquery.distribution.schemas import RunTrigger
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)  # to stderr: stdout is the JSON
+    try:
+        when = date.fromisoformat(day) if day else bank_today()
+    except ValueError:
+        _fail(f"--date {day!r} is not a date (YYYY-MM-DD)")
+    engine = create_warehouse_engine(settings.warehouse_url)
+    try:
+        factory = make_sessionmaker(engine)
+        report = service.distribute(
+            factory,
+            when,
+            dry_run=dry_run,
+            trigger=RunTrigger.CLI,
+            after_commit=lambda done: send_report(settings, factory, done, wait=True),
+            on_failure=lambda failed, error: send_failure(
+                settings, factory, failed.isoformat(), error, wait=True
+            ),
+        )
+    except DQError as exc:
+        _fail(exc.detail)
+    except Exception as exc:
+        _fail(f"the distribution of {when} failed, nothing was written: {exc}")
+    finally:
+        engine.dispose()
+    typer.echo(report.model_dump_json(indent=2))
+
+
 audience_app = typer.Typer(no_args_is_help=True, help="Build audiences from a spec file.")
 app.add_typer(audience_app, name="audience")
 

@@ -21,7 +21,7 @@ from dataquery.auth.router import router as auth_router
 from dataquery.auth.router import users_router
 from dataquery.campaigns.router import router as campaigns_router
 from dataquery.core import metrics
-from dataquery.core.clock import set_timezone
+from dataquery.core.clock import bank_timezone, set_timezone
 from dataquery.core.config import Settings, get_settings
 from dataquery.core.db import (
     WarehouseLocked,
@@ -39,11 +39,16 @@ from dataquery.core.web import mount_web
 from dataquery.datasets.router import router as datasets_router
 from dataquery.datasources.router import router as datasources_router
 from dataquery.datasources.service import run_due
+from dataquery.distribution.report import send_failure, send_report
+from dataquery.distribution.router import router as distribution_router
+from dataquery.distribution.scheduler import DistributionScheduler
+from dataquery.integrations.router import router as integrations_router
 from dataquery.jobs.router import router as jobs_router
 from dataquery.jobs.runner import get_runner
 from dataquery.monitoring.router import metrics_router
 from dataquery.monitoring.router import router as monitoring_router
 from dataquery.monitoring.service import Flusher, Store
+from dataquery.notifications.router import router as notifications_router
 from dataquery.queries.router import router as queries_router
 from dataquery.queries.router import viewer_router
 from dataquery.reference.router import router as reference_router
@@ -108,7 +113,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         flusher = Flusher(store, settings.monitoring_flush_seconds)
         flusher.start()
         ticker = asyncio.create_task(_source_refreshes(app)) if settings.sources_scheduler else None
+        scheduler = None
+        if settings.scheduler_enabled:
+            factory = app.state.sessionmaker
+            scheduler = DistributionScheduler(
+                factory,
+                settings.distribution_cron,
+                bank_timezone(),
+                settings.distribution_catchup_days,
+                after_commit=lambda report: send_report(settings, factory, report),
+                on_failure=lambda day, error: send_failure(
+                    settings, factory, day.isoformat(), error
+                ),
+            )
+            scheduler.start()
+            app.state.distribution_scheduler = scheduler
+            app.state.scheduler = scheduler.scheduler  # /health reports whether it runs
         yield
+        if scheduler is not None:
+            scheduler.shutdown()
         if ticker is not None:
             ticker.cancel()
         flusher.stop()
@@ -195,6 +218,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(defaults_router)
     api.include_router(queries_router)
     api.include_router(viewer_router)
+    api.include_router(distribution_router)
+    api.include_router(notifications_router)
+    api.include_router(integrations_router)
     app.include_router(api)
     app.include_router(metrics_router)
     mount_web(app, settings.web_dist)

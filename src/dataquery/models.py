@@ -19,8 +19,11 @@ from dataquery.bank.tables import (
 from dataquery.core.db import Base
 from dataquery.datasets.models import ContactIndex, Dataset, ListIndex, MemberIndex
 from dataquery.datasources.models import DataSource, SourceDataset
+from dataquery.distribution.models import DistributionRun
+from dataquery.integrations.models import CampaignJira
 from dataquery.jobs.models import Job
 from dataquery.monitoring.models import QueryLogEntry, RouteStat
+from dataquery.notifications.models import NotificationLog, NotificationPreference
 from dataquery.queries.models import SavedQuery
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 from dataquery.uploads.models import Upload
@@ -30,14 +33,18 @@ __all__ = [
     "AuthSession",
     "Base",
     "CampaignDict",
+    "CampaignJira",
     "Channel",
     "ContactIndex",
     "DataSource",
     "Dataset",
+    "DistributionRun",
     "Filial",
     "Job",
     "ListIndex",
     "MemberIndex",
+    "NotificationLog",
+    "NotificationPreference",
     "PasswordAttempt",
     "PopUpCampaign",
     "PushEventType",

@@ -96,6 +96,7 @@ def server_env(workdir: Path, web_dist: Path) -> dict[str, str]:
         DQ_DATA_DIR=str(workdir / "var"),
         DQ_WEB_DIST=str(web_dist),
         DQ_AUTH_BACKEND="local",
+        DQ_SCHEDULER_ENABLED="false",
     )
     return env
 

@@ -804,17 +804,39 @@ class SuppressionCheck:
     blocked: sa.Select[Any]  # the checked IINs at least one step removes
 
 
-def check_suppression(
-    db: Session, spec: s.AudienceSpec | None, iins: sa.TableClause, own_campaign: str | None
-) -> SuppressionCheck:
-    """The IINs of the table `iins` (column iin) against the suppression steps of `spec`
-    (`is_suppression`) and always the global control, as of the bank's today: the audience
-    engine's own rules, compiled over the table as the source. Contacts and membership of
-    `own_campaign` do not count against it."""
+@dataclasses.dataclass(frozen=True)
+class SuppressionFlags:
+    """Per checked IIN, a 1/0 "passes" column per suppression step (`flags.c.p_<number>`)."""
+
+    flags: sa.Subquery
+    steps: list[Step]
+    filters: list[s.Filter]
+
+    def fails(self, step: Step) -> sa.ColumnElement[bool]:
+        return self.flags.c[f"p_{step.number}"] == 0
+
+    def reason(self, step: Step) -> str:
+        """A stable code for the step: the list's name for a suppression list, else the kind."""
+        assert step.filter_index is not None
+        item = self.filters[step.filter_index]
+        return item.list if isinstance(item, s.SuppressionFilter) else item.kind
+
+
+def suppression_flags(
+    db: Session,
+    spec: s.AudienceSpec | None,
+    iins: sa.TableClause,
+    own_campaign: str | None,
+    as_of: date | None = None,
+) -> SuppressionFlags:
+    """The suppression steps of `spec` (`is_suppression`) and always the global control, as of
+    `as_of` (the bank's today by default), compiled over the table `iins` (column iin) as the
+    source: the audience engine's own rules. Contacts and membership of `own_campaign` do not
+    count against it."""
     filters: list[s.Filter] = [f for f in (spec.filters if spec else []) if is_suppression(f)]
     if not any(isinstance(f, s.SuppressionFilter) and f.list == GLOBAL_CONTROL for f in filters):
         filters.insert(0, s.SuppressionFilter(list=GLOBAL_CONTROL))
-    check = s.AudienceSpec(reference_date=bank_today(), filters=filters)
+    check = s.AudienceSpec(reference_date=as_of or bank_today(), filters=filters)
     catalog = resolve(db, check, None)
     resolved = dataclasses.replace(
         catalog,
@@ -829,9 +851,43 @@ def check_suppression(
     )
     flags = compiler.explain(None).subquery("flags")
     steps = [step for step in compiler.steps if step.filter_index is not None]
+    return SuppressionFlags(flags, steps, filters)
+
+
+def suppression_reasons(
+    db: Session,
+    spec: s.AudienceSpec | None,
+    iins: sa.TableClause,
+    own_campaign: str | None,
+    as_of: date | None = None,
+) -> sa.Select[Any]:
+    """The IINs of `iins` that the suppression steps remove (`suppression_flags`), each with the
+    first step that removes it (`SuppressionFlags.reason`), as columns iin, reason."""
+    checked = suppression_flags(db, spec, iins, own_campaign, as_of)
+    flags = checked.flags
+    if not checked.steps:
+        return sa.select(flags.c.iin, sa.literal("", sa.String).label("reason")).where(sa.false())
+    reason = sa.case(
+        *((checked.fails(step), sa.literal(checked.reason(step))) for step in checked.steps),
+        else_=sa.null(),
+    )
+    return sa.select(flags.c.iin, reason.label("reason")).where(
+        sa.or_(*(checked.fails(step) for step in checked.steps))
+    )
+
+
+def check_suppression(
+    db: Session, spec: s.AudienceSpec | None, iins: sa.TableClause, own_campaign: str | None
+) -> SuppressionCheck:
+    """The IINs of the table `iins` (column iin) against the suppression steps of `spec`
+    (`is_suppression`) and always the global control, as of the bank's today: the audience
+    engine's own rules, compiled over the table as the source. Contacts and membership of
+    `own_campaign` do not count against it."""
+    checked = suppression_flags(db, spec, iins, own_campaign)
+    flags, steps = checked.flags, checked.steps
     if not steps:
         return SuppressionCheck([], sa.select(flags.c.iin).where(sa.false()))
-    fails = {step.number: flags.c[f"p_{step.number}"] == 0 for step in steps}
+    fails = {step.number: checked.fails(step) for step in steps}
     counts = db.execute(
         sa.select(
             *(

@@ -30,6 +30,10 @@ class CampaignDetail(Base):
     # The experiment design (groups and shares, strata, re-randomisation), the kept salt and
     # the balance proof of the split (migration 0013); None: the plain target/control split.
     experiment: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
+    # Takes a share of the daily new-user pool while active (dataquery.distribution; 0014).
+    pool_share: Mapped[bool | None] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
 
 
 class CampaignEvent(Base):

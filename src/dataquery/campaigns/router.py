@@ -12,7 +12,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from dataquery.appsettings.deps import Effective
@@ -55,10 +55,12 @@ from dataquery.campaigns.schemas import (
 from dataquery.campaigns.sms import segment_warning, sms_length
 from dataquery.core import metrics
 from dataquery.core.db import DB
-from dataquery.core.errors import NotFound
+from dataquery.core.errors import DQError, NotFound
 from dataquery.core.progress import Progress
 from dataquery.core.schemas import errors
+from dataquery.integrations import jira
 from dataquery.jobs.runner import Runner
+from dataquery.notifications.campaigns import notify_owner
 
 router = APIRouter(
     prefix="/campaigns", tags=["campaigns"], responses=errors(401, 403, 404, 409, 422)
@@ -192,6 +194,17 @@ def update_campaign(
     return service.to_out(db, campaign, user)
 
 
+# A deploy refused because one ran or runs already: nothing failed, nobody is mailed.
+_NOT_A_FAILURE = frozenset(
+    {
+        "campaign.deploy.not_draft",
+        "campaign.deploy.deployed_meanwhile",
+        "campaign.deploy.running",
+        "campaign.busy",
+    }
+)
+
+
 @router.post(
     "/{code}/deploy",
     responses={202: {"model": DeployAccepted, "description": "Started as a job: poll /jobs/{id}"}},
@@ -199,6 +212,8 @@ def update_campaign(
 def deploy_campaign(
     request: Request,
     response: Response,
+    tasks: BackgroundTasks,
+    settings: AppSettings,
     db: DB,
     user: AnalystUser,
     runner: Runner,
@@ -218,8 +233,20 @@ def deploy_campaign(
     _audit(request, campaign.camp_cd, dry_run=dry_run)
     if dry_run:
         return deploy.dry_run(db, campaign, user)
-    threshold = effective.deploy_job_threshold_rows
-    result = deploy.deploy_now_or_as_job(db, runner, campaign, user, background, threshold)
+    mail = {"code": campaign.camp_cd, "name": campaign.camp_name}
+    owner, factory = campaign.owner, request.app.state.sessionmaker
+    try:
+        result = deploy.deploy_now_or_as_job(
+            db, runner, campaign, user, background, effective.deploy_job_threshold_rows
+        )
+    except DQError as exc:  # nothing was written: the owner hears why (not of a double click)
+        if exc.code not in _NOT_A_FAILURE:
+            notify_owner(settings, factory, owner, "deploy_failed", mail | {"error": exc.detail})
+        raise
+    if isinstance(result, DeployReport):  # mailed once the request's transaction commits
+        done = mail | {"target": result.target, "control": result.control}
+        tasks.add_task(notify_owner, settings, factory, owner, "deploy_done", done)
+        tasks.add_task(jira.sync, settings, factory, campaign.camp_cd, "deployed")
     if isinstance(result, DeployAccepted):
         _audit(request, campaign.camp_cd, job_id=result.job_id, members=result.members)
         response.status_code = audit_context(request).status_code = status.HTTP_202_ACCEPTED
@@ -240,12 +267,22 @@ def copy_campaign(
 
 @router.post("/{code}/status")
 def change_status(
-    request: Request, db: DB, user: AnalystUser, code: str, body: StatusChange
+    request: Request,
+    tasks: BackgroundTasks,
+    settings: AppSettings,
+    db: DB,
+    user: AnalystUser,
+    code: str,
+    body: StatusChange,
 ) -> CampaignOut:
     """activate (deployed → active, between its dates), finish (once started), cancel (a draft,
-    or deployed and not started: its members are released). 409 otherwise."""
+    or deployed and not started: its members are released). 409 otherwise. Finishing or
+    cancelling moves the campaign's JIRA issue (after the commit)."""
     campaign = service.change_status(db, user, code, body.status, body.reason)
     _audit(request, campaign.camp_cd, status=body.status)
+    if body.status in ("finished", "cancelled"):
+        factory = request.app.state.sessionmaker
+        tasks.add_task(jira.sync, settings, factory, campaign.camp_cd, str(body.status))
     return service.to_out(db, campaign, user)
 
 

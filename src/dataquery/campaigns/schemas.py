@@ -175,6 +175,9 @@ class CampaignDraft(SplitDesign):
     )
     rb3: RB3Terms | None = Field(default=None, description="Bonus terms (RB3 only, required).")
     popup: PopupContent | None = Field(default=None, description="Required with popup.")
+    pool_share: bool = Field(
+        default=False, description="Take a share of the daily new-user pool while active."
+    )
 
     @field_validator("channels")
     @classmethod
@@ -189,7 +192,8 @@ class CampaignCreate(CampaignDraft):
 
 
 class CampaignUpdate(Strict):
-    """A partial change of a draft; the result is checked like a new draft."""
+    """A partial change of a draft; the result is checked like a new draft. `pool_share` alone
+    also changes a deployed campaign (opting in to or out of the daily pool)."""
 
     name: Name | None = None
     description: str | None = None
@@ -209,6 +213,9 @@ class CampaignUpdate(Strict):
     groups: list[GroupShare] | None = None
     strata: list[str] | None = None
     rerandomize: int | None = None
+    pool_share: bool | None = Field(
+        default=None, description="Alone, also for a deployed campaign: opt in to the pool."
+    )
 
 
 class CampaignCopy(Strict):
@@ -391,6 +398,7 @@ class CampaignOut(CampaignSummary):
     control_share: float
     split_seed: int
     push_event_type: str | None
+    pool_share: bool = Field(description="Takes a share of the daily new-user pool.")
     rb3: RB3Terms | None
     popup: PopupContent | None
     copied_from: str | None

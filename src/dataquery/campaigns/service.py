@@ -274,6 +274,7 @@ def draft_of(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, Any]:
         "rb3": detail.rb3,
         "popup": detail.popup,
         **(detail.experiment or {}).get("design", {}),
+        "pool_share": bool(detail.pool_share),
     }
 
 
@@ -402,6 +403,7 @@ def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
         control_share=float(campaign.control_share),
         split_seed=campaign.split_seed,
         push_event_type=detail.push_event_type,
+        pool_share=bool(detail.pool_share),
         rb3=RB3Terms.model_validate(detail.rb3) if detail.rb3 else None,
         popup=PopupContent.model_validate(detail.popup) if detail.popup else None,
         copied_from=detail.copied_from,
@@ -570,6 +572,7 @@ def _apply(
         draft.split_seed if draft.split_seed is not None else secrets.randbelow(2**31)
     )
     detail.push_event_type = draft.push_event_type
+    detail.pool_share = draft.pool_share
     detail.rb3 = draft.rb3.model_dump(mode="json") if draft.rb3 else None
     detail.popup = draft.popup.model_dump(mode="json") if draft.popup else None
     own_sms = {"ru": ru.sms, "kz": kz.sms} if "sms" in draft.channels else {}
@@ -657,6 +660,9 @@ def create(db: Session, user: User, data: CampaignCreate) -> CampaignDict:
 def update(db: Session, user: User, code: str, data: CampaignUpdate) -> CampaignDict:
     campaign = get_campaign(db, code, lock=True)
     ensure_can_manage(user, campaign)
+    changes = data.model_dump(exclude_unset=True)
+    if set(changes) == {"pool_share"} and campaign.status in _LIVE:
+        return _set_pool_share(db, user, campaign, bool(changes["pool_share"]))
     if campaign.status != CampaignStatus.DRAFT:
         raise Conflict(
             f"campaign {campaign.camp_cd} is {campaign.status}; only drafts are edited",
@@ -677,6 +683,20 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
     campaign.updated_at = utcnow()
     db.add(detail)
     record_event(db, campaign.camp_cd, user.username, "updated", {"fields": sorted(changes)})
+    with write_conflicts_as_409(f"campaign {campaign.camp_cd} is being changed"):
+        db.flush()
+    return campaign
+
+
+def _set_pool_share(
+    db: Session, user: User, campaign: CampaignDict, pool_share: bool
+) -> CampaignDict:
+    """A deployed campaign opts in to (or out of) the daily pool: the one change it takes."""
+    detail = get_detail(db, campaign.camp_cd)
+    detail.pool_share = pool_share
+    campaign.updated_at = utcnow()
+    db.add(detail)
+    record_event(db, campaign.camp_cd, user.username, "updated", {"fields": ["pool_share"]})
     with write_conflicts_as_409(f"campaign {campaign.camp_cd} is being changed"):
         db.flush()
     return campaign

@@ -111,6 +111,45 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = Field(default=30, gt=0, description="Per statement")
     query_export_max_rows: int = Field(default=5_000_000, ge=1, description="Rows of an export")
     viewer_page_max: int = Field(default=500, ge=1, description="Rows of one viewer page")
+    # The daily pool distribution (dataquery.distribution): a crontab line in DQ_TIMEZONE.
+    scheduler_enabled: bool = Field(
+        default=True, description="Run the in-process scheduler (off in tests and CLI tools)."
+    )
+    distribution_cron: str = Field(
+        default="0 9 * * *", description="When the pool is distributed: minute hour dom mon dow"
+    )
+    distribution_catchup_days: int = Field(
+        default=7, ge=1, le=366, description="How many missed days a start catches up at most"
+    )
+
+    distribution_report_to: list[str] = Field(
+        default_factory=list, description='Who gets the daily report: JSON, ["a@bank.kz", ...]'
+    )
+
+    # Mail (dataquery.notifications): off while DQ_SMTP_HOST is unset.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "dataquery@localhost"
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    smtp_retries: int = Field(default=3, ge=1, le=10, description="Attempts per mail")
+    smtp_backoff_seconds: float = Field(
+        default=5, ge=0, description="Wait before the 2nd attempt; doubled for each next one"
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="The app's address, for links in mails"
+    )
+
+    # JIRA (dataquery.integrations.jira): off unless URL, project and token are all set.
+    jira_url: str | None = None
+    jira_project: str | None = None
+    jira_token: SecretStr | None = None
+    jira_issue_type: str = "Task"
+    jira_timeout_seconds: float = Field(default=10, gt=0)
+    jira_retries: int = Field(default=3, ge=1, le=10)
+    jira_backoff_seconds: float = Field(default=5, ge=0)
 
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).
     json_body_max_mb: float = Field(default=10, gt=0)
@@ -157,6 +196,17 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"DQ_TIMEZONE {value!r} is not an IANA time zone") from exc
+        return value
+
+    @field_validator("distribution_cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"DQ_DISTRIBUTION_CRON {value!r}: {exc}") from exc
         return value
 
     @property

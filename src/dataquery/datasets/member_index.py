@@ -16,6 +16,7 @@ bits while every other group is of a live campaign) is joined as before.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -111,6 +112,24 @@ def index_campaign(db: Session, code: str, today: date) -> None:
         db.add(entry)
         db.flush()
         _mark(db, table, entry)
+
+
+def add_members(db: Session, code: str, group_name: str, iins: sa.Select[Any], today: date) -> None:
+    """Members just added to one group of a campaign: their bit is set (both groups are marked
+    whole when this one has no bit yet)."""
+    entry = db.get(MemberIndex, (code, group_name))
+    table = _bits_table(db)
+    if table is None:
+        return
+    if entry is None:
+        index_campaign(db, code, today)
+        return
+    column = sa.func.coalesce(table.c[BITS_COLUMN], 0)
+    db.execute(
+        table.update()
+        .where(table.c.iin.in_(iins))
+        .values({BITS_COLUMN: column.bitwise_or(1 << entry.bit)})
+    )
 
 
 def drop_campaign(db: Session, code: str) -> None:

@@ -655,7 +655,8 @@ export interface paths {
         /**
          * Change Status
          * @description activate (deployed → active, between its dates), finish (once started), cancel (a draft,
-         *     or deployed and not started: its members are released). 409 otherwise.
+         *     or deployed and not started: its members are released). 409 otherwise. Finishing or
+         *     cancelling moves the campaign's JIRA issue (after the commit).
          */
         post: operations["change_status_api_v1_campaigns__code__status_post"];
         delete?: never;
@@ -822,6 +823,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/distributions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Distributions
+         * @description Today's status, the next scheduled run and the last 60 runs (newest first).
+         */
+        get: operations["list_distributions_api_v1_distributions_get"];
+        put?: never;
+        /**
+         * Run Distribution
+         * @description Distributes a day's pool now (default: today, dry run first). A day already done
+         *     answers `already_done` and changes nothing.
+         */
+        post: operations["run_distribution_api_v1_distributions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/health": {
         parameters: {
             query?: never;
@@ -871,6 +897,23 @@ export interface paths {
          * @description The warehouse answers: an orchestrator sends traffic only while this is 200.
          */
         get: operations["ready_api_v1_health_ready_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/jira/campaigns/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign Jira */
+        get: operations["campaign_jira_api_v1_integrations_jira_campaigns__code__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1007,6 +1050,47 @@ export interface paths {
          */
         get: operations["monitoring_tiles_api_v1_monitoring_tiles_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sent Mails
+         * @description The last 100 mails: sent, failed after retries (with the error) or skipped (no SMTP).
+         */
+        get: operations["sent_mails_api_v1_notifications_log_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Preferences */
+        get: operations["get_preferences_api_v1_notifications_preferences_get"];
+        /**
+         * Put Preferences
+         * @description Which mails to get and in which language; unknown kinds are ignored.
+         */
+        put: operations["put_preferences_api_v1_notifications_preferences_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1900,6 +1984,12 @@ export interface components {
             groups?: components["schemas"]["GroupShare"][] | null;
             /** Name */
             name: string;
+            /**
+             * Pool Share
+             * @description Take a share of the daily new-user pool while active.
+             * @default false
+             */
+            pool_share: boolean;
             /** @description Required with popup. */
             popup?: components["schemas"]["PopupContent"] | null;
             /** Product Code */
@@ -2034,6 +2124,11 @@ export interface components {
             name: string;
             /** Owner */
             owner: string;
+            /**
+             * Pool Share
+             * @description Takes a share of the daily new-user pool.
+             */
+            pool_share: boolean;
             popup: components["schemas"]["PopupContent"] | null;
             /** Product Code */
             product_code: string | null;
@@ -2076,6 +2171,24 @@ export interface components {
             warnings: components["schemas"]["Notice"][];
             /** Xls Ow Id */
             xls_ow_id: string | null;
+        };
+        /**
+         * CampaignShare
+         * @description One campaign's share of the day's pool.
+         */
+        CampaignShare: {
+            /** Channels */
+            channels?: {
+                [key: string]: components["schemas"]["ChannelDropouts"];
+            };
+            /** Code */
+            code: string;
+            /** Control */
+            control: number;
+            /** Name */
+            name: string;
+            /** Target */
+            target: number;
         };
         /** CampaignStats */
         CampaignStats: {
@@ -2178,7 +2291,8 @@ export interface components {
         };
         /**
          * CampaignUpdate
-         * @description A partial change of a draft; the result is checked like a new draft.
+         * @description A partial change of a draft; the result is checked like a new draft. `pool_share` alone
+         *     also changes a deployed campaign (opting in to or out of the daily pool).
          */
         CampaignUpdate: {
             /** Audience Id */
@@ -2197,6 +2311,11 @@ export interface components {
             groups?: components["schemas"]["GroupShare"][] | null;
             /** Name */
             name?: string | null;
+            /**
+             * Pool Share
+             * @description Alone, also for a deployed campaign: opt in to the pool.
+             */
+            pool_share?: boolean | null;
             popup?: components["schemas"]["PopupContent"] | null;
             /** Product Code */
             product_code?: string | null;
@@ -2736,6 +2855,128 @@ export interface components {
             /** Values */
             values: ("android" | "ios" | "none")[];
         };
+        /** DistributionOverview */
+        DistributionOverview: {
+            /** Cron */
+            cron: string;
+            /** Items */
+            items: components["schemas"]["DistributionRunOut"][];
+            /**
+             * Next Run At
+             * @description The scheduler's next run; None when off.
+             */
+            next_run_at: string | null;
+            /** Scheduler Enabled */
+            scheduler_enabled: boolean;
+            /**
+             * Today
+             * Format: date
+             * @description The bank's today.
+             */
+            today: string;
+            /**
+             * Today Status
+             * @description done, failed, or None (not run yet).
+             */
+            today_status: string | null;
+        };
+        /** DistributionReport */
+        DistributionReport: {
+            /** Campaigns */
+            campaigns: components["schemas"]["CampaignShare"][];
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Distributed */
+            distributed: number;
+            /** Error */
+            error?: string | null;
+            /**
+             * Pool Size
+             * @description IINs of the day's pool not yet in any campaign.
+             */
+            pool_size: number;
+            /**
+             * Run Id
+             * @description The stored run (for already_done: the done one).
+             */
+            run_id: string | null;
+            /** Seconds */
+            seconds: number;
+            status: components["schemas"]["RunStatus"];
+            /**
+             * Undistributed
+             * @description Reason -> customers no campaign took: a suppression list's name, recent_contact, frequency_cap, push_optout, upload, several_rules (barred by different rules in different campaigns) or no_active_campaign.
+             */
+            undistributed: {
+                [key: string]: number;
+            };
+            /**
+             * Written At
+             * @description created_at of the rows the run wrote (none when dry).
+             */
+            written_at?: string | null;
+        };
+        /** DistributionRequest */
+        DistributionRequest: {
+            /**
+             * Day
+             * @description The pool's day; default: bank's today.
+             */
+            day?: string | null;
+            /**
+             * Dry Run
+             * @description Compute and report, write nothing.
+             * @default true
+             */
+            dry_run: boolean;
+        };
+        /** DistributionRunOut */
+        DistributionRunOut: {
+            /**
+             * Campaigns
+             * @description camp_cd -> {target, control}.
+             */
+            campaigns: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            } | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Distributed */
+            distributed: number;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Pool Size */
+            pool_size: number;
+            /** Seconds */
+            seconds: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Status */
+            status: string;
+            /** Trigger */
+            trigger: string;
+            /** Undistributed */
+            undistributed: {
+                [key: string]: number;
+            } | null;
+            /** Username */
+            username: string | null;
+        };
         /** Distributions */
         Distributions: {
             /**
@@ -3235,6 +3476,11 @@ export interface components {
             /** Share */
             share: number;
         };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
+        };
         /** Health */
         Health: {
             /**
@@ -3354,6 +3600,28 @@ export interface components {
             items: components["schemas"]["UserOut"][];
             /** Total */
             total: number;
+        };
+        /** JiraState */
+        JiraState: {
+            /**
+             * Attempts
+             * @default 0
+             */
+            attempts: number;
+            /** Configured */
+            configured: boolean;
+            /** Issue Key */
+            issue_key?: string | null;
+            /** Issue Url */
+            issue_url?: string | null;
+            /** Last Error */
+            last_error?: string | null;
+            /** Last Event */
+            last_event?: string | null;
+            /** State */
+            state?: string | null;
+            /** Updated At */
+            updated_at?: string | null;
         };
         /** JobHistory */
         JobHistory: {
@@ -3878,6 +4146,50 @@ export interface components {
             title_kz: string;
             /** Title Ru */
             title_ru: string;
+        };
+        /** Preferences */
+        Preferences: {
+            /**
+             * Kinds
+             * @description Per kind (deploy_done, deploy_failed, upload_done, upload_failed, export_ready, job_failed, distribution_report): get it or not; absent: get it.
+             */
+            kinds?: {
+                [key: string]: boolean;
+            };
+            /**
+             * Language
+             * @description The mails' language.
+             * @default ru
+             * @enum {string}
+             */
+            language: "ru" | "kz";
+        };
+        /** PreferencesOut */
+        PreferencesOut: {
+            /**
+             * Available
+             * @description The kinds one may choose.
+             */
+            available: string[];
+            /**
+             * Email
+             * @description Where mails go (the account's address).
+             */
+            email: string | null;
+            /**
+             * Kinds
+             * @description Per kind (deploy_done, deploy_failed, upload_done, upload_failed, export_ready, job_failed, distribution_report): get it or not; absent: get it.
+             */
+            kinds?: {
+                [key: string]: boolean;
+            };
+            /**
+             * Language
+             * @description The mails' language.
+             * @default ru
+             * @enum {string}
+             */
+            language: "ru" | "kz";
         };
         /** PreviewOut */
         PreviewOut: {
@@ -4429,6 +4741,11 @@ export interface components {
             value: string | null;
         };
         /**
+         * RunStatus
+         * @enum {string}
+         */
+        RunStatus: "done" | "failed" | "already_done" | "dry_run";
+        /**
          * RuntimeSettings
          * @description Values an admin may change without a redeploy.
          */
@@ -4543,6 +4860,30 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** SentMail */
+        SentMail: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Recipients */
+            recipients: string;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Subject */
+            subject: string;
         };
         /** SettingChange */
         SettingChange: {
@@ -5391,6 +5732,19 @@ export interface components {
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
         };
         /** ViewerPage */
         ViewerPage: {
@@ -8814,6 +9168,104 @@ export interface operations {
             };
         };
     };
+    list_distributions_api_v1_distributions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionOverview"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    run_distribution_api_v1_distributions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DistributionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionReport"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health_api_v1_health_get: {
         parameters: {
             query?: never;
@@ -8888,6 +9340,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    campaign_jira_api_v1_integrations_jira_campaigns__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JiraState"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9208,6 +9709,133 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tiles"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sent_mails_api_v1_notifications_log_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SentMail"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_preferences_api_v1_notifications_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_preferences_api_v1_notifications_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Preferences"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
                 };
             };
             /** @description Not signed in, or the session has ended */

@@ -10,6 +10,7 @@ import {
   DatabaseOutlined,
   RocketOutlined,
   SettingOutlined,
+  ShareAltOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
@@ -45,7 +46,16 @@ export const NAVIGATION: NavEntry[] = [
   { path: '/uploads', label: 'uploads', icon: <CloudUploadOutlined />, minRole: 'analyst' },
   { path: '/query', label: 'queryBuilder', icon: <ConsoleSqlOutlined /> },
   { path: '/datasets', label: 'datasets', icon: <DatabaseOutlined /> },
-  { path: '/monitoring', label: 'monitoring', icon: <DashboardOutlined />, minRole: 'analyst' },
+  {
+    key: '/monitoring',
+    label: 'monitoring',
+    icon: <DashboardOutlined />,
+    minRole: 'analyst',
+    children: [
+      { path: '/monitoring', label: 'monitoringOverview', icon: <DashboardOutlined /> },
+      { path: '/monitoring/distribution', label: 'distribution', icon: <ShareAltOutlined /> },
+    ],
+  },
   {
     key: '/admin',
     label: 'admin',

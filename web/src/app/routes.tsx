@@ -10,7 +10,9 @@ import { LoginPage } from '../pages/auth/LoginPage';
 import { CampaignNewRoute } from '../pages/campaigns/CampaignNewRoute';
 import { CampaignDetailRoute, TheoriesRoute } from '../pages/campaigns/theories/TheoriesRoutes';
 import { DatasetsPage } from '../pages/datasets/DatasetsPage';
+import { DistributionPage } from '../pages/monitoring/DistributionPage';
 import { MonitoringPage } from '../pages/monitoring/MonitoringPage';
+import { ProfilePage } from '../pages/profile/ProfilePage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { QueryBuilderPage } from '../pages/query/QueryBuilderPage';
 import { ViewerPage } from '../pages/query/ViewerPage';
@@ -37,6 +39,8 @@ export const routes: RouteObject[] = [
       { path: 'datasets', element: <DatasetsPage /> },
       { path: 'datasets/:name', element: <ViewerPage /> },
       { path: 'monitoring', element: <MonitoringPage /> },
+      { path: 'monitoring/distribution', element: <DistributionPage /> },
+      { path: 'profile', element: <ProfilePage /> },
       { path: 'admin', element: <Navigate to="/admin/users" replace /> },
       { path: 'admin/users', element: <UsersPage /> },
       { path: 'admin/audit', element: <AuditPage /> },

@@ -1,4 +1,4 @@
-import { LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { LogoutOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
 import { Avatar, Button, Dropdown, Flex, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -30,10 +30,15 @@ export function UserMenu() {
       ),
     },
     { type: 'divider' },
+    { key: 'profile', icon: <SettingOutlined />, label: t('userMenu.profile') },
     { key: 'signOut', icon: <LogoutOutlined />, label: t('userMenu.signOut'), danger: true },
   ];
 
   const onClick: MenuProps['onClick'] = ({ key }) => {
+    if (key === 'profile') {
+      void navigate('/profile');
+      return;
+    }
     if (key !== 'signOut') return;
     void session.signOut().finally(() => void navigate('/login', { replace: true }));
   };

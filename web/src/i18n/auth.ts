@@ -43,6 +43,7 @@ export const authRu = {
     label: 'Меню пользователя',
     role: 'Роль: {{role}}',
     signOut: 'Выйти',
+    profile: 'Профиль и уведомления',
   },
   forbidden: {
     title: 'Недостаточно прав',
@@ -187,6 +188,7 @@ export const authEn: AuthMessages = {
     label: 'User menu',
     role: 'Role: {{role}}',
     signOut: 'Sign out',
+    profile: 'Profile and notifications',
   },
   forbidden: {
     title: 'Not allowed',
@@ -328,6 +330,7 @@ export const authKk: AuthMessages = {
     label: 'Пайдаланушы мәзірі',
     role: 'Рөлі: {{role}}',
     signOut: 'Шығу',
+    profile: 'Профиль және хабарламалар',
   },
   forbidden: {
     title: 'Құқық жеткіліксіз',

@@ -2,6 +2,7 @@ import { audienceEn } from './audience';
 import { authEn } from './auth';
 import { campaignEn } from './campaign';
 import { experimentEn } from './experiment';
+import { distributionEn } from './distribution';
 import { theoriesEn } from './theories';
 import { monitoringEn } from './monitoring';
 import { refdataEn } from './refdata';
@@ -20,6 +21,8 @@ const en: Messages = {
     queryBuilder: 'Query Builder',
     datasets: 'Datasets',
     monitoring: 'Monitoring',
+    monitoringOverview: 'Overview',
+    distribution: 'Distribution',
     admin: 'Admin',
     users: 'Users',
     audit: 'Audit log',
@@ -124,6 +127,7 @@ const en: Messages = {
   experiment: experimentEn,
   ...queriesEn,
   ...theoriesEn,
+  ...distributionEn,
 };
 
 export default en;

@@ -3,6 +3,7 @@ import { authKk } from './auth';
 import { campaignKk } from './campaign';
 import type { Messages } from './ru';
 import { experimentKk } from './experiment';
+import { distributionKk } from './distribution';
 import { theoriesKk } from './theories';
 import { monitoringKk } from './monitoring';
 import { refdataKk } from './refdata';
@@ -21,6 +22,8 @@ const kk: Messages = {
     queryBuilder: 'Сұрау конструкторы',
     datasets: 'Деректер жиындары',
     monitoring: 'Мониторинг',
+    monitoringOverview: 'Шолу',
+    distribution: 'Бөлу',
     admin: 'Әкімшілік',
     users: 'Пайдаланушылар',
     audit: 'Аудит журналы',
@@ -126,6 +129,7 @@ const kk: Messages = {
   experiment: experimentKk,
   ...queriesKk,
   ...theoriesKk,
+  ...distributionKk,
 };
 
 export default kk;

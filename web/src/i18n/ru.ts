@@ -2,6 +2,7 @@ import { audienceRu } from './audience';
 import { authRu } from './auth';
 import { campaignRu } from './campaign';
 import { experimentRu } from './experiment';
+import { distributionRu } from './distribution';
 import { theoriesRu } from './theories';
 import { monitoringRu } from './monitoring';
 import { refdataRu } from './refdata';
@@ -19,6 +20,8 @@ const ru = {
     queryBuilder: 'Конструктор запросов',
     datasets: 'Наборы данных',
     monitoring: 'Мониторинг',
+    monitoringOverview: 'Обзор',
+    distribution: 'Распределение',
     admin: 'Администрирование',
     users: 'Пользователи',
     audit: 'Журнал аудита',
@@ -123,6 +126,7 @@ const ru = {
   experiment: experimentRu,
   ...queriesRu,
   ...theoriesRu,
+  ...distributionRu,
 };
 
 export default ru;

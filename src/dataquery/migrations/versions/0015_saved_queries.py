@@ -1,7 +1,7 @@
 """queries: saved query specs (owner, name, shared or private)
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 01:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from dataquery.core.db import JSONText
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -90,6 +90,11 @@ export const ru = {
     not_yourself: 'Нельзя понизить роль или отключить собственную учётную запись.',
     password_too_short: 'Нужен пароль не короче {{min_length}} символов.',
   },
+  distribution: {
+    duplicate_features: 'Часть ИИН пула встречается в витрине признаков несколько раз: список рассылки повторил бы их. Ничего не записано.',
+    failed: 'Распределение за {{day}} не выполнено, ничего не записано. Ошибка сохранена в истории запусков.',
+    pool_missing: 'Пул новых пользователей (набор spss_user_pool) не загружен. Сначала загрузите его.',
+  },
   dataset: {
     no_iin_column: 'В файле {{file}} нет столбца iin.',
     no_source: 'У набора {{name}} нет исходного файла для обновления.',
@@ -338,6 +343,11 @@ export const kk: typeof ru = {
     not_yourself: 'Өз тіркелгіңіздің рөлін төмендетуге немесе оны өшіруге болмайды.',
     password_too_short: 'Кемінде {{min_length}} таңбалы құпиясөз қажет.',
   },
+  distribution: {
+    duplicate_features: 'Пулдың кейбір ЖСН белгілер витринасында бірнеше рет кездеседі: тарату тізімі оларды қайталар еді. Ештеңе жазылмады.',
+    failed: '{{day}} күнгі бөлу орындалмады, ештеңе жазылмады. Қате іске қосу тарихында сақталды.',
+    pool_missing: 'Жаңа пайдаланушылар пулы (spss_user_pool жиыны) жүктелмеген. Алдымен оны жүктеңіз.',
+  },
   dataset: {
     no_iin_column: '{{file}} файлында iin бағаны жоқ.',
     no_source: '{{name}} жиынында жаңартуға арналған бастапқы файл жоқ.',
@@ -585,6 +595,11 @@ export const en: typeof ru = {
     not_found: 'There is no user {{username}}.',
     not_yourself: 'You cannot demote or disable your own account.',
     password_too_short: 'A password of at least {{min_length}} characters is required.',
+  },
+  distribution: {
+    duplicate_features: 'Some pool IINs appear more than once in the feature store: the delivery list would repeat them. Nothing was written.',
+    failed: 'The distribution of {{day}} failed and nothing was written. The error is kept in the run history.',
+    pool_missing: 'The new-user pool (dataset spss_user_pool) is not loaded. Load it first.',
   },
   dataset: {
     no_iin_column: '{{file}} has no iin column.',

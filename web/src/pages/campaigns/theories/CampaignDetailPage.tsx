@@ -1,10 +1,10 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Flex, Result, Row, Skeleton, Space, Switch, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 
-import { ApiError } from '../../../api/errors';
+import { ApiError, errorMessage } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatDate, formatDateTime, formatShare } from '../../../lib/format';
 import { useCampaignOverlap } from '../audience/api';
@@ -13,7 +13,7 @@ import { useCurrentBalance } from '../experiment/api';
 import { BalanceProofView, type ExperimentOut } from '../experiment/BalanceProofView';
 import { EffectView } from '../experiment/EffectView';
 import { warningText } from '../wizard/messages';
-import { useCampaign, useCampaignStats, useStreams, type Campaign } from './api';
+import { useCampaign, useCampaignJira, useCampaignStats, useSetPoolShare, useStreams, type Campaign } from './api';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
 import { channelName, TYPE_COLORS } from './status';
@@ -22,6 +22,64 @@ import { TextsCard } from './TextsCard';
 import { StatusTag } from './StatusTag';
 
 const { Title, Text, Paragraph } = Typography;
+
+/** The campaign's JIRA issue, or why it is not in sync (retried after each deploy or status). */
+function JiraState({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const jira = useCampaignJira(code);
+  const state = jira.data;
+  if (!state) return <Text type="secondary">—</Text>;
+  if (!state.configured) return <Text type="secondary">{t('jira.off')}</Text>;
+  if (!state.state) return <Text type="secondary">{t('jira.none')}</Text>;
+  return (
+    <Space size={4} wrap data-testid="detail-jira" data-state={state.state}>
+      {state.issue_key && state.issue_url ? (
+        <a href={state.issue_url} target="_blank" rel="noreferrer">
+          {state.issue_key}
+        </a>
+      ) : null}
+      {state.state === 'failed' ? (
+        <Tooltip title={state.last_error}>
+          <Tag color="error">{t('jira.failed', { attempts: state.attempts })}</Tag>
+        </Tooltip>
+      ) : (
+        <Tag color="success">{t('jira.synced')}</Tag>
+      )}
+    </Space>
+  );
+}
+
+/** The daily pool switch: editable by whoever may change the campaign, while it is not over. */
+function PoolShareSwitch({ campaign }: { campaign: Campaign }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const change = useSetPoolShare();
+  const editable = campaign.can_edit && !['finished', 'cancelled'].includes(campaign.status);
+  return (
+    <Tooltip title={t('poolShare.help')}>
+      <Space>
+        <Switch
+          size="small"
+          checked={campaign.pool_share}
+          disabled={!editable}
+          loading={change.isPending}
+          data-testid="detail-pool-share"
+          aria-label={t('poolShare.label')}
+          onChange={(pool_share) =>
+            change.mutate(
+              { code: campaign.code, pool_share },
+              {
+                onSuccess: () => void message.success(t('poolShare.saved')),
+                onError: (error) => void message.error(errorMessage(error, t)),
+              },
+            )
+          }
+        />
+        <Text type={campaign.pool_share ? undefined : 'secondary'}>{t(campaign.pool_share ? 'poolShare.on' : 'poolShare.off')}</Text>
+      </Space>
+    </Tooltip>
+  );
+}
 
 function Header({ campaign }: { campaign: Campaign }) {
   const { t, i18n } = useTranslation();
@@ -95,6 +153,8 @@ function Header({ campaign }: { campaign: Campaign }) {
     items.push({ key: 'product', label: t('theories.detail.product'), children: <span style={monospace}>{campaign.product_code}</span> });
   if (campaign.push_event_type)
     items.push({ key: 'event', label: t('theories.detail.pushEvent'), children: <span style={monospace}>{campaign.push_event_type}</span> });
+  items.push({ key: 'pool', label: t('poolShare.label'), children: <PoolShareSwitch campaign={campaign} /> });
+  items.push({ key: 'jira', label: 'JIRA', children: <JiraState code={campaign.code} /> });
   if (campaign.deep_link)
     items.push({
       key: 'link',

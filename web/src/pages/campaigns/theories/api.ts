@@ -107,6 +107,25 @@ export function useCopyCampaign() {
   });
 }
 
+/** What JIRA knows of the campaign (its issue, the last sync and its error). */
+export function useCampaignJira(code: string) {
+  return useQuery({
+    queryKey: [...detailKey(code), 'jira'],
+    queryFn: async ({ signal }) =>
+      unwrap(await api.GET('/api/v1/integrations/jira/campaigns/{code}', { params: { path: { code } }, signal })),
+  });
+}
+
+/** PATCH pool_share alone: a deployed campaign opts in to (or out of) the daily pool. */
+export function useSetPoolShare() {
+  const invalidate = useInvalidateCampaigns();
+  return useMutation({
+    mutationFn: async ({ code, pool_share }: { code: string; pool_share: boolean }) =>
+      unwrap(await api.PATCH('/api/v1/campaigns/{code}', { params: { path: { code } }, body: { pool_share } })),
+    onSettled: invalidate,
+  });
+}
+
 export function useChangeStatus() {
   const invalidate = useInvalidateCampaigns();
   return useMutation({

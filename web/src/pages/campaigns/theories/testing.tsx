@@ -87,6 +87,7 @@ export function campaign(extra: Partial<Campaign> = {}): Campaign {
     control_share: 0.1,
     split_seed: 42,
     push_event_type: null,
+    pool_share: false,
     rb3: null,
     popup: null,
     copied_from: null,

@@ -1,4 +1,4 @@
-import { Alert, Card, Checkbox, Col, DatePicker, Flex, Input, Row, Segmented, Select, Typography } from 'antd';
+import { Alert, Card, Checkbox, Col, DatePicker, Flex, Input, Row, Segmented, Select, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 
@@ -178,6 +178,14 @@ export function DetailsStep({
               />
             </FormField>
           ) : null}
+          <FormField field="pool_share" label={t('poolShare.label')} hint={t('poolShare.help')}>
+            <Switch
+              id="campaign-pool-share"
+              data-testid="details-pool-share"
+              checked={form.pool_share ?? false}
+              onChange={(checked) => set('pool_share', checked)}
+            />
+          </FormField>
           <TextsSection
             form={form}
             errors={errors}

@@ -23,6 +23,7 @@ const BODY: CampaignCreate = {
   audience_id: 'a1',
   control_share: 0.2,
   split_seed: 77,
+  pool_share: false,
   push_event_type: null,
   rb3: null,
   popup: null,

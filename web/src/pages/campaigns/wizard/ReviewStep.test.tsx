@@ -45,6 +45,7 @@ describe('Campaign wizard: the review step', { timeout: 60_000 }, () => {
       control_share: 0.1,
       split_seed: expect.any(Number) as number,
       push_event_type: null,
+      pool_share: false,
       rb3: null,
       popup: null,
     });

@@ -75,6 +75,7 @@ export function emptyDetails(today: string): DetailsForm {
     end_date: addDays(today, DEFAULT_DURATION_DAYS),
     product_code: '',
     push_event_type: null,
+    pool_share: false,
     rb3: emptyRb3(),
     popup: emptyPopup(),
   };
@@ -214,6 +215,7 @@ export function draftBody(state: Pick<WizardState, 'audience' | 'split' | 'detai
     split_seed: split.seed,
     ...designBody(split.design),
     push_event_type: details.channels.includes('push') ? details.push_event_type : null,
+    pool_share: details.pool_share ?? false,
     rb3:
       details.type === 'RB3' && rb3.bonus_type && rb3.bonus_value !== null
         ? {
@@ -277,6 +279,7 @@ export function stateOfDraft(draft: CampaignOut, audience: ChosenAudience | null
     end_date: draft.end_date,
     product_code: draft.product_code ?? '',
     push_event_type: draft.push_event_type ?? null,
+    pool_share: draft.pool_share ?? false,
     rb3: rb3
       ? {
           bonus_type: rb3.bonus_type,

@@ -84,6 +84,7 @@ export function campaignOf(body: CampaignCreate, code = 'C000000042', updated = 
     control_share: body.control_share,
     split_seed: body.split_seed ?? 1,
     push_event_type: body.push_event_type ?? null,
+    pool_share: body.pool_share ?? false,
     rb3: null,
     popup: body.popup ?? null,
     copied_from: null,

@@ -104,6 +104,8 @@ export interface DetailsForm {
   end_date: string | null;
   product_code: string;
   push_event_type: string | null;
+  /** Takes a share of the daily new-user pool while it runs. */
+  pool_share?: boolean;
   rb3: Rb3Form;
   popup: PopupForm;
 }
