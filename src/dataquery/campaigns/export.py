@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from dataquery.bank.tables import local_control, local_target
 from dataquery.core import links
 from dataquery.core.bulk import compiled_sql, settled
+from dataquery.core.errors import NotAuthenticated
 from dataquery.core.progress import Progress
 
 BATCH_ROWS = 100_000
@@ -43,7 +44,6 @@ MEDIA_TYPES = {
 
 LINK_SECONDS = links.LINK_SECONDS
 _LINK_AUDIENCE = "dq:campaign-export"
-_LINK_CODES = ("campaign.export.link_expired", "campaign.export.link_invalid")
 
 
 def sign_link(
@@ -57,13 +57,17 @@ def sign_link(
 
 def read_link(secret: str, token: str) -> dict[str, str]:
     """The export a link stands for; 401 when it is forged, expired or of another kind."""
-    claims = links.read(
-        secret,
-        _LINK_AUDIENCE,
-        token,
-        ("sub", "code", "format", "group"),
-        _LINK_CODES,
-    )
+    try:
+        claims = links.read(secret, _LINK_AUDIENCE, token, ("sub", "code", "format", "group"))
+    except links.LinkRefused as exc:
+        if exc.expired:
+            raise NotAuthenticated(
+                "the download link has expired; export again",
+                code="campaign.export.link_expired",
+            ) from exc
+        raise NotAuthenticated(
+            "the download link is not valid", code="campaign.export.link_invalid"
+        ) from exc
     found = {key: str(claims[key]) for key in ("sub", "code", "format", "group")}
     return {**found, "file": str(claims.get("file") or "")}
 

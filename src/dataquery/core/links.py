@@ -9,7 +9,15 @@ from typing import Any
 
 import jwt
 
-from dataquery.core.errors import NotAuthenticated
+
+class LinkRefused(Exception):
+    """A link that is expired (`expired`), forged or of another kind: the caller answers 401
+    with its own codes."""
+
+    def __init__(self, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
 
 # A download link's life: long enough for the browser to follow it, too short to be passed on.
 LINK_SECONDS = 120
@@ -28,11 +36,8 @@ def read(
     audience: str,
     token: str,
     required: tuple[str, ...],
-    codes: tuple[str, str],
 ) -> dict[str, Any]:
-    """The claims of a link; 401 with `codes` (expired, invalid) when it is expired, forged or
-    of another kind."""
-    expired_code, invalid_code = codes
+    """The claims of a link; LinkRefused when it is expired, forged or of another kind."""
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -42,9 +47,7 @@ def read(
             options={"require": ["exp", "aud", *required]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise NotAuthenticated(
-            "the download link has expired; export again", code=expired_code
-        ) from exc
+        raise LinkRefused(expired=True) from exc
     except jwt.PyJWTError as exc:
-        raise NotAuthenticated("the download link is not valid", code=invalid_code) from exc
+        raise LinkRefused(expired=False) from exc
     return claims

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from dataquery.core import links
 from dataquery.core.bulk import compiled_sql, settled
-from dataquery.core.errors import NotFound
+from dataquery.core.errors import NotAuthenticated, NotFound
 from dataquery.core.progress import Progress
 from dataquery.queries import sources as src
 from dataquery.queries.compiler import Compiled
@@ -36,7 +36,6 @@ XLSX_MAX_ROWS = 1_048_575
 JOB_ROWS = 100_000
 FILE_HOURS = 1
 AUDIENCE = "dq:query-export"
-LINK_CODES = ("query.export.link_expired", "query.export.link_invalid")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -59,7 +58,16 @@ def sign(secret: str, username: str, spec: dict[str, Any], fmt: str, file: str =
 
 
 def read(secret: str, token: str) -> dict[str, Any]:
-    return links.read(secret, AUDIENCE, token, ("sub", "spec", "format"), LINK_CODES)
+    try:
+        return links.read(secret, AUDIENCE, token, ("sub", "spec", "format"))
+    except links.LinkRefused as exc:
+        if exc.expired:
+            raise NotAuthenticated(
+                "the download link has expired; export again", code="query.export.link_expired"
+            ) from exc
+        raise NotAuthenticated(
+            "the download link is not valid", code="query.export.link_invalid"
+        ) from exc
 
 
 def schema_of(compiled: Compiled) -> pa.Schema:
