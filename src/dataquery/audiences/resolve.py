@@ -28,7 +28,14 @@ from dataquery.core.problems import Problems
 from dataquery.datasets import contact_index, member_index
 from dataquery.datasets.access import visible_datasets
 from dataquery.datasets.contact_index import NOT_CONTACTING
-from dataquery.datasets.list_index import BITS_COLUMN, CODED, bits_by_code, bits_by_list, code_key
+from dataquery.datasets.list_index import (
+    BITS_COLUMN,
+    CODED,
+    all_bits,
+    bits_by_code,
+    bits_by_list,
+    code_key,
+)
 from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 
@@ -350,14 +357,17 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                 names=_names(unknown),
             )
 
+    indexed = all_bits(db)
     products_table: str | None = None
     if products_needed:
         products = need_dataset("products", products_needed[0][0])
         if products is not None:
             products_table = products.table_name
             table = sa.table(products_table, sa.column("product_code", sa.String()))
+            # The list index has a bit for every code the table holds (past 62 bits: some).
+            owned = set(bits_by_code(indexed, "products"))
             for path, codes in products_needed:
-                unknown = _missing(db, table.c.product_code, codes)
+                unknown = [] if set(codes) <= owned else _missing(db, table.c.product_code, codes)
                 if unknown:
                     problems.add(
                         path,
@@ -396,11 +406,11 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
         members_table=audience_members.name,
         names=display_names,
         list_bits={
-            **{name: bit for name, bit in bits_by_list(db).items() if name in lists},
+            **{name: bit for name, bit in bits_by_list(indexed).items() if name in lists},
             **{
                 code_key(dataset, code): bit
                 for dataset in CODED
-                for code, bit in bits_by_code(db, dataset).items()
+                for code, bit in bits_by_code(indexed, dataset).items()
             },
         },
         filter_columns=tested,

@@ -192,20 +192,21 @@ def rebuild(db: Session) -> list[ListIndex]:
     return indexed
 
 
-def bits_by_list(db: Session) -> dict[str, int]:
-    """Every indexed suppression list's bit."""
-    return {name: bit for name, bit in _entries(db).items() if ":" not in name}
+def all_bits(db: Session) -> dict[str, int]:
+    """Every index entry's bit, by entry name (lists and `dataset:code` entries)."""
+    return {entry.name: entry.bit for entry in db.scalars(sa.select(ListIndex))}
 
 
-def bits_by_code(db: Session, dataset: str) -> dict[str, int]:
+def bits_by_list(entries: Session | dict[str, int]) -> dict[str, int]:
+    """Every indexed suppression list's bit (from the database, or from `all_bits`)."""
+    found = all_bits(entries) if isinstance(entries, Session) else entries
+    return {name: bit for name, bit in found.items() if ":" not in name}
+
+
+def bits_by_code(entries: Session | dict[str, int], dataset: str) -> dict[str, int]:
     """The bit of every indexed code of a coded dataset, by code."""
+    found = all_bits(entries) if isinstance(entries, Session) else entries
     prefix = f"{dataset}:"
     return {
-        name.removeprefix(prefix): bit
-        for name, bit in _entries(db).items()
-        if name.startswith(prefix)
+        name.removeprefix(prefix): bit for name, bit in found.items() if name.startswith(prefix)
     }
-
-
-def _entries(db: Session) -> dict[str, int]:
-    return {entry.name: entry.bit for entry in db.scalars(sa.select(ListIndex))}

@@ -47,7 +47,7 @@ export const NAVIGATION: NavEntry[] = [
   { path: '/query', label: 'queryBuilder', icon: <ConsoleSqlOutlined /> },
   { path: '/datasets', label: 'datasets', icon: <DatabaseOutlined /> },
   {
-    key: '/monitoring',
+    key: 'monitoring-group',
     label: 'monitoring',
     icon: <DashboardOutlined />,
     minRole: 'analyst',
