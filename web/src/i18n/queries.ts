@@ -167,7 +167,7 @@ export const queriesKk: typeof queriesRu = {
   query: {
     export: 'Жүктеп алу',
     exporting: 'Файл дайындалуда…',
-    exportProgress: 'Файл: {{percent}} %',
+    exportProgress: 'Файл дайындалуда: {{percent}} %',
     format: { xlsx: 'Excel (XLSX)', csv: 'CSV', parquet: 'Parquet' },
     toAudience: 'Аудитория көзі ретінде пайдалану',
     toAudienceError: 'Тізім жасау мүмкін болмады',
