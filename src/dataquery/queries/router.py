@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from dataquery.audit.service import AUDITED, NOT_AUDITED, audit_context
 from dataquery.auth.deps import AnalystUser, AppSettings, CurrentUser
 from dataquery.auth.models import User
+from dataquery.core import metrics
 from dataquery.core.db import DB
 from dataquery.core.errors import NotAuthenticated
 from dataquery.core.problems import Problems
@@ -65,7 +66,9 @@ def run_query(
 ) -> QueryResult:
     """Compile the spec and run it read-only; at most DQ_QUERY_MAX_ROWS rows (`truncated` says
     when more matched), stopped after DQ_QUERY_TIMEOUT_SECONDS."""
-    result = service.run(db, Viewer.of(user), body.spec, _limits(settings))
+    with metrics.track_query("query.run", user.username) as timer:
+        result = service.run(db, Viewer.of(user), body.spec, _limits(settings))
+        timer.rows = result.row_count
     context = audit_context(request)
     context.target = f"source={body.spec.source}"
     context.summary = {"rows": result.row_count, "joins": [j.table for j in body.spec.joins]}
@@ -273,7 +276,10 @@ def viewer_rows(
         filters=_filters(filters),
         count=count,
     )
-    return viewer.page(db, Viewer.of(user), name, request, settings.query_timeout_seconds)
+    with metrics.track_query("viewer.page", user.username) as timer:
+        page = viewer.page(db, Viewer.of(user), name, request, settings.query_timeout_seconds)
+        timer.detail = name
+    return page
 
 
 @viewer_router.get("/{name}/profile/{column}")
