@@ -40,6 +40,7 @@ COLUMNS = tuple(f"dq_contact_{k}" for k in range(1, DEPTH + 1))
 # Campaign statuses whose rows never count as contacts or campaign membership.
 NOT_CONTACTING = ("draft", "cancelled")
 _IINS = pa.schema([("iin", pa.string())])
+_LATEST = pa.schema([("iin", pa.string()), *((c, pa.date32()) for c in COLUMNS)])
 
 
 def column_for(contacts: int) -> str | None:
@@ -138,9 +139,18 @@ def build(db: Session) -> bool:
 
 
 def _write(db: Session, store: sa.TableClause, latest: sa.Subquery) -> None:
-    db.execute(
-        store.update().where(store.c.iin == latest.c.iin).values({c: latest.c[c] for c in COLUMNS})
-    )
+    """The latest contacts are read out first and staged: DuckDB's UPDATE joined with the
+    windowed query itself is about 50 times slower than with a staged table."""
+    conn = db.connection()
+    rows = fetch_arrow(conn, sa.select(latest), _LATEST)
+    if not rows.num_rows:
+        return
+    with staged(conn, rows) as fresh:
+        db.execute(
+            store.update()
+            .where(store.c.iin == fresh.c.iin)
+            .values({c: sa.cast(fresh.c[c], sa.Date()) for c in COLUMNS})
+        )
 
 
 def refresh(db: Session, iins: sa.Select[Any]) -> None:
