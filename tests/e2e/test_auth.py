@@ -113,8 +113,8 @@ def test_sign_out_returns_to_login_and_back_shows_no_data(
 
     # Some history inside the app, and a page loaded anew (a document Back may restore from cache).
     sidebar = page.get_by_test_id("sidebar")
-    sidebar.get_by_role("link", name="Мониторинг").click()
-    expect(page).to_have_url(re.compile(r"/monitoring$"))
+    sidebar.get_by_role("link", name="Загрузки").click()
+    expect(page).to_have_url(re.compile(r"/uploads$"))
     page.goto(dq_server.url("/datasets"))
     expect(feature_store).to_be_visible()
     refresh_token = stored_refresh_token(page)

@@ -26,7 +26,7 @@ from dataquery.distribution.schemas import (
 router = APIRouter(prefix="/distributions", tags=["distributions"], responses=errors(401, 403))
 
 
-@router.get("")
+@router.get("", responses=errors(422))
 def list_distributions(request: Request, db: DB, _: CurrentUser) -> DistributionOverview:
     """Today's status, the next scheduled run and the last 60 runs (newest first)."""
     settings = request.app.state.settings

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from dataquery.core import clock
@@ -64,9 +65,10 @@ class DistributionScheduler:
             max_instances=1,
             misfire_grace_time=None,
         )
+        # The catch-up runs now by the app's clock (a date trigger would read the wall clock).
         self.scheduler.add_job(
-            self._run, args=[RunTrigger.CATCH_UP], id=f"{JOB_ID}.catch_up",
-            misfire_grace_time=None,
+            self._run, DateTrigger(self.now()), args=[RunTrigger.CATCH_UP],
+            id=f"{JOB_ID}.catch_up", misfire_grace_time=None,
         )  # fmt: skip
         self.scheduler.start()
 

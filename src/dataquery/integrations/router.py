@@ -25,7 +25,7 @@ class JiraState(APIModel):
     updated_at: datetime | None = None
 
 
-@router.get("/jira/campaigns/{code}")
+@router.get("/jira/campaigns/{code}", responses=errors(422))
 def campaign_jira(request: Request, db: DB, _: CurrentUser, code: str) -> JiraState:
     settings = request.app.state.settings
     state = jira.state_of(db, code.strip().upper())

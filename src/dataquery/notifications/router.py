@@ -22,7 +22,7 @@ def _out(user: CurrentUser, language: str, kinds: dict[str, bool]) -> Preference
     )
 
 
-@router.get("/preferences")
+@router.get("/preferences", responses=errors(422))
 def get_preferences(db: DB, user: CurrentUser) -> PreferencesOut:
     pref = service.preferences(db, user.username)
     return _out(user, pref.language, pref.kinds or {})
@@ -35,7 +35,7 @@ def put_preferences(db: DB, user: CurrentUser, body: Preferences) -> Preferences
     return _out(user, pref.language, pref.kinds or {})
 
 
-@router.get("/log")
+@router.get("/log", responses=errors(422))
 def sent_mails(db: DB, _: AdminUser) -> list[SentMail]:
     """The last 100 mails: sent, failed after retries (with the error) or skipped (no SMTP)."""
     return [SentMail.model_validate(entry) for entry in service.recent(db)]
