@@ -75,10 +75,11 @@ def test_the_monitoring_page_shows_a_deploy_just_made(
     page.locator(".ant-select-dropdown").get_by_text("Запуск кампании", exact=True).click()
     expect(queries.locator('tbody tr[data-kind]:not([data-kind="deploy.write"])')).to_have_count(0)
     row = queries.locator(f'tr[data-detail="{code}"]')
+    next_page = queries.locator(".ant-pagination-next:not(.ant-pagination-disabled)")
     for _ in range(10):
-        if row.count() or not queries.locator(".ant-pagination-next:not(.ant-pagination-disabled)").count():
+        if row.count() or not next_page.count():
             break
-        queries.locator(".ant-pagination-next").click()
+        next_page.click()
     expect(row).to_have_attribute("data-kind", "deploy.write")
     expect(row).to_contain_text("Запуск кампании")
     expect(row).to_contain_text("e2e-analyst")
