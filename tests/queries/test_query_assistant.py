@@ -139,9 +139,7 @@ def test_a_valid_answer_is_the_spec_and_it_runs(
     response = _ask(as_user)
     assert response.status_code == 200, response.text
     spec = response.json()["spec"]
-    assert spec["source"] == "q_people" and spec["aggregations"] == [
-        {"fn": "count", "column": None, "label": None}
-    ]
+    assert spec["source"] == "q_people" and spec["aggregations"] == [{"fn": "count"}]
     # One chat request: the OpenAI shape, the key, the question and the caller's schema.
     ((path, body, auth),) = fake.requests
     assert path == "/v1/chat/completions" and auth == "Bearer sk-test"

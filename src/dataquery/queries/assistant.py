@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from dataquery.core.config import Settings
 from dataquery.core.errors import DQError, InvalidInput, NotFound, ServiceUnavailable
-from dataquery.core.problems import Problems
+from dataquery.core.problems import Problems, problem
 from dataquery.datasets.access import Viewer
 from dataquery.integrations.llm import LlmConfig, LlmError, LlmKind, chat
 from dataquery.queries import sources as src
@@ -95,24 +95,24 @@ def messages(question: str, language: str, schema: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def _refuse(code: str, detail: str, errors: list[dict[str, Any]] | None = None) -> InvalidInput:
-    return InvalidInput(detail, code=code, errors=errors)
-
-
 def parse_answer(text: str) -> dict[str, Any]:
     """The answer's JSON object (a Markdown fence around it is tolerated)."""
     text = text.strip()
     if len(text) > MAX_ANSWER_CHARS:
-        raise _refuse("assistant.answer_too_large", "the model's answer is too long to be a spec")
+        raise InvalidInput(
+            "the model's answer is too long to be a spec", code="assistant.answer_too_large"
+        )
     fenced = _FENCE.match(text)
     if fenced:
         text = fenced.group(1)
     try:
         data = json.loads(text)
     except ValueError:
-        raise _refuse("assistant.not_json", "the model did not answer with JSON") from None
+        raise InvalidInput(
+            "the model did not answer with JSON", code="assistant.not_json"
+        ) from None
     if not isinstance(data, dict):
-        raise _refuse("assistant.not_json", "the model's answer is not a JSON object")
+        raise InvalidInput("the model's answer is not a JSON object", code="assistant.not_json")
     if set(data) == {"error"}:
         reason = str(data["error"])[:500]
         raise InvalidInput(
@@ -130,19 +130,20 @@ def validate(db: Session, viewer: Viewer, data: dict[str, Any], max_rows: int) -
     except ValidationError as exc:
         problems = Problems()
         problems.add_validation_errors(exc.errors())
-        raise _refuse(
-            "assistant.invalid_spec",
+        raise InvalidInput(
             f"the model's spec is not valid: {problems.describe(3)}",
-            problems.items,
+            code="assistant.invalid_spec",
+            errors=problems.items,
         ) from None
     try:
         compile_for(db, viewer, spec, max_rows)
     except InvalidInput as exc:
-        raise _refuse(
-            "assistant.invalid_spec", f"the model's spec does not fit the catalog: {exc.detail}",
-            exc.errors or [{"field": None, "code": exc.code, "params": exc.params,
-                            "message": exc.detail}],
-        ) from None  # fmt: skip
+        errors = exc.errors or [problem(None, exc.code, exc.detail, **exc.params)]
+        raise InvalidInput(
+            f"the model's spec does not fit the catalog: {exc.detail}",
+            code="assistant.invalid_spec",
+            errors=errors,
+        ) from None
     return spec
 
 
@@ -159,9 +160,9 @@ def ask(db: Session, viewer: Viewer, settings: Settings, question: str, language
 
 def _llm_error(exc: LlmError) -> DQError:
     if exc.reason == "too_large":
-        return _refuse("assistant.answer_too_large", str(exc))
+        return InvalidInput(str(exc), code="assistant.answer_too_large")
     if exc.reason == "bad_reply":
-        return _refuse("assistant.not_json", str(exc))
+        return InvalidInput(str(exc), code="assistant.not_json")
     if exc.reason == "timeout":
         return ServiceUnavailable(str(exc), code="assistant.timeout")
     return ServiceUnavailable(str(exc), code="assistant.unavailable")

@@ -104,7 +104,7 @@ def ask_assistant(
     context = audit_context(request)
     context.target = f"source={spec.source}"
     context.summary = {"language": body.language}
-    return AssistantAnswer(spec=spec)
+    return AssistantAnswer(spec=spec.model_dump(mode="json", exclude_none=True))
 
 
 @router.post(

@@ -58,7 +58,7 @@ class AssistantRequest(BaseModel):
 class AssistantAnswer(BaseModel):
     """A spec that validated against the catalog, for the analyst to review before running."""
 
-    spec: QuerySpec
+    spec: dict[str, Any] = Field(description="A QuerySpec (version 1), defaults left out")
 
 
 class CompiledSql(BaseModel):
