@@ -24,9 +24,7 @@ SPEC = {
     "filters": {
         "kind": "group",
         "combine": "and",
-        "filters": [
-            {"kind": "condition", "column": {"column": "gender"}, "op": "=", "value": "F"}
-        ],
+        "filters": [{"kind": "condition", "column": {"column": "gender"}, "op": "=", "value": "F"}],
     },
     "aggregations": [{"fn": "count"}],
     "group_by": [{"column": {"column": "device_os"}}],
