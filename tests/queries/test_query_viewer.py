@@ -153,3 +153,31 @@ def test_column_profiles(as_user: TestClient, tables: Tables) -> None:
     ).json()
     assert filtered["top_values"] == [{"value": "Astana", "count": cities["Astana"]}]
     assert as_user.get(f"{API}/q_people/profile/nope").status_code == 422
+
+
+def test_sorted_pages_on_duckdb_are_a_narrow_top_n(as_user: TestClient, tables: Tables) -> None:
+    """On DuckDB a page sorted by a column is a top-N that reads only that column and the row
+    id over the table, the page's other columns read for its rows alone (the plan, not a time:
+    selecting every column in the top-N decoded all of them for every row, 0.7-1.4 s at 10 M)."""
+    engine: Engine = as_user.app.state.engine  # type: ignore[attr-defined]
+    if engine.dialect.name != "duckdb":
+        pytest.skip("DuckDB's plan")
+    from sqlalchemy.orm import Session
+
+    from dataquery.queries import sources as src
+    from dataquery.queries.viewer import PageRequest, _View, encode_cursor
+
+    with Session(engine) as db:
+        source = next(s for s in src.readable_sources(db, None) if s.name == "q_people")
+    for request in (
+        PageRequest(sort="x"),
+        PageRequest(sort="x", desc=True, after=encode_cursor(500.0, [3])),
+        PageRequest(sort="d", after=encode_cursor("2026-10-01", [3])),
+    ):
+        statement, _ = _View(source, "duckdb", request).page()
+        sql = str(statement.compile(engine, compile_kwargs={"literal_binds": True}))
+        with engine.connect() as conn:
+            plan = "\n".join(str(r[1]) for r in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+        assert "TOP_N" in plan or "Top N" in plan, plan
+        inner = sql[sql.index("IN (SELECT") :]
+        assert inner.startswith("IN (SELECT t0.rowid \nFROM"), inner

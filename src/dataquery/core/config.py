@@ -151,6 +151,17 @@ class Settings(BaseSettings):
     jira_retries: int = Field(default=3, ge=1, le=10)
     jira_backoff_seconds: float = Field(default=5, ge=0)
 
+    # The SQL assistant (queries/assistant.py): off while DQ_LLM_URL is unset. A chat model turns
+    # a question into a query spec (never SQL), which is validated before anyone sees it.
+    llm_url: str | None = Field(
+        default=None, description="OpenAI-compatible base URL (…/v1) or Ollama's (…:11434)"
+    )
+    llm_kind: str = Field(default="openai", pattern=r"^(openai|ollama)$")
+    llm_model: str = Field(default="gpt-4o-mini", description="The model the endpoint serves")
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(default=30, gt=0, description="For the whole answer")
+    llm_max_response_kb: int = Field(default=64, ge=1, description="Largest answer read")
+
     # JSON request bodies are read whole to be checked for control characters (core/edge.py).
     json_body_max_mb: float = Field(default=10, gt=0)
 

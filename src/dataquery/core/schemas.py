@@ -50,7 +50,7 @@ _ERROR_MEANINGS = {
     415: "Unsupported media type",
     422: "Invalid input: `errors` names each problem",
     429: "Too many attempts: `Retry-After` says when to try again",
-    503: "A service it needs (the directory) does not answer",
+    503: "A service it needs (the directory, the chat model) does not answer",
 }
 
 

@@ -26,8 +26,11 @@ from dataquery.core.progress import Progress
 from dataquery.core.schemas import errors
 from dataquery.datasets.access import Viewer
 from dataquery.jobs.runner import Runner
-from dataquery.queries import export, service, viewer
+from dataquery.queries import assistant, export, service, viewer
 from dataquery.queries.schemas import (
+    AssistantAnswer,
+    AssistantRequest,
+    AssistantStatus,
     ColumnProfile,
     CompiledSql,
     QueryExportLink,
@@ -81,6 +84,27 @@ def compiled_sql(
 ) -> CompiledSql:
     """The SQL the spec compiles to on this warehouse, to show (values as parameters)."""
     return service.sql(db, Viewer.of(user), body.spec, settings.query_max_rows)
+
+
+@router.get("/assistant")
+def assistant_status(user: CurrentUser, settings: AppSettings) -> AssistantStatus:
+    """Whether the SQL assistant is configured (the builder hides its box when not)."""
+    return AssistantStatus(enabled=assistant.configured(settings))
+
+
+@router.post("/assistant", responses=errors(503))
+def ask_assistant(
+    request: Request, db: DB, user: CurrentUser, settings: AppSettings, body: AssistantRequest
+) -> AssistantAnswer:
+    """A question (Russian, Kazakh or English) turned into a query spec by the chat model at
+    DQ_LLM_URL, validated against the spec schema and the catalog you may read; a coded 422 with
+    the reason when the answer does not validate; 404 when not configured, 503 when the model
+    does not answer in DQ_LLM_TIMEOUT_SECONDS. Nothing runs. Audited without the question."""
+    spec = assistant.ask(db, Viewer.of(user), settings, body.question, body.language)
+    context = audit_context(request)
+    context.target = f"source={spec.source}"
+    context.summary = {"language": body.language}
+    return AssistantAnswer(spec=spec.model_dump(mode="json", exclude_none=True))
 
 
 @router.post(

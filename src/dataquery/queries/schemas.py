@@ -44,6 +44,23 @@ class QueryResult(BaseModel):
     limit: int
 
 
+class AssistantStatus(BaseModel):
+    enabled: bool = Field(description="DQ_LLM_URL is set: the builder shows the assistant's box")
+
+
+class AssistantRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=1000)
+    language: Literal["ru", "kk", "en"] = "ru"
+
+
+class AssistantAnswer(BaseModel):
+    """A spec that validated against the catalog, for the analyst to review before running."""
+
+    spec: dict[str, Any] = Field(description="A QuerySpec (version 1), defaults left out")
+
+
 class CompiledSql(BaseModel):
     """The SQL the spec compiles to, for reading: values stay parameters (`params`)."""
 

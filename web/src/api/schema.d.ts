@@ -1098,6 +1098,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/queries/assistant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assistant Status
+         * @description Whether the SQL assistant is configured (the builder hides its box when not).
+         */
+        get: operations["assistant_status_api_v1_queries_assistant_get"];
+        put?: never;
+        /**
+         * Ask Assistant
+         * @description A question (Russian, Kazakh or English) turned into a query spec by the chat model at
+         *     DQ_LLM_URL, validated against the spec schema and the catalog you may read; a coded 422 with
+         *     the reason when the answer does not validate; 404 when not configured, 503 when the model
+         *     does not answer in DQ_LLM_TIMEOUT_SECONDS. Nothing runs. Audited without the question.
+         */
+        post: operations["ask_assistant_api_v1_queries_assistant_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/queries/export-link": {
         parameters: {
             query?: never;
@@ -1657,6 +1684,38 @@ export interface components {
             /** @description Welch on value per member. */
             value: components["schemas"]["LiftOut"] | null;
             value_cuped: components["schemas"]["LiftOut"] | null;
+        };
+        /**
+         * AssistantAnswer
+         * @description A spec that validated against the catalog, for the analyst to review before running.
+         */
+        AssistantAnswer: {
+            /**
+             * Spec
+             * @description A QuerySpec (version 1), defaults left out
+             */
+            spec: {
+                [key: string]: unknown;
+            };
+        };
+        /** AssistantRequest */
+        AssistantRequest: {
+            /**
+             * Language
+             * @default ru
+             * @enum {string}
+             */
+            language: "ru" | "kk" | "en";
+            /** Question */
+            question: string;
+        };
+        /** AssistantStatus */
+        AssistantStatus: {
+            /**
+             * Enabled
+             * @description DQ_LLM_URL is set: the builder shows the assistant's box
+             */
+            enabled: boolean;
         };
         /** AudienceCreate */
         AudienceCreate: {
@@ -6745,7 +6804,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6812,7 +6871,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6877,7 +6936,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6946,7 +7005,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9876,6 +9935,131 @@ export interface operations {
             };
         };
     };
+    assistant_status_api_v1_queries_assistant_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantStatus"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ask_assistant_api_v1_queries_assistant_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistantRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistantAnswer"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A service it needs (the directory, the chat model) does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     export_link_api_v1_queries_export_link_post: {
         parameters: {
             query?: never;
@@ -11926,7 +12110,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12004,7 +12188,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12082,7 +12266,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12162,7 +12346,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A service it needs (the directory) does not answer */
+            /** @description A service it needs (the directory, the chat model) does not answer */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -53,6 +53,15 @@ const opsEn = {
 
 export const queriesRu = {
   query: {
+    assistant: {
+      title: 'Помощник',
+      question: 'Вопрос помощнику',
+      placeholder: 'Например: сколько клиентов с iOS в Алматы открыли кредитную карту за последние 30 дней, по неделям?',
+      ask: 'Составить запрос',
+      error: 'Помощник не составил запрос',
+      review: 'Запрос составлен и показан в шагах ниже. Проверьте и при необходимости измените его, затем выполните.',
+      partial: 'Часть условий (вложенные группы И/ИЛИ) в шагах не показана: проверьте запрос в SQL после выполнения.',
+    },
     export: 'Выгрузить',
     exporting: 'Готовим файл…',
     exportProgress: 'Файл: {{percent}} %',
@@ -165,6 +174,15 @@ export const queriesRu = {
 
 export const queriesKk: typeof queriesRu = {
   query: {
+    assistant: {
+      title: 'Көмекші',
+      question: 'Көмекшіге сұрақ',
+      placeholder: 'Мысалы: Алматыда iOS-пен соңғы 30 күнде несие картасын ашқан клиенттер саны, апта бойынша?',
+      ask: 'Сұрау құру',
+      error: 'Көмекші сұрау құра алмады',
+      review: 'Сұрау құрылып, төмендегі қадамдарда көрсетілді. Тексеріп, қажет болса өзгертіңіз, содан кейін орындаңыз.',
+      partial: 'Шарттардың бір бөлігі (ішкі ЖӘНЕ/НЕМЕСЕ топтары) қадамдарда көрсетілмеген: орындағаннан кейін SQL-ды тексеріңіз.',
+    },
     export: 'Жүктеп алу',
     exporting: 'Файл дайындалуда…',
     exportProgress: 'Файл дайындалуда: {{percent}} %',
@@ -277,6 +295,15 @@ export const queriesKk: typeof queriesRu = {
 
 export const queriesEn: typeof queriesRu = {
   query: {
+    assistant: {
+      title: 'Assistant',
+      question: 'Question for the assistant',
+      placeholder: 'E.g. how many iOS customers in Almaty opened a credit card in the last 30 days, by week?',
+      ask: 'Draft the query',
+      error: 'The assistant did not draft a query',
+      review: 'The query is drafted in the steps below. Review and edit it, then run it.',
+      partial: 'Some conditions (nested AND/OR groups) are not shown in the steps: check the SQL after running.',
+    },
     export: 'Export',
     exporting: 'Preparing the file…',
     exportProgress: 'File: {{percent}} %',

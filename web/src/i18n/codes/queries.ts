@@ -2,6 +2,15 @@
 
 export const queryCodes = {
   ru: {
+    assistant: {
+      answer_too_large: 'Ответ помощника слишком длинный для запроса.',
+      cannot_answer: 'Помощник не может ответить по доступным таблицам: {{reason}}',
+      invalid_spec: 'Помощник предложил запрос с ошибками; он не применён.',
+      not_configured: 'Помощник не настроен.',
+      not_json: 'Помощник ответил не запросом (не JSON); он не применён.',
+      timeout: 'Помощник не ответил вовремя. Попробуйте ещё раз.',
+      unavailable: 'Помощник недоступен.',
+    },
     query: {
       export: {
         file_gone: 'Файл выгрузки уже скачан или устарел: выгрузите заново.',
@@ -33,6 +42,15 @@ export const queryCodes = {
     },
   },
   kk: {
+    assistant: {
+      answer_too_large: 'Көмекшінің жауабы сұрау үшін тым ұзын.',
+      cannot_answer: 'Көмекші қолжетімді кестелер бойынша жауап бере алмайды: {{reason}}',
+      invalid_spec: 'Көмекші қатесі бар сұрау ұсынды; ол қолданылмады.',
+      not_configured: 'Көмекші бапталмаған.',
+      not_json: 'Көмекші сұрау емес (JSON емес) жауап берді; ол қолданылмады.',
+      timeout: 'Көмекші уақытында жауап бермеді. Қайталап көріңіз.',
+      unavailable: 'Көмекші қолжетімсіз.',
+    },
     query: {
       export: {
         file_gone: 'Жүктеп алу файлы алынып қойған немесе ескірген: қайта жүктеңіз.',
@@ -64,6 +82,15 @@ export const queryCodes = {
     },
   },
   en: {
+    assistant: {
+      answer_too_large: 'The answer of the assistant is too long to be a query.',
+      cannot_answer: 'The assistant cannot answer from the tables you may read: {{reason}}',
+      invalid_spec: 'The assistant proposed an invalid query; it was not applied.',
+      not_configured: 'The assistant is not configured.',
+      not_json: 'The assistant did not answer with a query (not JSON); it was not applied.',
+      timeout: 'The assistant did not answer in time. Try again.',
+      unavailable: 'The assistant is not available.',
+    },
     query: {
       export: {
         file_gone: 'The export file was fetched already or has expired: export again.',

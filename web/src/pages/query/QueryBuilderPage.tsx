@@ -24,6 +24,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { EChart } from '../../components/EChart';
+import { AssistantBox } from './AssistantBox';
 import { ExportButton } from './ExportButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import {
@@ -312,6 +313,14 @@ export function QueryBuilderPage() {
                 {t('query.new')}
               </Button>
             </Flex>
+            <AssistantBox
+              onSpec={(proposed) => {
+                setDraft(fromSpec(proposed));
+                setSavedId(undefined);
+                run.reset();
+                sql.reset();
+              }}
+            />
             <StepCard step={1} title={t('query.stepData')}>
               <Select<string>
                 showSearch

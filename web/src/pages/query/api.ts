@@ -182,3 +182,17 @@ export async function downloadQueryExport(
 export async function resultToUpload(spec: QuerySpec, name: string) {
   return unwrap(await api.POST('/api/v1/queries/to-upload', { body: { spec, name } }));
 }
+
+/** Whether the SQL assistant is configured on the server (the builder hides its box if not). */
+export function useAssistantStatus() {
+  return useQuery({
+    queryKey: ['queries', 'assistant'],
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v1/queries/assistant', { signal })),
+    staleTime: 300_000,
+  });
+}
+
+/** A question turned into a query spec by the server's chat model, validated; nothing runs. */
+export async function askAssistant(question: string, language: 'ru' | 'kk' | 'en'): Promise<Record<string, unknown>> {
+  return unwrap(await api.POST('/api/v1/queries/assistant', { body: { question, language } })).spec;
+}
