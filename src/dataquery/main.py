@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             factory = app.state.sessionmaker
             scheduler = DistributionScheduler(
                 factory,
-                settings.distribution_cron,
+                settings,
                 bank_timezone(),
                 settings.distribution_catchup_days,
                 after_commit=lambda report: send_report(settings, factory, report),
