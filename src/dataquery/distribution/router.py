@@ -39,7 +39,7 @@ def list_distributions(request: Request, db: DB, _: CurrentUser) -> Distribution
         today=today,
         today_status="done" if "done" in today_runs else (today_runs[0] if today_runs else None),
         next_run_at=scheduler.next_run_time() if scheduler is not None else None,
-        scheduler_enabled=scheduler is not None,
+        scheduler_enabled=scheduler is not None and scheduler.schedule.enabled,
         cron=scheduler.schedule.cron if scheduler is not None else schedule_of(db, settings).cron,
         items=[DistributionRunOut.model_validate(r) for r in runs],
     )
