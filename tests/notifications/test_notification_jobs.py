@@ -147,3 +147,34 @@ def test_a_deploy_job_and_an_export_job_mail_the_owner(
     assert ready["Subject"] == f"Выгрузка {code}_all.xlsx готова"
     text = ready.get_body(("plain",))
     assert text is not None and "200" in text.get_content()
+
+
+def test_a_query_export_job_mails_who_asked_for_it(
+    as_user: TestClient,
+    users: dict[str, str],
+    engine: Engine,
+    smtp: tuple[Inbox, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dataquery.queries import export as query_export
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "queries"))
+    from query_data import generate, load
+
+    inbox, _ = smtp
+    load(engine, generate(people=60))
+    with make_sessionmaker(engine).begin() as db:
+        db.execute(
+            sa.text("UPDATE dq_users SET email = 'ulla@bank.kz' WHERE username = :name"),
+            {"name": users["user"]},
+        )
+    monkeypatch.setattr(query_export, "JOB_ROWS", 10)  # "large" for this small table
+    spec = {"source": "q_people", "columns": [{"column": "iin"}, {"column": "city"}]}
+    queued = as_user.post("/api/v1/queries/export-link", json={"spec": spec, "format": "csv"})
+    assert queued.status_code == 202, queued.text
+    assert wait_for_job(as_user, queued.json()["job_id"])["status"] == "succeeded"
+    ((to, ready),) = _mails(inbox, 1)
+    assert to == ["ulla@bank.kz"]
+    assert ready["Subject"] == "Выгрузка q_people.csv готова"  # no preference: Russian
+    text = ready.get_body(("plain",))
+    assert text is not None and "https://dq.bank.kz/query" in text.get_content()
