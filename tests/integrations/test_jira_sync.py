@@ -178,13 +178,18 @@ def test_jira_down_never_blocks_the_deploy_and_is_shown(
 
 
 def test_a_deploy_job_creates_the_issue_and_finishing_moves_it(
-    as_analyst: TestClient, engine: Engine, demo_files: Path, fake_jira: tuple[FakeJira, str]
+    as_analyst: TestClient,
+    engine: Engine,
+    demo_files: Path,
+    fake_jira: tuple[FakeJira, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A deploy above the job threshold (here asked for with background) syncs JIRA after the
     job's commit, like one answered at once; finishing asks for the Done transition."""
     import time
+    from datetime import timedelta
 
-    from dataquery.integrations import jira as sync_module
+    from dataquery.core import clock
 
     jira, _ = fake_jira
     with make_sessionmaker(engine).begin() as db:
@@ -204,8 +209,11 @@ def test_a_deploy_job_creates_the_issue_and_finishing_moves_it(
     assert jira.issues[key]["fields"]["summary"].startswith(f"{code} ")
     assert "Целевая группа: " in jira.issues[key]["fields"]["description"]
 
-    app_settings: Settings = as_analyst.app.state.settings  # type: ignore[attr-defined]
-    factory = as_analyst.app.state.sessionmaker  # type: ignore[attr-defined]
-    finished = sync_module.sync(app_settings, factory, code, "finished")
-    assert finished is not None and (finished.state, finished.last_event) == ("synced", "finished")
+    # Two days on (the app's clock), the campaign has started: finishing it moves the issue.
+    later = clock.utc_now() + timedelta(days=2)
+    monkeypatch.setattr(clock, "utc_now", lambda: later)
+    finished = as_analyst.post(f"/api/v1/campaigns/{code}/status", json={"status": "finished"})
+    assert finished.status_code == 200, finished.text
     assert jira.transitions == [(key, "31")]
+    state = as_analyst.get(url).json()
+    assert (state["last_event"], state["state"]) == ("finished", "synced")
