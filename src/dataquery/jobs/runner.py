@@ -50,7 +50,8 @@ _PROGRESS_INTERVAL = 0.25
 
 
 class _JobFailed(Exception):
-    """The work failed and the job row says so: only for the metrics of `_run`."""
+    """The work failed and the job row says so: for the metrics and listeners of `_run`
+    (args: the job's result body and error)."""
 
 
 class JobStatus(StrEnum):
