@@ -11,7 +11,8 @@ the end), migrated like production and loaded through the catalog:
   day (the first `pool` of them), a global control of 2 % of it, three blacklists of 3 % each,
   contacts of 5 % within the last 30 days;
 * `campaigns` deployed campaigns with pool_share, push + SMS, control share 0.1: each excludes
-  one of the blacklists (or none), every third also recent contacts (30 days);
+  one of the blacklists (or none), every third also recent contacts (30 days); their groups
+  hold a bit of the member index, as a deploy leaves them;
 * `dataquery.distribution.service.distribute` of the day, committed: the pool query, one
   suppression query per campaign, the deal, and mb22 / mb21 / fd_rb2_campaigns_users /
   off_limit_campaigns_users / mb01 written in one transaction.
@@ -39,6 +40,7 @@ from dataquery.bank.tables import CampaignDict, contact_history
 from dataquery.campaigns.app_tables import CampaignDetail
 from dataquery.core.bulk import insert_arrow
 from dataquery.core.db import make_sessionmaker
+from dataquery.datasets import member_index
 from dataquery.datasets.catalog import STANDARD_BY_NAME
 from dataquery.datasets.service import load_dataset
 from dataquery.distribution import service
@@ -123,6 +125,8 @@ def prepare(scratch: Scratch, pool_size: int, campaigns: int, workdir: Path) -> 
                 )
             )  # fmt: skip
             db.add(CampaignDetail(camp_cd=code, pool_share=True))
+            db.flush()
+            member_index.index_campaign(db, code, DAY)  # as their deploy did
 
 
 def rows_written(scratch: Scratch) -> int:
@@ -138,11 +142,41 @@ def rows_written(scratch: Scratch) -> int:
         )
 
 
+class Timings:
+    """Seconds per statement (cursor execute), to find the slow ones."""
+
+    def __init__(self) -> None:
+        self.seconds: list[tuple[float, str]] = []
+        self._started: list[float] = []
+
+    def before(self, *_: object) -> None:
+        self._started.append(time.perf_counter())
+
+    def after(self, _conn: object, _cursor: object, statement: str, *_: object) -> None:
+        self.seconds.append((time.perf_counter() - self._started.pop(), statement))
+
+    def print_slowest(self, count: int = 12) -> None:
+        total = sum(seconds for seconds, _ in self.seconds)
+        print(f"  {len(self.seconds)} statements, {total:.2f} s in the database")
+        for seconds, statement in sorted(self.seconds, reverse=True)[:count]:
+            print(f"  {seconds:6.2f} s  {' '.join(statement.split())[:160]}")
+
+
+def profile(engine: sa.Engine) -> Timings:
+    timings = Timings()
+    sa.event.listen(engine, "before_cursor_execute", timings.before)
+    sa.event.listen(engine, "after_cursor_execute", timings.after)
+    return timings
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pool", type=int, default=200_000)
     parser.add_argument("--campaigns", type=int, default=20)
     parser.add_argument("--engines", nargs="+", default=["duckdb", "postgres"])
+    parser.add_argument(
+        "--profile", action="store_true", help="print the slowest statements of the run"
+    )
     args = parser.parse_args(argv)
     failed = False
     for kind in args.engines:
@@ -152,9 +186,13 @@ def main(argv: list[str] | None = None) -> int:
                 prepare(scratch, args.pool, args.campaigns, Path(workdir))
             before = rows_written(scratch)
             factory = make_sessionmaker(scratch.engine)
+            timings = profile(scratch.engine) if args.profile else None
             started = time.perf_counter()
             report = service.distribute(factory, DAY)
             seconds = time.perf_counter() - started
+            if timings is not None:
+                sa.event.remove(scratch.engine, "before_cursor_execute", timings.before)
+                sa.event.remove(scratch.engine, "after_cursor_execute", timings.after)
             rows = rows_written(scratch) - before
             sizes = [c.target + c.control for c in report.campaigns]
             ok = seconds <= TARGET_SECONDS
@@ -167,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{rows:>9,} rows, {rows / seconds:>9,.0f} rows/s "
                 f"[{'ok' if ok else 'SLOW'}: target <= {TARGET_SECONDS:.0f} s]"
             )
+            if timings is not None:
+                timings.print_slowest()
             sys.stdout.flush()
         finally:
             scratch.close()

@@ -42,12 +42,14 @@ from dataquery.datasources.service import run_due
 from dataquery.distribution.report import send_failure, send_report
 from dataquery.distribution.router import router as distribution_router
 from dataquery.distribution.scheduler import DistributionScheduler
+from dataquery.integrations.jira import JobSync
 from dataquery.integrations.router import router as integrations_router
 from dataquery.jobs.router import router as jobs_router
 from dataquery.jobs.runner import get_runner
 from dataquery.monitoring.router import metrics_router
 from dataquery.monitoring.router import router as monitoring_router
 from dataquery.monitoring.service import Flusher, Store
+from dataquery.notifications.jobs import JobMail
 from dataquery.notifications.router import router as notifications_router
 from dataquery.queries.router import router as queries_router
 from dataquery.queries.router import viewer_router
@@ -118,7 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             factory = app.state.sessionmaker
             scheduler = DistributionScheduler(
                 factory,
-                settings.distribution_cron,
+                settings,
                 bank_timezone(),
                 settings.distribution_catchup_days,
                 after_commit=lambda report: send_report(settings, factory, report),
@@ -150,6 +152,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = sessions
+    # Told of every job that ended: the owner's and admins' mails, JIRA for deploy jobs.
+    app.state.job_listeners = [JobMail(settings, sessions), JobSync(settings, sessions)]
     app.state.monitoring_store = store
     install_transaction_hook(app, AUDIT_HOOK)
     install_error_handlers(app)

@@ -17,12 +17,15 @@ import sqlalchemy as sa
 from dist_data import DAY, build_bank
 from sqlalchemy.engine import Engine
 
+from dataquery.appsettings import service as appsettings
+from dataquery.appsettings.schemas import SettingsUpdate
 from dataquery.core import clock
+from dataquery.core.config import Settings
 from dataquery.core.db import make_sessionmaker
 from dataquery.datasets.catalog import STANDARD_BY_NAME
 from dataquery.distribution import service
 from dataquery.distribution.models import DistributionRun
-from dataquery.distribution.scheduler import DistributionScheduler
+from dataquery.distribution.scheduler import CHECK_SECONDS, DistributionScheduler
 from dataquery.distribution.schemas import RunTrigger
 
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -48,6 +51,13 @@ def fake_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     monkeypatch.setattr(aps_base, "datetime", FakeDatetime)
     monkeypatch.setattr(clock, "utc_now", lambda: fake.now.astimezone(ZoneInfo("UTC")))
     yield fake
+
+
+def _settings(engine: Engine, **values: Any) -> Settings:
+    return Settings(
+        warehouse_url=engine.url.render_as_string(hide_password=False), scheduler_enabled=False,
+        distribution_cron="0 9 * * *", **values,
+    )  # fmt: skip
 
 
 def _runs(engine: Engine) -> list[tuple[Any, str, str]]:
@@ -92,7 +102,7 @@ def test_nine_oclock_fires_once_and_a_restart_catches_up_a_missed_day_once(
 
     # 08:59: started; nothing is due yet (yesterday is done, today's time has not come).
     fake_clock.set(datetime.combine(DAY, datetime.min.time(), ALMATY).replace(hour=8, minute=59))
-    first = DistributionScheduler(factory, "0 9 * * *", ALMATY, 7)
+    first = DistributionScheduler(factory, _settings(engine), ALMATY, 7)
     first.start()
     try:
         _wait_for(first.caught_up.is_set)
@@ -116,7 +126,7 @@ def test_nine_oclock_fires_once_and_a_restart_catches_up_a_missed_day_once(
     # day and today are caught up, each once, in order; a second start adds nothing.
     fake_clock.set(fake_clock.now.replace(hour=11, minute=0) + timedelta(days=2))
     for _ in range(2):
-        restarted = DistributionScheduler(factory, "0 9 * * *", ALMATY, 7)
+        restarted = DistributionScheduler(factory, _settings(engine), ALMATY, 7)
         restarted.start()
         try:
             _wait_for(restarted.caught_up.is_set)
@@ -132,6 +142,61 @@ def test_nine_oclock_fires_once_and_a_restart_catches_up_a_missed_day_once(
     with factory() as db:
         missed = service.done_run(db, DAY + timedelta(days=1))
         assert missed is not None and missed.distributed == 50
+
+
+def test_the_schedule_follows_the_stored_settings_without_a_restart(
+    engine: Engine, demo_files: Path, tmp_path: Path, fake_clock: Clock
+) -> None:
+    """An admin moves the run to 10:30, switches it off and on again: the running scheduler
+    reads the settings again within a minute (no restart) and fires by them."""
+    build_bank(engine, demo_files, tmp_path, size=300)
+    factory = make_sessionmaker(engine)
+    settings = _settings(engine)
+    with factory.begin() as db:  # the day before was done
+        db.add(service._run_row(DAY - timedelta(days=1), service.DistributionReport(
+            day=DAY - timedelta(days=1), status=service.RunStatus.DONE, run_id=None,
+            pool_size=0, distributed=0, campaigns=[], undistributed={}, seconds=0.0,
+        ), RunTrigger.SCHEDULE, None, datetime(2026, 12, 6, 3, 0)))  # fmt: skip
+
+    def change(**values: Any) -> None:
+        with factory.begin() as db:
+            appsettings.update(db, settings, SettingsUpdate(**values), "admin")
+
+    def tick(**moved: int) -> None:
+        """Move the clock, past one settings check at least, and let the scheduler run."""
+        fake_clock.set(fake_clock.now + timedelta(**moved))
+        _settle(scheduler)
+
+    fake_clock.set(datetime.combine(DAY, datetime.min.time(), ALMATY).replace(hour=8))
+    scheduler = DistributionScheduler(factory, settings, ALMATY, 7)
+    scheduler.start()
+    try:
+        _wait_for(scheduler.caught_up.is_set)
+        _settle(scheduler)
+        assert scheduler.next_run_time() == fake_clock.now.replace(hour=9)
+
+        # Switched off at 08:00: 09:00 passes without a run.
+        change(distribution_enabled=False)
+        tick(seconds=CHECK_SECONDS + 1)
+        assert scheduler.next_run_time() is None
+        tick(hours=1, minutes=5)  # 09:06
+        assert [t for t, _ in scheduler.fired] == [RunTrigger.CATCH_UP]
+        assert [d for d, *_ in _runs(engine)] == [DAY - timedelta(days=1)]
+
+        # On again, at 10:30 (a stored time wins over DQ_DISTRIBUTION_CRON).
+        change(distribution_enabled=True, distribution_time="10:30")
+        tick(seconds=CHECK_SECONDS + 1)
+        assert scheduler.schedule.cron == "30 10 * * *"
+        assert scheduler.next_run_time() == fake_clock.now.replace(hour=10, minute=30, second=0)
+        tick(hours=1, minutes=25)  # 10:32
+        _wait_for(lambda: len(_runs(engine)) == 2)
+        assert [t for t, _ in scheduler.fired] == [RunTrigger.CATCH_UP, RunTrigger.SCHEDULE]
+        assert _runs(engine)[-1] == (DAY, "done", "schedule")
+        assert scheduler.next_run_time() == (
+            fake_clock.now.replace(hour=10, minute=30, second=0) + timedelta(days=1)
+        )
+    finally:
+        scheduler.shutdown()
 
 
 def test_due_days() -> None:

@@ -175,3 +175,45 @@ def test_jira_down_never_blocks_the_deploy_and_is_shown(
     synced = sync_module.sync(app_settings, factory, code, "deployed")
     assert synced is not None and (synced.state, synced.attempts) == ("synced", 3)
     assert len(jira.issues) == 1
+
+
+def test_a_deploy_job_creates_the_issue_and_finishing_moves_it(
+    as_analyst: TestClient,
+    engine: Engine,
+    demo_files: Path,
+    fake_jira: tuple[FakeJira, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deploy above the job threshold (here asked for with background) syncs JIRA after the
+    job's commit, like one answered at once; finishing asks for the Done transition."""
+    import time
+    from datetime import timedelta
+
+    from dataquery.core import clock
+
+    jira, _ = fake_jira
+    with make_sessionmaker(engine).begin() as db:
+        load_dataset(db, STANDARD_BY_NAME["feature_store"], demo_files / "feature_store.parquet")
+    iins = pq.read_table(demo_files / "feature_store.parquet").column("iin").to_pylist()[:100]
+    code = as_analyst.post(
+        "/api/v1/campaigns", json=draft_body(save_audience(engine, iins))
+    ).json()["code"]
+    started = as_analyst.post(f"/api/v1/campaigns/{code}/deploy", params={"background": True})
+    assert started.status_code == 202, started.text
+    url = f"/api/v1/integrations/jira/campaigns/{code}"
+    deadline = time.monotonic() + 30
+    while as_analyst.get(url).json().get("state") != "synced":
+        assert time.monotonic() < deadline, as_analyst.get(url).json()
+        time.sleep(0.05)
+    (key,) = jira.issues
+    assert jira.issues[key]["fields"]["summary"].startswith(f"{code} ")
+    assert "Целевая группа: " in jira.issues[key]["fields"]["description"]
+
+    # Two days on (the app's clock), the campaign has started: finishing it moves the issue.
+    later = clock.utc_now() + timedelta(days=2)
+    monkeypatch.setattr(clock, "utc_now", lambda: later)
+    finished = as_analyst.post(f"/api/v1/campaigns/{code}/status", json={"status": "finished"})
+    assert finished.status_code == 200, finished.text
+    assert jira.transitions == [(key, "31")]
+    state = as_analyst.get(url).json()
+    assert (state["last_event"], state["state"]) == ("finished", "synced")

@@ -14,6 +14,8 @@ import pytest
 import sqlalchemy as sa
 from python_calamine import CalamineWorkbook
 
+from dataquery.appsettings import service as appsettings
+from dataquery.appsettings.schemas import SettingsUpdate
 from dataquery.core.config import Settings
 from dataquery.core.db import create_warehouse_engine, make_sessionmaker
 from dataquery.distribution import service
@@ -117,3 +119,27 @@ def test_a_dead_mail_server_never_fails_the_run(bank_engine: Any, duckdb_url: st
         ("distribution_report", "failed", 2),
     ]
     assert all("Connection" in (e.error or "") or "refused" in (e.error or "") for e in logged)
+
+
+def test_the_report_goes_to_the_recipients_an_admin_stored(
+    bank_engine: Any, duckdb_url: str, smtp: tuple[Inbox, int]
+) -> None:
+    """The run-time setting `notification_recipients` wins over DQ_DISTRIBUTION_REPORT_TO; reset
+    (empty), the environment's list is used again."""
+    inbox, port = smtp
+    settings = _settings(duckdb_url, port, distribution_report_to=["ops@bank.kz"])
+    factory = make_sessionmaker(bank_engine)
+    with factory.begin() as db:
+        appsettings.update(
+            db, settings,
+            SettingsUpdate(notification_recipients=["Aigul@bank.kz", "crm@bank.kz"]), "admin",
+        )  # fmt: skip
+    report = service.distribute(factory, DAY)
+    send_report(settings, factory, report, wait=True)
+    received = sorted((tuple(to), msg["Subject"][:4]) for to, msg in inbox.messages)
+    assert received == [(("aigul@bank.kz",), f"{DAY.year}"), (("crm@bank.kz",), "Расп")]
+
+    with factory.begin() as db:
+        appsettings.update(db, settings, SettingsUpdate(reset=["notification_recipients"]), "admin")
+    send_report(settings, factory, report, wait=True)
+    assert [to for to, _ in inbox.messages[2:]] == [["ops@bank.kz"]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 
 from dataquery.appsettings import service
 from dataquery.appsettings.deps import Effective
@@ -23,11 +23,20 @@ def get_settings(db: DB, _: AdminUser, settings: AppSettings) -> SettingsOut:
 
 @router.put("")
 def put_settings(
-    request: Request, db: DB, user: AdminUser, settings: AppSettings, body: SettingsUpdate
+    request: Request,
+    tasks: BackgroundTasks,
+    db: DB,
+    user: AdminUser,
+    settings: AppSettings,
+    body: SettingsUpdate,
 ) -> SettingsOut:
     """Change the given settings (validated together); `reset` returns some to defaults.
-    Takes effect at once on every instance."""
+    Takes effect at once on every instance (the distribution's schedule: here at once, on
+    other instances within a minute)."""
     result, changes = service.update(db, settings, body, user.username)
+    scheduler = getattr(request.app.state, "distribution_scheduler", None)
+    if scheduler is not None and changes.keys() & {"distribution_time", "distribution_enabled"}:
+        tasks.add_task(scheduler.refresh)  # after the commit
     audit = audit_context(request)
     audit.target = "settings"
     audit.summary = {"changes": changes}

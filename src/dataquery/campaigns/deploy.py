@@ -712,6 +712,7 @@ def start_job(runner: JobRunner, db: Session, campaign: CampaignDict, user: User
         audit=JobAudit(username, "campaigns.deploy_job", f"code={code}"),
         exclusive=_slot(code),
         busy=_busy(code),
+        context={"code": code},  # the mail and JIRA listeners' campaign
     )
     detail = service.get_detail(db, code)
     detail.deploy_job_id = job.id

@@ -426,7 +426,8 @@ def export_link(
             timer.rows, timer.detail = rows, camp_cd
         return link(name).model_dump(mode="json")
 
-    job = runner.submit("campaign.export", username, work)
+    context = {"filename": f"{camp_cd}_{group}.xlsx", "rows": rows, "page": f"/campaigns/{camp_cd}"}
+    job = runner.submit("campaign.export", username, work, context)
     response.status_code = status.HTTP_202_ACCEPTED
     return ExportQueued(job_id=job.id, rows=rows)
 

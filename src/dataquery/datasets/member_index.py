@@ -132,6 +132,45 @@ def add_members(db: Session, code: str, group_name: str, iins: sa.Select[Any], t
     )
 
 
+def add_members_of_groups(
+    db: Session, members: sa.FromClause, groups: list[tuple[str, str, str]], today: date
+) -> None:
+    """Members just added to many groups at once (the daily distribution): one UPDATE of the
+    feature store for all of them, each row written once, not one UPDATE per group.
+
+    `members` has the columns camp_cd, grp and iin; `groups` lists (camp_cd, grp value, group
+    name). A group without a bit yet is marked whole (`index_campaign`), as in `add_members`."""
+    table = _bits_table(db)
+    if table is None:
+        return
+    bits: list[tuple[sa.ColumnElement[bool], int]] = []
+    marked_whole: set[str] = set()
+    for code, grp, name in groups:
+        if code in marked_whole:
+            continue
+        entry = db.get(MemberIndex, (code, name))
+        if entry is None:
+            index_campaign(db, code, today)  # both groups, new members included
+            marked_whole.add(code)
+            continue
+        bits.append((sa.and_(members.c.camp_cd == code, members.c.grp == grp), 1 << entry.bit))
+    if not bits:
+        return
+    bit = sa.case(*((match, sa.literal(value, sa.BigInteger)) for match, value in bits),
+                  else_=sa.literal(0, sa.BigInteger))  # fmt: skip
+    added = (
+        sa.select(members.c.iin.label("iin"), sa.func.bit_or(bit).label("bits"))
+        .group_by(members.c.iin)
+        .subquery("added")
+    )
+    column = sa.func.coalesce(table.c[BITS_COLUMN], 0)
+    db.execute(
+        table.update()
+        .where(table.c.iin == added.c.iin)
+        .values({BITS_COLUMN: column.bitwise_or(added.c.bits)})
+    )
+
+
 def drop_campaign(db: Session, code: str) -> None:
     """A cancelled or deleted campaign holds no one: its bits are cleared and freed."""
     table = _bits_table(db)

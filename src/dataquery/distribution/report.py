@@ -1,6 +1,7 @@
 """The daily report mail: per campaign counts as an HTML table (and plain text), the reasons of
 the undistributed, and an XLSX of the day's IINs (as text: leading zeros kept) to the list in
-DQ_DISTRIBUTION_REPORT_TO, in each recipient's language. Admins hear of a failed run."""
+the run-time setting `notification_recipients` (an admin's, stored in the warehouse; when empty,
+DQ_DISTRIBUTION_REPORT_TO), in each recipient's language. Admins hear of a failed run."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 import xlsxwriter
 from sqlalchemy.orm import Session, sessionmaker
 
+from dataquery.appsettings.service import runtime
 from dataquery.bank.tables import local_control, local_target
 from dataquery.core.config import Settings
 from dataquery.distribution.schemas import DistributionReport
@@ -44,20 +46,24 @@ def iins_xlsx(db: Session, report: DistributionReport) -> bytes:
     return buffer.getvalue()
 
 
+def report_recipients(db: Session, settings: Settings) -> list[str]:
+    """The setting `notification_recipients`, or DQ_DISTRIBUTION_REPORT_TO while it is empty."""
+    return runtime(db, settings).notification_recipients or settings.distribution_report_to
+
+
 def send_report(
     settings: Settings, factory: sessionmaker[Session], report: DistributionReport,
     wait: bool = False,
 ) -> None:  # fmt: skip
-    """Queues the report to DQ_DISTRIBUTION_REPORT_TO (after the run's commit)."""
-    if not settings.distribution_report_to:
-        return
+    """Queues the report to its recipients (after the run's commit)."""
     outbox = mail.Outbox(settings, factory)
     with factory() as db:
+        addresses = report_recipients(db, settings)
+        if not addresses:
+            return
         attachment = mail.Attachment(f"distribution_{report.day.isoformat()}.xlsx",
                                      iins_xlsx(db, report))  # fmt: skip
-        recipients = [
-            (a, mail.language_for_address(db, a)) for a in settings.distribution_report_to
-        ]
+        recipients = [(a, mail.language_for_address(db, a)) for a in addresses]
     table = [[c.code, c.name, c.target, c.control] for c in report.campaigns]
     params = mail.as_params(
         {"day": report.day.isoformat(), "distributed": report.distributed,

@@ -15,6 +15,7 @@ from dataquery.core.errors import Conflict, DQError
 from dataquery.core.schemas import errors
 from dataquery.distribution import service
 from dataquery.distribution.report import send_failure, send_report
+from dataquery.distribution.scheduler import schedule_of
 from dataquery.distribution.schemas import (
     DistributionOverview,
     DistributionReport,
@@ -38,8 +39,8 @@ def list_distributions(request: Request, db: DB, _: CurrentUser) -> Distribution
         today=today,
         today_status="done" if "done" in today_runs else (today_runs[0] if today_runs else None),
         next_run_at=scheduler.next_run_time() if scheduler is not None else None,
-        scheduler_enabled=scheduler is not None,
-        cron=settings.distribution_cron,
+        scheduler_enabled=scheduler is not None and scheduler.schedule.enabled,
+        cron=scheduler.schedule.cron if scheduler is not None else schedule_of(db, settings).cron,
         items=[DistributionRunOut.model_validate(r) for r in runs],
     )
 

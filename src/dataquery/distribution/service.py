@@ -383,13 +383,12 @@ def _index(db: Session, day: date, shares: list[Share]) -> None:
         }
     )
     with staged(db.connection(), data) as members:
-        for sh in written:
-            code = sh.campaign.camp_cd
-            for group, name in (("t", "local_target"), ("c", "local_control")):
-                chosen = sa.select(members.c.iin).where(
-                    members.c.camp_cd == code, members.c.grp == group
-                )
-                member_index.add_members(db, code, name, chosen, day)
+        groups = [
+            (sh.campaign.camp_cd, group, name)
+            for sh in written
+            for group, name in (("t", "local_target"), ("c", "local_control"))
+        ]
+        member_index.add_members_of_groups(db, members, groups, day)
         contact_index.refresh(db, sa.select(members.c.iin).where(members.c.grp == "t"))
 
 

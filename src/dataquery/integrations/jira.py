@@ -18,6 +18,7 @@ from dataquery.core.config import Settings
 from dataquery.core.db import utcnow
 from dataquery.core.logging import get_logger
 from dataquery.integrations.models import CampaignJira
+from dataquery.jobs.runner import JobOutcome, JobStatus
 
 log = get_logger("dataquery.integrations.jira")
 
@@ -140,6 +141,20 @@ def sync_later(settings: Settings, factory: sessionmaker[Session], code: str, ev
         threading.Thread(
             target=sync, args=(settings, factory, code, event), name=f"jira-{code}", daemon=True
         ).start()
+
+
+class JobSync:
+    """The job runner's listener: a deploy that ran as a job creates or updates the issue,
+    like one answered at once (in a thread of its own, after the job's commit)."""
+
+    def __init__(self, settings: Settings, factory: sessionmaker[Session]) -> None:
+        self.settings = settings
+        self.factory = factory
+
+    def __call__(self, job: JobOutcome) -> None:
+        code = job.context.get("code")
+        if job.kind == "campaign.deploy" and job.status is JobStatus.SUCCEEDED and code:
+            sync_later(self.settings, self.factory, str(code), "deployed")
 
 
 def state_of(db: Session, code: str) -> CampaignJira | None:

@@ -9,6 +9,10 @@ the job's session, its commit, its audit row and its progress; `work(db, progres
 Routers get the runner through the `Runner` dependency, so no domain module touches FastAPI or
 `app.state`.
 
+`runner.on_finish(listener)` is told of every job that ended (`JobOutcome`, after its work's
+commit or rollback, in the worker thread): mail and JIRA hang there, registered by the app, so
+no domain's job needs to know of them. A listener that raises is logged and never fails the job.
+
 Jobs live in this process: one the server did not finish (it stopped or crashed) is marked failed
 when the next one starts, because nothing will ever finish it.
 """
@@ -20,7 +24,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -46,7 +50,8 @@ _PROGRESS_INTERVAL = 0.25
 
 
 class _JobFailed(Exception):
-    """The work failed and the job row says so: only for the metrics of `_run`."""
+    """The work failed and the job row says so: for the metrics and listeners of `_run`
+    (args: the job's result body and error)."""
 
 
 class JobStatus(StrEnum):
@@ -78,6 +83,21 @@ class ProgressReporter:
         self._runner._update(self.job_id, **values)
 
 
+@dataclass(frozen=True)
+class JobOutcome:
+    """A job that ended, for the `on_finish` listeners. `context` is what the submitter gave
+    (e.g. the campaign code, the file name): kept in memory, not in dq_jobs."""
+
+    job_id: str
+    kind: str
+    owner: str | None
+    status: JobStatus
+    result: Any = None
+    error: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+JobListener = Callable[[JobOutcome], None]
 JobWork = Callable[[ProgressReporter], Any]
 SessionWork = Callable[[Session, ProgressReporter], dict[str, Any]]
 
@@ -111,8 +131,19 @@ class JobRunner:
         # Keys of work that runs once at a time in this process → the job holding it ("" while
         # it is being submitted).
         self._held: dict[str, str] = {}
+        self._listeners: list[JobListener] = []
 
-    def submit(self, kind: str, owner: str | None, work: JobWork) -> Job:
+    def on_finish(self, listener: JobListener) -> None:
+        """Call `listener(outcome)` when a job ends (succeeded or failed)."""
+        self._listeners.append(listener)
+
+    def submit(
+        self,
+        kind: str,
+        owner: str | None,
+        work: JobWork,
+        context: dict[str, Any] | None = None,
+    ) -> Job:
         job = Job(
             id=uuid.uuid4().hex,
             kind=kind,
@@ -127,7 +158,7 @@ class JobRunner:
             if self._closed:
                 self._finish(job.id, JobStatus.FAILED, error="the server is shutting down")
             else:
-                self._executor.submit(self._run, job.id, work, kind)
+                self._executor.submit(self._run, job.id, work, kind, owner, context or {})
         return job
 
     def submit_in_session(
@@ -139,6 +170,7 @@ class JobRunner:
         audit: JobAudit | None = None,
         exclusive: str | None = None,
         busy: Callable[[str], DQError] | None = None,
+        context: dict[str, Any] | None = None,
     ) -> Job:
         """Run `work(db, progress)` in a session of the job's own, committed when it returns.
 
@@ -169,7 +201,7 @@ class JobRunner:
                     self.release(exclusive)
 
         try:
-            job = self.submit(kind, owner, run)
+            job = self.submit(kind, owner, run, context)
         except BaseException:
             if exclusive is not None:
                 self.release(exclusive)
@@ -243,18 +275,34 @@ class JobRunner:
 
     # --- inside the worker thread ----------------------------------------------------------
 
-    def _run(self, job_id: str, work: JobWork, kind: str = "job") -> None:
+    def _run(
+        self,
+        job_id: str,
+        work: JobWork,
+        kind: str = "job",
+        owner: str | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> None:
         started = time.monotonic()
         status = JobStatus.FAILED
+        outcome: dict[str, Any] = {}
         try:
-            self._run_work(job_id, work)
+            outcome["result"] = self._run_work(job_id, work)
             status = JobStatus.SUCCEEDED
-        except _JobFailed:
-            pass
+        except _JobFailed as failed:
+            outcome["result"], outcome["error"] = failed.args if failed.args else (None, None)
         finally:
             metrics.observe_job(kind, status.value, time.monotonic() - started)
+        self._tell(JobOutcome(job_id, kind, owner, status, context=context or {}, **outcome))
 
-    def _run_work(self, job_id: str, work: JobWork) -> None:
+    def _tell(self, outcome: JobOutcome) -> None:
+        for listener in self._listeners:
+            try:
+                listener(outcome)
+            except Exception:  # a listener (mail, JIRA) never fails the job it hears of
+                log.exception("job listener failed", job_id=outcome.job_id, kind=outcome.kind)
+
+    def _run_work(self, job_id: str, work: JobWork) -> Any:
         try:
             self._update(
                 job_id,
@@ -266,17 +314,15 @@ class JobRunner:
         except DQError as exc:
             body = domain_error_body(exc)
             self._finish(job_id, JobStatus.FAILED, error=exc.detail, result=body)
-            raise _JobFailed from exc
+            raise _JobFailed(body, exc.detail) from exc
         except Exception as exc:
             log.exception("job failed", job_id=job_id)
-            self._finish(
-                job_id,
-                JobStatus.FAILED,
-                error=f"the job failed unexpectedly ({type(exc).__name__}); it has been logged",
-            )
-            raise _JobFailed from exc
+            error = f"the job failed unexpectedly ({type(exc).__name__}); it has been logged"
+            self._finish(job_id, JobStatus.FAILED, error=error)
+            raise _JobFailed(None, error) from exc
         else:
             self._finish(job_id, JobStatus.SUCCEEDED, result=result)
+            return result
 
     def _finish(
         self, job_id: str, status: JobStatus, *, error: str | None = None, result: Any = None
@@ -316,6 +362,8 @@ def get_runner(app: FastAPI) -> JobRunner:
         runner: JobRunner | None = getattr(app.state, "job_runner", None)
         if runner is None:
             runner = JobRunner(app.state.sessionmaker)
+            for listener in getattr(app.state, "job_listeners", ()):  # set by create_app
+                runner.on_finish(listener)
             app.state.job_runner = runner
         return runner
 
@@ -328,6 +376,9 @@ def request_runner(request: Request) -> JobRunner:
 Runner = Annotated[JobRunner, Depends(request_runner)]
 
 
-def submit(app: FastAPI, kind: str, owner: str | None, work: JobWork) -> Job:
+def submit(
+    app: FastAPI, kind: str, owner: str | None, work: JobWork,
+    context: dict[str, Any] | None = None,
+) -> Job:  # fmt: skip
     """Queue `work` as a job of this app; returns the job as recorded (status `queued`)."""
-    return get_runner(app).submit(kind, owner, work)
+    return get_runner(app).submit(kind, owner, work, context)

@@ -25,6 +25,22 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "ru": "Кампания {code} не развёрнута",
         "kz": "{code} науқаны іске қосылмады",
     },
+    "upload_done": {
+        "ru": "Файл {filename} загружен: {unique_iins} ИИН",
+        "kz": "{filename} файлы жүктелді: {unique_iins} ЖСН",
+    },
+    "upload_failed": {
+        "ru": "Файл {filename} не загружен",
+        "kz": "{filename} файлы жүктелмеді",
+    },
+    "export_ready": {
+        "ru": "Выгрузка {filename} готова",
+        "kz": "{filename} экспорты дайын",
+    },
+    "job_failed": {
+        "ru": "Задача {kind} завершилась ошибкой",
+        "kz": "{kind} тапсырмасы қатемен аяқталды",
+    },
 }
 
 INTROS: dict[str, dict[str, str]] = {
@@ -43,6 +59,22 @@ INTROS: dict[str, dict[str, str]] = {
     "deploy_failed": {
         "ru": "Кампания {code} «{name}» не развёрнута, ничего не записано. Ошибка: {error}",
         "kz": "{code} «{name}» науқаны іске қосылмады, ештеңе жазылмады. Қате: {error}",
+    },
+    "upload_done": {
+        "ru": "Файл {filename} обработан: строк {rows_total}, уникальных ИИН {unique_iins}.",
+        "kz": "{filename} файлы өңделді: жолдар {rows_total}, бірегей ЖСН {unique_iins}.",
+    },
+    "upload_failed": {
+        "ru": "Файл {filename} не загружен, ничего не сохранено. Ошибка: {error}",
+        "kz": "{filename} файлы жүктелмеді, ештеңе сақталмады. Қате: {error}",
+    },
+    "export_ready": {
+        "ru": "Выгрузка {filename} ({rows} строк) готова. Скачайте её в DataQuery Pro.",
+        "kz": "{filename} экспорты ({rows} жол) дайын. Оны DataQuery Pro-дан жүктеп алыңыз.",
+    },
+    "job_failed": {
+        "ru": "Задача {kind} ({job_id}) пользователя {owner} завершилась ошибкой: {error}",
+        "kz": "{owner} пайдаланушысының {kind} ({job_id}) тапсырмасы қатемен аяқталды: {error}",
     },
 }
 

@@ -150,7 +150,9 @@ def export_link(
         export.write_job_file(engine, compiled, fmt, folder / name, rows, progress)
         return link(name).model_dump(mode="json")
 
-    job = runner.submit("query.export", username, work)
+    job = runner.submit(
+        "query.export", username, work, {"filename": filename, "rows": rows, "page": "/query"}
+    )
     response.status_code = status.HTTP_202_ACCEPTED
     return QueryExportQueued(job_id=job.id, rows=rows)
 

@@ -186,7 +186,10 @@ async def create_upload(
                 received.discard()
 
         try:
-            job = await run_in_threadpool(runner.submit_in_session, "upload", user.username, work)
+            job = await run_in_threadpool(
+                runner.submit_in_session, "upload", user.username, work,
+                context={"filename": received.filename},
+            )  # fmt: skip
         except BaseException:
             received.discard()
             raise

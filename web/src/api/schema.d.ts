@@ -19,7 +19,8 @@ export interface paths {
         /**
          * Put Settings
          * @description Change the given settings (validated together); `reset` returns some to defaults.
-         *     Takes effect at once on every instance.
+         *     Takes effect at once on every instance (the distribution's schedule: here at once, on
+         *     other instances within a minute).
          */
         put: operations["put_settings_api_v1_admin_settings_put"];
         post?: never;
