@@ -98,6 +98,8 @@ def proxy(
         port=int(port),
         log_level="warning",
         proxy_headers=False,
+        server_header=False,  # the instance's own Server and Date headers are passed through
+        date_header=False,
         lifespan="on",
     )
 
