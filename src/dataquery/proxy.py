@@ -166,7 +166,8 @@ def _forwarded_headers(scope: Scope) -> list[tuple[str, str]]:
 
 
 async def _answer(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"detail": detail, "code": "proxy.bad_gateway"}).encode()
+    shape = {"error": "BadGateway", "code": "proxy.bad_gateway", "detail": detail}
+    body = json.dumps({**shape, "params": {}, "errors": []}).encode()  # the app's error shape
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
