@@ -7,7 +7,7 @@ WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts
 
 .PHONY: run test setup web api-client check-api-client lint typecheck test-web test-py clean \
 	bench-uploads bench-upload-limits bench-audience bench-viewer bench-deploy bench-split \
-	bench-distribution fuzz test-fuzz
+	bench-distribution bench-load run-cluster fuzz test-fuzz
 
 $(BIN)/dataquery: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ run: setup web
 	$(BIN)/dataquery demo --if-empty
 	@$(BIN)/dataquery users ensure-admin
 	$(BIN)/dataquery serve
+
+## Two instances (8001, 8002) over one PostgreSQL warehouse (DQ_WAREHOUSE_URL, default the local
+## `dataquery` database, created if missing) behind a round-robin proxy on http://127.0.0.1:8000.
+run-cluster: setup web
+	$(BIN)/python scripts/run_cluster.py
 
 ## The OpenAPI schema and the typed web client generated from it.
 api-client: $(BIN)/dataquery web/node_modules/.installed
@@ -98,3 +103,9 @@ bench-split: setup
 ## The daily pool distribution: 200 000 new users over 20 campaigns (target <= 10 s per engine).
 bench-distribution: setup
 	$(BIN)/python bench/distribution.py
+
+## 50 analysts for 5 minutes over the proxy in front of two instances on a 1 M-customer bank
+## (PostgreSQL; `make bench-load LOAD_ARGS="--minutes 1"` for a quick run). Not part of `make test`.
+LOAD_ARGS ?=
+bench-load: setup
+	$(BIN)/python bench/load.py $(LOAD_ARGS)

@@ -72,6 +72,38 @@ def server_config(
     )
 
 
+@app.command()
+def proxy(
+    upstream: Annotated[
+        list[str], typer.Option(help="An instance's base URL, e.g. http://127.0.0.1:8001 (repeat).")
+    ],
+    listen: Annotated[str, typer.Option(help="host:port to listen on.")] = "127.0.0.1:8000",
+    rest_seconds: Annotated[
+        float, typer.Option(min=0, help="How long a refusing upstream is skipped.")
+    ] = 5.0,
+) -> None:
+    """A round-robin reverse proxy in front of app instances (for `make run-cluster`; in
+    production use the bank's load balancer). Forwards X-Forwarded-For: give the instances
+    DQ_FORWARDED_ALLOW_IPS with this proxy's address."""
+    import uvicorn
+
+    from dataquery.proxy import Proxy
+
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit():
+        _fail(f"--listen {listen!r} is not host:port")
+    uvicorn.run(
+        Proxy(upstream, rest_seconds=rest_seconds),
+        host=host,
+        port=int(port),
+        log_level="warning",
+        proxy_headers=False,
+        server_header=False,  # the instance's own Server and Date headers are passed through
+        date_header=False,
+        lifespan="on",
+    )
+
+
 @app.command(help=f"Apply database migrations up to the newest. {WRITES_DUCKDB}")
 def migrate() -> None:
     from dataquery.core.db import create_warehouse_engine

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 
 from dataquery.appsettings.router import defaults_router
@@ -99,7 +100,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_json)
     set_timezone(settings.timezone)
-    engine = create_warehouse_engine(settings.warehouse_url)
+    engine = create_warehouse_engine(
+        settings.warehouse_url,
+        {
+            "pool_size": settings.warehouse_pool_size,
+            "max_overflow": settings.warehouse_max_overflow,
+            "pool_timeout": settings.warehouse_pool_timeout_seconds,
+        },
+    )
     metrics.instrument_pool(engine)
     sessions = make_sessionmaker(engine)
     store = Store(sessions, settings)
@@ -177,9 +185,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # The request's transaction did not carry its audit row (refused, failed, or
             # it wrote nothing): record the attempt on its own.
             audit.describe_route(request)
-            await run_in_threadpool(
-                record_outcome, app.state.sessionmaker, audit, response.status_code
-            )
+            try:
+                await run_in_threadpool(
+                    record_outcome, app.state.sessionmaker, audit, response.status_code
+                )
+            except PoolTimeout:  # the 503 `server.busy` itself: it changed nothing
+                log.warning("audit row not written: warehouse busy", path=request.url.path)
         response.headers.update(SECURITY_HEADERS)
         metrics.observe_request(
             request.method,

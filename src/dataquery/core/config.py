@@ -32,6 +32,15 @@ class Settings(BaseSettings):
         default="duckdb:///var/dataquery.duckdb",
         description="SQLAlchemy URL of the warehouse (DuckDB file, PostgreSQL or Oracle).",
     )
+    warehouse_pool_size: int = Field(
+        default=5, ge=1, description="Warehouse connections each instance keeps open"
+    )
+    warehouse_max_overflow: int = Field(
+        default=10, ge=0, description="Extra connections an instance may open when busy"
+    )
+    warehouse_pool_timeout_seconds: float = Field(
+        default=30, gt=0, description="Wait for a free connection before answering 503"
+    )
     data_dir: Path = Field(default=Path("var"), description="Where files of the app live.")
     demo_dir: Path | None = Field(
         default=None, description="Demo Parquet files; default <data_dir>/demo."

@@ -56,14 +56,21 @@ def naive_utc(moment: datetime) -> datetime:
 IIN = sa.String(12)
 
 
-def create_warehouse_engine(url: str) -> Engine:
+def create_warehouse_engine(url: str, pool: dict[str, float] | None = None) -> Engine:
+    """`pool`: pool_size, max_overflow and pool_timeout (the server's, from the settings)."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "duckdb" and parsed.database not in (None, "", ":memory:"):
+    in_memory = parsed.database in (None, "", ":memory:")
+    if parsed.get_backend_name() == "duckdb" and parsed.database and not in_memory:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if in_memory:  # a single-connection pool (SingletonThreadPool) takes no sizes
+        pool = None
     # hide_parameters: a failed statement's message (logged, maybe shown) never carries the
     # values bound to it: password hashes, IINs, tokens.
     return sa.create_engine(
-        url, pool_pre_ping=parsed.get_backend_name() != "duckdb", hide_parameters=True
+        url,
+        pool_pre_ping=parsed.get_backend_name() != "duckdb",
+        hide_parameters=True,
+        **(pool or {}),
     )
 
 

@@ -10,10 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dataquery.core.errors import Conflict, DQError
+from dataquery.core.errors import Conflict, DQError, ServiceUnavailable
 from dataquery.core.logging import get_logger
 from dataquery.core.problems import Problems
 
@@ -129,6 +130,21 @@ def install_error_handlers(app: FastAPI) -> None:
                 code="conflict.concurrent_write",
             )
         )
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+        """Every warehouse connection of this instance stayed busy for the pool timeout: the
+        instance is overloaded, not broken; 503 with Retry-After, so clients and the balancer
+        back off (or try the other instance)."""
+        log.warning("warehouse pool exhausted", path=request.url.path)
+        response = error_response(
+            ServiceUnavailable(
+                "the server is busy: every warehouse connection is in use; try again shortly",
+                code="server.busy",
+            )
+        )
+        response.headers["Retry-After"] = "5"
+        return response
 
     app.add_exception_handler(DBAPIError, _write_conflict)
     app.add_exception_handler(StaleDataError, _write_conflict)

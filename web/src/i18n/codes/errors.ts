@@ -19,6 +19,9 @@ export const ru = {
     too_many_requests: 'Слишком много попыток. Подождите и повторите.',
     unsupported_media_type: 'Неподдерживаемый тип данных.',
   },
+  server: {
+    busy: 'Сервер перегружен: все соединения с хранилищем заняты. Повторите через несколько секунд.',
+  },
   conflict: {
     concurrent_write: 'Эти же данные одновременно изменил другой запрос. Обновите страницу и повторите.',
   },
@@ -272,6 +275,9 @@ export const kk: typeof ru = {
     too_many_requests: 'Әрекет тым көп. Күте тұрып, қайталаңыз.',
     unsupported_media_type: 'Деректер түріне қолдау көрсетілмейді.',
   },
+  server: {
+    busy: 'Сервер шамадан тыс жүктелген: қоймаға барлық қосылымдар бос емес. Бірнеше секундтан кейін қайталаңыз.',
+  },
   conflict: {
     concurrent_write: 'Осы деректерді бір мезгілде басқа сұрау өзгертті. Бетті жаңартып, қайталаңыз.',
   },
@@ -524,6 +530,9 @@ export const en: typeof ru = {
     service_unavailable: 'The service is unavailable for now. Try again later.',
     too_many_requests: 'Too many attempts. Wait and try again.',
     unsupported_media_type: 'Unsupported media type.',
+  },
+  server: {
+    busy: 'The server is busy: every warehouse connection is in use. Try again in a few seconds.',
   },
   conflict: {
     concurrent_write: 'Another request changed the same data at the same time. Reload and try again.',

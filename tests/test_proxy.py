@@ -1,0 +1,32 @@
+"""`dataquery proxy` without a live upstream: a coded 502 in the app's error shape, never a hang.
+(Round-robin, forwarding and a killed instance: tests/cluster, on two real instances.)"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import httpx
+
+from dataquery.proxy import Proxy
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:  # bound then released: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_no_upstream_answering_is_a_coded_502() -> None:
+    proxy = Proxy([f"http://127.0.0.1:{_closed_port()}", f"http://127.0.0.1:{_closed_port()}"])
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=proxy)
+        async with httpx.AsyncClient(transport=transport, base_url="http://proxy") as client:
+            return await client.post("/api/v1/campaigns", json={"name": "x"})
+
+    response = asyncio.run(call())
+    assert response.status_code == 502
+    body = response.json()
+    assert body["code"] == "proxy.bad_gateway" and body["detail"] == "no upstream answers"
+    assert set(body) == {"error", "code", "detail", "params", "errors"}
