@@ -297,3 +297,17 @@ def test_get_job_is_for_its_owner_and_admins(
         response = other.get(f"/api/v1/jobs/{job.id}")
         assert response.status_code == 404 and response.json()["error"] == "NotFound"
     assert anna.get("/api/v1/jobs/nope").status_code == 404
+
+
+def test_a_job_whose_work_committed_before_its_instance_died_is_succeeded_by_the_reaper(
+    engine: Engine, runners: Callable[..., JobRunner]
+) -> None:
+    a = runners()
+    job = a.submit("test.effect", "anna", {"target": "d"})
+    claim = a.claim()
+    assert claim is not None
+    with make_sessionmaker(engine).begin() as db:  # its transaction committed, then it died
+        db.add(JobEffect(job_id=job.id, claim_token=claim.token, result={"target": "d"}))
+    assert runners(now=later(120)).reap() == 1
+    done = job_row(engine, job.id)
+    assert (done.status, done.result, done.progress) == ("succeeded", {"target": "d"}, 1.0)

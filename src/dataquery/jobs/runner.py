@@ -383,8 +383,18 @@ class JobRunner:
         reaped = 0
         for job_id, attempt, max_attempts, claimed_by in expired:
             retry = attempt < max_attempts
+            effect = self._effect(job_id)
             values: dict[str, Any] = (
-                {"status": JobStatus.QUEUED.value, "message": None, "started_at": None}
+                # Its work committed, and its instance died before saying so.
+                {
+                    "status": JobStatus.SUCCEEDED.value,
+                    "result": effect.result,
+                    "progress": 1.0,
+                    "finished_at": now,
+                    "message": encode_stage(code="job.stage.done"),
+                }
+                if effect is not None
+                else {"status": JobStatus.QUEUED.value, "message": None, "started_at": None}
                 if retry
                 else {
                     "status": JobStatus.FAILED.value,
@@ -409,7 +419,9 @@ class JobRunner:
                 if _rowcount(result) != 1:
                     continue
                 job = db.get(Job, job_id, populate_existing=True)
-                if not retry and job is not None and job.audit:
+                retry = retry and effect is None
+                failed = not retry and effect is None
+                if failed and job is not None and job.audit:
                     db.add(JobAudit(**job.audit).entry("failure", {"error": values["error"]}))
                 input_path = job.input_path if job is not None else None
             reaped += 1
@@ -508,10 +520,23 @@ class JobRunner:
         }
         if status is JobStatus.SUCCEEDED:
             values["progress"] = 1.0
-        if self._update(claim.job_id, claim.token, **values):
-            self._remove_input(claim.input_path)
-        else:
-            log.warning("job claim lost before it ended", job_id=claim.job_id)
+        # A write can lose a race (DuckDB's optimistic writes against the heartbeat): try again,
+        # else the lease runs out and the reaper's next run finds the effect row.
+        for _ in range(3):
+            if self._update(claim.job_id, claim.token, **values):
+                self._remove_input(claim.input_path)
+                return
+            if self._token_of(claim.job_id) != claim.token:
+                break
+        log.warning("job claim lost before it ended", job_id=claim.job_id)
+
+    def _token_of(self, job_id: str) -> str | None:
+        try:
+            with self._factory() as db:
+                return db.scalar(sa.select(Job.claim_token).where(Job.id == job_id))
+        except Exception:
+            log.exception("could not read the job's claim", job_id=job_id)
+            return None
 
     def _update(self, job_id: str, token: str | None, **values: Any) -> bool:
         """Write the job's state while `token` still holds its claim; False when it does not."""
