@@ -54,7 +54,7 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", ["serve", "migrate", "demo", "iin", "version", "openapi", "index"]
+    "command", ["serve", "worker", "migrate", "demo", "iin", "version", "openapi", "index"]
 )
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
@@ -115,3 +115,25 @@ def test_openapi_lists_the_foundation_routes() -> None:
     result = runner.invoke(app, ["openapi"])
     paths = json.loads(result.stdout)["paths"]
     assert {"/api/v1/health", "/api/v1/datasets", "/api/v1/reference/filials"} <= set(paths)
+
+
+def test_worker_once_runs_the_queued_jobs(cli_env: Path) -> None:
+    from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+    from dataquery.jobs.models import Job
+    from dataquery.jobs.runner import JobRunner
+
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    engine = create_warehouse_engine(get_settings().warehouse_url)
+    factory = make_sessionmaker(engine)
+    # A refresh of a dataset that has no source: a real job kind, queued by another process.
+    job = JobRunner(factory, get_settings()).submit("datasource.refresh", "ops", {"dataset": "x"})
+    engine.dispose()
+    result = runner.invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "ran 1 job" in result.output
+    engine = create_warehouse_engine(get_settings().warehouse_url)
+    with make_sessionmaker(engine)() as db:
+        done = db.get(Job, job.id)
+        assert done is not None and done.status == "failed" and done.attempt == 1
+        assert done.claimed_by and done.error
+    engine.dispose()

@@ -104,6 +104,44 @@ def proxy(
     )
 
 
+@app.command()
+def worker(
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker threads (default DQ_JOB_WORKERS).")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Run the queued jobs, then exit.")] = False,
+) -> None:
+    """Run queued jobs (uploads, deploys, exports, refreshes) without serving HTTP: a separate
+    worker process over the shared PostgreSQL warehouse and DQ_DATA_DIR."""
+    import signal
+    import threading
+
+    import dataquery.main  # noqa: F401  (registers every job handler)
+    from dataquery.core.db import create_warehouse_engine, make_sessionmaker
+    from dataquery.jobs.runner import JobRunner
+    from dataquery.main import job_listeners
+
+    settings = get_settings()
+    engine = create_warehouse_engine(settings.warehouse_url)
+    factory = make_sessionmaker(engine)
+    runner = JobRunner(factory, settings, workers=workers)
+    for listener in job_listeners(settings, factory):
+        runner.on_finish(listener)
+    if once:
+        ran = runner.run_pending()
+        engine.dispose()
+        err.print(f"[green]ran[/] {ran} job(s)")
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    runner.start()
+    err.print(f"[green]worker[/] {runner.instance}: {runner.workers} thread(s)")
+    stop.wait()
+    runner.shutdown()
+    engine.dispose()
+
+
 @app.command(help=f"Apply database migrations up to the newest. {WRITES_DUCKDB}")
 def migrate() -> None:
     from dataquery.core.db import create_warehouse_engine

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from dataquery.appsettings.router import defaults_router
@@ -46,7 +47,7 @@ from dataquery.distribution.scheduler import DistributionScheduler
 from dataquery.integrations.jira import JobSync
 from dataquery.integrations.router import router as integrations_router
 from dataquery.jobs.router import router as jobs_router
-from dataquery.jobs.runner import get_runner
+from dataquery.jobs.runner import JobListener, get_runner
 from dataquery.monitoring.router import metrics_router
 from dataquery.monitoring.router import router as monitoring_router
 from dataquery.monitoring.service import Flusher, Store
@@ -94,6 +95,12 @@ async def _source_refreshes(app: FastAPI) -> None:
                 log.info("source refreshes started", datasets=started)
         except Exception:  # the next tick tries again; the server keeps serving
             log.exception("source refresh tick failed")
+
+
+def job_listeners(settings: Settings, factory: sessionmaker[Session]) -> list[JobListener]:
+    """Told of every job that ended, on any instance or worker that ran it: the owner's and
+    admins' mails, JIRA for deploy jobs."""
+    return [JobMail(settings, factory), JobSync(settings, factory)]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -161,7 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = sessions
     # Told of every job that ended: the owner's and admins' mails, JIRA for deploy jobs.
-    app.state.job_listeners = [JobMail(settings, sessions), JobSync(settings, sessions)]
+    app.state.job_listeners = job_listeners(settings, sessions)
     app.state.monitoring_store = store
     install_transaction_hook(app, AUDIT_HOOK)
     install_error_handlers(app)

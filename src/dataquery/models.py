@@ -21,7 +21,7 @@ from dataquery.datasets.models import ContactIndex, Dataset, ListIndex, MemberIn
 from dataquery.datasources.models import DataSource, SourceDataset
 from dataquery.distribution.models import DistributionRun
 from dataquery.integrations.models import CampaignJira
-from dataquery.jobs.models import Job
+from dataquery.jobs.models import Job, JobEffect
 from dataquery.monitoring.models import QueryLogEntry, RouteStat
 from dataquery.notifications.models import NotificationLog, NotificationPreference
 from dataquery.queries.models import SavedQuery
@@ -41,6 +41,7 @@ __all__ = [
     "DistributionRun",
     "Filial",
     "Job",
+    "JobEffect",
     "ListIndex",
     "MemberIndex",
     "NotificationLog",

@@ -1,10 +1,12 @@
-"""The in-process job runner and GET /api/v1/jobs/{id}, on a real warehouse."""
+"""The shared job queue (claim, lease, heartbeat, reap, never twice) and GET /api/v1/jobs/{id},
+on a real warehouse (DuckDB and PostgreSQL). Runners are driven step by step (`claim`,
+`execute`, `reap`) and a second runner's clock is set ahead, so no test waits for a lease."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,17 +19,48 @@ from dataquery.audit.models import AuditEntry
 from dataquery.core.config import Settings
 from dataquery.core.db import make_sessionmaker, utcnow
 from dataquery.core.errors import Conflict, InvalidInput
-from dataquery.jobs.models import Job
-from dataquery.jobs.runner import INTERRUPTED, JobAudit, JobRunner, ProgressReporter, submit
-from dataquery.main import create_app
+from dataquery.jobs.models import Job, JobEffect
+from dataquery.jobs.runner import JobAudit, JobRunner, ProgressReporter, job_handler
 from helpers import PASSWORDS, add_user, login
+
+EFFECT = "test.job_effect"
+
+
+@job_handler("test.effect")
+def _effect(db: Session, params: dict[str, Any], progress: ProgressReporter) -> dict[str, Any]:
+    """Writes one row per run: how many rows there are is how many times the job applied."""
+    progress("job.stage.read", 1, 2)
+    db.add(JobAudit("t", EFFECT, params["target"]).entry("success", {}))
+    db.flush()
+    return {"target": params["target"]}
+
+
+@job_handler("test.refused")
+def _refused(db: Session, params: dict[str, Any], progress: ProgressReporter) -> None:
+    raise InvalidInput("the file has no IIN column", code="upload.no_iin_column")
+
+
+@job_handler("test.crashed")
+def _crashed(db: Session, params: dict[str, Any], progress: ProgressReporter) -> None:
+    raise RuntimeError("secret internals /srv/data")
+
+
+def later(seconds: float) -> Callable[[], datetime]:
+    return lambda: utcnow() + timedelta(seconds=seconds)
 
 
 @pytest.fixture
-def runner(engine: Engine) -> Iterator[JobRunner]:
-    runner = JobRunner(make_sessionmaker(engine))
-    yield runner
-    runner.shutdown()
+def runners(engine: Engine, settings: Settings) -> Iterator[Callable[..., JobRunner]]:
+    made: list[JobRunner] = []
+
+    def make(**options: Any) -> JobRunner:
+        runner = JobRunner(make_sessionmaker(engine), settings, **options)
+        made.append(runner)
+        return runner
+
+    yield make
+    for runner in made:
+        runner.shutdown()
 
 
 def job_row(engine: Engine, job_id: str) -> Job:
@@ -35,6 +68,14 @@ def job_row(engine: Engine, job_id: str) -> Job:
         job = db.get(Job, job_id)
         assert job is not None
         return job
+
+
+def effects(engine: Engine, target: str) -> int:
+    with engine.connect() as conn:
+        query = sa.select(sa.func.count()).where(
+            AuditEntry.action == EFFECT, AuditEntry.target == target
+        )
+        return int(conn.execute(query).scalar_one())
 
 
 def wait_until(engine: Engine, job_id: str, *statuses: str, timeout: float = 30) -> Job:
@@ -47,167 +88,188 @@ def wait_until(engine: Engine, job_id: str, *statuses: str, timeout: float = 30)
         time.sleep(0.02)
 
 
-def test_a_job_reports_progress_and_its_result(engine: Engine, runner: JobRunner) -> None:
-    halfway, release = threading.Event(), threading.Event()
-
-    def work(progress: ProgressReporter) -> dict[str, Any]:
-        progress("job.stage.read", 1, 2)
-        halfway.set()
-        release.wait(10)
-        return {"rows": 3, "when": utcnow()}
-
-    job = runner.submit("test", "anna", work)
-    assert (job.status, job.kind, job.owner) == ("queued", "test", "anna")
-    assert halfway.wait(10)
-    running = wait_until(engine, job.id, "running")
-    assert running.progress == 0.5
-    assert running.stage == {"code": "job.stage.read", "done": 1, "total": 2}
-    assert running.started_at is not None and running.finished_at is None
-    release.set()
-    done = wait_until(engine, job.id, "succeeded")
-    assert done.progress == 1.0 and done.result["rows"] == 3 and done.error is None
-    assert done.finished_at is not None and done.finished_at >= done.started_at  # type: ignore[operator]
-
-
-def test_failures_are_recorded_without_leaking_internals(engine: Engine, runner: JobRunner) -> None:
-    def refused(progress: ProgressReporter) -> None:
-        raise InvalidInput(
-            "strict mode: 1 row is bad", code="upload.rejected", extra={"report": {"rows_total": 1}}
-        )
-
-    def crashed(progress: ProgressReporter) -> None:
-        raise RuntimeError("password=hunter2 in a stack trace")
-
-    first = wait_until(engine, runner.submit("t", "anna", refused).id, "failed")
-    assert first.error == "strict mode: 1 row is bad"
-    assert first.result == {
-        "error": "InvalidInput",
-        "code": "upload.rejected",
-        "detail": "strict mode: 1 row is bad",
-        "params": {},
-        "errors": [],
-        "report": {"rows_total": 1},
-    }
-    second = wait_until(engine, runner.submit("t", "anna", crashed).id, "failed")
-    assert second.error is not None and "RuntimeError" in second.error
-    assert "hunter2" not in second.error and second.result is None
-
-
-def audit_rows(engine: Engine, action: str) -> list[AuditEntry]:
-    with make_sessionmaker(engine)() as db:
-        return list(db.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)))
-
-
-def test_a_job_in_session_commits_its_work_with_its_audit_row(
-    engine: Engine, runner: JobRunner
+def test_a_job_is_data_run_by_its_handler(
+    engine: Engine, runners: Callable[..., JobRunner]
 ) -> None:
-    def work(db: Session, progress: ProgressReporter) -> dict[str, Any]:
-        db.add(Job(id="written", kind="t", status="succeeded", progress=1.0, created_at=utcnow()))
-        return {"rows": 1}
-
-    audit = JobAudit("anna", "test.job", "code=1")
-    job = runner.submit_in_session("t", "anna", work, audit=audit)
-    assert wait_until(engine, job.id, "succeeded").result == {"rows": 1}
-    assert job_row(engine, "written").kind == "t"
-    [row] = audit_rows(engine, "test.job")
-    assert (row.outcome, row.username, row.target, row.summary) == (
-        "success",
-        "anna",
-        "code=1",
-        {"rows": 1},
+    runner = runners()
+    job = runner.submit(
+        "test.effect", "anna", {"target": "a"}, audit=JobAudit("anna", "test.job", "t=a")
     )
-
-
-class BrokenAudit(JobAudit):
-    def entry(self, outcome: str, summary: dict[str, Any]) -> AuditEntry:
-        raise RuntimeError(f"the audit table is gone ({outcome})")
-
-
-def test_an_audit_row_that_cannot_be_written_fails_the_job(
-    engine: Engine, runner: JobRunner
-) -> None:
-    def work(db: Session, progress: ProgressReporter) -> dict[str, Any]:
-        db.add(Job(id="lost", kind="t", status="succeeded", progress=1.0, created_at=utcnow()))
-        return {"rows": 1}
-
-    def failing(db: Session, progress: ProgressReporter) -> dict[str, Any]:
-        raise InvalidInput("bad campaign")
-
-    audit = BrokenAudit("anna", "test.broken", "code=1")
-    job = runner.submit_in_session("t", "anna", work, audit=audit)
-    assert wait_until(engine, job.id, "failed").error is not None
+    assert job_row(engine, job.id).status == "queued"
+    assert runner.run_pending() == 1
+    done = job_row(engine, job.id)
+    assert (done.status, done.progress, done.result, done.error) == (
+        "succeeded",
+        1.0,
+        {"target": "a"},
+        None,
+    )
+    assert done.attempt == 1 and done.claimed_by == runner.instance and done.lease_until is None
+    assert done.stage == {"code": "job.stage.done", "done": None, "total": None}
+    assert effects(engine, "a") == 1
     with make_sessionmaker(engine)() as db:
-        assert db.get(Job, "lost") is None  # the work was rolled back with the missing row
-    # The work failed and its failure cannot be audited: the job fails, nothing is swallowed.
-    second = runner.submit_in_session("t", "anna", failing, audit=audit)
-    assert "RuntimeError" in (wait_until(engine, second.id, "failed").error or "")
+        audit = db.scalars(sa.select(AuditEntry).where(AuditEntry.action == "test.job")).all()
+    assert [(a.outcome, a.summary) for a in audit] == [("success", {"target": "a"})]
+    with pytest.raises(LookupError):
+        runner.submit("no.such.kind", "anna", {})
 
 
-def test_an_exclusive_key_is_held_until_its_job_ends(engine: Engine, runner: JobRunner) -> None:
-    release = threading.Event()
+def test_failures_are_recorded_without_leaking_internals(
+    engine: Engine, runners: Callable[..., JobRunner]
+) -> None:
+    runner = runners()
+    refused = runner.submit("test.refused", "anna", {}, audit=JobAudit("anna", "test.job", "r"))
+    crashed = runner.submit("test.crashed", "anna", {})
+    assert runner.run_pending() == 2
+    first = job_row(engine, refused.id)
+    assert first.status == "failed" and first.error == "the file has no IIN column"
+    assert first.result["code"] == "upload.no_iin_column"
+    second = job_row(engine, crashed.id)
+    assert second.status == "failed" and "RuntimeError" in (second.error or "")
+    assert "/srv" not in (second.error or "")
+    with make_sessionmaker(engine)() as db:
+        audit = db.scalars(sa.select(AuditEntry).where(AuditEntry.action == "test.job")).all()
+    assert [a.outcome for a in audit] == ["failure"]
 
-    def work(db: Session, progress: ProgressReporter) -> dict[str, Any]:
-        release.wait(10)
-        return {}
 
-    job = runner.submit_in_session("t", "anna", work, exclusive="k")
-    with pytest.raises(Conflict) as busy:
-        runner.submit_in_session("t", "anna", work, exclusive="k")
-    assert job.id in busy.value.detail
-    release.set()
+def test_a_queued_job_is_claimed_by_one_worker(
+    engine: Engine, runners: Callable[..., JobRunner]
+) -> None:
+    first, second = runners(), runners()
+    job = first.submit("test.effect", "anna", {"target": "c"})
+    claim = second.claim()
+    assert claim is not None and claim.job_id == job.id and claim.attempt == 1
+    assert first.claim() is None  # nothing left to claim
+    row = job_row(engine, job.id)
+    assert (row.status, row.claimed_by, row.claim_token) == (
+        "running",
+        second.instance,
+        claim.token,
+    )
+    assert row.lease_until is not None and row.lease_until > utcnow()
+    second.execute(claim)
+    assert job_row(engine, job.id).status == "succeeded" and effects(engine, "c") == 1
+
+
+def test_the_heartbeat_extends_the_lease_of_running_jobs(
+    engine: Engine, runners: Callable[..., JobRunner]
+) -> None:
+    runner = runners(now=later(0))
+    job = runner.submit("test.effect", "anna", {"target": "h"})
+    claim = runner.claim()
+    assert claim is not None
+    before = job_row(engine, job.id).lease_until
+    assert before is not None
+    runner._now = later(30)  # half a lease on
+    assert runner.heartbeat() == 1
+    after = job_row(engine, job.id).lease_until
+    assert after is not None and after >= before + timedelta(seconds=29)
+    # Not reaped while the lease holds; reaped once it has passed.
+    assert runners(now=later(60)).reap() == 0
+    assert runners(now=later(200)).reap() == 1
+
+
+@pytest.mark.parametrize("stale_first", [False, True])
+def test_a_job_whose_instance_looked_dead_is_applied_once(
+    engine: Engine, runners: Callable[..., JobRunner], stale_first: bool
+) -> None:
+    """A claims and stalls past its lease; B's reaper re-queues the job and B runs it. A then
+    wakes and finishes too (before or after B): the effect is there once, the job succeeded."""
+    a, b = runners(), runners(now=later(120))
+    job = a.submit("test.effect", "anna", {"target": "x"})
+    stale = a.claim()
+    assert stale is not None
+    assert b.reap() == 1
+    requeued = job_row(engine, job.id)
+    assert (requeued.status, requeued.claim_token, requeued.attempt) == ("queued", None, 1)
+    fresh = b.claim()
+    assert fresh is not None and fresh.attempt == 2 and fresh.token != stale.token
+    for claim, runner in ((stale, a), (fresh, b)) if stale_first else ((fresh, b), (stale, a)):
+        runner.execute(claim)
+    done = job_row(engine, job.id)
+    assert done.status == "succeeded" and done.result == {"target": "x"}
+    assert done.claim_token == fresh.token  # only the current claim writes the job's state
+    assert effects(engine, "x") == 1
+    with make_sessionmaker(engine)() as db:
+        effect = db.get(JobEffect, job.id)
+    assert effect is not None
+
+
+def test_a_job_out_of_attempts_fails_clearly(
+    engine: Engine, runners: Callable[..., JobRunner], settings: Settings, tmp_path: Any
+) -> None:
+    a = runners()
+    upload = settings.data_dir / "tmp" / "uploads" / "upload-x.part"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"IIN\n")
+    job = a.submit(
+        "test.effect",
+        "anna",
+        {"target": "f"},
+        audit=JobAudit("anna", "test.job", "f"),
+        input_path=upload,
+    )
+    assert job_row(engine, job.id).input_path == "tmp/uploads/upload-x.part"
+    for attempt in range(1, settings.job_max_attempts + 1):
+        claim = a.claim()
+        assert claim is not None and claim.attempt == attempt
+        assert runners(now=later(120 * attempt)).reap() == 1
+    failed = job_row(engine, job.id)
+    assert failed.status == "failed" and failed.finished_at is not None
+    assert failed.error == "the server running the job stopped (tried 3 times); start it again"
+    assert effects(engine, "f") == 0 and not upload.exists()
+    with make_sessionmaker(engine)() as db:
+        audit = db.scalars(sa.select(AuditEntry).where(AuditEntry.action == "test.job")).all()
+    assert [a.outcome for a in audit] == ["failure"]
+
+
+def test_an_exclusive_key_is_held_across_instances_until_its_job_ends(
+    runners: Callable[..., JobRunner],
+) -> None:
+    a, b = runners(), runners()
+    a.submit("test.effect", "anna", {"target": "k"}, exclusive="k")
+    with pytest.raises(Conflict) as caught:
+        b.submit("test.effect", "anna", {"target": "k"}, exclusive="k")
+    assert caught.value.code == "job.busy"
+    assert b.run_pending() == 1
+    b.submit("test.effect", "anna", {"target": "k"}, exclusive="k")  # free again
+
+
+def test_a_job_enqueued_in_a_transaction_starts_after_its_commit(
+    engine: Engine, runners: Callable[..., JobRunner]
+) -> None:
+    runner = runners()
+    factory = make_sessionmaker(engine)
+    with factory() as db:
+        runner.enqueue(db, "test.effect", "anna", {"target": "rolled"})
+        db.rollback()
+    runner.start()
+    with factory() as db:
+        job = runner.enqueue(db, "test.effect", "anna", {"target": "t"})
+        db.commit()
     wait_until(engine, job.id, "succeeded")
-    deadline = time.monotonic() + 10
-    while True:  # released by the worker just after it finished the job
-        try:
-            runner.hold("k")
-            break
-        except Conflict:
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+    with factory() as db:
+        assert db.scalar(sa.select(sa.func.count()).select_from(Job)) == 1
+    assert effects(engine, "t") == 1
 
 
-def test_two_jobs_run_at_once_and_the_rest_wait(engine: Engine, runner: JobRunner) -> None:
-    release = threading.Event()
-    started: list[str] = []
-
-    def blocking(progress: ProgressReporter) -> None:
-        started.append(progress.job_id)
-        release.wait(10)
-
-    jobs = [runner.submit("t", "anna", blocking) for _ in range(3)]
-    wait_until(engine, jobs[0].id, "running")
-    wait_until(engine, jobs[1].id, "running")
-    time.sleep(0.2)
-    assert job_row(engine, jobs[2].id).status == "queued" and len(started) == 2
-    release.set()
-    for job in jobs:
-        wait_until(engine, job.id, "succeeded")
+def test_duckdb_requeues_jobs_a_dead_process_left_running(
+    engine: Engine, runners: Callable[..., JobRunner]
+) -> None:
+    if engine.dialect.name != "duckdb":
+        pytest.skip("DuckDB is one process: what runs at start is orphaned")
+    first = runners()
+    job = first.submit("test.effect", "anna", {"target": "o"})
+    assert first.claim() is not None  # and the process dies here
+    runner = runners()
+    runner.start()
+    wait_until(engine, job.id, "succeeded")
+    assert job_row(engine, job.id).attempt == 2 and effects(engine, "o") == 1
 
 
-def test_shutdown_lets_running_jobs_finish_and_fails_queued_ones(engine: Engine) -> None:
-    runner = JobRunner(make_sessionmaker(engine))
-    release = threading.Event()
-    jobs = [runner.submit("t", "anna", lambda p: release.wait(10)) for _ in range(3)]
-    wait_until(engine, jobs[1].id, "running")
-    stopper = threading.Thread(target=runner.shutdown)
-    stopper.start()
-    time.sleep(0.1)
-    release.set()
-    stopper.join(10)
-    assert [job_row(engine, j.id).status for j in jobs] == ["succeeded", "succeeded", "failed"]
-    assert "server stopped" in (job_row(engine, jobs[2].id).error or "")
-    refused = runner.submit("t", "anna", lambda p: None)
-    assert "shutting down" in (job_row(engine, refused.id).error or "")
-
-
-def test_jobs_left_by_a_dead_process_fail_on_startup(engine: Engine, settings: Settings) -> None:
-    with make_sessionmaker(engine).begin() as db:
-        for job_id, status in (("r", "running"), ("q", "queued"), ("s", "succeeded")):
-            db.add(Job(id=job_id, kind="t", status=status, progress=0.3, created_at=utcnow()))
-    with TestClient(create_app(settings)):
-        pass
-    assert [job_row(engine, i).status for i in ("r", "q", "s")] == ["failed", "failed", "succeeded"]
-    assert job_row(engine, "r").error == INTERRUPTED
+@job_handler("test.export")
+def _export(db: Session, params: dict[str, Any], progress: ProgressReporter) -> dict[str, Any]:
+    return {"file": "a.xlsx"}
 
 
 def test_get_job_is_for_its_owner_and_admins(
@@ -218,12 +280,12 @@ def test_get_job_is_for_its_owner_and_admins(
     anna = TestClient(client.app, headers=login(client, "anna", PASSWORDS["analyst"]))
     boris = TestClient(client.app, headers=login(client, "boris", PASSWORDS["analyst"]))
 
-    job = submit(client.app, "export", "anna", lambda progress: {"file": "a.xlsx"})
+    job = client.app.state.job_runner.submit("test.export", "anna", {})  # type: ignore[attr-defined]
     wait_until(engine, job.id, "succeeded")
     body = anna.get(f"/api/v1/jobs/{job.id}").json()
     assert {k: body[k] for k in ("id", "kind", "status", "progress", "result", "error")} == {
         "id": job.id,
-        "kind": "export",
+        "kind": "test.export",
         "status": "succeeded",
         "progress": 1.0,
         "result": {"file": "a.xlsx"},
@@ -235,3 +297,17 @@ def test_get_job_is_for_its_owner_and_admins(
         response = other.get(f"/api/v1/jobs/{job.id}")
         assert response.status_code == 404 and response.json()["error"] == "NotFound"
     assert anna.get("/api/v1/jobs/nope").status_code == 404
+
+
+def test_a_job_whose_work_committed_before_its_instance_died_is_succeeded_by_the_reaper(
+    engine: Engine, runners: Callable[..., JobRunner]
+) -> None:
+    a = runners()
+    job = a.submit("test.effect", "anna", {"target": "d"})
+    claim = a.claim()
+    assert claim is not None
+    with make_sessionmaker(engine).begin() as db:  # its transaction committed, then it died
+        db.add(JobEffect(job_id=job.id, claim_token=claim.token, result={"target": "d"}))
+    assert runners(now=later(120)).reap() == 1
+    done = job_row(engine, job.id)
+    assert (done.status, done.result, done.progress) == ("succeeded", {"target": "d"}, 1.0)

@@ -65,7 +65,7 @@ from dataquery.core.progress import Progress, no_progress
 from dataquery.core.schemas import Notice
 from dataquery.datasets import contact_index, member_index
 from dataquery.datasets.models import Dataset
-from dataquery.jobs.runner import JobAudit, JobRunner
+from dataquery.jobs.runner import JobAudit, JobRunner, job_handler
 
 # Above this many members a deploy runs as a job the UI polls (202 + job_id).
 JOB_THRESHOLD = 200_000
@@ -690,6 +690,14 @@ def deploy_slot(runner: JobRunner, code: str) -> Iterator[None]:
         runner.release(_slot(code))
 
 
+@job_handler("campaign.deploy")
+def deploy_job(db: Session, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A background deploy: mb01's conditional UPDATE makes a second run find it deployed."""
+    code, username = params["code"], params["username"]
+    report = deploy(db, service.get_campaign(db, code), username, progress)
+    return report.model_dump(mode="json")
+
+
 def _slot(code: str) -> str:
     return f"campaign.deploy:{code}"
 
@@ -701,18 +709,14 @@ def start_job(runner: JobRunner, db: Session, campaign: CampaignDict, user: User
     members = service.audience_size(db, plan.audience_id) or 0
     code, username = plan.code, user.username
 
-    def work(job_db: Session, progress: Progress) -> dict[str, Any]:
-        report = deploy(job_db, service.get_campaign(job_db, code), username, progress)
-        return report.model_dump(mode="json")
-
-    job = runner.submit_in_session(
+    job = runner.enqueue(
+        db,
         "campaign.deploy",
         username,
-        work,
+        {"code": code, "username": username},
         audit=JobAudit(username, "campaigns.deploy_job", f"code={code}"),
         exclusive=_slot(code),
         busy=_busy(code),
-        context={"code": code},  # the mail and JIRA listeners' campaign
     )
     detail = service.get_detail(db, code)
     detail.deploy_job_id = job.id

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from dataquery.appsettings.deps import Effective
 from dataquery.audiences.schemas import Overlap
@@ -59,7 +61,7 @@ from dataquery.core.errors import DQError, NotFound
 from dataquery.core.progress import Progress
 from dataquery.core.schemas import errors
 from dataquery.integrations import jira
-from dataquery.jobs.runner import Runner
+from dataquery.jobs.runner import Runner, job_handler, job_settings
 from dataquery.notifications.campaigns import notify_owner
 
 router = APIRouter(
@@ -402,34 +404,50 @@ def export_link(
     _audit(request, campaign.camp_cd, format=body.format, group=body.group)
     secret, username = settings.secret_key.get_secret_value(), user.username
     camp_cd, fmt, group = campaign.camp_cd, body.format, body.group
-
-    def link(file: str = "") -> ExportLink:
-        token, expires = export.sign_link(secret, camp_cd, fmt, group, username, file)
-        return ExportLink(
-            url=f"/api/v1/campaigns/exports/{token}",
-            expires_at=expires,
-            filename=f"{camp_cd}_{group}.{fmt}",
-        )
-
     if fmt != "xlsx":
-        return link()
+        return _export_link(secret, camp_cd, fmt, group, username)
     target, control = service.member_counts(db, camp_cd)
     rows = {"target": target, "control": control}.get(group, target + control)
     if rows <= export.XLSX_JOB_ROWS:
-        return link()
-    folder, engine = export.exports_dir(settings.data_dir), request.app.state.engine
-
-    def work(progress: Progress) -> dict[str, Any]:
-        name = f"{uuid.uuid4().hex}.xlsx"
-        with metrics.track_query("campaign.export", username) as timer:
-            export.write_job_file(engine, camp_cd, group, folder / name, rows, progress)
-            timer.rows, timer.detail = rows, camp_cd
-        return link(name).model_dump(mode="json")
-
-    context = {"filename": f"{camp_cd}_{group}.xlsx", "rows": rows, "page": f"/campaigns/{camp_cd}"}
-    job = runner.submit("campaign.export", username, work, context)
+        return _export_link(secret, camp_cd, fmt, group, username)
+    params = {"code": camp_cd, "group": group, "rows": rows, "username": username,
+              # for the mail that says it is ready
+              "filename": f"{camp_cd}_{group}.xlsx", "page": f"/campaigns/{camp_cd}"}  # fmt: skip
+    job = runner.enqueue(db, "campaign.export", username, params)
     response.status_code = status.HTTP_202_ACCEPTED
     return ExportQueued(job_id=job.id, rows=rows)
+
+
+def _export_link(
+    secret: str, code: str, fmt: str, group: str, username: str, file: str = ""
+) -> ExportLink:
+    token, expires = export.sign_link(secret, code, fmt, group, username, file)
+    return ExportLink(
+        url=f"/api/v1/campaigns/exports/{token}",
+        expires_at=expires,
+        filename=f"{code}_{group}.{fmt}",
+    )
+
+
+@job_handler("campaign.export")
+def export_job(db: Session, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A large XLSX's job: the file in DQ_DATA_DIR, and the link to it (its result)."""
+    settings = job_settings(db)
+    code, group, rows, username = (
+        params["code"],
+        params["group"],
+        params["rows"],
+        params["username"],
+    )
+    name = f"{uuid.uuid4().hex}.xlsx"
+    folder = export.exports_dir(settings.data_dir)
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    with metrics.track_query("campaign.export", username) as timer:
+        export.write_job_file(engine, code, group, folder / name, rows, progress)
+        timer.rows, timer.detail = rows, code
+    secret = settings.secret_key.get_secret_value()
+    return _export_link(secret, code, "xlsx", group, username, name).model_dump(mode="json")
 
 
 @router.get(

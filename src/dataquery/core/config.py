@@ -94,6 +94,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # Jobs: worker threads per instance (app or `dataquery worker`), and the lease a claimed job
+    # holds: renewed every lease/4 while it runs; an expired one is re-queued or failed.
+    job_workers: int = Field(default=2, ge=0)
+    job_lease_seconds: float = Field(default=60, gt=0)
+    job_max_attempts: int = Field(default=3, ge=1)
+
     # Uploads: the size limit, and the size above which an upload is processed as a job.
     upload_max_mb: int = Field(default=50, ge=1)
     upload_job_threshold_mb: float = Field(default=5, ge=0)

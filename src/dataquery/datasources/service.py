@@ -43,7 +43,7 @@ from dataquery.datasets.models import Dataset, DatasetCategory
 from dataquery.datasets.service import load_dataset
 from dataquery.datasources.models import DataSource, SourceDataset
 from dataquery.jobs.models import Job
-from dataquery.jobs.runner import JobAudit, JobRunner
+from dataquery.jobs.runner import JobAudit, JobRunner, job_handler, job_settings
 
 BACKENDS = frozenset({"postgresql", "duckdb", "oracle"})
 BATCH_ROWS = 50_000
@@ -477,13 +477,11 @@ def start_refresh(
     """Refresh as a job (its own session, commit, audit row and progress)."""
     mapping = get_mapping(db, dataset)
 
-    def work(job_db: Session, progress: Progress) -> dict[str, Any]:
-        return refresh(job_db, settings, dataset, progress)
-
-    job = runner.submit_in_session(
+    job = runner.enqueue(
+        db,
         "datasource.refresh",
         username,
-        work,
+        {"dataset": dataset},
         audit=JobAudit(username, "data_sources.refresh_job", f"dataset={dataset}"),
         exclusive=f"datasource.refresh:{dataset}",
         busy=lambda job_id: Conflict(
@@ -496,6 +494,11 @@ def start_refresh(
     mapping.last_started_at = utcnow()
     db.flush()
     return job
+
+
+@job_handler("datasource.refresh")
+def refresh_job(db: Session, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    return refresh(db, job_settings(db), params["dataset"], progress)
 
 
 def run_due(runner: JobRunner, factory: sessionmaker[Session], settings: Settings) -> list[str]:

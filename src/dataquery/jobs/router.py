@@ -25,9 +25,9 @@ log = get_logger(__name__)
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner = get_runner(app)
     try:
-        await run_in_threadpool(runner.recover_interrupted)
+        await run_in_threadpool(runner.start)
     except Exception:  # the warehouse may be down: the app still starts and reports it
-        log.exception("could not mark interrupted jobs as failed")
+        log.exception("could not start the job workers")
     yield
     await run_in_threadpool(runner.shutdown)
     app.state.job_runner = None

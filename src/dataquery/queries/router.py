@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from dataquery.audit.service import AUDITED, NOT_AUDITED, audit_context
 from dataquery.auth.deps import AnalystUser, AppSettings, CurrentUser
@@ -25,7 +26,7 @@ from dataquery.core.problems import Problems
 from dataquery.core.progress import Progress
 from dataquery.core.schemas import errors
 from dataquery.datasets.access import Viewer
-from dataquery.jobs.runner import Runner
+from dataquery.jobs.runner import Runner, job_handler, job_settings
 from dataquery.queries import assistant, export, service, viewer
 from dataquery.queries.schemas import (
     AssistantAnswer,
@@ -131,30 +132,46 @@ def export_link(
     fmt, username = body.format, user.username
     spec = body.spec.model_dump(mode="json", exclude_none=True)
     secret = settings.secret_key.get_secret_value()
-    filename = f"{body.spec.source}.{fmt}"
     context = audit_context(request)
     context.target = f"source={body.spec.source}"
     context.summary = {"format": fmt, "rows": rows}
 
-    def link(file: str = "") -> QueryExportLink:
-        token, expires = export.sign(secret, username, spec, fmt, file)
-        url = f"/api/v1/queries/exports/{token}"
-        return QueryExportLink(url=url, expires_at=expires, filename=filename, rows=rows)
-
     if rows <= export.JOB_ROWS:
-        return link()
-    folder = export.exports_dir(settings.data_dir)
-
-    def work(progress: Progress) -> dict[str, Any]:
-        name = f"{uuid.uuid4().hex}.{fmt}"
-        export.write_job_file(engine, compiled, fmt, folder / name, rows, progress)
-        return link(name).model_dump(mode="json")
-
-    job = runner.submit(
-        "query.export", username, work, {"filename": filename, "rows": rows, "page": "/query"}
-    )
+        return _link(secret, username, spec, fmt, rows)
+    params = {
+        "viewer": {"username": viewer_.username, "is_admin": viewer_.is_admin},
+        "spec": spec,
+        "format": fmt,
+        "rows": rows,
+        "max_rows": settings.query_export_max_rows,
+        "page": "/query",  # for the mail that says it is ready
+    }
+    job = runner.enqueue(db, "query.export", username, params)
     response.status_code = status.HTTP_202_ACCEPTED
     return QueryExportQueued(job_id=job.id, rows=rows)
+
+
+def _link(
+    secret: str, username: str, spec: dict[str, Any], fmt: str, rows: int, file: str = ""
+) -> QueryExportLink:
+    token, expires = export.sign(secret, username, spec, fmt, file)
+    url = f"/api/v1/queries/exports/{token}"
+    filename = f"{spec['source']}.{fmt}"
+    return QueryExportLink(url=url, expires_at=expires, filename=filename, rows=rows)
+
+
+@job_handler("query.export")
+def export_job(db: Session, params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A large export's job: the file in DQ_DATA_DIR, and the link to it (its result)."""
+    settings = job_settings(db)
+    viewer_ = Viewer(**params["viewer"])
+    spec, fmt, rows = params["spec"], params["format"], params["rows"]
+    compiled = service.compile_for(db, viewer_, QuerySpec.model_validate(spec), params["max_rows"])
+    name = f"{uuid.uuid4().hex}.{fmt}"
+    folder = export.exports_dir(settings.data_dir)
+    export.write_job_file(service.engine_of(db), compiled, fmt, folder / name, rows, progress)
+    secret = settings.secret_key.get_secret_value()
+    return _link(secret, viewer_.username, spec, fmt, rows, name).model_dump(mode="json")
 
 
 @router.get(

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dataquery.appsettings.deps import Effective
@@ -21,12 +20,15 @@ from dataquery.core import metrics
 from dataquery.core.config import Settings
 from dataquery.core.db import DB
 from dataquery.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from dataquery.core.logging import get_logger
 from dataquery.core.schemas import ErrorBody, ItemList, errors
-from dataquery.jobs.runner import ProgressReporter, Runner
+from dataquery.jobs.runner import Runner, unfinished_inputs
 from dataquery.uploads import service
 from dataquery.uploads.limits import UploadLimits
 from dataquery.uploads.receive import FILE_FIELD, receive_upload
 from dataquery.uploads.schemas import UploadQueued, UploadRejected, UploadReport, UploadSummary
+
+log = get_logger(__name__)
 
 
 def _temp_folder(settings: Settings) -> Path:
@@ -35,10 +37,22 @@ def _temp_folder(settings: Settings) -> Path:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Files a stopped server was still receiving or processing: no job will ever finish them.
-    for leftover in _temp_folder(app.state.settings).glob("upload-*.part"):
-        leftover.unlink(missing_ok=True)
+    # Files a stopped server was still receiving: DQ_DATA_DIR is shared, so the input files of
+    # jobs still queued or running (on any instance) stay for the job that runs them.
+    try:
+        await run_in_threadpool(_remove_leftovers, app)
+    except Exception:  # the warehouse may be down: the app still starts and reports it
+        log.exception("could not remove leftover upload files")
     yield
+
+
+def _remove_leftovers(app: FastAPI) -> None:
+    data_dir = app.state.settings.data_dir
+    with app.state.sessionmaker() as db:
+        kept = unfinished_inputs(db)
+    for leftover in _temp_folder(app.state.settings).glob("upload-*.part"):
+        if str(leftover.relative_to(data_dir)) not in kept:
+            leftover.unlink(missing_ok=True)
 
 
 router = APIRouter(
@@ -169,27 +183,18 @@ async def create_upload(
     }
 
     if received.size > settings.upload_job_threshold_mb * MIB:
-
-        def work(job_db: Session, progress: ProgressReporter) -> dict[str, Any]:
-            try:
-                return service.process_upload_job(
-                    job_db,
-                    source,
-                    options,
-                    owner=user.username,
-                    upload_id=upload_id,
-                    job_id=progress.job_id,
-                    progress=progress,
-                    limits=limits,
-                )
-            finally:
-                received.discard()
-
+        params = service.upload_job_params(
+            settings.data_dir,
+            source,
+            options,
+            owner=user.username,
+            upload_id=upload_id,
+            limits=limits,
+        )
         try:
             job = await run_in_threadpool(
-                runner.submit_in_session, "upload", user.username, work,
-                context={"filename": received.filename},
-            )  # fmt: skip
+                runner.enqueue, db, "upload", user.username, params, input_path=received.path
+            )
         except BaseException:
             received.discard()
             raise

@@ -8,7 +8,7 @@ is stored for a rejected file (strict mode with bad rows, or no valid IIN at all
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +26,7 @@ from dataquery.core.errors import InvalidInput, NotFound, PayloadTooLarge, Unsup
 from dataquery.core.progress import Progress, no_progress
 from dataquery.datasets.loader import create_table_from_arrow, describe_columns, quoted
 from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
+from dataquery.jobs.runner import ProgressReporter, job_handler, job_settings
 from dataquery.uploads.columns import (
     choose_iin_column,
     header_names,
@@ -153,30 +154,49 @@ def _process_upload(
     return analysis.report
 
 
+@job_handler("upload")
 def process_upload_job(
-    db: Session,
+    db: Session, params: dict[str, Any], progress: ProgressReporter
+) -> dict[str, Any]:
+    """A large upload's job: `process_upload` in the job's session (the runner commits, and
+    removes the input file once the job ends); the result is the report as the API answers it.
+    `params` are `upload_job_params`'."""
+    source = SourceFile(
+        job_settings(db).data_dir / params["path"], params["filename"], params["size"]
+    )
+    report = process_upload(
+        db,
+        source,
+        UploadOptions(**params["options"]),
+        owner=params["owner"],
+        upload_id=params["upload_id"],
+        job_id=progress.job_id,
+        progress=progress,
+        limits=UploadLimits(**params["limits"]),
+    )
+    return UploadReport.model_validate(report).model_dump(mode="json")
+
+
+def upload_job_params(
+    data_dir: Path,
     source: SourceFile,
     options: UploadOptions,
     *,
     owner: str,
     upload_id: str,
-    job_id: str,
-    progress: Progress,
     limits: UploadLimits,
 ) -> dict[str, Any]:
-    """A large upload's job: `process_upload` in the job's session (the runner commits); the
-    result is the report as the API answers it."""
-    report = process_upload(
-        db,
-        source,
-        options,
-        owner=owner,
-        upload_id=upload_id,
-        job_id=job_id,
-        progress=progress,
-        limits=limits,
-    )
-    return UploadReport.model_validate(report).model_dump(mode="json")
+    """What an upload job runs by, on whichever instance claims it: the file is in the shared
+    DQ_DATA_DIR (its path relative to it)."""
+    return {
+        "path": str(source.path.relative_to(data_dir)),
+        "filename": source.filename,
+        "size": source.size,
+        "options": asdict(options),
+        "owner": owner,
+        "upload_id": upload_id,
+        "limits": asdict(limits),
+    }
 
 
 # --- analysis ---------------------------------------------------------------------------------
