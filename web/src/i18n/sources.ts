@@ -7,6 +7,9 @@ export const sourcesRu = {
     sources: 'Источники',
     datasets: 'Наборы данных из источников',
     addSource: 'Добавить источник',
+    editSource: 'Изменить источник',
+    newUrl: 'Новый URL (пусто: оставить прежний)',
+    updated: 'Источник {{name}} сохранён',
     addDataset: 'Привязать набор',
     col: {
       name: 'Название',
@@ -58,6 +61,9 @@ export const sourcesEn: SourcesMessages = {
     sources: 'Sources',
     datasets: 'Datasets from sources',
     addSource: 'Add source',
+    editSource: 'Edit source',
+    newUrl: 'New URL (empty: keep the current one)',
+    updated: 'Source {{name}} saved',
     addDataset: 'Map a dataset',
     col: {
       name: 'Name',
@@ -107,6 +113,9 @@ export const sourcesKk: SourcesMessages = {
     sources: 'Көздер',
     datasets: 'Көздерден алынатын жиындар',
     addSource: 'Көз қосу',
+    editSource: 'Көзді өзгерту',
+    newUrl: 'Жаңа URL (бос болса: бұрынғысы қалады)',
+    updated: '{{name}} көзі сақталды',
     addDataset: 'Жиынды байланыстыру',
     col: {
       name: 'Атауы',

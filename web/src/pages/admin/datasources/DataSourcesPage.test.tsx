@@ -61,6 +61,11 @@ function mockSourcesApi() {
           finished_at: null,
         },
       };
+    if (url.pathname === '/api/v1/data-sources/s1' && request.method === 'PATCH') {
+      const text = await request.text();
+      calls.push({ method: request.method, path: url.pathname, body: JSON.parse(text) });
+      return { body: { ...SOURCE, name: 'dwh' } };
+    }
     if (url.pathname.startsWith('/api/v1/data-sources') && request.method === 'POST') {
       const text = await request.text();
       calls.push({ method: request.method, path: url.pathname, body: text ? JSON.parse(text) : null });
@@ -97,6 +102,20 @@ describe('Admin → Data sources', { timeout: 60_000 }, () => {
     await user.paste('postgresql+psycopg://u:pw@host/crm');
     await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
     await waitFor(() => expect(calls).toEqual([{ method: 'POST', path: '/api/v1/data-sources', body: { name: 'crm', url: 'postgresql+psycopg://u:pw@host/crm' } }]));
+  });
+
+  it('edits a source with PATCH: the name, and the URL only when a new one is typed', async () => {
+    const calls = mockSourcesApi();
+    const user = setup();
+    renderApp('/admin/data-sources');
+    await user.click(await screen.findByRole('button', { name: 'Изменить источник dssb' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const name = dialog.getByLabelText('Название');
+    await user.clear(name);
+    await user.click(name);
+    await user.paste('dwh');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() => expect(calls).toEqual([{ method: 'PATCH', path: '/api/v1/data-sources/s1', body: { name: 'dwh' } }]));
   });
 
   it('says a failed refresh kept the old data', async () => {

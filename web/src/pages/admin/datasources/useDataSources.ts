@@ -43,6 +43,15 @@ export function useCreateSource() {
   });
 }
 
+export function useUpdateSource() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ id, ...body }: { id: string; name?: string; url?: string }) =>
+      unwrap(await api.PATCH('/api/v1/data-sources/{source_id}', { params: { path: { source_id: id } }, body })),
+    onSettled: invalidate,
+  });
+}
+
 export function useDeleteSource() {
   const invalidate = useInvalidate();
   return useMutation({
