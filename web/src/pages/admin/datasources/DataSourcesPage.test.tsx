@@ -61,6 +61,11 @@ function mockSourcesApi() {
           finished_at: null,
         },
       };
+    if (url.pathname === '/api/v1/data-sources/datasets/acrm_blacklist' && request.method === 'PATCH') {
+      const text = await request.text();
+      calls.push({ method: request.method, path: url.pathname, body: JSON.parse(text) });
+      return { body: { ...MAPPING, schedule: '30 5 * * 1' } };
+    }
     if (url.pathname === '/api/v1/data-sources/s1' && request.method === 'PATCH') {
       const text = await request.text();
       calls.push({ method: request.method, path: url.pathname, body: JSON.parse(text) });
@@ -79,7 +84,7 @@ function mockSourcesApi() {
 
 const setup = () => userEvent.setup({ pointerEventsCheck: 0 });
 
-describe('Admin → Data sources', { timeout: 60_000 }, () => {
+describe('Admin → Data sources', { timeout: 120_000 }, () => {
   it('lists sources with the password hidden and the mapped datasets', async () => {
     mockSourcesApi();
     renderApp('/admin/data-sources');
@@ -111,11 +116,23 @@ describe('Admin → Data sources', { timeout: 60_000 }, () => {
     await user.click(await screen.findByRole('button', { name: 'Изменить источник dssb' }));
     const dialog = within(await screen.findByRole('dialog'));
     const name = dialog.getByLabelText('Название');
-    await user.clear(name);
-    await user.click(name);
+    await user.tripleClick(name); // selects the current name: the paste replaces it
     await user.paste('dwh');
     await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
     await waitFor(() => expect(calls).toEqual([{ method: 'PATCH', path: '/api/v1/data-sources/s1', body: { name: 'dwh' } }]));
+  });
+
+  it("edits a mapping's cron schedule with PATCH", async () => {
+    const calls = mockSourcesApi();
+    const user = setup();
+    renderApp('/admin/data-sources');
+    await user.click(await screen.findByRole('button', { name: 'Изменить расписание acrm_blacklist' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const input = dialog.getByLabelText('Расписание');
+    await user.tripleClick(input);
+    await user.paste('30 5 * * 1');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() => expect(calls).toEqual([{ method: 'PATCH', path: '/api/v1/data-sources/datasets/acrm_blacklist', body: { schedule: '30 5 * * 1' } }]));
   });
 
   it('says a failed refresh kept the old data', async () => {

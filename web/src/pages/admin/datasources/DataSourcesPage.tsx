@@ -11,6 +11,7 @@ import { jobStageText, type Job } from '../../../lib/jobs';
 import {
   useCreateSource,
   useCreateSourceDataset,
+  useUpdateSchedule,
   useUpdateSource,
   useDeleteSource,
   useDeleteSourceDataset,
@@ -40,6 +41,7 @@ export function DataSourcesPage() {
   const refresh = useRefreshSourceDataset((job: Job) => setStage(jobStageText(job.stage, t)));
   const [adding, setAdding] = useState<'source' | 'dataset' | null>(null);
   const [editing, setEditing] = useState<DataSource | null>(null);
+  const [scheduling, setScheduling] = useState<SourceDataset | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
   const act = async (work: () => Promise<unknown>, success: string) => {
@@ -138,6 +140,9 @@ export function DataSourcesPage() {
       width: 110,
       render: (_: unknown, m) => (
         <Space size={0}>
+          <Tooltip title={t('sources.editSchedule')}>
+            <Button type="text" icon={<EditOutlined />} aria-label={`${t('sources.editSchedule')} ${m.dataset}`} onClick={() => setScheduling(m)} />
+          </Tooltip>
           <Tooltip title={t('sources.refresh')}>
             <Button
               type="text"
@@ -215,8 +220,44 @@ export function DataSourcesPage() {
 
       <AddSourceModal open={adding === 'source'} onClose={() => setAdding(null)} />
       {editing ? <EditSourceModal source={editing} onClose={() => setEditing(null)} /> : null}
+      {scheduling ? <ScheduleModal mapping={scheduling} onClose={() => setScheduling(null)} /> : null}
       <AddDatasetModal open={adding === 'dataset'} onClose={() => setAdding(null)} sources={sources.data ?? []} />
     </Space>
+  );
+}
+
+function ScheduleModal({ mapping, onClose }: { mapping: SourceDataset; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ schedule?: string }>();
+  const update = useUpdateSchedule();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal open title={t('sources.editSchedule')} okText={t('sources.save')} cancelText={t('sources.cancel')} confirmLoading={update.isPending} onOk={() => form.submit()} onCancel={onClose} destroyOnHidden>
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
+      <Form
+        form={form}
+        name="edit-schedule"
+        layout="vertical"
+        initialValues={{ schedule: mapping.schedule ?? '' }}
+        onFinish={(values) =>
+          void (async () => {
+            setError(null);
+            try {
+              await update.mutateAsync({ dataset: mapping.dataset, schedule: (values.schedule ?? '').trim() });
+              void message.success(t('sources.scheduleSaved', { dataset: mapping.dataset }));
+              onClose();
+            } catch (caught) {
+              setError(errorMessage(caught, t));
+            }
+          })()
+        }
+      >
+        <Form.Item name="schedule" label={t('sources.col.schedule')} extra={t('sources.scheduleHelp')}>
+          <Input placeholder="0 6 * * *" />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
 

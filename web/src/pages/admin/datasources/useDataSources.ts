@@ -80,6 +80,15 @@ export function useCreateSourceDataset() {
   });
 }
 
+export function useUpdateSchedule() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ dataset, schedule }: { dataset: string; schedule: string }) =>
+      unwrap(await api.PATCH('/api/v1/data-sources/datasets/{dataset}', { params: { path: { dataset } }, body: { schedule } })),
+    onSettled: invalidate,
+  });
+}
+
 export function useDeleteSourceDataset() {
   const invalidate = useInvalidate();
   return useMutation({
