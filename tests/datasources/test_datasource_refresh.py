@@ -283,3 +283,44 @@ def test_schedules_say_when_a_refresh_is_due(as_admin: TestClient, tmp_path: Pat
         job_id = db.get_one(SourceDataset, "daily").last_job_id
     assert job_id is not None
     _wait(as_admin, job_id)  # the source has no table t: it fails, and that is all
+
+
+def test_an_admin_edits_a_source_and_a_mapping_schedule(
+    as_admin: TestClient, tmp_path: Path
+) -> None:
+    file = tmp_path / "e.duckdb"
+    duckdb.connect(str(file)).close()
+    url = f"oracle+oracledb://dssb_reader:{PASSWORD}@db.bank.example:1521/?service_name=DSSB"
+    source = as_admin.post("/api/v1/data-sources", json={"name": "old", "url": url}).json()
+    other = f"postgresql+psycopg://reader:{PASSWORD}x@db2.bank.example/dwh"
+    edited = as_admin.patch(
+        f"/api/v1/data-sources/{source['id']}", json={"name": "dwh", "url": other}
+    )
+    assert edited.status_code == 200, edited.text
+    assert PASSWORD not in edited.text
+    assert edited.json()["name"] == "dwh" and edited.json()["dialect"] == "postgresql"
+    assert "db2.bank.example" in edited.json()["display_url"]
+    listed = as_admin.get("/api/v1/data-sources").text
+    assert PASSWORD not in listed
+    audit = as_admin.get("/api/v1/audit", params={"target": "source=dwh"}).text
+    assert PASSWORD not in audit and "db2.bank.example" in audit
+    as_admin.post("/api/v1/data-sources", json={"name": "taken", "url": f"duckdb:///{file}"})
+    clash = as_admin.patch(f"/api/v1/data-sources/{source['id']}", json={"name": "taken"})
+    assert clash.status_code == 409 and clash.json()["code"] == "datasource.duplicate"
+
+    made = as_admin.post(
+        "/api/v1/data-sources/datasets",
+        json={"dataset": "edited", "source_id": source["id"], "category": "analytics",
+              "source_table": "t"},
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    scheduled = as_admin.patch(
+        "/api/v1/data-sources/datasets/edited", json={"schedule": "0 6 * * 1"}
+    )
+    assert scheduled.status_code == 200 and scheduled.json()["schedule"] == "0 6 * * 1"
+    bad = as_admin.patch("/api/v1/data-sources/datasets/edited", json={"schedule": "daily"})
+    assert bad.status_code == 422 and bad.json()["code"] == "datasource.bad_schedule"
+    cleared = as_admin.patch("/api/v1/data-sources/datasets/edited", json={"schedule": ""})
+    assert cleared.json()["schedule"] is None
+    missing = as_admin.patch("/api/v1/data-sources/nope", json={"name": "x"})
+    assert missing.status_code == 404

@@ -4,13 +4,16 @@ pruning of the query log."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from dataquery.audit.models import AuditEntry
 from dataquery.bank.tables import contact_history
+from dataquery.core import clock
 from dataquery.core.config import Settings
 from dataquery.core.db import make_sessionmaker, utcnow
 from dataquery.core.metrics import LATENCY_BOUNDS_MS
@@ -112,6 +115,38 @@ def test_daily_counts_contacts_per_channel(as_analyst: TestClient, engine: Engin
     assert by_day[yesterday]["contacts"] == {"push": 1}
     assert by_day[today]["active_users"] >= 0
     assert as_analyst.get("/api/v1/monitoring/daily", params={"days": 0}).status_code == 422
+
+
+def test_daily_figures_follow_the_bank_day_around_midnight_in_almaty(
+    as_analyst: TestClient, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 19:30 UTC on 10 March is 00:30 on 11 March in Almaty (UTC+5): the bank's new day.
+    monkeypatch.setattr(clock, "utc_now", lambda: datetime(2026, 3, 10, 19, 30, tzinfo=UTC))
+    clock.set_timezone("Asia/Almaty")
+
+    def seen(username: str, at: datetime) -> AuditEntry:
+        return AuditEntry(
+            id=uuid.uuid4().hex, occurred_at=at, username=username, action="test.seen",
+            outcome="success",
+        )  # fmt: skip
+
+    try:
+        with make_sessionmaker(engine).begin() as db:
+            db.add_all(
+                [
+                    seen("anna", datetime(2026, 3, 10, 19, 10)),  # 00:10 on the 11th in Almaty
+                    seen("anna", datetime(2026, 3, 10, 19, 20)),
+                    seen("bob", datetime(2026, 3, 10, 18, 50)),  # 23:50 on the 10th
+                    seen("carl", datetime(2026, 3, 9, 19, 5)),  # 00:05 on the 10th
+                    seen("dina", datetime(2026, 3, 9, 18, 55)),  # 23:55 on the 9th: outside
+                ]
+            )
+        body = as_analyst.get("/api/v1/monitoring/daily", params={"days": 2}).json()
+    finally:
+        clock.set_timezone(Settings().timezone)
+    by_day = {item["day"]: item["active_users"] for item in body["items"]}
+    # By UTC day all four would fall on the 10th and the 9th; by the bank's day:
+    assert by_day == {"2026-03-10": 2, "2026-03-11": 1}
 
 
 def test_the_query_log_keeps_its_days(engine: Engine, settings: Settings) -> None:

@@ -170,6 +170,30 @@ def _missing(db: Session, column: Any, values: Iterable[str]) -> list[str]:
     return sorted(wanted - _known(db, column, wanted))
 
 
+def _disabled(db: Session, model: Any, values: Iterable[str]) -> list[str]:
+    """The names of `values` an administrator disabled in the reference data: a new spec may
+    not pick them (campaigns already deployed keep theirs)."""
+    wanted = sorted(set(values))
+    if not wanted:
+        return []
+    return sorted(
+        db.scalars(sa.select(model.code).where(model.code.in_(wanted), model.enabled.is_(False)))
+    )
+
+
+def _check_enabled(
+    db: Session, problems: Problems, path: str, model: Any, values: Iterable[str]
+) -> None:
+    disabled = _disabled(db, model, values)
+    if disabled:
+        problems.add(
+            path,
+            code="audience.disabled_reference",
+            message=f"disabled in the reference data: {_quote(disabled)}",
+            names=_names(disabled),
+        )
+
+
 def _quote(names: Iterable[str]) -> str:
     return ", ".join(repr(n) for n in sorted(set(names)))
 
@@ -311,6 +335,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                     message=f"unknown filial codes {_quote(unknown)}",
                     names=_names(unknown),
                 )
+            _check_enabled(db, problems, f"{path}.codes", Filial, item.codes)
         elif isinstance(item, s.PushOptoutFilter):
             need_dataset("push_optouts", path)
             unknown = _missing(db, PushEventType.code, item.event_types)
@@ -321,6 +346,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                     message=f"unknown push event types {_quote(unknown)}",
                     names=_names(unknown),
                 )
+            _check_enabled(db, problems, f"{path}.event_types", PushEventType, item.event_types)
         elif isinstance(item, s.ProductFilter):
             products_needed.append((f"{path}.products", item.products))
         elif isinstance(item, s.StreamFilter):
@@ -347,6 +373,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                 message=f"unknown streams {_quote(unknown)}",
                 names=_names(unknown),
             )
+        _check_enabled(db, problems, path, Stream, names)
     for path, names in channels.items():
         unknown = _missing(db, Channel.code, names)
         if unknown:
@@ -356,6 +383,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                 message=f"unknown channels {_quote(unknown)}",
                 names=_names(unknown),
             )
+        _check_enabled(db, problems, path, Channel, names)
 
     indexed = all_bits(db)
     products_table: str | None = None

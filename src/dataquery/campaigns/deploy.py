@@ -364,6 +364,15 @@ def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -
                 )
             ],
         )
+    detail = service.get_detail(db, campaign.camp_cd)
+    channels = service.channels_of(campaign)
+    disabled = service.disabled_references(db, campaign.stream, channels, detail.push_event_type)
+    if disabled:
+        raise InvalidInput(
+            "the draft names reference data disabled since it was saved; edit it first",
+            code="campaign.deploy.disabled_reference",
+            errors=disabled,
+        )
     viewer = Viewer.of(deployer) if deployer is not None else None
     size = service.audience_size(db, campaign.audience_id, viewer) if campaign.audience_id else None
     if size is None:
@@ -374,12 +383,11 @@ def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -
             code="campaign.deploy.audience_empty",
             params={"audience_id": campaign.audience_id},
         )
-    detail = service.get_detail(db, campaign.camp_cd)
     return Plan(
         code=campaign.camp_cd,
         camp_type=campaign.camp_type,
         stream=campaign.stream,
-        channels=service.channels_of(campaign),
+        channels=channels,
         start_date=campaign.start_date,
         end_date=campaign.end_date,
         audience_id=campaign.audience_id or "",

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -74,10 +74,10 @@ from dataquery.campaigns.split import split_audience, split_result
 from dataquery.core.clock import bank_today
 from dataquery.core.db import utcnow
 from dataquery.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from dataquery.core.problems import Problems
+from dataquery.core.problems import Problems, problem
 from dataquery.core.schemas import Notice
 from dataquery.datasets import contact_index, member_index
-from dataquery.reference.models import PushEventType, Stream
+from dataquery.reference.models import Channel, PushEventType, Stream
 
 MAX_XLS_OW_ID = 9999
 
@@ -430,6 +430,56 @@ def parse_draft(fields: dict[str, Any]) -> CampaignDraft:
         raise  # unreachable: a ValidationError has errors
 
 
+def disabled_channels(db: Session, channels: Iterable[str]) -> list[str]:
+    wanted = sorted(set(channels))
+    if not wanted:
+        return []
+    return sorted(
+        db.scalars(
+            sa.select(Channel.code).where(Channel.code.in_(wanted), Channel.enabled.is_(False))
+        )
+    )
+
+
+def disabled_references(
+    db: Session, stream: str, channels: list[str], push_event_type: str | None
+) -> list[dict[str, Any]]:
+    """The problems of a draft naming reference rows an administrator has since disabled; a
+    deploy refuses them (campaigns already deployed are not touched)."""
+    found: list[dict[str, Any]] = []
+    row = db.get(Stream, stream)
+    if row is not None and not row.enabled:
+        found.append(
+            problem(
+                "stream",
+                code="campaign.disabled_stream",
+                message=f"stream {stream!r} is disabled",
+                stream=stream,
+            )
+        )
+    off = disabled_channels(db, channels)
+    if off:
+        found.append(
+            problem(
+                "channels",
+                code="campaign.disabled_channel",
+                message=f"disabled channels: {', '.join(off)}",
+                channels=", ".join(off),
+            )
+        )
+    event_type = db.get(PushEventType, push_event_type) if push_event_type else None
+    if event_type is not None and not event_type.enabled:
+        found.append(
+            problem(
+                "push_event_type",
+                code="campaign.disabled_push_event_type",
+                message=f"push event type {push_event_type!r} is disabled",
+                push_event_type=push_event_type,
+            )
+        )
+    return found
+
+
 def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: bool = True) -> None:
     """The cross-field rules of a draft; raises 422 naming every failing field. The audience
     must be one `user` may use (their own; any for an administrator)."""
@@ -450,6 +500,14 @@ def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: b
             streams=", ".join(codes),
         )
     channels = set(draft.channels)
+    disabled = disabled_channels(db, channels)
+    if disabled:
+        errors.add(
+            "channels",
+            code="campaign.disabled_channel",
+            message=f"disabled channels: {', '.join(disabled)}",
+            channels=", ".join(disabled),
+        )
     needed: list[tuple[str, str]] = []
     if "push" in channels:
         needed += [(lang, part) for lang in ("ru", "kz") for part in ("title", "body")]
@@ -519,11 +577,19 @@ def check_draft(db: Session, draft: CampaignDraft, user: User, *, check_start: b
             today=today().isoformat(),
         )
     if draft.push_event_type is not None:
-        if db.get(PushEventType, draft.push_event_type) is None:
+        event_type = db.get(PushEventType, draft.push_event_type)
+        if event_type is None:
             errors.add(
                 "push_event_type",
                 code="campaign.unknown_push_event_type",
                 message=f"{draft.push_event_type!r} is not a push event type",
+                push_event_type=draft.push_event_type,
+            )
+        elif not event_type.enabled:
+            errors.add(
+                "push_event_type",
+                code="campaign.disabled_push_event_type",
+                message=f"push event type {draft.push_event_type!r} is disabled",
                 push_event_type=draft.push_event_type,
             )
         elif "push" not in channels:

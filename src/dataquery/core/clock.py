@@ -8,7 +8,7 @@ is the process's, set by `create_app` from its settings (else read from the envi
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dataquery.core.config import get_settings
@@ -32,3 +32,10 @@ def bank_timezone() -> ZoneInfo:
 def bank_today() -> date:
     """Today in the bank's time zone."""
     return utc_now().astimezone(bank_timezone()).date()
+
+
+def bank_midnight_utc(day: date) -> datetime:
+    """The moment the bank's `day` begins, as naive UTC (how timestamps are stored): midnight in
+    Almaty is 19:00 UTC of the day before."""
+    local = datetime.combine(day, time.min, tzinfo=bank_timezone())
+    return local.astimezone(UTC).replace(tzinfo=None)

@@ -17,9 +17,11 @@ from dataquery.datasources.schemas import (
     ConnectionTestOut,
     DataSourceCreate,
     DataSourceOut,
+    DataSourceUpdate,
     RefreshAccepted,
     SourceDatasetCreate,
     SourceDatasetOut,
+    SourceDatasetUpdate,
 )
 from dataquery.jobs.models import Job
 from dataquery.jobs.runner import Runner
@@ -51,6 +53,21 @@ def create_source(
     _target(request, f"source={body.name}")  # the URL (credentials) is never in the audit row
     source = service.create_source(db, settings, admin.username, body.name, body.url)
     _target(request, f"source={body.name}", id=source.id, url=source.display_url)
+    return DataSourceOut.model_validate(source)
+
+
+@router.patch("/{source_id}")
+def update_source(
+    request: Request,
+    source_id: str,
+    body: DataSourceUpdate,
+    db: DB,
+    settings: AppSettings,
+    _: AdminUser,
+) -> DataSourceOut:
+    _target(request, f"source={source_id}", url_changed=body.url is not None)  # never the URL
+    source = service.update_source(db, settings, source_id, body.name, body.url)
+    _target(request, f"source={source.name}", id=source.id, url=source.display_url)
     return DataSourceOut.model_validate(source)
 
 
@@ -102,6 +119,15 @@ def create_source_dataset(
 ) -> SourceDatasetOut:
     _target(request, f"dataset={body.dataset}", **body.model_dump(exclude_none=True))
     mapping = service.create_mapping(db, admin.username, **body.model_dump())
+    return _mapping_out(mapping, db.get(Dataset, mapping.dataset), None)
+
+
+@router.patch("/datasets/{dataset}")
+def update_source_dataset(
+    request: Request, dataset: str, body: SourceDatasetUpdate, db: DB, _: AdminUser
+) -> SourceDatasetOut:
+    _target(request, f"dataset={dataset}", schedule=body.schedule)
+    mapping = service.update_mapping(db, dataset, body.schedule)
     return _mapping_out(mapping, db.get(Dataset, mapping.dataset), None)
 
 

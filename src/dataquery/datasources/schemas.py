@@ -24,6 +24,23 @@ class DataSourceCreate(BaseModel):
     )
 
 
+class DataSourceUpdate(BaseModel):
+    """Only the fields given change; a new URL (credentials) is stored encrypted, never echoed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    url: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class SourceDatasetUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schedule: str | None = Field(
+        default=None, max_length=100, description="cron in bank time; empty: refresh by button"
+    )
+
+
 class DataSourceOut(APIModel):
     id: str
     name: str

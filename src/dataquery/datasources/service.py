@@ -151,6 +151,29 @@ def create_source(
     return source
 
 
+def update_source(
+    db: Session, settings: Settings, source_id: str, name: str | None, url_text: str | None
+) -> DataSource:
+    source = get_source(db, source_id)
+    if name is not None and name != source.name:
+        if db.scalar(sa.select(DataSource.id).where(DataSource.name == name)) is not None:
+            raise Conflict(
+                f"a data source named {name!r} exists already",
+                code="datasource.duplicate",
+                params={"name": name},
+            )
+        source.name = name
+    if url_text is not None:
+        url = parse_url(url_text)
+        source.dialect = url.get_backend_name()
+        source.display_url = display_url(url)
+        source.secret = _encrypt(settings, url)
+        source.last_test_at = None  # the old test said nothing about the new address
+        source.last_test_ok = None
+    db.flush()
+    return source
+
+
 def delete_source(db: Session, source_id: str) -> DataSource:
     source = get_source(db, source_id)
     used = db.scalars(
@@ -316,6 +339,13 @@ def create_mapping(
         created_at=utcnow(),
     )
     db.add(mapping)
+    db.flush()
+    return mapping
+
+
+def update_mapping(db: Session, dataset: str, schedule: str | None) -> SourceDataset:
+    mapping = get_mapping(db, dataset)
+    mapping.schedule = check_schedule(schedule)
     db.flush()
     return mapping
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from dataquery.audit.models import AuditEntry
 from dataquery.bank.tables import CampaignDict, contact_history
 from dataquery.core import metrics
+from dataquery.core.clock import bank_midnight_utc
 from dataquery.core.config import Settings
 from dataquery.core.db import utcnow
 from dataquery.core.health import health_of
@@ -280,15 +281,27 @@ def jobs_history(
     return JobHistory(items=items, total=int(total), kinds=kinds)
 
 
-def _by_day(db: Session, column: Any, since: datetime, *where: Any, count: Any = None) -> Any:
-    # Oracle's DATE keeps the time of day: TRUNC drops it; elsewhere CAST(... AS DATE) does.
-    if db.get_bind().dialect.name == "oracle":
-        day = sa.func.trunc(column).label("day")
-    else:
-        day = sa.cast(column, sa.Date).label("day")
-    counted = count if count is not None else sa.func.count()
-    query = sa.select(day, counted).where(column >= since, *where).group_by(day)
-    return {_as_date(row[0]): int(row[1]) for row in db.execute(query)}
+def _bank_days(
+    db: Session, column: Any, first: date, days: int, *where: Any, distinct: Any = None
+) -> dict[date, int]:
+    """Counts per bank day (DQ_TIMEZONE), not per UTC day: at 00:30 in Almaty a row belongs to
+    the new day though it is still yesterday in UTC. Timestamps are naive UTC, so each row is
+    placed by the UTC moments the bank's days begin (a CASE over bound bounds, portable and
+    right across DST); the outer query groups the inner one's day number, since PostgreSQL
+    would not match a GROUP BY of the CASE rendered with fresh parameters."""
+    starts = [bank_midnight_utc(first + timedelta(days=offset)) for offset in range(days + 1)]
+    day = sa.case(
+        *((column < start, offset) for offset, start in enumerate(starts[1:])), else_=days
+    ).label("day")
+    picked = [day] if distinct is None else [day, distinct.label("who")]
+    inner = (
+        sa.select(*picked)
+        .where(column >= starts[0], column < starts[-1], *where)
+        .subquery("by_day")
+    )
+    counted = sa.func.count() if distinct is None else sa.func.count(sa.distinct(inner.c.who))
+    query = sa.select(inner.c.day, counted).group_by(inner.c.day)
+    return {first + timedelta(days=int(row[0])): int(row[1]) for row in db.execute(query)}
 
 
 def _as_date(value: Any) -> date:
@@ -297,15 +310,15 @@ def _as_date(value: Any) -> date:
 
 def daily(db: Session, days: int, today: date) -> DailyOut:
     first = today - timedelta(days=days - 1)
-    since = datetime.combine(first, datetime.min.time())
-    deployed = _by_day(db, CampaignDict.deployed_at, since)
-    uploads = _by_day(db, Upload.created_at, since)
-    active = _by_day(
+    deployed = _bank_days(db, CampaignDict.deployed_at, first, days)
+    uploads = _bank_days(db, Upload.created_at, first, days)
+    active = _bank_days(
         db,
         AuditEntry.occurred_at,
-        since,
+        first,
+        days,
         AuditEntry.username.is_not(None),
-        count=sa.func.count(sa.distinct(AuditEntry.username)),
+        distinct=AuditEntry.username,
     )
     contacts: dict[date, dict[str, int]] = defaultdict(dict)
     contact_day = contact_history.c.contact_date
@@ -357,7 +370,7 @@ def tiles(db: Session, engine: Engine, settings: Settings, scheduler: Any, today
             QueryLogEntry.occurred_at >= day_ago, QueryLogEntry.duration_ms >= SLOW_QUERY_MS
         )
     )
-    midnight = datetime.combine(today, datetime.min.time())
+    midnight = bank_midnight_utc(today)  # the bank's today began then (naive UTC)
     deployed = db.scalar(sa.select(sa.func.count()).where(CampaignDict.deployed_at >= midnight))
     active = db.scalar(
         sa.select(sa.func.count(sa.distinct(AuditEntry.username))).where(

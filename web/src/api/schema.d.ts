@@ -716,7 +716,8 @@ export interface paths {
         delete: operations["delete_source_dataset_api_v1_data_sources_datasets__dataset__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update Source Dataset */
+        patch: operations["update_source_dataset_api_v1_data_sources_datasets__dataset__patch"];
         trace?: never;
     };
     "/api/v1/data-sources/datasets/{dataset}/refresh": {
@@ -753,7 +754,8 @@ export interface paths {
         delete: operations["delete_source_api_v1_data_sources__source_id__delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update Source */
+        patch: operations["update_source_api_v1_data_sources__source_id__patch"];
         trace?: never;
     };
     "/api/v1/data-sources/{source_id}/test": {
@@ -2793,6 +2795,16 @@ export interface components {
             last_test_ok: boolean | null;
             /** Name */
             name: string;
+        };
+        /**
+         * DataSourceUpdate
+         * @description Only the fields given change; a new URL (credentials) is stored encrypted, never echoed.
+         */
+        DataSourceUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Url */
+            url?: string | null;
         };
         /** DatasetOut */
         DatasetOut: {
@@ -5081,6 +5093,14 @@ export interface components {
             source_id: string;
             /** Source Table */
             source_table: string | null;
+        };
+        /** SourceDatasetUpdate */
+        SourceDatasetUpdate: {
+            /**
+             * Schedule
+             * @description cron in bank time; empty: refresh by button
+             */
+            schedule?: string | null;
         };
         /**
          * SourceOut
@@ -8837,6 +8857,77 @@ export interface operations {
             };
         };
     };
+    update_source_dataset_api_v1_data_sources_datasets__dataset__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceDatasetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceDatasetOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     refresh_source_dataset_api_v1_data_sources_datasets__dataset__refresh_post: {
         parameters: {
             query?: never;
@@ -8921,6 +9012,77 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_source_api_v1_data_sources__source_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DataSourceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSourceOut"];
+                };
             };
             /** @description Not signed in, or the session has ended */
             401: {

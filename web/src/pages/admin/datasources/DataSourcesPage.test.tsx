@@ -61,6 +61,16 @@ function mockSourcesApi() {
           finished_at: null,
         },
       };
+    if (url.pathname === '/api/v1/data-sources/datasets/acrm_blacklist' && request.method === 'PATCH') {
+      const text = await request.text();
+      calls.push({ method: request.method, path: url.pathname, body: JSON.parse(text) });
+      return { body: { ...MAPPING, schedule: '30 5 * * 1' } };
+    }
+    if (url.pathname === '/api/v1/data-sources/s1' && request.method === 'PATCH') {
+      const text = await request.text();
+      calls.push({ method: request.method, path: url.pathname, body: JSON.parse(text) });
+      return { body: { ...SOURCE, name: 'dwh' } };
+    }
     if (url.pathname.startsWith('/api/v1/data-sources') && request.method === 'POST') {
       const text = await request.text();
       calls.push({ method: request.method, path: url.pathname, body: text ? JSON.parse(text) : null });
@@ -74,7 +84,7 @@ function mockSourcesApi() {
 
 const setup = () => userEvent.setup({ pointerEventsCheck: 0 });
 
-describe('Admin → Data sources', { timeout: 60_000 }, () => {
+describe('Admin → Data sources', { timeout: 120_000 }, () => {
   it('lists sources with the password hidden and the mapped datasets', async () => {
     mockSourcesApi();
     renderApp('/admin/data-sources');
@@ -97,6 +107,32 @@ describe('Admin → Data sources', { timeout: 60_000 }, () => {
     await user.paste('postgresql+psycopg://u:pw@host/crm');
     await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
     await waitFor(() => expect(calls).toEqual([{ method: 'POST', path: '/api/v1/data-sources', body: { name: 'crm', url: 'postgresql+psycopg://u:pw@host/crm' } }]));
+  });
+
+  it('edits a source with PATCH: the name, and the URL only when a new one is typed', async () => {
+    const calls = mockSourcesApi();
+    const user = setup();
+    renderApp('/admin/data-sources');
+    await user.click(await screen.findByRole('button', { name: 'Изменить источник dssb' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const name = dialog.getByLabelText('Название');
+    await user.tripleClick(name); // selects the current name: the paste replaces it
+    await user.paste('dwh');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() => expect(calls).toEqual([{ method: 'PATCH', path: '/api/v1/data-sources/s1', body: { name: 'dwh' } }]));
+  });
+
+  it("edits a mapping's cron schedule with PATCH", async () => {
+    const calls = mockSourcesApi();
+    const user = setup();
+    renderApp('/admin/data-sources');
+    await user.click(await screen.findByRole('button', { name: 'Изменить расписание acrm_blacklist' }));
+    const dialog = within(await screen.findByRole('dialog'));
+    const input = dialog.getByLabelText('Расписание');
+    await user.tripleClick(input);
+    await user.paste('30 5 * * 1');
+    await user.click(dialog.getByRole('button', { name: 'Сохранить' }));
+    await waitFor(() => expect(calls).toEqual([{ method: 'PATCH', path: '/api/v1/data-sources/datasets/acrm_blacklist', body: { schedule: '30 5 * * 1' } }]));
   });
 
   it('says a failed refresh kept the old data', async () => {

@@ -1,4 +1,4 @@
-import { ApiOutlined, DeleteOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
+import { ApiOutlined, DeleteOutlined, EditOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Flex, Form, Input, Modal, Popconfirm, Radio, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
@@ -11,6 +11,8 @@ import { jobStageText, type Job } from '../../../lib/jobs';
 import {
   useCreateSource,
   useCreateSourceDataset,
+  useUpdateSchedule,
+  useUpdateSource,
   useDeleteSource,
   useDeleteSourceDataset,
   useRefreshSourceDataset,
@@ -38,6 +40,8 @@ export function DataSourcesPage() {
   const [stage, setStage] = useState<string | null>(null);
   const refresh = useRefreshSourceDataset((job: Job) => setStage(jobStageText(job.stage, t)));
   const [adding, setAdding] = useState<'source' | 'dataset' | null>(null);
+  const [editing, setEditing] = useState<DataSource | null>(null);
+  const [scheduling, setScheduling] = useState<SourceDataset | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
 
   const act = async (work: () => Promise<unknown>, success: string) => {
@@ -77,6 +81,9 @@ export function DataSourcesPage() {
       width: 110,
       render: (_: unknown, s) => (
         <Space size={0}>
+          <Tooltip title={t('sources.editSource')}>
+            <Button type="text" icon={<EditOutlined />} aria-label={`${t('sources.editSource')} ${s.name}`} onClick={() => setEditing(s)} />
+          </Tooltip>
           <Tooltip title={t('sources.test')}>
             <Button
               type="text"
@@ -133,6 +140,9 @@ export function DataSourcesPage() {
       width: 110,
       render: (_: unknown, m) => (
         <Space size={0}>
+          <Tooltip title={t('sources.editSchedule')}>
+            <Button type="text" icon={<EditOutlined />} aria-label={`${t('sources.editSchedule')} ${m.dataset}`} onClick={() => setScheduling(m)} />
+          </Tooltip>
           <Tooltip title={t('sources.refresh')}>
             <Button
               type="text"
@@ -209,8 +219,86 @@ export function DataSourcesPage() {
       </Card>
 
       <AddSourceModal open={adding === 'source'} onClose={() => setAdding(null)} />
+      {editing ? <EditSourceModal source={editing} onClose={() => setEditing(null)} /> : null}
+      {scheduling ? <ScheduleModal mapping={scheduling} onClose={() => setScheduling(null)} /> : null}
       <AddDatasetModal open={adding === 'dataset'} onClose={() => setAdding(null)} sources={sources.data ?? []} />
     </Space>
+  );
+}
+
+function ScheduleModal({ mapping, onClose }: { mapping: SourceDataset; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ schedule?: string }>();
+  const update = useUpdateSchedule();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal open title={t('sources.editSchedule')} okText={t('sources.save')} cancelText={t('sources.cancel')} confirmLoading={update.isPending} onOk={() => form.submit()} onCancel={onClose} destroyOnHidden>
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
+      <Form
+        form={form}
+        name="edit-schedule"
+        layout="vertical"
+        initialValues={{ schedule: mapping.schedule ?? '' }}
+        onFinish={(values) =>
+          void (async () => {
+            setError(null);
+            try {
+              await update.mutateAsync({ dataset: mapping.dataset, schedule: (values.schedule ?? '').trim() });
+              void message.success(t('sources.scheduleSaved', { dataset: mapping.dataset }));
+              onClose();
+            } catch (caught) {
+              setError(errorMessage(caught, t));
+            }
+          })()
+        }
+      >
+        <Form.Item name="schedule" label={t('sources.col.schedule')} extra={t('sources.scheduleHelp')}>
+          <Input placeholder="0 6 * * *" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function EditSourceModal({ source, onClose }: { source: DataSource; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ name: string; url?: string }>();
+  const update = useUpdateSource();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal open title={t('sources.editSource')} okText={t('sources.save')} cancelText={t('sources.cancel')} confirmLoading={update.isPending} onOk={() => form.submit()} onCancel={onClose} destroyOnHidden>
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
+      <Form
+        form={form}
+        name="edit-source"
+        layout="vertical"
+        requiredMark={false}
+        initialValues={{ name: source.name }}
+        onFinish={(values) =>
+          void (async () => {
+            setError(null);
+            const url = values.url?.trim();
+            try {
+              const saved = await update.mutateAsync({ id: source.id, name: values.name.trim(), ...(url ? { url } : {}) });
+              void message.success(t('sources.updated', { name: saved.name }));
+              onClose();
+            } catch (caught) {
+              setError(errorMessage(caught, t));
+            }
+          })()
+        }
+      >
+        <Form.Item name="name" label={t('sources.col.name')} rules={[{ required: true, whitespace: true, message: t('sources.required') }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="url" label={t('sources.newUrl')} extra={<Text code>{source.display_url}</Text>}>
+          {/* The stored URL (its credentials) is never sent back: only a new one can be typed. */}
+          <Input.Password autoComplete="off" />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
 

@@ -43,6 +43,15 @@ export function useCreateSource() {
   });
 }
 
+export function useUpdateSource() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ id, ...body }: { id: string; name?: string; url?: string }) =>
+      unwrap(await api.PATCH('/api/v1/data-sources/{source_id}', { params: { path: { source_id: id } }, body })),
+    onSettled: invalidate,
+  });
+}
+
 export function useDeleteSource() {
   const invalidate = useInvalidate();
   return useMutation({
@@ -67,6 +76,15 @@ export function useCreateSourceDataset() {
   const invalidate = useInvalidate();
   return useMutation({
     mutationFn: async (body: SourceDatasetCreate) => unwrap(await api.POST('/api/v1/data-sources/datasets', { body })),
+    onSettled: invalidate,
+  });
+}
+
+export function useUpdateSchedule() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async ({ dataset, schedule }: { dataset: string; schedule: string }) =>
+      unwrap(await api.PATCH('/api/v1/data-sources/datasets/{dataset}', { params: { path: { dataset } }, body: { schedule } })),
     onSettled: invalidate,
   });
 }
