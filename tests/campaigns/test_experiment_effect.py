@@ -98,6 +98,17 @@ def test_the_planted_lift_is_read_back_with_its_interval(
             raw["absolute_high"] - raw["absolute_low"]
         )
     assert result["variance_reduction_value"] > 0
+
+    # The cost per contact stored on the (deployed) campaign is the ROI's default.
+    params = {"outcome": outcome_name(code), "days": 30}
+    unpriced = as_analyst.get(f"/api/v1/campaigns/{code}/effect", params=params).json()
+    assert unpriced["cost_per_contact"] is None and unpriced["arms"][0]["roi"] is None
+    priced = as_analyst.patch(f"/api/v1/campaigns/{code}", json={"cost_per_contact": 50})
+    assert priced.status_code == 200, priced.text
+    assert priced.json()["cost_per_contact"] == 50
+    stored_cost = as_analyst.get(f"/api/v1/campaigns/{code}/effect", params=params).json()
+    assert stored_cost["cost_per_contact"] == 50
+    assert [a["roi"] for a in stored_cost["arms"]] == [a["roi"] for a in result["arms"]]
     assert len(result["dates"]) == 30 and len(result["daily"]) == 3
     for curve in result["daily"]:
         rates = curve["cumulative_rate"]

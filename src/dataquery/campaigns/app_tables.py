@@ -34,6 +34,8 @@ class CampaignDetail(Base):
     pool_share: Mapped[bool | None] = mapped_column(
         sa.Boolean, default=False, server_default=sa.false()
     )
+    # What contacting one member costs (KZT): the effect's ROI (migration 0019).
+    cost_per_contact: Mapped[float | None] = mapped_column(sa.Float)
 
 
 class CampaignEvent(Base):

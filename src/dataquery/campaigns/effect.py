@@ -245,6 +245,9 @@ def effect(
             code="effect.not_deployed",
             params={"campaign": code, "status": campaign.status},
         )
+    if cost_per_contact is None:
+        # The campaign's own cost unless the request asks about another one.
+        cost_per_contact = service.get_detail(db, code).cost_per_contact
     start = campaign.start_date
     today = service.today()
     # The window is the asked one even when it reaches past today (then its last days have no

@@ -178,6 +178,9 @@ class CampaignDraft(SplitDesign):
     pool_share: bool = Field(
         default=False, description="Take a share of the daily new-user pool while active."
     )
+    cost_per_contact: float | None = Field(
+        default=None, ge=0, le=1e9, description="Cost of contacting one member (KZT), for ROI."
+    )
 
     @field_validator("channels")
     @classmethod
@@ -215,6 +218,9 @@ class CampaignUpdate(Strict):
     rerandomize: int | None = None
     pool_share: bool | None = Field(
         default=None, description="Alone, also for a deployed campaign: opt in to the pool."
+    )
+    cost_per_contact: float | None = Field(
+        default=None, ge=0, le=1e9, description="Alone (or with pool_share), also when deployed."
     )
 
 
@@ -399,6 +405,7 @@ class CampaignOut(CampaignSummary):
     split_seed: int
     push_event_type: str | None
     pool_share: bool = Field(description="Takes a share of the daily new-user pool.")
+    cost_per_contact: float | None = Field(description="Cost of contacting one member (KZT).")
     rb3: RB3Terms | None
     popup: PopupContent | None
     copied_from: str | None

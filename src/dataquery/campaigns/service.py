@@ -275,6 +275,7 @@ def draft_of(campaign: CampaignDict, detail: CampaignDetail) -> dict[str, Any]:
         "popup": detail.popup,
         **(detail.experiment or {}).get("design", {}),
         "pool_share": bool(detail.pool_share),
+        "cost_per_contact": detail.cost_per_contact,
     }
 
 
@@ -404,6 +405,7 @@ def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
         split_seed=campaign.split_seed,
         push_event_type=detail.push_event_type,
         pool_share=bool(detail.pool_share),
+        cost_per_contact=detail.cost_per_contact,
         rb3=RB3Terms.model_validate(detail.rb3) if detail.rb3 else None,
         popup=PopupContent.model_validate(detail.popup) if detail.popup else None,
         copied_from=detail.copied_from,
@@ -639,6 +641,7 @@ def _apply(
     )
     detail.push_event_type = draft.push_event_type
     detail.pool_share = draft.pool_share
+    detail.cost_per_contact = draft.cost_per_contact
     detail.rb3 = draft.rb3.model_dump(mode="json") if draft.rb3 else None
     detail.popup = draft.popup.model_dump(mode="json") if draft.popup else None
     own_sms = {"ru": ru.sms, "kz": kz.sms} if "sms" in draft.channels else {}
@@ -727,8 +730,8 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
     campaign = get_campaign(db, code, lock=True)
     ensure_can_manage(user, campaign)
     changes = data.model_dump(exclude_unset=True)
-    if set(changes) == {"pool_share"} and campaign.status in _LIVE:
-        return _set_pool_share(db, user, campaign, bool(changes["pool_share"]))
+    if changes and set(changes) <= _LIVE_FIELDS and campaign.status in _LIVE:
+        return _set_live_fields(db, user, campaign, changes)
     if campaign.status != CampaignStatus.DRAFT:
         raise Conflict(
             f"campaign {campaign.camp_cd} is {campaign.status}; only drafts are edited",
@@ -754,15 +757,22 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
     return campaign
 
 
-def _set_pool_share(
-    db: Session, user: User, campaign: CampaignDict, pool_share: bool
+_LIVE_FIELDS = frozenset({"pool_share", "cost_per_contact"})
+
+
+def _set_live_fields(
+    db: Session, user: User, campaign: CampaignDict, changes: dict[str, Any]
 ) -> CampaignDict:
-    """A deployed campaign opts in to (or out of) the daily pool: the one change it takes."""
+    """The changes a deployed campaign takes: opting in to (or out of) the daily pool, and its
+    cost per contact (the effect's ROI)."""
     detail = get_detail(db, campaign.camp_cd)
-    detail.pool_share = pool_share
+    if "pool_share" in changes:
+        detail.pool_share = bool(changes["pool_share"])
+    if "cost_per_contact" in changes:
+        detail.cost_per_contact = changes["cost_per_contact"]
     campaign.updated_at = utcnow()
     db.add(detail)
-    record_event(db, campaign.camp_cd, user.username, "updated", {"fields": ["pool_share"]})
+    record_event(db, campaign.camp_cd, user.username, "updated", {"fields": sorted(changes)})
     with write_conflicts_as_409(f"campaign {campaign.camp_cd} is being changed"):
         db.flush()
     return campaign

@@ -2030,6 +2030,11 @@ export interface components {
              * @default 0.1
              */
             control_share: number;
+            /**
+             * Cost Per Contact
+             * @description Cost of contacting one member (KZT), for ROI.
+             */
+            cost_per_contact?: number | null;
             /** Deep Link */
             deep_link?: string | null;
             /** Description */
@@ -2162,6 +2167,11 @@ export interface components {
             control_share: number;
             /** Copied From */
             copied_from: string | null;
+            /**
+             * Cost Per Contact
+             * @description Cost of contacting one member (KZT).
+             */
+            cost_per_contact: number | null;
             /**
              * Created At
              * Format: date-time
@@ -2363,6 +2373,11 @@ export interface components {
             channels?: ("push" | "popup" | "sms")[] | null;
             /** Control Share */
             control_share?: number | null;
+            /**
+             * Cost Per Contact
+             * @description Alone (or with pool_share), also when deployed.
+             */
+            cost_per_contact?: number | null;
             /** Deep Link */
             deep_link?: string | null;
             /** Description */

@@ -88,6 +88,7 @@ export function campaign(extra: Partial<Campaign> = {}): Campaign {
     split_seed: 42,
     push_event_type: null,
     pool_share: false,
+    cost_per_contact: null,
     rb3: null,
     popup: null,
     copied_from: null,

@@ -85,6 +85,7 @@ export function campaignOf(body: CampaignCreate, code = 'C000000042', updated = 
     split_seed: body.split_seed ?? 1,
     push_event_type: body.push_event_type ?? null,
     pool_share: body.pool_share ?? false,
+    cost_per_contact: body.cost_per_contact ?? null,
     rb3: null,
     popup: body.popup ?? null,
     copied_from: null,
