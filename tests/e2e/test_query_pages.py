@@ -146,3 +146,44 @@ def test_a_saved_summarised_query_runs_charts_exports_and_saves_again(
     assert isinstance(listed, list)
     assert name + " (2)" in {q["name"] for q in listed}
     assert browser_errors.messages == []
+
+
+def test_a_query_keeps_the_columns_picked_for_its_result(
+    page: Page, dq_server: DQServer, browser_errors: BrowserErrors, results_dir: Path
+) -> None:
+    name = f"Столбцы {secrets.token_hex(3)}"
+    spec = {
+        "version": 1,
+        "source": "feature_store",
+        "joins": [{"table": "products", "on": "iin", "kind": "inner"}],
+        "columns": [
+            {"column": "iin"},
+            {"column": "device_os"},
+            {"table": "products", "column": "product_code"},
+        ],
+        "limit": 50,
+    }
+    token = dq_server.access_token("analyst")
+    status, saved = dq_server.post_json(
+        "/api/v1/queries/saved", {"name": name, "spec": spec}, token
+    )
+    assert status == 201, saved
+    page.goto(dq_server.url("/query"))
+    page.get_by_test_id("open-saved").click()
+    page.locator(".ant-select-dropdown:visible").get_by_title(name, exact=False).click()
+    picker = page.get_by_test_id("output-columns")
+    expect(picker.locator(".ant-select-selection-item")).to_have_count(3)
+
+    headers = page.get_by_test_id("result-grid").locator("thead th")
+    page.get_by_test_id("run-query").click()
+    expect(headers).to_have_text(["iin", "device_os", "products__product_code"])
+
+    # One column fewer, picked off in the step: the next run has two.
+    picker.locator(".ant-select-selection-item", has_text="device_os").locator(
+        ".ant-select-selection-item-remove"
+    ).click()
+    page.get_by_test_id("run-query").click()
+    expect(headers).to_have_text(["iin", "products__product_code"])
+    expect(page.get_by_test_id("compiled-sql")).not_to_contain_text("device_os")
+    page.screenshot(path=str(results_dir / "query-columns.png"), full_page=True)
+    assert browser_errors.messages == []

@@ -67,12 +67,13 @@ interface Draft {
   filters: FilterRow[];
   aggregations: Aggregation[];
   groupBy: GroupBy[];
+  columns: string[]; // refKeys of the output columns of an unsummarised query (none: all)
   orderBy?: string;
   desc: boolean;
   limit?: number;
 }
 
-const EMPTY: Draft = { joins: [], combine: 'and', filters: [], aggregations: [], groupBy: [], desc: false, limit: 1000 };
+const EMPTY: Draft = { joins: [], combine: 'and', filters: [], aggregations: [], groupBy: [], columns: [], desc: false, limit: 1000 };
 
 function refKey(ref: ColumnRef | undefined): string | undefined {
   return ref ? `${ref.table ?? ''}.${ref.column}` : undefined;
@@ -102,10 +103,12 @@ function toSpec(draft: Draft, byName: Map<string, SourceInfo>): QuerySpec | null
   const conditions: Condition[] = draft.filters
     .filter((f): f is FilterRow & { ref: ColumnRef } => Boolean(f.ref))
     .map((f) => ({ kind: 'condition', column: f.ref, op: f.op, value: parseValue(kindOf(f.ref), f.op, f.text) }));
+  const summarised = draft.aggregations.length > 0 || draft.groupBy.length > 0;
   return {
     version: 1,
     source: draft.source,
     joins: draft.joins,
+    columns: summarised ? [] : draft.columns.map(refOf),
     filters: conditions.length ? { kind: 'group', combine: draft.combine, filters: conditions } : null,
     aggregations: draft.aggregations,
     group_by: draft.groupBy,
@@ -128,6 +131,7 @@ function fromSpec(spec: Record<string, unknown>): Draft {
     })),
     aggregations: s.aggregations ?? [],
     groupBy: s.group_by ?? [],
+    columns: (s.columns ?? []).map((ref) => refKey(ref) ?? ''),
     orderBy: s.order_by?.[0]?.field,
     desc: s.order_by?.[0]?.desc ?? false,
     limit: s.limit ?? undefined,
@@ -264,7 +268,9 @@ export function QueryBuilderPage() {
   const summarised = draft.aggregations.length > 0 || draft.groupBy.length > 0;
   const outputs = summarised
     ? [...draft.groupBy.map((g) => outputName(g.column)), ...draft.aggregations.map(aggregationName)]
-    : (byName.get(draft.source ?? '')?.columns.map((c) => c.name) ?? []);
+    : draft.columns.length
+      ? draft.columns.map((key) => outputName(refOf(key)))
+      : (byName.get(draft.source ?? '')?.columns.map((c) => c.name) ?? []);
 
   const execute = () => {
     if (!spec) return;
@@ -485,6 +491,18 @@ export function QueryBuilderPage() {
             </StepCard>
             <StepCard step={5} title={t('query.stepSort')}>
               <Flex gap={8} align="center" wrap>
+                <Select<string[]>
+                  mode="multiple"
+                  allowClear
+                  style={{ minWidth: 260, maxWidth: 560 }}
+                  value={summarised ? [] : draft.columns}
+                  disabled={!draft.source || summarised}
+                  placeholder={summarised ? t('query.columnsOfSummary') : t('query.allColumns')}
+                  onChange={(columns) => update({ columns, orderBy: undefined })}
+                  options={columnOptions}
+                  aria-label={t('query.columns')}
+                  data-testid="output-columns"
+                />
                 <Select<string>
                   allowClear
                   style={{ width: 260 }}
