@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -25,7 +26,9 @@ def test_no_upstream_answering_is_a_coded_502() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://proxy") as client:
             return await client.post("/api/v1/campaigns", json={"name": "x"})
 
-    response = asyncio.run(call())
+    # Its own thread: an event loop another test left running in this one refuses asyncio.run.
+    with ThreadPoolExecutor(1) as thread:
+        response = thread.submit(asyncio.run, call()).result(timeout=60)
     assert response.status_code == 502
     body = response.json()
     assert body["code"] == "proxy.bad_gateway" and body["detail"] == "no upstream answers"
