@@ -36,10 +36,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
-BIN = Path(sys.executable).parent
+from dataquery import cluster
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dq_bench_load"
 PASSWORD = "load-test-analyst-password"
 START_SECONDS = 120
@@ -62,26 +61,11 @@ ROUTE_CLASS = {
 # Preparing -----------------------------------------------------------------------------------
 
 
-def ensure_database(url: str) -> None:
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("postgresql"):
-        raise SystemExit("the load test runs on PostgreSQL: DuckDB is one process's file")
-    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
-        ):
-            quoted = conn.dialect.identifier_preparer.quote(str(parsed.database))
-            conn.execute(sa.text(f"CREATE DATABASE {quoted}"))
-    admin.dispose()
-
-
 def prepare(url: str, env: dict[str, str], customers: int, users: int) -> list[str]:
     """Migrated, the demo bank loaded once, `users` analysts; returns their names."""
-    ensure_database(url)
-    dataquery = str(BIN / "dataquery")
-    subprocess.run([dataquery, "migrate"], env=env, check=True)
-    demo = [dataquery, "demo", "--if-empty", "--customers", str(customers)]
+    cluster.ensure_database(url)
+    subprocess.run([cluster.DATAQUERY, "migrate"], env=env, check=True)
+    demo = [cluster.DATAQUERY, "demo", "--if-empty", "--customers", str(customers)]
     subprocess.run(demo, env=env, check=True)
 
     from dataquery.auth.models import User
@@ -99,61 +83,26 @@ def prepare(url: str, env: dict[str, str], customers: int, users: int) -> list[s
     return names
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_cluster(env: dict[str, str], folder: Path) -> tuple[str, list[subprocess.Popen[bytes]]]:
+def start_cluster(env: dict[str, str], folder: Path) -> tuple[str, list[cluster.Process]]:
     """Two instances and the proxy; returns the proxy's base URL and the processes."""
-    dataquery = str(BIN / "dataquery")
-    ports = [free_port(), free_port()]
-    proxy_port = free_port()
-    processes = []
-    for i, port in enumerate(ports):
-        log = (folder / f"instance-{i}.log").open("wb")
-        processes.append(
-            subprocess.Popen(
-                [dataquery, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
-            )
-        )
-    upstreams = [a for p in ports for a in ("--upstream", f"http://127.0.0.1:{p}")]
-    log = (folder / "proxy.log").open("wb")
-    processes.append(
-        subprocess.Popen(
-            [dataquery, "proxy", "--listen", f"127.0.0.1:{proxy_port}", *upstreams],
-            env=env,
-            stdout=log,
-            stderr=log,
-        )
-    )
-    deadline = time.monotonic() + START_SECONDS
-    for port in [*ports, proxy_port]:
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v1/health/ready").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-                stop(processes)
-                raise SystemExit(f"the cluster did not start; see {folder}")
-            time.sleep(0.3)
-    return f"http://127.0.0.1:{proxy_port}", processes
+    instances = [
+        cluster.serve(f"instance-{i}", env, cluster.free_port(), folder / f"instance-{i}.log")
+        for i in range(2)
+    ]
+    proxy = cluster.proxy(instances, env, cluster.free_port(), folder / "proxy.log")
+    processes = [*instances, proxy]
+    try:
+        for process in processes:
+            process.wait_ready(START_SECONDS, "/api/v1/health/ready")
+    except RuntimeError as exc:
+        stop(processes)
+        raise SystemExit(f"the cluster did not start ({exc}); see {folder}") from None
+    return proxy.base, processes
 
 
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for p in processes:
-        if p.poll() is None:
-            p.terminate()
-    for p in processes:
-        try:
-            p.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            p.kill()
+def stop(processes: list[cluster.Process]) -> None:
+    for process in processes:
+        process.stop(timeout=30)
 
 
 # Driving -------------------------------------------------------------------------------------

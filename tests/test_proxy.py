@@ -4,22 +4,17 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from dataquery.cluster import free_port
 from dataquery.proxy import Proxy
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:  # bound then released: nothing listens there
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_no_upstream_answering_is_a_coded_502() -> None:
-    proxy = Proxy([f"http://127.0.0.1:{_closed_port()}", f"http://127.0.0.1:{_closed_port()}"])
+    # Free ports: nothing listens there.
+    proxy = Proxy([f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"])
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=proxy)

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from cluster_run import BIN, Cluster, free_port, start, wait_ready
+from cluster_run import Cluster
 
 from campaigns.campaign_data import save_audience
+from dataquery import cluster as processes
 from dataquery.core.db import create_warehouse_engine
 from distribution.dist_data import build_bank
 from helpers import PASSWORDS, USERNAMES, add_user
@@ -45,17 +46,13 @@ def cluster(
         "DQ_SCHEDULER_ENABLED": "false",  # the tests trigger the distribution themselves
         "DQ_LOG_LEVEL": "WARNING",
     }
-    dataquery = str(BIN / "dataquery")
-    ports = [free_port(), free_port(), free_port()]
-    a = start("a", [dataquery, "serve", "--port", str(ports[0])], env, ports[0], folder)
-    b = start("b", [dataquery, "serve", "--port", str(ports[1])], env, ports[1], folder)
-    proxy_command = [dataquery, "proxy", "--listen", f"127.0.0.1:{ports[2]}",
-                     "--upstream", a.base, "--upstream", b.base]  # fmt: skip
-    proxy = start("proxy", proxy_command, env, ports[2], folder)
-    processes = [a, b, proxy]
+    a = processes.serve("a", env, processes.free_port(), folder / "a.log")
+    b = processes.serve("b", env, processes.free_port(), folder / "b.log")
+    proxy = processes.proxy([a, b], env, processes.free_port(), folder / "proxy.log")
+    started = [a, b, proxy]
     try:
-        for process in processes:
-            wait_ready(process)
+        for process in started:
+            process.wait_ready()
         cluster = Cluster(a, b, proxy, url, cluster_audience)
         for role, username in USERNAMES.items():
             response = httpx.post(
@@ -66,6 +63,6 @@ def cluster(
             cluster.headers[role] = {"Authorization": f"Bearer {response.json()['access_token']}"}
         yield cluster
     finally:
-        for process in processes:
+        for process in started:
             process.stop()
         postgres_databases.drop(name)

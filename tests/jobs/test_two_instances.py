@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -20,6 +18,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from dataquery import cluster as processes
 from dataquery import iin
 from dataquery.audit.models import AuditEntry
 from dataquery.core.db import create_warehouse_engine, make_sessionmaker, utcnow
@@ -29,12 +28,6 @@ from helpers import PASSWORDS, add_user
 pytestmark = pytest.mark.postgres
 INSTANCE = Path(__file__).with_name("cluster_instance.py")
 LEASE_SECONDS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for(check: Callable[[], Any], what: str, timeout: float = 180) -> Any:
@@ -48,36 +41,19 @@ def wait_for(check: Callable[[], Any], what: str, timeout: float = 180) -> Any:
 
 
 class Instance:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, str(INSTANCE), str(self.port)],
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        self.client = httpx.Client(base_url=self.url, timeout=30)
-        wait_for(self._live, f"the instance on {self.port}")
+    """`dataquery serve` with the test's slow job kind (cluster_instance.py)."""
 
-    def _live(self) -> bool:
-        assert self.process.poll() is None, "the instance exited"
-        try:
-            return self.client.get("/api/v1/health/live").status_code == 200
-        except httpx.TransportError:
-            return False
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        port = processes.free_port()
+        self.started = processes.start(log.stem, [sys.executable, str(INSTANCE), str(port)],
+                                     env, port, log)  # fmt: skip
+        self.process = self.started.popen
+        self.client = httpx.Client(base_url=self.started.base, timeout=30)
+        self.started.wait_ready(timeout=180)
 
     def stop(self) -> None:
         self.client.close()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
+        self.started.stop()
 
 
 @pytest.fixture

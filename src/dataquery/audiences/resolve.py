@@ -170,21 +170,31 @@ def _missing(db: Session, column: Any, values: Iterable[str]) -> list[str]:
     return sorted(wanted - _known(db, column, wanted))
 
 
-def _disabled(db: Session, model: Any, values: Iterable[str]) -> list[str]:
-    """The names of `values` an administrator disabled in the reference data: a new spec may
-    not pick them (campaigns already deployed keep theirs)."""
+def _check_reference(
+    db: Session,
+    problems: Problems,
+    path: str,
+    model: Any,
+    values: Iterable[str],
+    unknown_code: str,
+    what: str,
+) -> None:
+    """Codes of a reference table (one query): the unknown ones, and those an administrator
+    disabled (a new spec may not pick them; campaigns already deployed keep theirs)."""
     wanted = sorted(set(values))
     if not wanted:
-        return []
-    return sorted(
-        db.scalars(sa.select(model.code).where(model.code.in_(wanted), model.enabled.is_(False)))
-    )
-
-
-def _check_enabled(
-    db: Session, problems: Problems, path: str, model: Any, values: Iterable[str]
-) -> None:
-    disabled = _disabled(db, model, values)
+        return
+    query = sa.select(model.code, model.enabled).where(model.code.in_(wanted))
+    enabled: dict[str, bool] = {code: bool(on) for code, on in db.execute(query)}
+    unknown = [code for code in wanted if code not in enabled]
+    if unknown:
+        problems.add(
+            path,
+            code=unknown_code,
+            message=f"unknown {what} {_quote(unknown)}",
+            names=_names(unknown),
+        )
+    disabled = [code for code in wanted if enabled.get(code) is False]
     if disabled:
         problems.add(
             path,
@@ -327,26 +337,13 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                     list=item.list,
                 )
         elif isinstance(item, s.FilialFilter):
-            unknown = _missing(db, Filial.code, item.codes)
-            if unknown:
-                problems.add(
-                    f"{path}.codes",
-                    code="audience.unknown_filials",
-                    message=f"unknown filial codes {_quote(unknown)}",
-                    names=_names(unknown),
-                )
-            _check_enabled(db, problems, f"{path}.codes", Filial, item.codes)
+            _check_reference(db, problems, f"{path}.codes", Filial, item.codes,
+                             "audience.unknown_filials", "filial codes")  # fmt: skip
         elif isinstance(item, s.PushOptoutFilter):
             need_dataset("push_optouts", path)
-            unknown = _missing(db, PushEventType.code, item.event_types)
-            if unknown:
-                problems.add(
-                    f"{path}.event_types",
-                    code="audience.unknown_push_event_types",
-                    message=f"unknown push event types {_quote(unknown)}",
-                    names=_names(unknown),
-                )
-            _check_enabled(db, problems, f"{path}.event_types", PushEventType, item.event_types)
+            _check_reference(db, problems, f"{path}.event_types", PushEventType,
+                             item.event_types, "audience.unknown_push_event_types",
+                             "push event types")  # fmt: skip
         elif isinstance(item, s.ProductFilter):
             products_needed.append((f"{path}.products", item.products))
         elif isinstance(item, s.StreamFilter):
@@ -365,25 +362,11 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             tested[item.column] = filter_types[item.column]
 
     for path, names in streams.items():
-        unknown = _missing(db, Stream.code, names)
-        if unknown:
-            problems.add(
-                path,
-                code="audience.unknown_streams",
-                message=f"unknown streams {_quote(unknown)}",
-                names=_names(unknown),
-            )
-        _check_enabled(db, problems, path, Stream, names)
+        _check_reference(db, problems, path, Stream, names, "audience.unknown_streams", "streams")
     for path, names in channels.items():
-        unknown = _missing(db, Channel.code, names)
-        if unknown:
-            problems.add(
-                path,
-                code="audience.unknown_channels",
-                message=f"unknown channels {_quote(unknown)}",
-                names=_names(unknown),
-            )
-        _check_enabled(db, problems, path, Channel, names)
+        _check_reference(
+            db, problems, path, Channel, names, "audience.unknown_channels", "channels"
+        )
 
     indexed = all_bits(db)
     products_table: str | None = None
