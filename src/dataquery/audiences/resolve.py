@@ -176,7 +176,8 @@ def _check_reference(
     path: str,
     model: Any,
     values: Iterable[str],
-    unknown_code: str,
+    *,
+    code: str,
     what: str,
 ) -> None:
     """Codes of a reference table (one query): the unknown ones, and those an administrator
@@ -190,7 +191,7 @@ def _check_reference(
     if unknown:
         problems.add(
             path,
-            code=unknown_code,
+            code=code,
             message=f"unknown {what} {_quote(unknown)}",
             names=_names(unknown),
         )
@@ -338,12 +339,12 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
                 )
         elif isinstance(item, s.FilialFilter):
             _check_reference(db, problems, f"{path}.codes", Filial, item.codes,
-                             "audience.unknown_filials", "filial codes")  # fmt: skip
+                             code="audience.unknown_filials", what="filial codes")  # fmt: skip
         elif isinstance(item, s.PushOptoutFilter):
             need_dataset("push_optouts", path)
             _check_reference(db, problems, f"{path}.event_types", PushEventType,
-                             item.event_types, "audience.unknown_push_event_types",
-                             "push event types")  # fmt: skip
+                             item.event_types, code="audience.unknown_push_event_types",
+                             what="push event types")  # fmt: skip
         elif isinstance(item, s.ProductFilter):
             products_needed.append((f"{path}.products", item.products))
         elif isinstance(item, s.StreamFilter):
@@ -362,10 +363,12 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             tested[item.column] = filter_types[item.column]
 
     for path, names in streams.items():
-        _check_reference(db, problems, path, Stream, names, "audience.unknown_streams", "streams")
+        _check_reference(
+            db, problems, path, Stream, names, code="audience.unknown_streams", what="streams"
+        )
     for path, names in channels.items():
         _check_reference(
-            db, problems, path, Channel, names, "audience.unknown_channels", "channels"
+            db, problems, path, Channel, names, code="audience.unknown_channels", what="channels"
         )
 
     indexed = all_bits(db)
