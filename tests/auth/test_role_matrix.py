@@ -92,6 +92,7 @@ REQUIRED: dict[tuple[str, str], Role] = {
     ("DELETE", "/api/v1/campaigns/{code}"): Role.ADMIN,
     ("POST", "/api/v1/campaigns/{code}/deploy"): Role.ANALYST,
     ("POST", "/api/v1/campaigns/{code}/copy"): Role.ANALYST,
+    ("POST", "/api/v1/campaigns/{code}/arms"): Role.ANALYST,
     ("POST", "/api/v1/campaigns/{code}/status"): Role.ANALYST,
     ("POST", "/api/v1/campaigns/{code}/members"): Role.ANALYST,
     ("POST", "/api/v1/campaigns/{code}/members/remove"): Role.ANALYST,

@@ -33,11 +33,11 @@ PARTS = (MEMBERS, CAMPAIGNS, STREAMS)
 @dataclass(frozen=True)
 class Window:
     """The dates to overlap: [start, end]; `end=None`: open (every campaign not ended by start).
-    `exclude`: a campaign not to count (the campaign itself)."""
+    `exclude`: campaigns not to count (the campaign itself, its experiment's other arms)."""
 
     start: date
     end: date | None = None
-    exclude: str | None = None
+    exclude: tuple[str, ...] = ()
 
 
 def _campaigns(window: Window) -> sa.Subquery:
@@ -47,8 +47,8 @@ def _campaigns(window: Window) -> sa.Subquery:
     )
     if window.end is not None:
         query = query.where(dict_.start_date <= window.end)
-    if window.exclude is not None:
-        query = query.where(dict_.camp_cd != window.exclude)
+    if window.exclude:
+        query = query.where(dict_.camp_cd.not_in(window.exclude))
     return query.subquery("overlap_campaigns")
 
 

@@ -36,6 +36,10 @@ class CampaignDetail(Base):
     )
     # What contacting one member costs (KZT): the effect's ROI (migration 0019).
     cost_per_contact: Mapped[float | None] = mapped_column(sa.Float)
+    # An arm of an A/B/n experiment (migration 0021): the lead campaign, whose design splits
+    # the audience, and the arm's group in it (2..; the lead itself is arm 1).
+    experiment_lead: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    arm: Mapped[int | None] = mapped_column(sa.Integer)
 
 
 class CampaignEvent(Base):

@@ -10,6 +10,10 @@
     rb3_tr_campaign_dict      RB3 bonus terms
     fd_rb2_pop_up_campaign    pop-up content
 
+An A/B/n experiment of arm campaigns is deployed by its lead, all arms in the one
+transaction: each arm's target under its own code, channels and texts, and the one control
+group in mb21 under every arm's code.
+
 Rows go in IIN order, so primary keys and indexes grow at their end. Nothing is written row by
 row, and nothing is committed before the end: a failure anywhere, or the process dying, leaves
 the draft as it was and no row of the campaign in any table.
@@ -50,6 +54,7 @@ from dataquery.bank.tables import (
 )
 from dataquery.campaigns import service
 from dataquery.campaigns.schemas import (
+    ArmDeploy,
     CampaignStatus,
     ChannelDropouts,
     DeployAccepted,
@@ -249,10 +254,9 @@ def deliver(
             )
         )
         if rows_written is not None:
-            # The drop-outs are known: a contact row per delivery row.
-            written = sum(report.eligible for report in dropouts.values())
-            rows_written.done += written
-            rows_written.total = rows_written.done + written
+            # The drop-outs are known: neither a delivery nor a contact row for them.
+            rows_written.done += sum(report.eligible for report in dropouts.values())
+            rows_written.total -= 2 * sum(report.dropped for report in dropouts.values())
         _stage(progress, "job.stage.write_contacts", rows_written)
         contact = sa.union_all(*contacts).subquery("contact")
         conn.execute(
@@ -263,6 +267,8 @@ def deliver(
                 ),
             )
         )
+        if rows_written is not None:
+            rows_written.done += sum(report.eligible for report in dropouts.values())
         return dropouts
 
 
@@ -338,10 +344,21 @@ class Plan:
     experiment: dict[str, Any] | None = None
 
 
-def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -> Plan:
+def plan_of(
+    db: Session, campaign: CampaignDict, deployer: User | None = None, *, as_arm: bool = False
+) -> Plan:
     """Checks a draft can be deployed now; 409/422 otherwise. The saved audience must be one
     the deployer may use (an analyst's own; any for an administrator): someone else's is
-    answered as a missing one. `deployer=None`: already checked (the job's second look)."""
+    answered as a missing one. `deployer=None`: already checked (the job's second look).
+    An arm of an experiment deploys with its lead (`as_arm`), never alone."""
+    detail = service.get_detail(db, campaign.camp_cd)
+    if detail.experiment_lead and not as_arm:
+        raise Conflict(
+            f"campaign {campaign.camp_cd} is an arm of experiment {detail.experiment_lead}: "
+            "deploy the experiment from its lead",
+            code="campaign.experiment.deploy_lead",
+            params={"campaign": campaign.camp_cd, "lead": detail.experiment_lead},
+        )
     if campaign.status != CampaignStatus.DRAFT:
         raise Conflict(
             f"campaign {campaign.camp_cd} is already {campaign.status}",
@@ -364,7 +381,6 @@ def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -
                 )
             ],
         )
-    detail = service.get_detail(db, campaign.camp_cd)
     channels = service.channels_of(campaign)
     disabled = service.disabled_references(db, campaign.stream, channels, detail.push_event_type)
     if disabled:
@@ -402,22 +418,86 @@ def plan_of(db: Session, campaign: CampaignDict, deployer: User | None = None) -
     )
 
 
-def _tables(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> dict[str, int]:
+@dataclass(frozen=True)
+class Group:
+    """A campaign a deploy writes: its plan and its target members (an experiment's arm, or
+    the whole target group); every one gets the split's control group in mb21."""
+
+    plan: Plan
+    iins: pa.Array
+    arm: str | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.iins)
+
+
+def arm_plans(
+    db: Session, campaign: CampaignDict, plan: Plan, deployer: User | None
+) -> list[tuple[int, str, Plan]]:
+    """The lead and its arm campaigns, each arm's (group, name, plan), when the lead's
+    experiment has arm campaigns; [] for a campaign deployed alone (the plain split, or an
+    experiment whose arms stay in one target group). Every arm must have its campaign."""
+    arms = service.arms_of(db, campaign) if plan.experiment else []
+    if not any(arm.campaign is not None for arm in arms if arm.group > 1):
+        return []
+    missing = [arm.name for arm in arms if arm.campaign is None]
+    if missing:
+        raise Conflict(
+            f"experiment {plan.code} has no campaign yet for its arm(s) {', '.join(missing)}: "
+            "create them first",
+            code="campaign.experiment.arms_missing",
+            params={"campaign": plan.code, "arms": ", ".join(missing)},
+        )
+    plans = []
+    for arm in arms:
+        assert arm.campaign is not None
+        arm_plan = plan if arm.group == 1 else plan_of(db, arm.campaign, deployer, as_arm=True)
+        plans.append((arm.group, arm.name, arm_plan))
+    return plans
+
+
+def groups_of(split: Split, plan: Plan, arms: list[tuple[int, str, Plan]]) -> list[Group]:
+    if not arms:
+        return [Group(plan, split.target_iins)]
+    assert split.groups is not None
+    return [
+        Group(arm_plan, split.iins.filter(pa.array(split.groups == index)), name)
+        for index, name, arm_plan in arms
+    ]
+
+
+def _merged(dropouts: list[dict[str, ChannelDropouts]]) -> dict[str, ChannelDropouts]:
+    """Eligible and dropped per channel over every campaign of the deploy."""
+    merged: dict[str, ChannelDropouts] = {}
+    for report in dropouts:
+        for channel, counts in report.items():
+            total = merged.setdefault(channel, ChannelDropouts(eligible=0, dropped=0, reasons={}))
+            total.eligible += counts.eligible
+            total.dropped += counts.dropped
+            for reason, n in counts.reasons.items():
+                total.reasons[reason] = total.reasons.get(reason, 0) + n
+    return merged
+
+
+def _tables(
+    groups: list[Group], control: int, channels: dict[str, ChannelDropouts]
+) -> dict[str, int]:
     delivery = sum(c.eligible for c in channels.values())
     return {
-        "mb01_camp_dict": 1,
-        "rb3_tr_campaign_dict": 1 if plan.camp_type == "RB3" else 0,
+        "mb01_camp_dict": len(groups),
+        "rb3_tr_campaign_dict": sum(1 for g in groups if g.plan.camp_type == "RB3"),
         "fd_rb2_campaigns_users": delivery,
-        "mb22_local_target": split.target_size,
-        "mb21_local_control": split.control_size,
+        "mb22_local_target": sum(g.size for g in groups),
+        "mb21_local_control": control * len(groups),
         "off_limit_campaigns_users": delivery,
-        "fd_rb2_pop_up_campaign": 1 if "popup" in plan.channels else 0,
+        "fd_rb2_pop_up_campaign": sum(1 for g in groups if "popup" in g.plan.channels),
     }
 
 
-def _warnings(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) -> list[Notice]:
+def _warnings(target: int, channels: dict[str, ChannelDropouts]) -> list[Notice]:
     warnings = []
-    if split.target_size == 0:
+    if target == 0:
         warnings.append(
             Notice(code="notice.campaign.target_empty", message="the target group is empty")
         )
@@ -434,6 +514,38 @@ def _warnings(plan: Plan, split: Split, channels: dict[str, ChannelDropouts]) ->
     return warnings
 
 
+def _report(
+    plan: Plan,
+    split: Split,
+    groups: list[Group],
+    dropouts: list[dict[str, ChannelDropouts]],
+    *,
+    dry_run: bool,
+    started: float,
+) -> DeployReport:
+    """The deploy's report: an experiment of arm campaigns is reported as a whole, with each
+    arm's part in `arms`."""
+    channels = _merged(dropouts)
+    return DeployReport(
+        code=plan.code,
+        dry_run=dry_run,
+        target=split.target_size,
+        control=split.control_size,
+        split=split_result(
+            split.target_size, split.control_size, plan.control_share, experiment=plan.experiment
+        ),
+        tables=_tables(groups, split.control_size, channels),
+        channels=channels,
+        warnings=_warnings(split.target_size, channels),
+        seconds=round(time.perf_counter() - started, 3),
+        arms=[
+            ArmDeploy(code=g.plan.code, name=g.arm, target=g.size, channels=report)
+            for g, report in zip(groups, dropouts, strict=True)
+            if g.arm is not None
+        ],
+    )
+
+
 # Dry run -------------------------------------------------------------------------------------
 
 
@@ -441,27 +553,19 @@ def dry_run(db: Session, campaign: CampaignDict, deployer: User | None = None) -
     """What a deploy would write, per table, and who drops out of each channel; writes nothing."""
     started = time.perf_counter()
     plan = plan_of(db, campaign, deployer)
+    arms = arm_plans(db, campaign, plan, deployer)
     conn = db.connection()
     roomy(conn)
-    src = sources(db, plan.channels, plan.push_event_type)
     split = split_audience(
         conn, plan.audience_id, plan.split_seed, plan.control_share, plan.experiment
     )
-    with staged(conn, pa.table({"iin": split.target_iins})) as targets:
-        channels = channel_dropouts(conn, targets, src, plan)
-    return DeployReport(
-        code=plan.code,
-        dry_run=True,
-        target=split.target_size,
-        control=split.control_size,
-        split=split_result(
-            split.target_size, split.control_size, plan.control_share, experiment=plan.experiment
-        ),
-        tables=_tables(plan, split, channels),
-        channels=channels,
-        warnings=_warnings(plan, split, channels),
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    groups = groups_of(split, plan, arms)
+    dropouts = []
+    for group in groups:
+        src = sources(db, group.plan.channels, group.plan.push_event_type)
+        with staged(conn, pa.table({"iin": group.iins})) as targets:
+            dropouts.append(channel_dropouts(conn, targets, src, group.plan))
+    return _report(plan, split, groups, dropouts, dry_run=True, started=started)
 
 
 # Deploy --------------------------------------------------------------------------------------
@@ -494,47 +598,42 @@ def _deploy(
 ) -> DeployReport:
     started = time.perf_counter()
     plan = plan_of(db, campaign, deployer)
+    arms = arm_plans(db, campaign, plan, deployer)
     conn = db.connection()
     roomy(conn)
-    src = sources(db, plan.channels, plan.push_event_type)
+    sources_of = {p.code: sources(db, p.channels, p.push_event_type) for p in _plans(plan, arms)}
     _stage(progress, "job.stage.split")
     split = split_audience(
         conn, plan.audience_id, plan.split_seed, plan.control_share, plan.experiment
     )
+    groups = groups_of(split, plan, arms)
     now = utcnow()
-    claimed = _claim(conn, plan, split, now)
-    if not claimed:
-        raise Conflict(
-            f"campaign {plan.code} is no longer a draft: it was deployed meanwhile",
-            code="campaign.deploy.deployed_meanwhile",
-            params={"campaign": plan.code},
-        )
+    for group in groups:
+        if not _claim(conn, group.plan, group.size, split.control_size, now):
+            raise Conflict(
+                f"campaign {group.plan.code} is no longer a draft: it was deployed meanwhile",
+                code="campaign.deploy.deployed_meanwhile",
+                params={"campaign": group.plan.code},
+            )
+    codes = [g.plan.code for g in groups]
     try:
-        channels = _write(conn, plan, split, src, now, progress)
+        dropouts = _write(conn, groups, split.control_iins, sources_of, now, progress)
         history = contact_history.c
-        contact_index.refresh(db, sa.select(history.iin).where(history.camp_cd == plan.code))
-        member_index.index_campaign(db, plan.code, service.today())
+        contact_index.refresh(db, sa.select(history.iin).where(history.camp_cd.in_(codes)))
+        for code in codes:
+            member_index.index_campaign(db, code, service.today())
     except sa.exc.IntegrityError as exc:
         raise Conflict(
             f"deploy of {plan.code} failed and nothing was written: {_first_line(exc.orig)}",
             code="campaign.deploy.write_failed",
             params={"campaign": plan.code},
         ) from exc
-    report = DeployReport(
-        code=plan.code,
-        dry_run=False,
-        target=split.target_size,
-        control=split.control_size,
-        split=split_result(
-            split.target_size, split.control_size, plan.control_share, experiment=plan.experiment
-        ),
-        tables=_tables(plan, split, channels),
-        channels=channels,
-        warnings=_warnings(plan, split, channels),
-        seconds=0.0,
-    )
-    report.seconds = round(time.perf_counter() - started, 3)
+    report = _report(plan, split, groups, dropouts, dry_run=False, started=started)
     service.record_event(db, plan.code, username, "deployed", report.model_dump(mode="json"))
+    for arm in report.arms:
+        if arm.code != plan.code:
+            detail = {**arm.model_dump(mode="json"), "experiment": plan.code}
+            service.record_event(db, arm.code, username, "deployed", detail)
     db.flush()
     db.expire(campaign)
     written = sum(report.tables.values())
@@ -542,7 +641,11 @@ def _deploy(
     return report
 
 
-def _claim(conn: Connection, plan: Plan, split: Split, now: datetime) -> bool:
+def _plans(plan: Plan, arms: list[tuple[int, str, Plan]]) -> list[Plan]:
+    return [arm_plan for _, _, arm_plan in arms] or [plan]
+
+
+def _claim(conn: Connection, plan: Plan, target: int, control: int, now: datetime) -> bool:
     """draft → deployed, only if still a draft: PostgreSQL's row lock makes a concurrent deploy
     wait and then find no draft; DuckDB fails the second writer (answered 409)."""
     with service.write_conflicts_as_409(f"campaign {plan.code} is being deployed already"):
@@ -554,8 +657,8 @@ def _claim(conn: Connection, plan: Plan, split: Split, now: datetime) -> bool:
             )
             .values(
                 status=CampaignStatus.DEPLOYED.value,
-                target_cnt=split.target_size,
-                control_cnt=split.control_size,
+                target_cnt=target,
+                control_cnt=control,
                 deployed_at=now,
                 updated_at=now,
             )
@@ -583,25 +686,39 @@ def insert_group(
 
 
 def _write(
-    conn: Connection, plan: Plan, split: Split, src: Sources, now: datetime, progress: Progress
-) -> dict[str, ChannelDropouts]:
+    conn: Connection,
+    groups: list[Group],
+    control_iins: pa.Array,
+    sources_of: dict[str, Sources],
+    now: datetime,
+    progress: Progress,
+) -> list[dict[str, ChannelDropouts]]:
     """The split goes to the warehouse once, as staged IIN sets (a zero-copy Arrow view on
     DuckDB; on PostgreSQL a one-column COPY into a temporary table, which costs about half of
     COPYing the full rows into mb22 and gives the join its statistics); every bank table is
-    filled from there by INSERT … SELECT."""
-    rows = Rows(split.target_size * (1 + 2 * len(plan.channels)) + split.control_size)
-    _stage(progress, "job.stage.write_target", rows)
-    with staged(conn, pa.table({"iin": split.target_iins})) as targets:
-        insert_group(conn, local_target, targets, plan, now)
-        rows.done += split.target_size
-        _stage(progress, "job.stage.write_control", rows)
-        with staged(conn, pa.table({"iin": split.control_iins})) as controls:
-            insert_group(conn, local_control, controls, plan, now)
-        rows.done += split.control_size
-        _stage(progress, "job.stage.write_deliveries", rows)
-        channels = deliver(conn, targets, src, plan, plan.start_date, now, progress, rows)
-    _write_details(conn, plan, now)
-    return channels
+    filled from there by INSERT … SELECT. An experiment's arms each get their campaign's rows,
+    and the one control group under each arm's code."""
+    control = len(control_iins)
+    rows = Rows(sum(g.size * (1 + 2 * len(g.plan.channels)) + control for g in groups))
+    dropouts = []
+    with staged(conn, pa.table({"iin": control_iins})) as controls:
+        for group in groups:
+            _stage(progress, "job.stage.write_target", rows)
+            with staged(conn, pa.table({"iin": group.iins})) as targets:
+                insert_group(conn, local_target, targets, group.plan, now)
+                rows.done += group.size
+                _stage(progress, "job.stage.write_control", rows)
+                insert_group(conn, local_control, controls, group.plan, now)
+                rows.done += control
+                _stage(progress, "job.stage.write_deliveries", rows)
+                src = sources_of[group.plan.code]
+                dropouts.append(
+                    deliver(
+                        conn, targets, src, group.plan, group.plan.start_date, now, progress, rows
+                    )
+                )
+            _write_details(conn, group.plan, now)
+    return dropouts
 
 
 def _write_details(conn: Connection, plan: Plan, now: datetime) -> None:
@@ -713,7 +830,8 @@ def _slot(code: str) -> str:
 def start_job(runner: JobRunner, db: Session, campaign: CampaignDict, user: User) -> DeployAccepted:
     """Runs the deploy as a job (the runner owns its session, commit, audit row and progress)."""
     plan = plan_of(db, campaign, user)  # fail fast, before a job exists
-    sources(db, plan.channels, plan.push_event_type)
+    for arm_plan in _plans(plan, arm_plans(db, campaign, plan, user)):
+        sources(db, arm_plan.channels, arm_plan.push_event_type)
     members = service.audience_size(db, plan.audience_id) or 0
     code, username = plan.code, user.username
 

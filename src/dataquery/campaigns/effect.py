@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dataquery.bank.tables import CampaignDict, local_control, local_target
+from dataquery.bank.tables import CampaignDict
 from dataquery.campaigns import experiment, service
 from dataquery.campaigns.experiment import recompute
 from dataquery.campaigns.schemas import (
@@ -118,6 +118,7 @@ def _events(
 def _read(
     db: Session,
     campaign: CampaignDict,
+    members: sa.Subquery,
     outcome: str,
     start: date,
     end: date,
@@ -149,15 +150,6 @@ def _read(
         .group_by(table.c.iin)
         .subquery("events")
     )
-    code = campaign.camp_cd
-    members = sa.union_all(
-        sa.select(local_control.c.iin.label("iin"), sa.literal(0).label("grp")).where(
-            local_control.c.camp_cd == code
-        ),
-        sa.select(local_target.c.iin.label("iin"), sa.literal(1).label("grp")).where(
-            local_target.c.camp_cd == code
-        ),
-    ).subquery("members")
     query = sa.select(
         members.c.iin,
         members.c.grp,
@@ -184,6 +176,19 @@ def _read(
         ]
     )
     return fetch_arrow(db.connection(), query, schema), has_value
+
+
+def members_of(db: Session, campaign: CampaignDict) -> tuple[sa.Subquery, list[str] | None]:
+    """Who is compared: the campaign's mb21 (group 0) and mb22 (group 1); for an experiment of
+    arm campaigns, the lead's mb21 and each arm's mb22 under its group, with the groups' names
+    (the same whichever of its campaigns is asked)."""
+    lead = service.experiment_lead(db, campaign.camp_cd)
+    if lead is None:
+        return experiment.member_groups(campaign.camp_cd, [(1, campaign.camp_cd)]), None
+    arms = [(a.group, a.campaign.camp_cd) for a in service.arms_of(db, lead) if a.campaign]
+    stored = service.get_detail(db, lead.camp_cd).experiment or {}
+    names = [str(g["name"]) for g in stored.get("groups", [])]
+    return experiment.member_groups(lead.camp_cd, arms), names
 
 
 def _arms(
@@ -255,8 +260,13 @@ def effect(
     observed = max(0, min(days, (today - start).days + 1))
     end = start + timedelta(days=days)
     pre_start = start - timedelta(days=days)
-    rows, has_value = _read(db, campaign, outcome, start, end, pre_start)
-    groups, names = _arms(db, campaign, rows)
+    members, arm_names = members_of(db, campaign)
+    rows, has_value = _read(db, campaign, members, outcome, start, end, pre_start)
+    if arm_names is None:
+        groups, names = _arms(db, campaign, rows)
+    else:
+        groups = rows.column("grp").to_numpy(zero_copy_only=False).astype(np.int64)
+        names = arm_names
     post_conv = rows.column("post_conv").to_numpy(zero_copy_only=False).astype(np.float64)
     pre_conv = rows.column("pre_conv").to_numpy(zero_copy_only=False).astype(np.float64)
     post_value = pre_value = None
@@ -355,7 +365,9 @@ def current_balance(db: Session, code: str) -> CurrentBalance:
             code="effect.not_deployed",
             params={"campaign": code, "status": campaign.status},
         )
-    stored = service.get_detail(db, code).experiment
+    members, arm_names = members_of(db, campaign)
+    lead = service.experiment_lead(db, code) if arm_names is not None else None
+    stored = service.get_detail(db, lead.camp_cd if lead else campaign.camp_cd).experiment
     if stored is not None:
         names = [str(g["name"]) for g in stored["groups"]]
         shares = [float(g["share"]) for g in stored["groups"]]
@@ -364,12 +376,14 @@ def current_balance(db: Session, code: str) -> CurrentBalance:
         names, shares = ["control", "target"], [share, 1 - share]
 
     def arms(iins: pa.Array, groups: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        if arm_names is not None:
+            return groups  # each arm's campaign holds its arm
         placed, _ = _arms(db, campaign, pa.table({"iin": iins, "grp": groups}))
         return placed
 
-    if len(names) > 2 and not campaign.audience_id:
+    if len(names) > 2 and not campaign.audience_id and arm_names is None:
         names, shares = [*names[:1], "target"], [shares[0], 1 - shares[0]]
     result = experiment.current_balance(
-        db.connection(), campaign.camp_cd, arms, names, shares, service.today()
+        db.connection(), members, arms, names, shares, service.today()
     )
     return CurrentBalance.model_validate(result)

@@ -345,24 +345,33 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def member_groups(control: str, targets: Sequence[tuple[int, str]]) -> sa.Subquery:
+    """A deployed campaign's members as (iin, grp): mb21 of `control` as group 0, and mb22 of
+    each (group, code) of `targets` (one campaign: (1, its code); an experiment: its arms)."""
+    return sa.union_all(
+        sa.select(local_control.c.iin.label("iin"), sa.literal(0).label("grp")).where(
+            local_control.c.camp_cd == control
+        ),
+        *(
+            sa.select(local_target.c.iin.label("iin"), sa.literal(group).label("grp")).where(
+                local_target.c.camp_cd == code
+            )
+            for group, code in targets
+        ),
+    ).subquery("members")
+
+
 def current_balance(
     conn: Connection,
-    code: str,
+    members: sa.Subquery,
     arms: Callable[[pa.Array, npt.NDArray[np.int64]], npt.NDArray[np.int64]],
     names: Sequence[str],
     shares: Sequence[float],
     reference: date,
 ) -> dict[str, Any]:
     """The balance proof of a deployed campaign's current members ("Стратифицировать"):
-    mb21 is the control, mb22 the target, split into arms by `arms` (-1: left out)."""
-    members = sa.union_all(
-        sa.select(local_control.c.iin.label("iin"), sa.literal(0).label("grp")).where(
-            local_control.c.camp_cd == code
-        ),
-        sa.select(local_target.c.iin.label("iin"), sa.literal(1).label("grp")).where(
-            local_target.c.camp_cd == code
-        ),
-    ).subquery("current")
+    `member_groups` (mb21 the control, mb22 the target), split into arms by `arms` (-1: left
+    out)."""
     read = read_members(conn, None, (), reference, source=members)
     assert read.groups is not None
     groups = arms(read.iins, read.groups)

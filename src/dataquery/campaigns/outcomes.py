@@ -1,7 +1,9 @@
 """Synthetic outcomes of a deployed campaign, with a planted effect (`dataquery demo outcomes`).
 
-Every member of the campaign (mb21 control, mb22 target) gets a habit h (lognormal, mean 1),
-the same in both periods, so the pre-period predicts the post-period as real behaviour does:
+Every member of the campaign (mb21 control, mb22 target; an experiment of arm campaigns: the
+shared control and every arm, the lift for the asked campaign's arm) gets a habit h
+(lognormal, mean 1), the same in both periods, so the pre-period predicts the post-period as
+real behaviour does:
 
 * pre-period [start − days, start): converts with probability base · h;
 * post-period [start, start + days): base · h, plus `lift` (absolute) for the target;
@@ -23,8 +25,8 @@ import pyarrow.parquet as pq
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dataquery.bank.tables import local_control, local_target
 from dataquery.campaigns import service
+from dataquery.campaigns.effect import members_of
 from dataquery.campaigns.schemas import CampaignStatus
 from dataquery.core.bulk import fetch_arrow
 from dataquery.core.errors import Conflict, InvalidInput
@@ -94,22 +96,18 @@ def plant(db: Session, code: str, lift: float, days: int, seed: int, out_dir: Pa
             code="effect.demo.bad_lift",
             params={"lift": lift, "days": days},
         )
-    members = sa.union_all(
-        sa.select(local_control.c.iin, sa.literal(0).label("target")).where(
-            local_control.c.camp_cd == campaign.camp_cd
-        ),
-        sa.select(local_target.c.iin, sa.literal(1).label("target")).where(
-            local_target.c.camp_cd == campaign.camp_cd
-        ),
-    ).subquery()
+    # An experiment of arm campaigns: all its members, the lift for this campaign's arm.
+    members, arms = members_of(db, campaign)
+    group = 1 if arms is None else service.get_detail(db, campaign.camp_cd).arm or 1
     rows = fetch_arrow(
         db.connection(),
-        sa.select(members.c.iin, members.c.target).order_by(members.c.iin),
-        pa.schema([("iin", pa.string()), ("target", pa.int64())]),
+        sa.select(members.c.iin, members.c.grp).order_by(members.c.iin),
+        pa.schema([("iin", pa.string()), ("grp", pa.int64())]),
     )
+    target = rows.column("grp").to_numpy(zero_copy_only=False) == group
     table = synthetic_outcomes(
         rows.column("iin").combine_chunks(),
-        rows.column("target").to_numpy(zero_copy_only=False),
+        target.astype(np.int64),
         campaign.start_date,
         days,
         lift,

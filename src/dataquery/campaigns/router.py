@@ -39,6 +39,7 @@ from dataquery.campaigns.schemas import (
     DeployReport,
     EffectiveStatus,
     EffectOut,
+    ExperimentArms,
     ExportFormat,
     ExportGroup,
     ExportLink,
@@ -120,8 +121,12 @@ def list_campaigns(
         limit=limit,
         offset=offset,
     )
+    labels = service.experiment_labels(db, [c.camp_cd for c in rows])
     return CampaignList(
-        items=[service.summary(c) for c in rows], total=total, limit=limit, offset=offset
+        items=[service.summary(c, labels.get(c.camp_cd)) for c in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
     )
 
 
@@ -265,6 +270,18 @@ def copy_campaign(
     campaign = service.copy(db, user, code, body or CampaignCopy())
     _audit(request, campaign.camp_cd, copied_from=code)
     return service.to_out(db, campaign, user)
+
+
+@router.post("/{code}/arms", status_code=status.HTTP_201_CREATED)
+def create_arms(request: Request, db: DB, user: AnalystUser, code: str) -> ExperimentArms:
+    """A/B/n: a draft campaign for each arm of the draft's design that has none yet (a copy of
+    the draft, its texts and channels then edited on their own). The draft leads: it deploys
+    every arm in one transaction, the shared control group under each arm's code."""
+    created = service.create_arms(db, user, code)
+    _audit(request, code.strip().upper(), arms=",".join(c.camp_cd for c in created))
+    arms = service.experiment_arms(db, service.get_campaign(db, code))
+    assert arms is not None
+    return arms
 
 
 @router.post("/{code}/status")

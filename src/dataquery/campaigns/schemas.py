@@ -393,6 +393,33 @@ class CampaignSummary(APIModel):
     created_at: datetime
     updated_at: datetime
     deployed_at: datetime | None
+    experiment: str | None = Field(
+        default=None,
+        description="The lead campaign's code when this one is an arm of an A/B/n experiment "
+        "(the lead's own code on the lead); None otherwise.",
+    )
+    arm: str | None = Field(default=None, description="Its arm's name in the experiment (A, B…).")
+
+
+class ExperimentArm(APIModel):
+    """One arm of an A/B/n experiment: a campaign of its own (code, texts, channels) whose
+    target is the arm's group; every arm shares the experiment's one control group."""
+
+    group: int = Field(description="The arm's index in the design (1..; 0 is the control).")
+    name: str
+    code: str | None = Field(description="None while the arm has no campaign yet.")
+    campaign_name: str | None
+    status: CampaignStatus | None
+    effective_status: EffectiveStatus | None = Field(description="What it does today.")
+    channels: list[str]
+    target_count: int = Field(description="The arm's group size in the stored split.")
+
+
+class ExperimentArms(APIModel):
+    lead: str = Field(description="The campaign holding the design; it deploys every arm.")
+    control_count: int
+    arms: list[ExperimentArm]
+    complete: bool = Field(description="Every arm has its campaign: the experiment can deploy.")
 
 
 class CampaignOut(CampaignSummary):
@@ -415,6 +442,9 @@ class CampaignOut(CampaignSummary):
     warnings: list[Notice]
     allowed_statuses: list[str] = Field(description="Statuses POST /status accepts now.")
     can_edit: bool = Field(description="The caller may change this campaign.")
+    arms: ExperimentArms | None = Field(
+        default=None, description="The A/B/n experiment this campaign leads or is an arm of."
+    )
 
 
 class CampaignList(APIModel):
@@ -442,6 +472,18 @@ class DeployReport(APIModel):
     channels: dict[str, ChannelDropouts]
     warnings: list[Notice]
     seconds: float
+    arms: list[ArmDeploy] = Field(
+        default_factory=list,
+        description="An A/B/n experiment: what each arm's campaign got (the totals above are "
+        "the whole experiment's).",
+    )
+
+
+class ArmDeploy(APIModel):
+    code: str
+    name: str
+    target: int
+    channels: dict[str, ChannelDropouts]
 
 
 class ExportLinkRequest(Strict):

@@ -25,6 +25,7 @@ import secrets
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -62,6 +63,8 @@ from dataquery.campaigns.schemas import (
     CampaignTexts,
     CampaignUpdate,
     EffectiveStatus,
+    ExperimentArm,
+    ExperimentArms,
     LanguageText,
     PopupContent,
     RB3Terms,
@@ -205,7 +208,8 @@ def allowed_statuses(campaign: CampaignDict, on: date | None = None) -> list[str
     return allowed
 
 
-def summary(campaign: CampaignDict) -> CampaignSummary:
+def summary(campaign: CampaignDict, label: tuple[str, str] | None = None) -> CampaignSummary:
+    """`label`: the experiment's lead and the arm's name (`experiment_labels`)."""
     return CampaignSummary(
         code=campaign.camp_cd,
         type=campaign.camp_type,
@@ -224,6 +228,8 @@ def summary(campaign: CampaignDict) -> CampaignSummary:
         created_at=campaign.created_at,
         updated_at=campaign.updated_at,
         deployed_at=campaign.deployed_at,
+        experiment=label[0] if label else None,
+        arm=label[1] if label else None,
     )
 
 
@@ -326,6 +332,9 @@ def draft_warnings(
 
 def current_split(db: Session, campaign: CampaignDict) -> SplitResult | None:
     """Drafts: computed now from the saved audience; otherwise counted in mb22/mb21."""
+    arm = _arm_split(db, campaign)
+    if arm is not None:
+        return arm
     share = float(campaign.control_share)
     stored = get_detail(db, campaign.camp_cd).experiment
     if campaign.status == CampaignStatus.DRAFT:
@@ -339,6 +348,29 @@ def current_split(db: Session, campaign: CampaignDict) -> SplitResult | None:
         return split_result(split.target_size, split.control_size, share)
     target, control = member_counts(db, campaign.camp_cd)
     return split_result(target, control, share, source="tables", experiment=stored)
+
+
+def _arm_split(db: Session, campaign: CampaignDict) -> SplitResult | None:
+    """A campaign of an experiment with arm campaigns: its arm against the shared control, the
+    expected control share being the two groups' (20/40/40 → 1/3), with the lead's design.
+    None for any other campaign (or a draft whose audience is gone)."""
+    lead = experiment_lead(db, campaign.camp_cd)
+    if lead is None:
+        return None
+    stored = get_detail(db, lead.camp_cd).experiment
+    groups = _design(get_detail(db, lead.camp_cd))
+    group = get_detail(db, campaign.camp_cd).arm or 1
+    if group >= len(groups):
+        return None
+    control, own = float(groups[0]["share"]), float(groups[group]["share"])
+    share = control / (control + own)
+    if campaign.status == CampaignStatus.DRAFT:
+        if not campaign.audience_id or audience_size(db, campaign.audience_id) is None:
+            return None
+        sizes = int(groups[group].get("size") or 0), int(groups[0].get("size") or 0)
+        return split_result(*sizes, share, experiment=stored)
+    target, members = member_counts(db, campaign.camp_cd)
+    return split_result(target, members, share, source="tables", experiment=stored)
 
 
 def member_counts(db: Session, code: str) -> tuple[int, int]:
@@ -394,8 +426,9 @@ def preview_split(db: Session, user: User, data: SplitPreviewRequest) -> SplitRe
 def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
     detail = get_detail(db, campaign.camp_cd)
     size = audience_size(db, campaign.audience_id) if campaign.audience_id else None
+    label = experiment_labels(db, [campaign.camp_cd]).get(campaign.camp_cd)
     return CampaignOut(
-        **summary(campaign).model_dump(),
+        **summary(campaign, label).model_dump(),
         texts=texts_of(campaign, detail),
         deep_link=campaign.deep_link,
         product_code=campaign.product_code,
@@ -415,6 +448,7 @@ def to_out(db: Session, campaign: CampaignDict, user: User) -> CampaignOut:
         warnings=draft_warnings(campaign, detail, size),
         allowed_statuses=allowed_statuses(campaign) if can_manage(user, campaign) else [],
         can_edit=can_manage(user, campaign),
+        arms=experiment_arms(db, campaign),
     )
 
 
@@ -667,7 +701,11 @@ def record_event(
 
 
 def _new_campaign(
-    db: Session, user: User, draft: CampaignDraft, copied_from: str | None = None
+    db: Session,
+    user: User,
+    draft: CampaignDraft,
+    copied_from: str | None = None,
+    arm_of: tuple[CampaignDict, Arm] | None = None,
 ) -> CampaignDict:
     code, xls_ow_id = next_codes(db, draft.type)
     now = utcnow()
@@ -683,16 +721,16 @@ def _new_campaign(
     )
     detail = CampaignDetail(camp_cd=code, copied_from=copied_from)
     _apply(db, campaign, detail, draft)
-    if campaign.audience_id:
+    event: dict[str, Any] | None = {"from": copied_from} if copied_from else None
+    if arm_of is not None:
+        lead, arm = arm_of
+        detail.experiment_lead, detail.arm = lead.camp_cd, arm.group
+        campaign.target_cnt, campaign.control_cnt = arm.size, lead.control_cnt
+        event = {"experiment": lead.camp_cd, "arm": arm.name}
+    elif campaign.audience_id:
         _count_split(db, campaign, detail, draft)
     db.add_all([campaign, detail])
-    record_event(
-        db,
-        code,
-        user.username,
-        "copied" if copied_from else "created",
-        {"from": copied_from} if copied_from else None,
-    )
+    record_event(db, code, user.username, "copied" if copied_from else "created", event)
     db.flush()
     return campaign
 
@@ -742,13 +780,18 @@ def update(db: Session, user: User, code: str, data: CampaignUpdate) -> Campaign
     changes = data.model_dump(exclude_unset=True)
     if "strata" in changes and changes["strata"] is None:
         changes["strata"] = []
-    fields = {**draft_of(campaign, detail), **changes}
-    draft = parse_draft(fields)
+    current = draft_of(campaign, detail)
+    arms = _arm_campaigns(db, campaign.camp_cd)
+    _check_experiment_change(campaign, detail, current, changes, arms)
+    draft = parse_draft({**current, **changes})
     check_draft(
         db, draft, user, check_start="start_date" in changes or campaign.start_date >= today()
     )
     _apply(db, campaign, detail, draft)
-    _count_split(db, campaign, detail, draft)
+    if detail.experiment_lead is None:
+        _count_split(db, campaign, detail, draft)
+    if arms:
+        _sync_arms(db, campaign, detail, arms)
     campaign.updated_at = utcnow()
     db.add(detail)
     record_event(db, campaign.camp_cd, user.username, "updated", {"fields": sorted(changes)})
@@ -871,6 +914,14 @@ def delete(db: Session, user: User, code: str) -> dict[str, int]:
     The caller has checked the password."""
     campaign = get_campaign(db, code, lock=True)
     code = campaign.camp_cd
+    arms = _arm_campaigns(db, code)
+    if arms:
+        raise Conflict(
+            f"campaign {code} leads an experiment whose arms are campaigns "
+            f"({', '.join(c.camp_cd for c in arms.values())}): delete them first",
+            code="campaign.experiment.has_arms",
+            params={"campaign": code, "arms": ", ".join(c.camp_cd for c in arms.values())},
+        )
     removed: dict[str, int] = {}
     with (
         write_conflicts_as_409(f"campaign {code} is being changed (a deploy may be running)"),
@@ -900,6 +951,236 @@ def _contacted_by(code: str) -> sa.Select[Any]:
 def _delete(db: Session, statement: sa.Delete) -> int:
     result = db.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+# A/B/n experiments ---------------------------------------------------------------------------
+#
+# A draft whose design has a control and two or more arms can give each arm a campaign of its
+# own (its code, texts and channels): the lead campaign holds the design and is arm 1; the
+# others are drafts that name it (dq_campaign_details.experiment_lead, .arm). The lead's deploy
+# writes every arm in one transaction, the shared control group under each arm's code. What
+# the split depends on is the lead's: the arms take it over, and refuse edits of it.
+
+DESIGN_FIELDS = ("groups", "strata", "rerandomize")
+SHARED_FIELDS = (
+    "type", "stream", "audience_id", "start_date", "end_date", "control_share", "split_seed",
+    *DESIGN_FIELDS,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Arm:
+    group: int
+    name: str
+    size: int  # in the lead's stored split
+    campaign: CampaignDict | None = None
+
+
+def _design(detail: CampaignDetail) -> list[dict[str, Any]]:
+    return list((detail.experiment or {}).get("groups") or [])
+
+
+def _arm_campaigns(db: Session, lead: str) -> dict[int, CampaignDict]:
+    """The lead's arm campaigns by group (2..)."""
+    rows = db.execute(
+        sa.select(CampaignDetail.arm, CampaignDict)
+        .join(CampaignDict, CampaignDict.camp_cd == CampaignDetail.camp_cd)
+        .where(CampaignDetail.experiment_lead == lead)
+    ).all()
+    return {int(arm or 0): campaign for arm, campaign in rows}
+
+
+def arms_of(db: Session, lead: CampaignDict) -> list[Arm]:
+    """Every arm of the lead's design (group 1 is the lead itself), with its campaign if any."""
+    groups = _design(get_detail(db, lead.camp_cd))
+    campaigns = _arm_campaigns(db, lead.camp_cd)
+    return [
+        Arm(
+            index,
+            str(group["name"]),
+            int(group.get("size") or 0),
+            lead if index == 1 else campaigns.get(index),
+        )
+        for index, group in enumerate(groups)
+        if index >= 1
+    ]
+
+
+def experiment_lead(db: Session, code: str) -> CampaignDict | None:
+    """The lead campaign when `code` leads an experiment with arm campaigns or is an arm."""
+    detail = db.get(CampaignDetail, code)
+    if detail is not None and detail.experiment_lead:
+        return get_campaign(db, detail.experiment_lead)
+    if db.scalar(sa.select(CampaignDetail.camp_cd).where(CampaignDetail.experiment_lead == code)):
+        return get_campaign(db, code)
+    return None
+
+
+def experiment_labels(db: Session, codes: list[str]) -> dict[str, tuple[str, str]]:
+    """Of these campaigns, the ones in an experiment of arm campaigns: (lead, arm name)."""
+    if not codes:
+        return {}
+    rows = db.execute(
+        sa.select(CampaignDetail.camp_cd, CampaignDetail.experiment_lead, CampaignDetail.arm).where(
+            CampaignDetail.experiment_lead.is_not(None),
+            sa.or_(CampaignDetail.camp_cd.in_(codes), CampaignDetail.experiment_lead.in_(codes)),
+        )
+    ).all()
+    leads = {str(lead) for _, lead, _ in rows}
+    designs = {
+        code: list((stored or {}).get("groups") or [])
+        for code, stored in db.execute(
+            sa.select(CampaignDetail.camp_cd, CampaignDetail.experiment).where(
+                CampaignDetail.camp_cd.in_(leads)
+            )
+        )
+    }
+
+    def name(lead: str, group: int) -> str:
+        groups = designs.get(lead, [])
+        return str(groups[group]["name"]) if group < len(groups) else str(group)
+
+    labels: dict[str, tuple[str, str]] = {}
+    for code, lead, arm in rows:
+        labels[str(lead)] = (str(lead), name(str(lead), 1))
+        labels[str(code)] = (str(lead), name(str(lead), int(arm or 0)))
+    return {code: label for code, label in labels.items() if code in codes}
+
+
+def experiment_arms(db: Session, campaign: CampaignDict) -> ExperimentArms | None:
+    """The experiment a campaign leads or is an arm of; a multi-arm draft's arms before they
+    have campaigns (the page offers to create them). None for a plain campaign."""
+    lead = experiment_lead(db, campaign.camp_cd)
+    if lead is None:
+        if len(_design(get_detail(db, campaign.camp_cd))) < 3:
+            return None
+        lead = campaign
+    arms = arms_of(db, lead)
+    has_campaigns = any(a.campaign is not None for a in arms if a.group > 1)
+
+    def size(arm: Arm) -> int:
+        deployed = arm.campaign is not None and arm.campaign.status != CampaignStatus.DRAFT
+        return arm.campaign.target_cnt if deployed and has_campaigns else arm.size  # type: ignore[union-attr]
+
+    return ExperimentArms(
+        lead=lead.camp_cd,
+        control_count=int((_design(get_detail(db, lead.camp_cd)) or [{}])[0].get("size") or 0),
+        arms=[
+            ExperimentArm(
+                group=arm.group,
+                name=arm.name,
+                code=arm.campaign.camp_cd if arm.campaign else None,
+                campaign_name=arm.campaign.camp_name if arm.campaign else None,
+                status=CampaignStatus(arm.campaign.status) if arm.campaign else None,
+                effective_status=effective_status(arm.campaign) if arm.campaign else None,
+                channels=channels_of(arm.campaign) if arm.campaign else [],
+                target_count=size(arm),
+            )
+            for arm in arms
+        ],
+        complete=all(arm.campaign is not None for arm in arms),
+    )
+
+
+def create_arms(db: Session, user: User, code: str) -> list[CampaignDict]:
+    """A draft campaign for each arm of the lead's design that has none: a copy of the lead
+    (texts, channels, terms) named after the arm, to be edited on its own. Idempotent."""
+    lead = get_campaign(db, code, lock=True)
+    ensure_can_manage(user, lead)
+    detail = get_detail(db, lead.camp_cd)
+    if detail.experiment_lead:
+        raise Conflict(
+            f"campaign {lead.camp_cd} is an arm of experiment {detail.experiment_lead}: "
+            "create the arms on the lead",
+            code="campaign.experiment.is_arm",
+            params={"campaign": lead.camp_cd, "lead": detail.experiment_lead},
+        )
+    if lead.status != CampaignStatus.DRAFT:
+        raise Conflict(
+            f"campaign {lead.camp_cd} is {lead.status}; arms are added to a draft",
+            code="campaign.not_draft",
+            params={"campaign": lead.camp_cd, "status": lead.status},
+        )
+    if len(_design(detail)) < 3:
+        raise Conflict(
+            f"campaign {lead.camp_cd} splits into one target group: an A/B/n experiment needs "
+            "a control and at least two arms (groups)",
+            code="campaign.experiment.single_arm",
+            params={"campaign": lead.camp_cd},
+        )
+    fields = {k: v for k, v in draft_of(lead, detail).items() if k not in DESIGN_FIELDS}
+    created = []
+    for arm in arms_of(db, lead):
+        if arm.campaign is not None:
+            continue
+        draft = parse_draft({**fields, "name": f"{lead.camp_name} · {arm.name}"[:200]})
+        created.append(_new_campaign(db, user, draft, arm_of=(lead, arm)))
+    lead.target_cnt = int(_design(detail)[1].get("size") or 0)
+    lead.updated_at = utcnow()
+    record_event(
+        db, lead.camp_cd, user.username, "arms_created", {"arms": [c.camp_cd for c in created]}
+    )
+    with write_conflicts_as_409(f"campaign {lead.camp_cd} is being changed"):
+        db.flush()
+    return created
+
+
+def _check_experiment_change(
+    campaign: CampaignDict,
+    detail: CampaignDetail,
+    current: dict[str, Any],
+    changes: dict[str, Any],
+    arms: dict[int, CampaignDict],
+) -> None:
+    """An arm takes what the split depends on from its lead; a lead with arm campaigns keeps
+    its number of groups and its type (each arm's stream and terms are of the type)."""
+    if detail.experiment_lead:
+        changed = [
+            k
+            for k in SHARED_FIELDS
+            if k in changes and (changes[k] or None) != (current.get(k) or None)
+        ]
+        if changed:
+            errors = Problems()
+            for field in changed:
+                errors.add(
+                    field,
+                    code="campaign.experiment.shared_field",
+                    message=f"shared by the experiment: edit it on {detail.experiment_lead}",
+                    lead=detail.experiment_lead,
+                )
+            errors.raise_if_any(code="campaign.experiment.shared_field")
+    if not arms:
+        return
+    groups = changes.get("groups", current.get("groups"))
+    if changes.get("type", campaign.camp_type) != campaign.camp_type or len(groups or []) != len(
+        _design(detail)
+    ):
+        raise Conflict(
+            f"campaign {campaign.camp_cd} has arm campaigns: its type and number of groups stay "
+            "(delete the arms first)",
+            code="campaign.experiment.has_arms",
+            params={
+                "campaign": campaign.camp_cd,
+                "arms": ", ".join(c.camp_cd for c in arms.values()),
+            },
+        )
+
+
+def _sync_arms(
+    db: Session, lead: CampaignDict, detail: CampaignDetail, arms: dict[int, CampaignDict]
+) -> None:
+    """The lead's shared fields and the arms' sizes of its (new) split, onto its arms."""
+    groups = _design(detail)
+    for group, campaign in arms.items():
+        campaign.stream = lead.stream
+        campaign.audience_id, campaign.audience_spec = lead.audience_id, lead.audience_spec
+        campaign.start_date, campaign.end_date = lead.start_date, lead.end_date
+        campaign.control_share, campaign.split_seed = lead.control_share, lead.split_seed
+        campaign.target_cnt = int(groups[group].get("size") or 0) if group < len(groups) else 0
+        campaign.control_cnt = lead.control_cnt
+        campaign.updated_at = utcnow()
+    lead.target_cnt = int(groups[1].get("size") or 0)
 
 
 # Listing -------------------------------------------------------------------------------------
@@ -1008,5 +1289,9 @@ def campaign_overlap(db: Session, campaign: CampaignDict) -> Overlap:
                 for group in (local_target, local_control)
             )
         ).subquery("campaign_iins")
-    window = Window(campaign.start_date, campaign.end_date, exclude=campaign.camp_cd)
+    # An experiment's arms share its control group: they are one campaign here.
+    lead = experiment_lead(db, campaign.camp_cd)
+    arms = [a.campaign.camp_cd for a in arms_of(db, lead) if a.campaign] if lead else []
+    exclude = tuple(arms) or (campaign.camp_cd,)
+    window = Window(campaign.start_date, campaign.end_date, exclude=exclude)
     return overlap_of(db, iins, window)

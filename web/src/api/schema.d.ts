@@ -439,6 +439,28 @@ export interface paths {
         patch: operations["update_campaign_api_v1_campaigns__code__patch"];
         trace?: never;
     };
+    "/api/v1/campaigns/{code}/arms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Arms
+         * @description A/B/n: a draft campaign for each arm of the draft's design that has none yet (a copy of
+         *     the draft, its texts and channels then edited on their own). The draft leads: it deploys
+         *     every arm in one transaction, the shared control group under each arm's code.
+         */
+        post: operations["create_arms_api_v1_campaigns__code__arms_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{code}/balance": {
         parameters: {
             query?: never;
@@ -1669,6 +1691,19 @@ export interface components {
              */
             smd: number;
         };
+        /** ArmDeploy */
+        ArmDeploy: {
+            /** Channels */
+            channels: {
+                [key: string]: components["schemas"]["ChannelDropouts"];
+            };
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Target */
+            target: number;
+        };
         /** ArmEffect */
         ArmEffect: {
             /** @description Two-proportion test against control. */
@@ -2146,6 +2181,13 @@ export interface components {
              * @description Statuses POST /status accepts now.
              */
             allowed_statuses: string[];
+            /**
+             * Arm
+             * @description Its arm's name in the experiment (A, B…).
+             */
+            arm?: string | null;
+            /** @description The A/B/n experiment this campaign leads or is an arm of. */
+            arms?: components["schemas"]["ExperimentArms"] | null;
             /** Audience Id */
             audience_id: string | null;
             /** Audience Spec */
@@ -2192,6 +2234,11 @@ export interface components {
              * Format: date
              */
             end_date: string;
+            /**
+             * Experiment
+             * @description The lead campaign's code when this one is an arm of an A/B/n experiment (the lead's own code on the lead); None otherwise.
+             */
+            experiment?: string | null;
             /** Name */
             name: string;
             /** Owner */
@@ -2307,6 +2354,11 @@ export interface components {
         CampaignStatus: "draft" | "deployed" | "active" | "finished" | "cancelled";
         /** CampaignSummary */
         CampaignSummary: {
+            /**
+             * Arm
+             * @description Its arm's name in the experiment (A, B…).
+             */
+            arm?: string | null;
             /** Channels */
             channels: string[];
             /** Code */
@@ -2329,6 +2381,11 @@ export interface components {
              * Format: date
              */
             end_date: string;
+            /**
+             * Experiment
+             * @description The lead campaign's code when this one is an arm of an A/B/n experiment (the lead's own code on the lead); None otherwise.
+             */
+            experiment?: string | null;
             /** Name */
             name: string;
             /** Owner */
@@ -2904,6 +2961,11 @@ export interface components {
         };
         /** DeployReport */
         DeployReport: {
+            /**
+             * Arms
+             * @description An A/B/n experiment: what each arm's campaign got (the totals above are the whole experiment's).
+             */
+            arms?: components["schemas"]["ArmDeploy"][];
             /** Channels */
             channels: {
                 [key: string]: components["schemas"]["ChannelDropouts"];
@@ -3232,6 +3294,54 @@ export interface components {
             params: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * ExperimentArm
+         * @description One arm of an A/B/n experiment: a campaign of its own (code, texts, channels) whose
+         *     target is the arm's group; every arm shares the experiment's one control group.
+         */
+        ExperimentArm: {
+            /** Campaign Name */
+            campaign_name: string | null;
+            /** Channels */
+            channels: string[];
+            /**
+             * Code
+             * @description None while the arm has no campaign yet.
+             */
+            code: string | null;
+            /** @description What it does today. */
+            effective_status: components["schemas"]["EffectiveStatus"] | null;
+            /**
+             * Group
+             * @description The arm's index in the design (1..; 0 is the control).
+             */
+            group: number;
+            /** Name */
+            name: string;
+            status: components["schemas"]["CampaignStatus"] | null;
+            /**
+             * Target Count
+             * @description The arm's group size in the stored split.
+             */
+            target_count: number;
+        };
+        /** ExperimentArms */
+        ExperimentArms: {
+            /** Arms */
+            arms: components["schemas"]["ExperimentArm"][];
+            /**
+             * Complete
+             * @description Every arm has its campaign: the experiment can deploy.
+             */
+            complete: boolean;
+            /** Control Count */
+            control_count: number;
+            /**
+             * Lead
+             * @description The campaign holding the design; it deploys every arm.
+             */
+            lead: string;
         };
         /** ExperimentOut */
         ExperimentOut: {
@@ -7702,6 +7812,73 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or the password does not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such object (someone else's is answered the same) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state, or with a concurrent change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input: `errors` names each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_arms_api_v1_campaigns__code__arms_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentArms"];
                 };
             };
             /** @description Not signed in, or the session has ended */

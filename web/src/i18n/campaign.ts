@@ -104,6 +104,8 @@ export const campaignRu = {
     channels: 'Каналы',
     pushEventType: 'Тип push-события',
     pushEventTypeHint: 'Клиенты, отписавшиеся от этого типа уведомлений, не получат push.',
+    costPerContact: 'Стоимость контакта, ₸',
+    costPerContactHint: 'Во что обходится один контакт (SMS, бонус): по ней считается ROI эффекта. Можно указать и после запуска.',
     pushEventTypePlaceholder: 'Не задан',
     deepLink: 'Диплинк',
     linkHint: 'Необязательно. Ссылка вида схема://адрес, например bankapp://promo/travel.',
@@ -165,6 +167,7 @@ export const campaignRu = {
     textPlaceholder: 'Текст pop-up',
   },
   review: {
+    armDryRun: 'Плечо записывается вместе с ведущей кампанией {{lead}}: пробный запуск — всего эксперимента.',
     draft: 'Черновик кампании',
     code: 'Код кампании',
     xlsOwId: 'Код RB3 (xls_ow_id)',
@@ -231,6 +234,19 @@ export const campaignRu = {
     confirmType: 'Чтобы подтвердить, введите код кампании {{code}}:',
     confirmOk: 'Запустить',
     confirmCancel: 'Отмена',
+    armTitle: 'Плечо запускается вместе с ведущей кампанией',
+    armText:
+      'Кампания {{code}} — плечо {{arm}} эксперимента {{lead}}: в таблицы банка её записывает запуск ведущей кампании, вместе с остальными плечами и общей контрольной группой.',
+    openLead: 'Открыть ведущую кампанию {{code}}',
+    armsMissing:
+      'Кампаний нет у плеч {{arms}}. Ведущая запускается только вместе с кампаниями всех плеч: создайте их на странице кампании.',
+    openCampaign: 'Открыть страницу кампании',
+    experiment: 'Запускается эксперимент A/B/n: кампании {{codes}} с общей контрольной группой.',
+    armsTitle: 'Плечи эксперимента',
+    armCol: 'Плечо',
+    codeCol: 'Кампания',
+    targetCol: 'Целевая',
+    channelsCol: 'Получат по каналам',
   },
 };
 
@@ -336,6 +352,8 @@ export const campaignEn: CampaignMessages = {
     channels: 'Channels',
     pushEventType: 'Push event type',
     pushEventTypeHint: 'Customers who opted out of this type of notification get no push.',
+    costPerContact: 'Cost per contact, ₸',
+    costPerContactHint: 'What one contact costs (SMS, bonus): the effect\'s ROI is computed from it. It can also be set after the deploy.',
     pushEventTypePlaceholder: 'Not set',
     deepLink: 'Deep link',
     linkHint: 'Optional. A link like scheme://address, e.g. bankapp://promo/travel.',
@@ -397,6 +415,7 @@ export const campaignEn: CampaignMessages = {
     textPlaceholder: 'Pop-up text',
   },
   review: {
+    armDryRun: 'The arm is written together with its lead campaign {{lead}}: the dry run is the whole experiment’s.',
     draft: 'Campaign draft',
     code: 'Campaign code',
     xlsOwId: 'RB3 code (xls_ow_id)',
@@ -462,6 +481,19 @@ export const campaignEn: CampaignMessages = {
     confirmType: 'To confirm, type the campaign code {{code}}:',
     confirmOk: 'Deploy',
     confirmCancel: 'Cancel',
+    armTitle: 'An arm deploys together with its lead campaign',
+    armText:
+      "Campaign {{code}} is arm {{arm}} of experiment {{lead}}: the lead campaign's deploy writes it to the bank's tables, together with the other arms and the shared control group.",
+    openLead: 'Open the lead campaign {{code}}',
+    armsMissing:
+      "Arms {{arms}} have no campaign. The lead deploys only together with every arm's campaign: create them on the campaign's page.",
+    openCampaign: "Open the campaign's page",
+    experiment: 'An A/B/n experiment is deployed: campaigns {{codes}} with one shared control group.',
+    armsTitle: 'Arms of the experiment',
+    armCol: 'Arm',
+    codeCol: 'Campaign',
+    targetCol: 'Target',
+    channelsCol: 'Reached per channel',
   },
 };
 
@@ -566,6 +598,8 @@ export const campaignKk: CampaignMessages = {
     channels: 'Арналар',
     pushEventType: 'Push-оқиға түрі',
     pushEventTypeHint: 'Хабарламалардың осы түрінен бас тартқан клиенттер push алмайды.',
+    costPerContact: 'Бір байланыстың құны, ₸',
+    costPerContactHint: 'Бір байланыс (SMS, бонус) қанша тұрады: әсердің ROI-і осы бойынша есептеледі. Іске қосқаннан кейін де көрсетуге болады.',
     pushEventTypePlaceholder: 'Берілмеген',
     deepLink: 'Диплинк',
     linkHint: 'Міндетті емес. схема://мекенжай түріндегі сілтеме, мысалы bankapp://promo/travel.',
@@ -628,6 +662,7 @@ export const campaignKk: CampaignMessages = {
     textPlaceholder: 'Pop-up мәтіні',
   },
   review: {
+    armDryRun: 'Тармақ {{lead}} жетекші науқанымен бірге жазылады: сынақ іске қосу — бүкіл эксперименттікі.',
     draft: 'Науқан нобайы',
     code: 'Науқан коды',
     xlsOwId: 'RB3 коды (xls_ow_id)',
@@ -695,5 +730,18 @@ export const campaignKk: CampaignMessages = {
     confirmType: 'Растау үшін науқан кодын енгізіңіз: {{code}}',
     confirmOk: 'Іске қосу',
     confirmCancel: 'Болдырмау',
+    armTitle: 'Тармақ жетекші науқанмен бірге іске қосылады',
+    armText:
+      '{{code}} науқаны — {{lead}} экспериментінің {{arm}} тармағы: оны банк кестелеріне жетекші науқанның іске қосылуы басқа тармақтармен және ортақ бақылау тобымен бірге жазады.',
+    openLead: '{{code}} жетекші науқанын ашу',
+    armsMissing:
+      '{{arms}} тармақтарының науқандары жоқ. Жетекші науқан тек барлық тармақ науқандарымен бірге іске қосылады: оларды науқан бетінде құрыңыз.',
+    openCampaign: 'Науқан бетін ашу',
+    experiment: 'A/B/n эксперименті іске қосылады: ортақ бақылау тобымен {{codes}} науқандары.',
+    armsTitle: 'Эксперимент тармақтары',
+    armCol: 'Тармақ',
+    codeCol: 'Науқан',
+    targetCol: 'Мақсатты',
+    channelsCol: 'Арналар бойынша алады',
   },
 };

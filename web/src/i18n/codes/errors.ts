@@ -197,6 +197,14 @@ export const ru = {
       not_deployed: 'Кампания {{campaign}} в статусе «$t(theories.status.{{status}})»: состав меняют только у развёрнутых кампаний.',
       upload_not_ready: 'Загрузка {{upload_id}} ещё не готова (статус {{status}}).',
     },
+    experiment: {
+      arms_missing: 'У эксперимента {{campaign}} ещё нет кампаний плеч {{arms}}: сначала создайте их.',
+      deploy_lead: 'Кампания {{campaign}} — плечо эксперимента {{lead}}: эксперимент запускается с ведущей кампании.',
+      has_arms: 'Кампания {{campaign}} ведёт эксперимент с кампаниями плеч {{arms}}: пока они есть, её нельзя удалить, а её тип и число групп — изменить.',
+      is_arm: 'Кампания {{campaign}} — плечо эксперимента {{lead}}: кампании плеч создаются у ведущей кампании.',
+      shared_field: 'Это поле общее для всего эксперимента: его меняют у ведущей кампании.',
+      single_arm: 'У кампании {{campaign}} одна целевая группа: для эксперимента A/B/n нужны контроль и хотя бы два плеча.',
+    },
     export: {
       link_expired: 'Ссылка на выгрузку устарела: выгрузите файл заново.',
       link_invalid: 'Ссылка на выгрузку недействительна.',
@@ -458,6 +466,14 @@ export const kk: typeof ru = {
       not_deployed: '{{campaign}} науқаны «$t(theories.status.{{status}})» күйінде: құрамы тек орналастырылған науқандарда өзгереді.',
       upload_not_ready: '{{upload_id}} жүктеуі әлі дайын емес (күйі {{status}}).',
     },
+    experiment: {
+      arms_missing: '{{campaign}} экспериментінде {{arms}} тармақтарының науқандары әлі жоқ: алдымен оларды құрыңыз.',
+      deploy_lead: '{{campaign}} науқаны — {{lead}} экспериментінің тармағы: эксперимент жетекші науқаннан іске қосылады.',
+      has_arms: '{{campaign}} науқаны {{arms}} тармақ науқандары бар экспериментті басқарады: олар барда науқанды жоюға, оның түрі мен топтар санын өзгертуге болмайды.',
+      is_arm: '{{campaign}} науқаны — {{lead}} экспериментінің тармағы: тармақ науқандары жетекші науқанда құрылады.',
+      shared_field: 'Бұл өріс бүкіл экспериментке ортақ: оны жетекші науқанда өзгертеді.',
+      single_arm: '{{campaign}} науқанында бір ғана мақсатты топ бар: A/B/n экспериментіне бақылау тобы және кемінде екі тармақ керек.',
+    },
     export: {
       link_expired: 'Жүктеу сілтемесінің мерзімі өтті: файлды қайта жүктеңіз.',
       link_invalid: 'Жүктеу сілтемесі жарамсыз.',
@@ -718,6 +734,14 @@ export const en: typeof ru = {
       force_admin_only: 'Only an administrator may add customers the campaign’s suppression steps block.',
       not_deployed: 'Campaign {{campaign}} is $t(theories.status.{{status}}): members change only in deployed campaigns.',
       upload_not_ready: 'The upload {{upload_id}} is not ready yet ({{status}}).',
+    },
+    experiment: {
+      arms_missing: 'Experiment {{campaign}} has no campaign yet for its arm(s) {{arms}}: create them first.',
+      deploy_lead: 'Campaign {{campaign}} is an arm of experiment {{lead}}: the experiment is deployed from its lead campaign.',
+      has_arms: 'Campaign {{campaign}} leads an experiment with arm campaigns {{arms}}: while they exist it cannot be deleted, nor its type or number of groups changed.',
+      is_arm: 'Campaign {{campaign}} is an arm of experiment {{lead}}: arm campaigns are created on the lead campaign.',
+      shared_field: 'This field is shared by the whole experiment: change it on the lead campaign.',
+      single_arm: 'Campaign {{campaign}} has a single target group: an A/B/n experiment needs a control and at least two arms.',
     },
     export: {
       link_expired: 'The download link has expired: export the file again.',

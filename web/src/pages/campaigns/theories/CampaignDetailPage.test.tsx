@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import i18n from '../../../i18n';
 import { requestsOf } from '../../../test/renderApp';
 import type { MembersReport } from './api';
-import { campaign, mockCampaignsApi, renderTheories, SPLIT, stats } from './testing';
+import { campaign, experimentArms, mockCampaignsApi, renderTheories, SPLIT, stats } from './testing';
 
 // jsdom has no layout for ECharts to draw in: a chart is its accessible name here.
 vi.mock('../../../components/EChart', () => ({
@@ -452,5 +452,135 @@ describe("Active Theories: a campaign's page", { timeout: 60_000 }, () => {
     renderTheories('/campaigns/C000000404');
     expect(await screen.findByText('Кампания не найдена')).toBeInTheDocument();
     expect(screen.getByText(/Кампании C000000404 нет/)).toBeInTheDocument();
+  });
+});
+
+describe("Active Theories: a campaign's A/B/n experiment", { timeout: 60_000 }, () => {
+  const draft = { status: 'draft' as const, effective_status: 'draft' as const, deployed_at: null, allowed_statuses: ['cancelled'] };
+
+  it("shows a multi-arm draft's arms and creates their campaigns", async () => {
+    let created = false;
+    const { calls } = mockCampaignsApi({
+      [`GET /api/v1/campaigns/${CODE}`]: () => ({
+        body: campaign({
+          ...draft,
+          experiment: created ? CODE : null,
+          arm: created ? 'A' : null,
+          arms: created ? experimentArms() : experimentArms({ b: null, c: null }),
+        }),
+      }),
+      [`POST /api/v1/campaigns/${CODE}/arms`]: () => {
+        created = true;
+        return { status: 201, body: experimentArms() };
+      },
+    });
+    const user = setup();
+    renderTheories(PATH);
+
+    const card = within(await screen.findByTestId('campaign-arms'));
+    expect(card.getByText('Эксперимент A/B/n')).toBeInTheDocument();
+    expect(card.getByText(/Разбиение черновика: контроль и плечи A, B, C\./)).toBeInTheDocument();
+    expect(card.getByTestId('arms-control')).toHaveTextContent('20 000');
+    expect(card.getByTestId('arms-lead')).toHaveTextContent(CODE);
+    const rows = card.getAllByTestId('arm-row');
+    expect(rows.map((row) => row.dataset.arm)).toEqual(['A', 'B', 'C']);
+    expect(rows[0]).toHaveTextContent('ведущая');
+    expect(rows[0]).toHaveTextContent('Черновик');
+    expect(rows[1]).toHaveTextContent('не создана');
+    expect(within(rows[1] as HTMLElement).getByTestId('arm-target')).toHaveTextContent('26 500');
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([]);
+
+    await user.click(card.getByTestId('arms-create'));
+    expect(await screen.findByText('Созданы кампании плеч: C000000103, C000000104')).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.url.pathname)).toEqual([`/api/v1/campaigns/${CODE}/arms`]);
+    // The campaign is asked again: its arms now have codes, linked to their pages, and none is to create.
+    const b = await screen.findByRole('link', { name: 'C000000103' });
+    expect(b).toHaveAttribute('href', '/campaigns/C000000103');
+    expect(screen.getByRole('link', { name: 'C000000104' })).toHaveAttribute('href', '/campaigns/C000000104');
+    expect(screen.queryByTestId('arms-create')).not.toBeInTheDocument();
+    expect(screen.getByTestId('campaign-arms')).toHaveTextContent('Ведущая кампания эксперимента');
+    expect(screen.getByTestId('detail-arm')).toHaveTextContent('A/B/n · A');
+  });
+
+  it("says why creating the arms was refused, in the interface's words", async () => {
+    mockCampaignsApi({
+      [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ ...draft, arms: experimentArms({ b: null, c: null }) }) }),
+      [`POST /api/v1/campaigns/${CODE}/arms`]: () => ({
+        status: 409,
+        body: {
+          error: 'Conflict',
+          code: 'campaign.experiment.single_arm',
+          params: { campaign: CODE },
+          detail: 'splits into one target group',
+        },
+      }),
+    });
+    const user = setup();
+    renderTheories(PATH);
+    await user.click(await screen.findByTestId('arms-create'));
+    expect(
+      await screen.findByText(`У кампании ${CODE} одна целевая группа: для эксперимента A/B/n нужны контроль и хотя бы два плеча.`),
+    ).toBeInTheDocument();
+  });
+
+  it('warns on a lead whose arms are only partly created: it deploys only with all of them', async () => {
+    mockCampaignsApi({
+      [`GET /api/v1/campaigns/${CODE}`]: () => ({
+        body: campaign({ ...draft, experiment: CODE, arm: 'A', arms: experimentArms({ c: null }) }),
+      }),
+    });
+    renderTheories(PATH);
+    expect(await screen.findByTestId('arms-missing')).toHaveTextContent(
+      'Кампаний нет у плеч C. Ведущая запускается только вместе с кампаниями всех плеч: создайте недостающие.',
+    );
+    expect(screen.getByTestId('arms-create')).toBeEnabled();
+  });
+
+  it("shows an arm as its lead's: a note linking the lead, editable, nothing to create", async () => {
+    const ARM = 'C000000103';
+    mockCampaignsApi({
+      [`GET /api/v1/campaigns/${ARM}`]: () => ({
+        body: campaign({ ...draft, code: ARM, name: 'Кэшбэк на АЗС · B', channels: ['popup'], experiment: CODE, arm: 'B', arms: experimentArms() }),
+      }),
+      [`GET /api/v1/campaigns/${ARM}/stats`]: () => ({
+        body: stats({
+          code: ARM,
+          history: [
+            { occurred_at: '2025-02-20T08:00:00Z', username: 'test-analyst', kind: 'created', detail: { experiment: CODE, arm: 'B' } },
+          ],
+        }),
+      }),
+    });
+    renderTheories(`/campaigns/${ARM}`);
+    const note = await screen.findByTestId('arm-note');
+    expect(note).toHaveTextContent(
+      `Плечо B эксперимента ${CODE}: аудитория, даты и разбиение — как у ведущей кампании; запуск — с ведущей.`,
+    );
+    expect(within(note).getByRole('link', { name: CODE })).toHaveAttribute('href', `/campaigns/${CODE}`);
+    expect(screen.getByTestId('detail-arm')).toHaveTextContent('A/B/n · B');
+    const rows = screen.getAllByTestId('arm-row');
+    expect(rows[1]).toHaveTextContent('эта');
+    expect(screen.queryByTestId('arms-create')).not.toBeInTheDocument();
+    expect(within(await screen.findByTestId('campaign-history')).getByTestId('history-event')).toHaveTextContent(
+      `Плечо B эксперимента ${CODE}`,
+    );
+    // Its texts and channels are its own: the draft is still edited in the wizard.
+    expect(screen.getByTestId('action-resume')).toBeEnabled();
+  });
+
+  it('has no experiment card for a plain campaign', async () => {
+    mockCampaignsApi();
+    renderTheories(PATH);
+    await screen.findByTestId('campaign-detail');
+    expect(screen.queryByTestId('campaign-arms')).not.toBeInTheDocument();
+  });
+
+  it('has none for a multi-arm campaign deployed as one (its arms in one target group)', async () => {
+    mockCampaignsApi({
+      [`GET /api/v1/campaigns/${CODE}`]: () => ({ body: campaign({ arms: experimentArms({ b: null, c: null }) }) }),
+    });
+    renderTheories(PATH);
+    await screen.findByTestId('campaign-detail');
+    expect(screen.queryByTestId('campaign-arms')).not.toBeInTheDocument();
   });
 });

@@ -13,7 +13,8 @@ import { useCurrentBalance } from '../experiment/api';
 import { BalanceProofView, type ExperimentOut } from '../experiment/BalanceProofView';
 import { EffectView } from '../experiment/EffectView';
 import { warningText } from '../wizard/messages';
-import { useCampaign, useCampaignJira, useCampaignStats, useSetPoolShare, useStreams, type Campaign } from './api';
+import { leadOf, useCampaign, useCampaignJira, useCampaignStats, useSetPoolShare, useStreams, type Campaign } from './api';
+import { ArmsCard } from './ArmsCard';
 import { CampaignActions } from './CampaignActions';
 import { CampaignStatsView } from './CampaignStatsView';
 import { channelName, TYPE_COLORS } from './status';
@@ -181,6 +182,19 @@ function Header({ campaign }: { campaign: Campaign }) {
                 </Tag>
               </Tooltip>
               <StatusTag campaign={campaign} />
+              {campaign.experiment && campaign.arm ? (
+                <Tooltip
+                  title={
+                    leadOf(campaign)
+                      ? t('theories.arms.tagHint', { arm: campaign.arm, lead: campaign.experiment })
+                      : t('theories.arms.leadHint', { arm: campaign.arm })
+                  }
+                >
+                  <Tag color="cyan" style={{ marginInlineEnd: 0 }} data-testid="detail-arm">
+                    {t('theories.arms.tag', { arm: campaign.arm })}
+                  </Tag>
+                </Tooltip>
+              ) : null}
             </Flex>
             <Text strong style={{ fontSize: 16 }} data-testid="detail-name">
               {campaign.name}
@@ -308,6 +322,7 @@ export function CampaignDetailPage() {
               data-testid="campaign-warnings"
             />
           ) : null}
+          <ArmsCard campaign={campaign.data} />
           {overlap.data ? (
             <Card size="small" title={t('audience.overlap.title')} data-testid="campaign-overlap">
               <OverlapView

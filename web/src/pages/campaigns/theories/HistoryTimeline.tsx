@@ -18,7 +18,16 @@ const KIND_COLORS: Record<string, string> = {
   status: 'purple',
   members_added: 'green',
   members_removed: 'orange',
+  arms_created: 'gray',
 };
+
+function campaignLink(code: string) {
+  return (
+    <Link key={code} to={`/campaigns/${encodeURIComponent(code)}`} style={{ fontFamily: 'monospace' }}>
+      {code}
+    </Link>
+  );
+}
 
 function numberOf(value: unknown): number {
   return typeof value === 'number' ? value : Number(value ?? 0) || 0;
@@ -29,6 +38,26 @@ function eventDetail(event: CampaignEvent, t: TFunction, language: string): Reac
   const detail = event.detail ?? {};
   const count = (value: unknown) => formatCount(numberOf(value), language);
   switch (event.kind) {
+    case 'created':
+      // An arm of an A/B/n experiment: created by its lead's "create arm campaigns".
+      return typeof detail.experiment === 'string' ? (
+        <span>
+          {t('theories.history.armCreated', { arm: String(detail.arm ?? '') })}
+          {campaignLink(detail.experiment)}
+        </span>
+      ) : null;
+    case 'arms_created':
+      return Array.isArray(detail.arms) && detail.arms.length ? (
+        <span>
+          {t('theories.history.armsCreated')}
+          {detail.arms.map((code, index) => (
+            <span key={String(code)}>
+              {index ? ', ' : null}
+              {campaignLink(String(code))}
+            </span>
+          ))}
+        </span>
+      ) : null;
     case 'copied':
       return typeof detail.from === 'string' ? (
         <span>
@@ -43,6 +72,14 @@ function eventDetail(event: CampaignEvent, t: TFunction, language: string): Reac
         ? t('theories.history.fields', { fields: detail.fields.join(', ') })
         : null;
     case 'deployed':
+      // An arm's part of its experiment's deploy (the control group is the lead's).
+      if (typeof detail.experiment === 'string')
+        return (
+          <span>
+            {t('theories.history.deployedArm', { target: count(detail.target) })}
+            {campaignLink(detail.experiment)}
+          </span>
+        );
       return t('theories.history.deployedSizes', { target: count(detail.target), control: count(detail.control) });
     case 'status': {
       const lines = [

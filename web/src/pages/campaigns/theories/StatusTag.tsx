@@ -1,11 +1,10 @@
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 
-import type { CampaignSummary } from './api';
-import { STATUS_COLORS, statusHint, statusName } from './status';
+import { STATUS_COLORS, statusHint, statusName, type StatusOf } from './status';
 
 /** What the campaign is doing today, coloured; the tooltip says when it starts or ended, and the stored status. */
-export function StatusTag({ campaign }: { campaign: CampaignSummary }) {
+export function StatusTag({ campaign }: { campaign: StatusOf }) {
   const { t, i18n } = useTranslation();
   const hint = statusHint(campaign, t, i18n.resolvedLanguage ?? 'ru');
   const tag = (

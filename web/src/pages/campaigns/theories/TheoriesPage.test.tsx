@@ -2,7 +2,7 @@ import { act, configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event';
 
 import { mockFetch, renderApp } from '../../../test/renderApp';
-import { CAMPAIGNS, dashboard, mockCampaignsApi, renderTheories, STREAMS, type Call } from './testing';
+import { CAMPAIGNS, dashboard, mockCampaignsApi, renderTheories, STREAMS, summary, type Call } from './testing';
 
 // jsdom has no layout for ECharts to draw in: a chart is its accessible name here.
 vi.mock('../../../components/EChart', () => ({
@@ -262,6 +262,36 @@ describe('Active Theories: the list', { timeout: 60_000 }, () => {
     renderTheories('/campaigns', { as: 'user' });
     await rowOf('C000000101');
     expect(screen.getByText('Новая кампания').closest('button')).toBeDisabled();
+  });
+});
+
+describe('Active Theories: A/B/n experiments in the list', { timeout: 60_000 }, () => {
+  it("places each arm right after its lead on the page; an arm whose lead is elsewhere names it", async () => {
+    const lead = summary({ code: 'C000000101', experiment: 'C000000101', arm: 'A' });
+    const armC = summary({ code: 'C000000104', name: 'Кэшбэк на АЗС · C', experiment: 'C000000101', arm: 'C' });
+    const armB = summary({ code: 'C000000103', name: 'Кэшбэк на АЗС · B', experiment: 'C000000101', arm: 'B' });
+    const plain = summary({ code: 'C000000102', name: 'Бонус за кредит' });
+    const orphan = summary({ code: 'C000000201', name: 'Зимняя волна · B', experiment: 'C000000200', arm: 'B' });
+    // As the server sorts them (newest first): the arms come before their lead.
+    mockCampaignsApi({
+      'GET /api/v1/campaigns': () => ({ body: { items: [armC, armB, plain, lead, orphan], total: 5, limit: 20, offset: 0 } }),
+    });
+    renderTheories('/campaigns');
+    const table = await screen.findByTestId('theories-table');
+    await within(table).findByText('C000000101');
+    const codes = () => Array.from(table.querySelectorAll('tbody tr[data-row-key]')).map((row) => row.getAttribute('data-row-key'));
+    expect(codes()).toEqual(['C000000102', 'C000000101', 'C000000103', 'C000000104', 'C000000201']);
+
+    const tagOf = async (code: string) => (await rowOf(code)).getByTestId('campaign-arm');
+    expect(await tagOf('C000000101')).toHaveTextContent('A/B/n · A');
+    expect(await tagOf('C000000101')).toHaveAttribute('data-grouped', 'false');
+    expect(await tagOf('C000000103')).toHaveTextContent('↳ B');
+    expect(await tagOf('C000000103')).toHaveAttribute('data-grouped', 'true');
+    expect(await tagOf('C000000104')).toHaveTextContent('↳ C');
+    const away = await rowOf('C000000201');
+    expect(away.getByTestId('campaign-arm')).toHaveTextContent('A/B/n · B');
+    expect(away.getByTestId('campaign-arm-lead')).toHaveAttribute('href', '/campaigns/C000000200');
+    expect((await rowOf('C000000102')).queryByTestId('campaign-arm')).not.toBeInTheDocument();
   });
 });
 

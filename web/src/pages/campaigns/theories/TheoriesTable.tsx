@@ -1,4 +1,4 @@
-import { Card, Empty, Flex, Grid, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, Empty, Flex, Grid, Table, Tag, Tooltip, Typography, theme } from 'antd';
 import type { Breakpoint, TableColumnsType, TableProps } from 'antd';
 import type { TFunction } from 'i18next';
 import { useCallback } from 'react';
@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { formatCount, formatDate, formatDateTime } from '../../../lib/format';
-import { useStreams, type CampaignList, type CampaignSummary, type CampaignType } from './api';
+import { leadOf, useStreams, type CampaignList, type CampaignSummary, type CampaignType } from './api';
+import { groupArms } from './arms';
 import { isFiltered, NO_FILTERS, PAGE_SIZES, sortState, type SortField, type TheoryFilters } from './filters';
 import { channelName, TYPE_COLORS } from './status';
 import { StatusTag } from './StatusTag';
@@ -25,9 +26,48 @@ interface ColumnsContext {
   language: string;
   sortOrderOf: (field: SortField) => 'ascend' | 'descend' | null;
   streamName: (code: string) => string;
+  /** The codes on this page: an arm whose lead is among them is shown under it. */
+  onPage: Set<string>;
+  /** The line beside an arm shown under its lead. */
+  armRule: string;
 }
 
-function theoryColumns({ t, language, sortOrderOf, streamName }: ColumnsContext): TableColumnsType<CampaignSummary> {
+/**
+ * The row's place in an A/B/n experiment: the lead "A/B/n · A"; an arm under its lead "↳ B"; an
+ * arm whose lead is on another page "A/B/n · B" and the lead's code.
+ */
+function ArmLabel({ campaign, grouped, t }: { campaign: CampaignSummary; grouped: boolean; t: TFunction }) {
+  const lead = leadOf(campaign);
+  const arm = campaign.arm ?? '';
+  const tag = (
+    <Tooltip title={lead ? t('theories.arms.tagHint', { arm, lead }) : t('theories.arms.leadHint', { arm })}>
+      <Tag
+        color="cyan"
+        style={{ marginInlineEnd: 0, alignSelf: 'flex-start' }}
+        data-testid="campaign-arm"
+        data-arm={arm}
+        data-lead={campaign.experiment ?? ''}
+        data-grouped={grouped}
+      >
+        {grouped ? t('theories.arms.armTag', { arm }) : t('theories.arms.tag', { arm })}
+      </Tag>
+    </Tooltip>
+  );
+  if (!lead || grouped) return tag;
+  return (
+    <>
+      {tag}
+      <Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+        {t('theories.arms.leadTag')}{' '}
+        <Link to={`/campaigns/${encodeURIComponent(lead)}`} style={{ fontFamily: 'monospace' }} data-testid="campaign-arm-lead">
+          {lead}
+        </Link>
+      </Text>
+    </>
+  );
+}
+
+function theoryColumns({ t, language, sortOrderOf, streamName, onPage, armRule }: ColumnsContext): TableColumnsType<CampaignSummary> {
   return [
     {
       title: t('theories.col.code'),
@@ -36,18 +76,27 @@ function theoryColumns({ t, language, sortOrderOf, streamName }: ColumnsContext)
       width: 120,
       sorter: true,
       sortOrder: sortOrderOf('code'),
-      render: (code: string, campaign) => (
-        <Flex vertical>
-          <Link to={`/campaigns/${encodeURIComponent(code)}`} style={{ fontFamily: 'monospace' }} data-testid="campaign-link">
-            {code}
-          </Link>
-          {campaign.xls_ow_id ? (
-            <Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 12 }}>
-              {campaign.xls_ow_id}
-            </Text>
-          ) : null}
-        </Flex>
-      ),
+      render: (code: string, campaign) => {
+        const lead = leadOf(campaign);
+        const grouped = lead !== null && onPage.has(lead);
+        return (
+          <Flex
+            vertical
+            gap={2}
+            style={grouped ? { paddingInlineStart: 10, borderInlineStart: `2px solid ${armRule}` } : undefined}
+          >
+            <Link to={`/campaigns/${encodeURIComponent(code)}`} style={{ fontFamily: 'monospace' }} data-testid="campaign-link">
+              {code}
+            </Link>
+            {campaign.xls_ow_id ? (
+              <Text type="secondary" style={{ fontFamily: 'monospace', fontSize: 12 }}>
+                {campaign.xls_ow_id}
+              </Text>
+            ) : null}
+            {campaign.experiment && campaign.arm ? <ArmLabel campaign={campaign} grouped={grouped} t={t} /> : null}
+          </Flex>
+        );
+      },
     },
     {
       title: t('theories.col.name'),
@@ -182,9 +231,12 @@ export function TheoriesTable({ filters, updateFilters, list }: TheoriesTablePro
     (code: string) => streams.data?.find((stream) => stream.code === code)?.name_ru ?? code,
     [streams.data],
   );
+  const { token } = theme.useToken();
+  const items = groupArms(list.data?.items ?? []);
+  const onPage = new Set(items.map((item) => item.code));
   const sort = sortState(filters.sort);
   const sortOrderOf = (field: SortField) => (sort.field === field ? sort.order : null);
-  const columns = theoryColumns({ t, language, sortOrderOf, streamName });
+  const columns = theoryColumns({ t, language, sortOrderOf, streamName, onPage, armRule: token.colorInfoBorder });
 
   // The table is as wide as its shown columns (antd leaves out the same ones): wider than its room
   // it scrolls, narrower it stretches them to fill it.
@@ -205,7 +257,6 @@ export function TheoriesTable({ filters, updateFilters, list }: TheoriesTablePro
     );
   };
 
-  const items = list.data?.items ?? [];
   const filtered = isFiltered(filters);
 
   return (

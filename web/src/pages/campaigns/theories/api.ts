@@ -18,6 +18,9 @@ export type SplitResult = components['schemas']['SplitResult'];
 export type ChannelDropouts = components['schemas']['ChannelDropouts'];
 export type MembersReport = components['schemas']['MembersReport'];
 export type Stream = components['schemas']['StreamOut'];
+/** An A/B/n experiment of arm campaigns: its lead, the shared control, each arm's campaign. */
+export type ExperimentArms = components['schemas']['ExperimentArms'];
+export type ExperimentArm = components['schemas']['ExperimentArm'];
 export type ListQuery = NonNullable<operations['list_campaigns_api_v1_campaigns_get']['parameters']['query']>;
 export type ExportFormat = 'csv' | 'xlsx' | 'parquet';
 export type ExportGroup = 'target' | 'control' | 'all';
@@ -103,6 +106,21 @@ export function useCopyCampaign() {
   return useMutation({
     mutationFn: async ({ code, name }: { code: string; name?: string }) =>
       unwrap(await api.POST('/api/v1/campaigns/{code}/copy', { params: { path: { code } }, body: name ? { name } : {} })),
+    onSuccess: invalidate,
+  });
+}
+
+/** The lead of the experiment this campaign is an arm of; null for a lead or a plain campaign. */
+export function leadOf(campaign: Pick<CampaignSummary, 'code' | 'experiment'>): string | null {
+  return campaign.experiment && campaign.experiment !== campaign.code ? campaign.experiment : null;
+}
+
+/** POST /campaigns/{code}/arms: a draft campaign for each arm of the lead's design that has none. */
+export function useCreateArms() {
+  const invalidate = useInvalidateCampaigns();
+  return useMutation({
+    mutationFn: async (code: string) =>
+      unwrap(await api.POST('/api/v1/campaigns/{code}/arms', { params: { path: { code } } })),
     onSuccess: invalidate,
   });
 }

@@ -3,6 +3,9 @@ import type { TFunction } from 'i18next';
 import { formatDate } from '../../../lib/format';
 import type { CampaignSummary } from './api';
 
+/** What a status tag and its hint need of a campaign. */
+export type StatusOf = Pick<CampaignSummary, 'status' | 'effective_status' | 'start_date' | 'end_date'>;
+
 /**
  * What a campaign is doing today (`effective_status`: draft, scheduled, active, ended, finished,
  * cancelled) in colours a list can be scanned by: green runs, blue waits, orange needs a hand.
@@ -31,7 +34,7 @@ export function channelName(channel: string, t: TFunction): string {
 }
 
 /** The hint under a status tag: when a deployed campaign starts or ended, and the stored status. */
-export function statusHint(campaign: CampaignSummary, t: TFunction, language: string): string | null {
+export function statusHint(campaign: StatusOf, t: TFunction, language: string): string | null {
   const effective = campaign.effective_status;
   const parts: string[] = [];
   if (effective === 'scheduled') parts.push(t('theories.statusHint.scheduled', { date: formatDate(campaign.start_date, language) }));

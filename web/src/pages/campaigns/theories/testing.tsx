@@ -10,7 +10,7 @@ import { session, type Role } from '../../../auth/session';
 import { createQueryClient } from '../../../lib/queryClient';
 import { mockFetch, type MockAnswer } from '../../../test/renderApp';
 import { addDays, bankToday } from '../../../lib/dates';
-import type { Campaign, CampaignStats, CampaignSummary, Dashboard, SplitResult, Stream } from './api';
+import type { Campaign, CampaignStats, CampaignSummary, Dashboard, ExperimentArms, SplitResult, Stream } from './api';
 import { CampaignDetailPage } from './CampaignDetailPage';
 import { TheoriesPage } from './TheoriesPage';
 
@@ -99,6 +99,31 @@ export function campaign(extra: Partial<Campaign> = {}): Campaign {
     allowed_statuses: ['finished'],
     can_edit: true,
     ...extra,
+  };
+}
+
+/**
+ * An A/B/n experiment led by C000000101 (arm A) with arm B (C000000103) and arm C (C000000104);
+ * `codes` null for an arm leaves it without a campaign (a lead whose arms are to be created).
+ */
+export function experimentArms(
+  { b = 'C000000103', c = 'C000000104', status = 'draft' }: { b?: string | null; c?: string | null; status?: 'draft' | 'deployed' } = {},
+): ExperimentArms {
+  const arm = (group: number, name: string, code: string | null, channels: string[], target: number) => ({
+    group,
+    name,
+    code,
+    campaign_name: code ? (group === 1 ? 'Кэшбэк на АЗС' : `Кэшбэк на АЗС · ${name}`) : null,
+    status: code ? status : null,
+    effective_status: code ? (status === 'deployed' ? ('scheduled' as const) : status) : null,
+    channels: code ? channels : [],
+    target_count: target,
+  });
+  return {
+    lead: 'C000000101',
+    control_count: 20000,
+    arms: [arm(1, 'A', 'C000000101', ['push', 'sms'], 27000), arm(2, 'B', b, ['popup'], 26500), arm(3, 'C', c, ['sms'], 26500)],
+    complete: b !== null && c !== null,
   };
 }
 

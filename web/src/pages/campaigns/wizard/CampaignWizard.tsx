@@ -1,7 +1,8 @@
 import { ArrowLeftOutlined, ArrowRightOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Steps, Typography } from 'antd';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatShare } from '../../../lib/format';
@@ -16,6 +17,7 @@ import {
   usePersisted,
   WIZARD_STORAGE,
 } from '../../../lib/persisted';
+import { leadOf } from '../theories/api';
 import { CampaignError, useDeploy, useSaveDraft } from './api';
 import { AudienceStep } from './AudienceStep';
 import { DeployStep } from './DeployStep';
@@ -80,6 +82,7 @@ export function CampaignWizard({ initial, onNew }: { initial?: WizardState; onNe
   const deploy = useDeploy(onDeployed);
 
   const step = STEPS[state.step] ?? 'audience';
+  const armLead = state.draft ? leadOf(state.draft) : null;
   const deployed = state.deployed !== null;
   const locked = deployed || deploy.busy || save.isPending;
 
@@ -241,6 +244,22 @@ export function CampaignWizard({ initial, onNew }: { initial?: WizardState; onNe
           }))}
         />
       </Card>
+
+      {armLead && state.draft ? (
+        // An arm of an A/B/n experiment: what the split depends on is its lead's (the server refuses a change).
+        <Alert
+          type="info"
+          showIcon
+          data-testid="wizard-arm-note"
+          title={
+            <Trans
+              i18nKey="theories.arms.armNote"
+              values={{ arm: state.draft.arm ?? '', lead: armLead }}
+              components={{ lead: <Link to={`/campaigns/${encodeURIComponent(armLead)}`} style={{ fontFamily: 'monospace' }} /> }}
+            />
+          }
+        />
+      ) : null}
 
       <Title level={4} style={{ margin: 0 }} tabIndex={-1} ref={heading} data-testid="wizard-step-title">
         {t('campaign.wizard.stepTitle', { n: state.step + 1, title: stepTitles[step] })}

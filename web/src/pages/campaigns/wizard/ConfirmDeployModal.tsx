@@ -64,6 +64,11 @@ export function ConfirmDeployModal({
       <Paragraph>{t('campaign.deploy.confirmIntro', { name: draft.name })}</Paragraph>
       {dryRun.isPending ? <Skeleton active paragraph={{ rows: 4 }} /> : null}
       {dryRun.isError ? <ErrorAlert title={t('campaign.review.dryRunFailed')} error={dryRun.error} /> : null}
+      {report?.arms?.length ? (
+        <Paragraph data-testid="deploy-confirm-arms">
+          {t('campaign.deploy.experiment', { codes: report.arms.map((arm) => `${arm.code} (${arm.name})`).join(', ') })}
+        </Paragraph>
+      ) : null}
       {report ? (
         <>
           <Descriptions

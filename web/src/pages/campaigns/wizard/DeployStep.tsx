@@ -9,7 +9,9 @@ import { ApiError } from '../../../api/errors';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDate } from '../../../lib/format';
 import { jobStageText } from '../../../lib/jobs';
+import { leadOf } from '../theories/api';
 import { CampaignError, type DeployPhase } from './api';
+import { ArmsReport } from './ArmsReport';
 import { ConfirmDeployModal } from './ConfirmDeployModal';
 import type { CampaignOut, DeployReport } from './types';
 
@@ -49,32 +51,62 @@ export function DeployStep({
 
   if (report)
     return (
-      <Card data-testid="deploy-result" data-code={report.code}>
-        <div data-testid="deploy-progress" data-percent={100}>
-          <Progress percent={100} status="success" />
-        </div>
-        <Result
-          status="success"
-          title={t('campaign.deploy.doneTitle', { code: report.code })}
-          subTitle={t('campaign.deploy.doneText', {
-            target: count(report.target),
-            control: count(report.control),
-            delivery: count(deliveryRows(report)),
-            start: formatDate(draft.start_date, language),
-          })}
-          extra={
-            <Flex gap={16} align="center" justify="center" wrap>
-              <Link to={`/campaigns/${report.code}`} data-testid="deploy-link">
-                {t('campaign.deploy.open', { code: report.code })}
+      <Flex vertical gap={16}>
+        <Card data-testid="deploy-result" data-code={report.code}>
+          <div data-testid="deploy-progress" data-percent={100}>
+            <Progress percent={100} status="success" />
+          </div>
+          <Result
+            status="success"
+            title={t('campaign.deploy.doneTitle', { code: report.code })}
+            subTitle={t('campaign.deploy.doneText', {
+              target: count(report.target),
+              control: count(report.control),
+              delivery: count(deliveryRows(report)),
+              start: formatDate(draft.start_date, language),
+            })}
+            extra={
+              <Flex gap={16} align="center" justify="center" wrap>
+                <Link to={`/campaigns/${report.code}`} data-testid="deploy-link">
+                  {t('campaign.deploy.open', { code: report.code })}
+                </Link>
+                <Button type="primary" onClick={onNewCampaign} data-testid="wizard-new">
+                  {t('campaign.deploy.newCampaign')}
+                </Button>
+              </Flex>
+            }
+          />
+        </Card>
+        <ArmsReport report={report} />
+      </Flex>
+    );
+
+  // An arm of an A/B/n experiment is written by its lead's deploy, never alone.
+  const lead = leadOf(draft);
+  if (lead) {
+    const arm = draft.arms?.arms.find((a) => a.code === draft.code)?.name ?? draft.arm ?? '';
+    return (
+      <Card size="small" title={t('campaign.deploy.title')} data-testid="deploy-arm-note">
+        <Alert
+          type="info"
+          showIcon
+          title={t('campaign.deploy.armTitle')}
+          description={
+            <Flex vertical gap={8} align="flex-start">
+              <span>{t('campaign.deploy.armText', { code: draft.code, arm, lead })}</span>
+              <Link to={`/campaigns/${encodeURIComponent(lead)}`} data-testid="deploy-open-lead">
+                {t('campaign.deploy.openLead', { code: lead })}
               </Link>
-              <Button type="primary" onClick={onNewCampaign} data-testid="wizard-new">
-                {t('campaign.deploy.newCampaign')}
-              </Button>
             </Flex>
           }
         />
       </Card>
     );
+  }
+  const arms = draft.arms?.arms ?? [];
+  const armCodes = arms.flatMap((a) => (a.code ? [a.code] : []));
+  // A lead with some arm campaigns deploys only with all of them (the server answers arms_missing).
+  const missing = armCodes.length > 1 ? arms.filter((a) => a.code === null).map((a) => a.name) : [];
 
   const running = phase.kind === 'starting' || phase.kind === 'job';
   const percent = phase.kind === 'job' ? Math.round(phase.progress * 100) : 0;
@@ -93,7 +125,21 @@ export function DeployStep({
             start: formatDate(draft.start_date, language),
           })}
         </Paragraph>
+        {armCodes.length > 1 ? (
+          <Text data-testid="deploy-experiment">{t('campaign.deploy.experiment', { codes: armCodes.join(', ') })}</Text>
+        ) : null}
         <Text type="secondary">{t('campaign.deploy.atomic')}</Text>
+        {missing.length ? (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="deploy-arms-missing"
+            title={t('campaign.deploy.armsMissing', { arms: missing.join(', ') })}
+            action={
+              <Link to={`/campaigns/${encodeURIComponent(draft.code)}`}>{t('campaign.deploy.openCampaign')}</Link>
+            }
+          />
+        ) : null}
         {running ? (
           <div data-testid="deploy-progress" data-percent={percent} aria-live="polite">
             <Progress percent={percent} status="active" />
@@ -128,6 +174,7 @@ export function DeployStep({
             size="large"
             icon={<RocketOutlined />}
             loading={running}
+            disabled={missing.length > 0}
             onClick={() => setConfirming(true)}
             data-testid="deploy-button"
           >

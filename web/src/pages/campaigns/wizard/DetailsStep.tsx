@@ -1,4 +1,4 @@
-import { Alert, Card, Checkbox, Col, DatePicker, Flex, Input, Row, Segmented, Select, Switch, Typography } from 'antd';
+import { Alert, Card, Checkbox, Col, DatePicker, Flex, Input, InputNumber, Row, Segmented, Select, Switch, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 
@@ -184,6 +184,23 @@ export function DetailsStep({
               data-testid="details-pool-share"
               checked={form.pool_share ?? false}
               onChange={(checked) => set('pool_share', checked)}
+            />
+          </FormField>
+          <FormField
+            field="cost_per_contact"
+            label={t('campaign.details.costPerContact')}
+            error={errors.cost_per_contact}
+            hint={t('campaign.details.costPerContactHint')}
+          >
+            <InputNumber
+              {...controlProps('cost_per_contact', errors.cost_per_contact)}
+              data-testid="details-cost-per-contact"
+              min={0}
+              max={1_000_000_000}
+              step={10}
+              value={form.cost_per_contact ?? null}
+              onChange={(value) => set('cost_per_contact', typeof value === 'number' ? value : null)}
+              style={{ width: 200 }}
             />
           </FormField>
           <TextsSection

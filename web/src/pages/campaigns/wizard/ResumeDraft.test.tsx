@@ -24,6 +24,7 @@ const BODY: CampaignCreate = {
   control_share: 0.2,
   split_seed: 77,
   pool_share: false,
+  cost_per_contact: 12.5,
   push_event_type: null,
   rb3: null,
   popup: null,
@@ -46,6 +47,7 @@ describe('Campaign wizard: a saved draft resumed', { timeout: 60_000 }, () => {
     await waitFor(() => expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'details'));
     expect(screen.getByTestId('details-body-ru')).toHaveValue('Оплачивайте билеты картой');
     expect(screen.getByTestId('details-sms-ru')).toHaveValue('Кешбэк 5 %');
+    expect(screen.getByTestId('details-cost-per-contact')).toHaveValue('12.5');
     // Unchanged: "next" goes on to the review without writing anything.
     await user.click(screen.getByTestId('wizard-next'));
     await waitFor(() => expect(screen.getByTestId('campaign-wizard')).toHaveAttribute('data-step', 'review'));
@@ -60,6 +62,7 @@ describe('Campaign wizard: a saved draft resumed', { timeout: 60_000 }, () => {
     await waitFor(() => expect(backend.calls.map((c) => c.key)).toContain('PATCH /api/v1/campaigns/C000000042'));
     const patch = backend.calls.find((c) => c.key === 'PATCH /api/v1/campaigns/C000000042');
     expect((patch?.body as CampaignCreate).texts?.ru?.sms).toBe('Кешбэк');
+    expect((patch?.body as CampaignCreate).cost_per_contact).toBe(12.5);
     expect(backend.calls.map((c) => c.key)).not.toContain('POST /api/v1/campaigns');
   });
 });

@@ -46,6 +46,7 @@ describe('Campaign wizard: the review step', { timeout: 60_000 }, () => {
       split_seed: expect.any(Number) as number,
       push_event_type: null,
       pool_share: false,
+      cost_per_contact: null,
       rb3: null,
       popup: null,
     });

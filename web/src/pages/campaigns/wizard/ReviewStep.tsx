@@ -5,7 +5,9 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { formatCount, formatDate, formatNumber, formatPercent, formatPValue } from '../../../lib/format';
 import { useCampaignOverlap } from '../audience/api';
 import { OverlapView } from '../audience/ReachOverlap';
+import { leadOf } from '../theories/api';
 import { useDryRun, useStreams } from './api';
+import { ArmsReport } from './ArmsReport';
 import { reasonText, warningText } from './messages';
 import type { CampaignOut, ChannelDropouts, ChosenAudience, DeployReport } from './types';
 import { CHANNELS } from './types';
@@ -107,6 +109,7 @@ function DryRunView({ report, language }: { report: DeployReport; language: stri
           ) : null;
         })}
       </Row>
+      <ArmsReport report={report} />
       <Card size="small" title={t('campaign.review.tables')}>
         <Table<TableRow>
           size="small"
@@ -150,13 +153,15 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? 'ru';
   const dryRun = useDryRun(draft);
+  const lead = leadOf(draft);
   // Of the draft's audience, who is already in deployed campaigns overlapping its dates.
   const overlap = useCampaignOverlap(draft.code);
   // The draft's and the dry run's, each once.
   const warnings = [
     ...new Map([...draft.warnings, ...(dryRun.data?.warnings ?? [])].map((w) => [w.message, w])).values(),
   ];
-  const split = dryRun.data?.split ?? draft.split;
+  // An arm's split is its lead's (the note says so): neither its own plain split nor the whole experiment's.
+  const split = lead ? null : (dryRun.data?.split ?? draft.split);
   // The stream by its name, as the details step lists it: «Путешествия (travel)»; the code alone until known.
   const streams = useStreams(draft.type);
   const stream = streams.data?.find((item) => item.code === draft.stream);
@@ -279,6 +284,9 @@ export function ReviewStep({ draft, audience }: { draft: CampaignOut; audience: 
       <Typography.Title level={5} style={{ margin: 0 }}>
         {t('campaign.review.dryRunTitle')}
       </Typography.Title>
+      {lead ? (
+        <Alert type="info" showIcon data-testid="review-arm-dry-run" title={t('campaign.review.armDryRun', { lead })} />
+      ) : null}
       {dryRun.isPending ? <Skeleton active paragraph={{ rows: 4 }} /> : null}
       {dryRun.isError ? (
         <ErrorAlert

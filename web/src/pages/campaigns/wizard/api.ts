@@ -5,6 +5,7 @@ import { api } from '../../../api/client';
 import { ApiError, apiErrorOf, toApiError, unwrap } from '../../../api/errors';
 import { followJob, type JobStage, STATUS_OF_JOB_ERROR } from '../../../lib/jobs';
 import { useDebounced } from '../../../lib/useDebounced';
+import { leadOf } from '../theories/api';
 import { designBody } from './design';
 import { fieldErrorsOf } from './validation';
 import type {
@@ -157,16 +158,20 @@ export function useSaveDraft() {
   });
 }
 
-/** What a deploy would write and who drops out of each channel (`?dry_run=true`): nothing is written. */
+/**
+ * What a deploy would write and who drops out of each channel (`?dry_run=true`): nothing is written.
+ * An arm of an A/B/n experiment is written by its lead's deploy: its dry run is the lead's.
+ */
 export function useDryRun(draft: CampaignOut | null) {
+  const code = draft ? (leadOf(draft) ?? draft.code) : '';
   return useQuery<DeployReport, CampaignError>({
     // A new version of the draft (updated_at) is a new dry run.
-    queryKey: ['campaigns', 'dry-run', draft?.code ?? '', draft?.updated_at ?? ''],
+    queryKey: ['campaigns', 'dry-run', code, draft?.code ?? '', draft?.updated_at ?? ''],
     enabled: draft !== null,
     queryFn: async () => {
       const result = unwrapCampaign(
         await api.POST('/api/v1/campaigns/{code}/deploy', {
-          params: { path: { code: draft?.code ?? '' }, query: { dry_run: true } },
+          params: { path: { code }, query: { dry_run: true } },
         }),
       );
       if ('job_id' in result) throw new ApiError('a dry run answered with a job', 500, 'UnexpectedAnswer');

@@ -76,6 +76,7 @@ export function emptyDetails(today: string): DetailsForm {
     product_code: '',
     push_event_type: null,
     pool_share: false,
+    cost_per_contact: null,
     rb3: emptyRb3(),
     popup: emptyPopup(),
   };
@@ -216,6 +217,7 @@ export function draftBody(state: Pick<WizardState, 'audience' | 'split' | 'detai
     ...designBody(split.design),
     push_event_type: details.channels.includes('push') ? details.push_event_type : null,
     pool_share: details.pool_share ?? false,
+    cost_per_contact: details.cost_per_contact ?? null,
     rb3:
       details.type === 'RB3' && rb3.bonus_type && rb3.bonus_value !== null
         ? {
@@ -280,6 +282,7 @@ export function stateOfDraft(draft: CampaignOut, audience: ChosenAudience | null
     product_code: draft.product_code ?? '',
     push_event_type: draft.push_event_type ?? null,
     pool_share: draft.pool_share ?? false,
+    cost_per_contact: draft.cost_per_contact ?? null,
     rb3: rb3
       ? {
           bonus_type: rb3.bonus_type,

@@ -106,6 +106,8 @@ export interface DetailsForm {
   push_event_type: string | null;
   /** Takes a share of the daily new-user pool while it runs. */
   pool_share?: boolean;
+  /** KZT per contacted member: the effect's ROI (null: not known). */
+  cost_per_contact?: number | null;
   rb3: Rb3Form;
   popup: PopupForm;
 }
