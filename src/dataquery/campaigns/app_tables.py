@@ -38,7 +38,7 @@ class CampaignDetail(Base):
     cost_per_contact: Mapped[float | None] = mapped_column(sa.Float)
     # An arm of an A/B/n experiment (migration 0021): the lead campaign, whose design splits
     # the audience, and the arm's group in it (2..; the lead itself is arm 1).
-    experiment_lead: Mapped[str | None] = mapped_column(sa.String(10), index=True)
+    experiment_lead: Mapped[str | None] = mapped_column(sa.String(10))
     arm: Mapped[int | None] = mapped_column(sa.Integer)
 
 

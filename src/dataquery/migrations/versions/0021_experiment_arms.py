@@ -19,12 +19,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.add_column("dq_campaign_details", sa.Column("experiment_lead", sa.String(10), nullable=True))
     op.add_column("dq_campaign_details", sa.Column("arm", sa.Integer(), nullable=True))
-    op.create_index(
-        "ix_dq_campaign_details_experiment_lead", "dq_campaign_details", ["experiment_lead"]
-    )
+    # No index: a row per campaign is scanned at once, and DuckDB alters no table an index
+    # depends on (every later column change would have to drop and make it again).
 
 
 def downgrade() -> None:
-    op.drop_index("ix_dq_campaign_details_experiment_lead", "dq_campaign_details")
     op.drop_column("dq_campaign_details", "arm")
     op.drop_column("dq_campaign_details", "experiment_lead")
