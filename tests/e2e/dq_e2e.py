@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
@@ -135,16 +136,22 @@ class DQServer:
         self, path: str, body: object, token: str | None = None
     ) -> tuple[int, object | None]:
         """POST JSON; returns (status, body) for errors too, instead of raising."""
+        return self.send_json("POST", path, body, token)
+
+    def send_json(
+        self, method: str, path: str, body: object, token: str | None = None, timeout: float = 10
+    ) -> tuple[int, Any]:
+        """A JSON request of any method; returns (status, body) for errors too."""
         request = urllib.request.Request(
             self.url(path),
             data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
-            method="POST",
+            method=method,
         )
         if token:
             request.add_header("Authorization", f"Bearer {token}")
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 raw = response.read()
                 return response.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as error:

@@ -4,10 +4,7 @@ arms, and Active Theories lists the arm under its lead."""
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,24 +19,6 @@ GROUPS = [
     {"name": "A", "share": 0.4},
     {"name": "B", "share": 0.4},
 ]
-SHOTS = Path("/tmp/shots")
-
-
-def _call(server: DQServer, method: str, path: str, body: object, token: str) -> tuple[int, Any]:
-    """A JSON request of any method; (status, body) for errors too."""
-    request = urllib.request.Request(
-        server.url(path),
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        method=method,
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        return error.code, json.loads(raw) if raw else None
 
 
 def _draft(server: DQServer, token: str) -> dict[str, Any]:
@@ -78,7 +57,6 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     browser_errors: BrowserErrors,
     results_dir: Path,
 ) -> None:
-    SHOTS.mkdir(exist_ok=True)
     token = dq_server.access_token("analyst")
     lead = str(_draft(dq_server, token)["code"])
 
@@ -94,7 +72,7 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     expect(rows.nth(1)).to_contain_text("не создана")
 
     card.scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "arms-lead-before.png"), full_page=True)
+    page.screenshot(path=str(results_dir / "experiment-arms-lead-before.png"), full_page=True)
     page.get_by_role("button", name="Создать кампании плеч").click()
     expect(page.get_by_text(re.compile(r"Созданы кампании плеч: C\d+"))).to_be_visible()
     expect(card).to_have_attribute("data-complete", "true")
@@ -104,7 +82,7 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     expect(rows.nth(1)).to_contain_text("A/B/n: плечи · B")
     expect(page.get_by_test_id("detail-arm")).to_have_text("A/B/n · A")
     card.scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "arms-lead-draft.png"), full_page=True)
+    page.screenshot(path=str(results_dir / "experiment-arms-lead-draft.png"), full_page=True)
 
     # The arm's page: the lead's note, and nothing that would deploy the arm alone.
     card.get_by_role("link", name=arm_b).click()
@@ -116,7 +94,7 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     )
     expect(note.get_by_role("link", name=lead)).to_have_attribute("href", f"/campaigns/{lead}")
     page.get_by_test_id("campaign-arms").scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "arms-arm-page.png"), full_page=True)
+    page.screenshot(path=str(results_dir / "experiment-arms-arm-page.png"), full_page=True)
     # Edited like any draft, in the wizard, whose last step sends to the lead instead of deploying.
     page.get_by_test_id("action-resume").click()
     wizard = page.get_by_test_id("campaign-wizard")
@@ -125,16 +103,15 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     # Its dry run is the lead's: the whole experiment, each arm's part listed.
     expect(page.get_by_test_id("deploy-arm")).to_have_count(2, timeout=30_000)
     page.get_by_test_id("deploy-arms").scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "arms-arm-wizard-review.png"), full_page=True)
+    page.screenshot(path=str(results_dir / "experiment-arms-arm-wizard-review.png"), full_page=True)
     page.get_by_test_id("wizard-next").click()
     expect(wizard).to_have_attribute("data-step", "deploy")
     expect(page.get_by_test_id("deploy-arm-note")).to_contain_text("Плечо запускается вместе")
     expect(page.get_by_test_id("deploy-button")).to_have_count(0)
-    page.screenshot(path=str(SHOTS / "arms-arm-wizard-deploy.png"), full_page=True)
+    page.screenshot(path=str(results_dir / "experiment-arms-arm-wizard-deploy.png"), full_page=True)
 
     # Arm B gets pop-up texts of its own; the lead deploys the experiment.
-    status, arm = _call(
-        dq_server,
+    status, arm = dq_server.send_json(
         "PATCH",
         f"/api/v1/campaigns/{arm_b}",
         {
@@ -150,9 +127,11 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     )
     assert status == 200, (status, arm)
     assert arm["popup"]["title_ru"] == "Вариант B"
-    status, direct = _call(dq_server, "POST", f"/api/v1/campaigns/{arm_b}/deploy", {}, token)
+    status, direct = dq_server.send_json("POST", f"/api/v1/campaigns/{arm_b}/deploy", {}, token)
     assert status == 409 and direct["code"] == "campaign.experiment.deploy_lead", (status, direct)
-    status, report = _call(dq_server, "POST", f"/api/v1/campaigns/{lead}/deploy", {}, token)
+    status, report = dq_server.send_json(
+        "POST", f"/api/v1/campaigns/{lead}/deploy", {}, token, timeout=60
+    )
     assert status == 200, (status, report)
     assert [(a["code"], a["name"]) for a in report["arms"]] == [(lead, "A"), (arm_b, "B")]
     assert sum(a["target"] for a in report["arms"]) == report["target"]
@@ -174,7 +153,6 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     # Deployed, starting tomorrow: "scheduled" is what the list shows of a deployed campaign.
     for row in (lead_row, arm_row):
         expect(row.get_by_test_id("campaign-status")).to_have_attribute("data-status", "scheduled")
-    page.screenshot(path=str(SHOTS / "arms-list.png"), full_page=True)
     page.screenshot(path=str(results_dir / "experiment-arms-list.png"), full_page=True)
 
     page.goto(dq_server.url(f"/campaigns/{lead}"))
@@ -183,6 +161,5 @@ def test_arm_campaigns_created_on_the_page_deployed_by_the_lead_and_grouped_in_t
     for tag in deployed.get_by_test_id("campaign-status").all():
         expect(tag).to_have_attribute("data-status", "scheduled")
     deployed.scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "arms-lead-deployed.png"), full_page=True)
     page.screenshot(path=str(results_dir / "experiment-arms-lead.png"), full_page=True)
     assert browser_errors.messages == []

@@ -178,17 +178,20 @@ def _read(
     return fetch_arrow(db.connection(), query, schema), has_value
 
 
-def members_of(db: Session, campaign: CampaignDict) -> tuple[sa.Subquery, list[str] | None]:
+def members_of(db: Session, campaign: CampaignDict) -> tuple[sa.Subquery, CampaignDict | None]:
     """Who is compared: the campaign's mb21 (group 0) and mb22 (group 1); for an experiment of
-    arm campaigns, the lead's mb21 and each arm's mb22 under its group, with the groups' names
-    (the same whichever of its campaigns is asked)."""
+    arm campaigns (its lead returned too), the lead's mb21 and each arm's mb22 under its group,
+    the same whichever of its campaigns is asked."""
     lead = service.experiment_lead(db, campaign.camp_cd)
     if lead is None:
         return experiment.member_groups(campaign.camp_cd, [(1, campaign.camp_cd)]), None
     arms = [(a.group, a.campaign.camp_cd) for a in service.arms_of(db, lead) if a.campaign]
+    return experiment.member_groups(lead.camp_cd, arms), lead
+
+
+def _group_names(db: Session, lead: CampaignDict) -> list[str]:
     stored = service.get_detail(db, lead.camp_cd).experiment or {}
-    names = [str(g["name"]) for g in stored.get("groups", [])]
-    return experiment.member_groups(lead.camp_cd, arms), names
+    return [str(g["name"]) for g in stored.get("groups", [])]
 
 
 def _arms(
@@ -260,13 +263,13 @@ def effect(
     observed = max(0, min(days, (today - start).days + 1))
     end = start + timedelta(days=days)
     pre_start = start - timedelta(days=days)
-    members, arm_names = members_of(db, campaign)
+    members, lead = members_of(db, campaign)
     rows, has_value = _read(db, campaign, members, outcome, start, end, pre_start)
-    if arm_names is None:
+    if lead is None:
         groups, names = _arms(db, campaign, rows)
     else:
         groups = rows.column("grp").to_numpy(zero_copy_only=False).astype(np.int64)
-        names = arm_names
+        names = _group_names(db, lead)
     post_conv = rows.column("post_conv").to_numpy(zero_copy_only=False).astype(np.float64)
     pre_conv = rows.column("pre_conv").to_numpy(zero_copy_only=False).astype(np.float64)
     post_value = pre_value = None
@@ -365,9 +368,8 @@ def current_balance(db: Session, code: str) -> CurrentBalance:
             code="effect.not_deployed",
             params={"campaign": code, "status": campaign.status},
         )
-    members, arm_names = members_of(db, campaign)
-    lead = service.experiment_lead(db, code) if arm_names is not None else None
-    stored = service.get_detail(db, lead.camp_cd if lead else campaign.camp_cd).experiment
+    members, lead = members_of(db, campaign)
+    stored = service.get_detail(db, (lead or campaign).camp_cd).experiment
     if stored is not None:
         names = [str(g["name"]) for g in stored["groups"]]
         shares = [float(g["share"]) for g in stored["groups"]]
@@ -376,12 +378,12 @@ def current_balance(db: Session, code: str) -> CurrentBalance:
         names, shares = ["control", "target"], [share, 1 - share]
 
     def arms(iins: pa.Array, groups: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        if arm_names is not None:
+        if lead is not None:
             return groups  # each arm's campaign holds its arm
         placed, _ = _arms(db, campaign, pa.table({"iin": iins, "grp": groups}))
         return placed
 
-    if len(names) > 2 and not campaign.audience_id and arm_names is None:
+    if len(names) > 2 and not campaign.audience_id and lead is None:
         names, shares = [*names[:1], "target"], [shares[0], 1 - shares[0]]
     result = experiment.current_balance(
         db.connection(), members, arms, names, shares, service.today()

@@ -97,8 +97,8 @@ def plant(db: Session, code: str, lift: float, days: int, seed: int, out_dir: Pa
             params={"lift": lift, "days": days},
         )
     # An experiment of arm campaigns: all its members, the lift for this campaign's arm.
-    members, arms = members_of(db, campaign)
-    group = 1 if arms is None else service.get_detail(db, campaign.camp_cd).arm or 1
+    members, lead = members_of(db, campaign)
+    group = 1 if lead is None else service.get_detail(db, campaign.camp_cd).arm or 1
     rows = fetch_arrow(
         db.connection(),
         sa.select(members.c.iin, members.c.grp).order_by(members.c.iin),
