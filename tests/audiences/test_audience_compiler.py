@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from duckdb_engine import Dialect as DuckDBEngineDialect
 from pydantic import ValidationError
 from sqlalchemy.dialects import oracle, postgresql
 
@@ -144,8 +145,14 @@ def test_the_funnel_is_one_statement_with_one_aggregate_per_set() -> None:
     sql = str(_compiler().funnel().compile(dialect=postgresql.dialect()))
     assert sql.count("GROUP BY sets.iin") == 1
     assert sql.count("LEFT OUTER JOIN membership") == 1
+    # The rows with their step are kept once on DuckDB and scanned twice (in parallel workers)
+    # on PostgreSQL: the final rows are kept once on both.
     preview = str(_compiler().preview().compile(dialect=postgresql.dialect()))
+    assert "flagged AS NOT MATERIALIZED" in preview
+    assert "final AS MATERIALIZED" in preview
+    preview = str(_compiler().preview().compile(dialect=DuckDBEngineDialect()))
     assert "flagged AS MATERIALIZED" in preview
+    assert "final AS MATERIALIZED" in preview
 
 
 def test_user_values_are_bound_parameters() -> None:

@@ -946,7 +946,7 @@ class Compiler:
         if overlap is not None and marked is not None:
             carried += (MEMBER_BITS,)
             self._reads(MEMBER_BITS)
-        flagged = _materialized(self.flagged(carried))
+        flagged = _read_twice(self.flagged(carried))
         survivors = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
         if self.keep_at_most is not None:
             survivors = survivors.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
@@ -1117,6 +1117,17 @@ def _heads(iin: Expression, attributes: Sequence[Expression]) -> list[Expression
 def _materialized(cte: sa.CTE) -> sa.CTE:
     """Computed once however often it is read (the engine would otherwise inline it per read)."""
     return cte.prefix_with("MATERIALIZED", dialect="postgresql").prefix_with(
+        "MATERIALIZED", dialect="duckdb"
+    )
+
+
+def _read_twice(cte: sa.CTE) -> sa.CTE:
+    """Every source row with its step, read by the funnel and by the final rows. DuckDB keeps it
+    once (scanning again costs more than the copy); PostgreSQL scans again instead: its copy
+    is written by one process after a Gather of every wide row, while each of two scans runs in
+    parallel workers and passes on only a count per step or the final rows (a preview of the
+    1 M-customer demo bank went 1.2 s → 0.65 s)."""
+    return cte.prefix_with("NOT MATERIALIZED", dialect="postgresql").prefix_with(
         "MATERIALIZED", dialect="duckdb"
     )
 
