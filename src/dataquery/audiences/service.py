@@ -254,7 +254,12 @@ def preview(
     overlap_rows: list[Any] = []
     if sample or distributions or plan is not None or window is not None:
         statement = compiler.preview(
-            SAMPLE_SIZE if sample else 0, distributions, plan, joined, marked
+            SAMPLE_SIZE if sample else 0,
+            distributions,
+            plan,
+            joined,
+            marked,
+            read_back=db.get_bind().dialect.name == "duckdb",
         )
         rows = db.execute(statement).all()
         counts = {int(r.step): int(r.n) for r in rows if r.part == "funnel"}
