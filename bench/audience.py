@@ -11,7 +11,8 @@ one's peak RSS is its own:
 
 - product: `audiences.service.preview` (the API's code path), warm p50 of R runs, both the
   funnel alone and the full preview (funnel + distributions + sample + reachability + overlap);
-  the funnel once more with every list joined instead of read from the list index; and the full
+  the funnel once more with every list joined instead of read from the list index (a check of
+  the index, run after the product's peak RSS is read; its own peak is printed too); and the full
   preview through the HTTP API (FastAPI TestClient, signed in; it writes an audit row too);
 - pandas: the old system's way, string (object) IINs in memory and one `isin` per set;
 - floor: DuckDB scanning every column the spec reads, once (hashing each value).
@@ -303,6 +304,7 @@ def phase_product(warehouse: Path, runs: int) -> dict[str, Any]:
     funnel_times, funnel = timed(lambda: run(**funnel_only), runs)
     full = {"reachability": True, "overlap": True, "push_event_type": PUSH_EVENT}
     preview_times, preview = timed(lambda: run(**full), runs)
+    rss = peak_rss_mb()  # the product's: the joined funnel below is this benchmark's check
 
     def joined() -> Any:
         with sessions.begin() as db:
@@ -324,7 +326,8 @@ def phase_product(warehouse: Path, runs: int) -> dict[str, Any]:
         "funnel": [[s.kind, s.removed, s.remaining] for s in funnel.funnel],
         "reach": {"push": preview.reachability.push, "sms": preview.reachability.sms},
         "overlap": preview.overlap.members if preview.overlap else None,
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": rss,
+        "peak_rss_joined_mb": peak_rss_mb(),
     }
 
 
@@ -568,7 +571,8 @@ def report(customers: int, results: dict[str, dict[str, Any]]) -> bool:
             if customers >= 10_000_000:
                 ok = ok and preview / floor_s <= 1.5
     lines.append(
-        f"peak RSS: product {rss:,.0f} MB (target <= 2048 MB), pandas "
+        f"peak RSS: product {rss:,.0f} MB (target <= 2048 MB; "
+        f"{product['peak_rss_joined_mb']:,.0f} MB after the lists-joined funnel), pandas "
         f"{pandas['peak_rss_mb']:,.0f} MB, floor {floor['peak_rss_mb']:,.0f} MB"
     )
     if api and customers <= 1_000_000:

@@ -399,6 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=1_000_000, help="The bank's size")
     parser.add_argument("--warehouse-url", default=os.environ.get("DQ_BENCH_LOAD_URL", DEFAULT_URL))
     parser.add_argument("--data-dir", type=Path, default=Path("var/bench-load"))
+    parser.add_argument(
+        "--parallel-workers",
+        default="0",
+        help="DQ_WAREHOUSE_PARALLEL_WORKERS of the instances ('' for the server's): 0, as the "
+        "production notes advise for many analysts on few cores",
+    )
     args = parser.parse_args(argv)
     if args.users < 2:
         parser.error("--users must be at least 2")
@@ -415,12 +421,15 @@ def main(argv: list[str] | None = None) -> int:
         "DQ_LOG_LEVEL": "WARNING",
         "DQ_LOGIN_MAX_FAILURES": "1000",  # 50 analysts sign in from one address
     }
+    if args.parallel_workers != "":
+        env["DQ_WAREHOUSE_PARALLEL_WORKERS"] = args.parallel_workers
     print(f"preparing {args.customers:,} customers and {args.users} analysts ...", flush=True)
     users = prepare(args.warehouse_url, env, args.customers, args.users)
     logs = Path(tempfile.mkdtemp(prefix="dq-load-"))
     base, processes = start_cluster(env, logs)
+    workers = args.parallel_workers or "the server's"
     print(f"two instances behind the proxy at {base}; {args.users} analysts for "
-          f"{args.minutes:g} min", flush=True)  # fmt: skip
+          f"{args.minutes:g} min; parallel workers per query: {workers}", flush=True)  # fmt: skip
     try:
         load = asyncio.run(drive(base, users, args.minutes))
     finally:

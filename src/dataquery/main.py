@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "max_overflow": settings.warehouse_max_overflow,
             "pool_timeout": settings.warehouse_pool_timeout_seconds,
         },
+        parallel_workers=settings.warehouse_parallel_workers,
     )
     metrics.instrument_pool(engine)
     sessions = make_sessionmaker(engine)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+from dataquery.core.config import Settings
+from dataquery.core.db import create_warehouse_engine
+from dataquery.main import create_app
 
 
 def test_postgresql_connections_do_not_jit_compile(engine: Engine) -> None:
@@ -19,3 +25,30 @@ def test_postgresql_connections_do_not_jit_compile(engine: Engine) -> None:
             conn.rollback()
     with engine.connect() as first, engine.connect() as second:
         assert first.scalar(sa.text("SHOW jit")) == second.scalar(sa.text("SHOW jit")) == "off"
+
+
+def test_the_app_sets_postgresql_parallel_workers_when_configured(
+    warehouse_url: str, tmp_path: Path
+) -> None:
+    """DQ_WAREHOUSE_PARALLEL_WORKERS reaches every connection of the app's pool; unset, the
+    server's own setting stays."""
+    if not warehouse_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL setting")
+    server = create_warehouse_engine(warehouse_url)
+    with server.connect() as conn:
+        default = conn.scalar(sa.text("SHOW max_parallel_workers_per_gather"))
+    server.dispose()
+    assert default != "0"  # else the test below could not fail
+    for configured, expected in ((0, "0"), (None, default)):
+        settings = Settings(
+            warehouse_url=warehouse_url,
+            data_dir=tmp_path,
+            web_dist=tmp_path / "no-web",
+            warehouse_parallel_workers=configured,
+        )
+        app = create_app(settings)
+        with app.state.engine.connect() as first, app.state.engine.connect() as second:
+            for conn in (first, second):
+                assert conn.scalar(sa.text("SHOW max_parallel_workers_per_gather")) == expected
+                assert conn.scalar(sa.text("SHOW jit")) == "off"
+        app.state.engine.dispose()

@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     warehouse_pool_timeout_seconds: float = Field(
         default=30, gt=0, description="Wait for a free connection before answering 503"
     )
+    warehouse_parallel_workers: int | None = Field(
+        default=None,
+        ge=0,
+        description="PostgreSQL: parallel workers per query of the app's connections "
+        "(max_parallel_workers_per_gather; default: the server's). 0 on a server with few "
+        "cores for many analysts: a preview then takes one core, not three.",
+    )
     data_dir: Path = Field(default=Path("var"), description="Where files of the app live.")
     demo_dir: Path | None = Field(
         default=None, description="Demo Parquet files; default <data_dir>/demo."
