@@ -974,16 +974,12 @@ class Compiler:
         # survivors (the best `keep_at_most`); materialized, the parts below read the final
         # rows, not every source row.
         flagged = _read_twice(self.flagged(() if read_back else carried))
-        if read_back:
-            kept = sa.select(flagged.c.iin).where(flagged.c.failed_at == 0)
-        else:
-            kept = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
+        kept = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
         if self.keep_at_most is not None:
             kept = kept.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
-        if read_back:
-            final = _materialized(self._final(kept.cte("kept"), carried))
-        else:
-            final = _materialized(kept.cte("final"))
+        final = _materialized(
+            self._final(kept.cte("kept"), carried) if read_back else kept.cte("final")
+        )
 
         def part(name: str, **values: Expression) -> list[Expression]:
             return [
