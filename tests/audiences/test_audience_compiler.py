@@ -154,10 +154,11 @@ def test_the_funnel_is_one_statement_with_one_aggregate_per_set() -> None:
     assert "flagged AS MATERIALIZED" in preview
     assert "final AS MATERIALIZED" in preview
     # Read back (DuckDB): the final rows' columns come from the feature store again, for them
-    # only (test_audience_engines checks both shapes give the same answers).
+    # only, joined by row id (test_audience_engines checks both shapes give the same answers).
     assert "final_base" not in preview
-    read_back = _compiler().preview(read_back=True)
-    assert "final_base" in str(read_back.compile(dialect=DuckDBEngineDialect()))
+    read_back = str(_compiler().preview(read_back=True).compile(dialect=DuckDBEngineDialect()))
+    assert "final_base" in read_back
+    assert "ON feature_store.rowid = source.fs_row" in read_back
 
 
 def test_user_values_are_bound_parameters() -> None:

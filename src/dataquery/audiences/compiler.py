@@ -74,6 +74,8 @@ UNKNOWN = "unknown"
 UNDER_18 = "<18"
 NO_DEVICE = "none"
 SAMPLE_SIZE = 20
+ROW_ID = "rowid"  # DuckDB's row id of a table's row (stable within a statement)
+ROW = "fs_row"  # a flagged row's feature-store row id, when read back by it
 # The columns of the preview statement after `part` (see Compiler.preview).
 PREVIEW_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
     "step": sa.Integer(),
@@ -363,6 +365,11 @@ class Compiler:
                 **({MEMBER_BITS: sa.BigInteger()} if resolved.member_bits else {}),
             },
         )
+        # DuckDB's row id, which `preview` reads the final rows back by (unless a feature
+        # column has that name: then by IIN).
+        self.by_row_id = ROW_ID not in resolved.filter_columns
+        if self.by_row_id:
+            self.fs.append_column(sa.column(ROW_ID, sa.BigInteger()))
         # The index columns read instead of the history and the group tables (`_reads`).
         self.index_columns: list[str] = []
         self.steps = self._plan()
@@ -763,10 +770,12 @@ class Compiler:
         extra: Sequence[str] = (),
         rows: sa.Select[Any] | None = None,
         name: str = "base",
+        row_ids: bool = False,
     ) -> sa.CTE:
         """The source joined to the feature store: one row per source IIN (with the feature
         columns in `extra` too, e.g. the channels' p_sid and phone). `rows`: these IINs
-        (distinct) instead of the source's."""
+        (distinct) instead of the source's, joined by their `fs_row` when they have one.
+        `row_ids`: with each row's feature-store row id (`fs_row`; DuckDB)."""
         needed = ["birth_date", "gender", "filial_code", "device_os", "is_mau", "push_enabled"]
         needed += [c for c in extra if c in FEATURE_COLUMNS and c not in needed and c != "iin"]
         if self.spec.rank is not None:
@@ -789,6 +798,8 @@ class Compiler:
             attributes.append(
                 (has_p_sid(fs.c.p_sid) if p_sid_known else sa.false()).label("has_p_sid")
             )
+        if row_ids:
+            attributes.append(fs.c[ROW_ID].label(ROW))
         relation = self.source_relation() if rows is None else rows
         if relation is None:
             raw = _narrow(
@@ -797,12 +808,13 @@ class Compiler:
         else:
             # The IIN fallbacks read the source's IIN: they hold even without a feature-store row.
             source = _narrow(relation, relation.selected_columns[0], iin).subquery("source")
+            joined = fs.c[ROW_ID] == source.c[ROW] if ROW in source.c else fs.c.iin == source.c.iin
             raw = sa.select(
                 source.c.iin.label("iin"),
                 fs.c.iin.label("fs_iin"),
                 *attributes,
                 *_heads(source.c.iin, attributes),
-            ).select_from(source.outerjoin(fs, fs.c.iin == source.c.iin))
+            ).select_from(source.outerjoin(fs, joined))
         # What the IIN says, computed once here from the heads (NULL wherever the feature store
         # knows), so every later test reads a column instead of repeating the arithmetic.
         heads = raw.subquery(f"{name}_heads")
@@ -899,10 +911,10 @@ class Compiler:
         # LEAST of two non-null values, then "no step" (== none) becomes 0 by the modulo.
         return sa.func.least(excluded, sa.case(*whens, else_=none)) % none
 
-    def flagged(self, columns: Sequence[str] = ()) -> sa.CTE:
+    def flagged(self, columns: Sequence[str] = (), row_ids: bool = False) -> sa.CTE:
         """Every source row with `failed_at`, the first step that removes it (0: none), its
-        score when ranked, and the named base `columns`."""
-        base = self._base(extra=columns)
+        score when ranked, its feature-store row id (`row_ids`) and the named base `columns`."""
+        base = self._base(extra=columns, row_ids=row_ids)
         membership = self._membership()
         selected: list[Expression] = [
             base.c.iin,
@@ -910,6 +922,8 @@ class Compiler:
         ]
         if self.spec.rank is not None:
             selected.append(self.score(base).label("score"))
+        if row_ids:
+            selected.append(base.c[ROW])
         selected += [base.c[c] for c in columns]
         query = sa.select(*selected).select_from(base)
         if membership is not None:
@@ -918,9 +932,10 @@ class Compiler:
 
     def _final(self, kept: sa.CTE, columns: Sequence[str]) -> sa.CTE:
         """The kept IINs with their score and the named base `columns`, read back from the
-        feature store (every kept row is in it: the source is, or its step 1 removed the
-        others)."""
-        base = self._base(extra=columns, rows=sa.select(kept.c.iin), name="final_base")
+        feature store by row id when `kept` has it, else by IIN (every kept row is in it: the
+        source is, or its step 1 removed the others)."""
+        rows = sa.select(kept.c.iin, *(kept.c[c] for c in (ROW,) if c in kept.c))
+        base = self._base(extra=columns, rows=rows, name="final_base")
         selected: list[Expression] = [base.c.iin]
         if self.spec.rank is not None:
             selected.append(self.score(base).label("score"))
@@ -947,11 +962,11 @@ class Compiler:
 
         The source is joined and every step tested once, into `flagged` (`_read_twice`), whose
         survivors are the final rows, materialized, read by small parts. `read_back` (DuckDB,
-        which keeps `flagged`): `flagged` is narrow (IIN, step, score) and the final rows'
-        other columns are read back from the feature store for them only; at 10 M customers
-        the copy of every row's columns took 0.9 GB more (peak RSS 2.3 → 1.3 GB) and was
-        slower. Otherwise (PostgreSQL scans `flagged` again, its join back was slower)
-        `flagged` carries them. The parts:
+        which keeps `flagged`): `flagged` is narrow (IIN, step, score, feature-store row id) and
+        the final rows' other columns are read back from the feature store for them only, by
+        row id (a join by IIN took twice as long); at 10 M customers the copy of every row's
+        columns took 0.9 GB more (peak RSS 2.3 → 1.3 GB) and was slower. Otherwise (PostgreSQL
+        scans `flagged` again, its join back was slower) `flagged` carries them. The parts:
 
         - part "funnel": (step = failed_at, n) over every row;
         - parts "age_band", "gender", "filial", "device": (key, n) over the final audience;
@@ -973,7 +988,8 @@ class Compiler:
         # Every row with its step (and score): the funnel counts it, the final rows are its
         # survivors (the best `keep_at_most`); materialized, the parts below read the final
         # rows, not every source row.
-        flagged = _read_twice(self.flagged(() if read_back else carried))
+        by_row = read_back and self.by_row_id
+        flagged = _read_twice(self.flagged(() if read_back else carried, row_ids=by_row))
         kept = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
         if self.keep_at_most is not None:
             kept = kept.order_by(*self.order_by(flagged)).limit(self.keep_at_most)
