@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -159,6 +160,11 @@ def test_the_funnel_is_one_statement_with_one_aggregate_per_set() -> None:
     read_back = str(_compiler().preview(read_back=True).compile(dialect=DuckDBEngineDialect()))
     assert "final_base" in read_back
     assert "ON feature_store.rowid = source.fs_row" in read_back
+    # A feature-store column named rowid would shadow the row id: then by IIN.
+    named = Compiler(AudienceSpec.model_validate(EVERY_KIND), replace(RESOLVED, row_id=False))
+    by_iin = str(named.preview(read_back=True).compile(dialect=DuckDBEngineDialect()))
+    assert "rowid" not in by_iin
+    assert "ON feature_store.iin = source.iin" in by_iin
 
 
 def test_user_values_are_bound_parameters() -> None:

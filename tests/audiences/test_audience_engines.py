@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from audience_bank import REFERENCE_DATE, Bank, load_bank
 from test_audience_funnel import FILTERS, RANKS, SOURCES
 
 from dataquery.audiences import service
 from dataquery.audiences.spec import AudienceSpec
 from dataquery.core.db import create_warehouse_engine
-
-pytestmark = pytest.mark.postgres
+from dataquery.datasets.models import Dataset
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +69,32 @@ def _answers(bank: Bank, spec: AudienceSpec, iins: list[str]) -> dict[str, Any]:
     }
 
 
+@pytest.mark.postgres
 def test_duckdb_and_postgres_agree(both: tuple[Bank, Bank]) -> None:
     duck, pg = both
     iins = sorted(duck.data.customers)[::731]
     for spec in _specs():
         assert _answers(duck, spec, iins) == _answers(pg, spec, iins), spec
+
+
+def test_a_feature_column_named_rowid_is_read_back_by_iin(
+    duckdb_url: str, demo_files: Path
+) -> None:
+    """DuckDB reads the final rows back by row id; a feature-store column named RowId (all 0
+    here) would shadow it, so such a store's rows are read back by IIN: the same answers."""
+    engine = create_warehouse_engine(duckdb_url)
+    bank = Bank(duckdb_url, engine, load_bank(engine, demo_files))
+    spec = AudienceSpec.model_validate(
+        {"reference_date": REFERENCE_DATE.isoformat(), "filters": FILTERS["twelve-steps"],
+         **next(iter(RANKS.values()))}
+    )  # fmt: skip
+    iins = sorted(bank.data.customers)[::731]
+    before = _answers(bank, spec, iins)
+    with bank.sessions.begin() as db:
+        dataset = db.get_one(Dataset, "feature_store")
+        db.execute(sa.text(f'ALTER TABLE {dataset.table_name} ADD COLUMN "RowId" BIGINT DEFAULT 0'))
+        dataset.columns = [*dataset.columns, {"name": "RowId", "type": "int64"}]
+    with bank.sessions.begin() as db:
+        assert not service.compile_spec(db, spec, None).resolved.row_id
+    assert _answers(bank, spec, iins) == before
+    engine.dispose()

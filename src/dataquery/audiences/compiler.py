@@ -153,6 +153,8 @@ class Resolved:
     # campaigns that hold members on the reference date.
     member_bits: dict[tuple[str, str], int] = field(default_factory=dict)
     stream_campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Whether DuckDB's `rowid` names the feature store's row id (no column of it is so named).
+    row_id: bool = True
 
 
 Param = str | int | float | None
@@ -365,10 +367,7 @@ class Compiler:
                 **({MEMBER_BITS: sa.BigInteger()} if resolved.member_bits else {}),
             },
         )
-        # DuckDB's row id, which `preview` reads the final rows back by (unless a feature
-        # column has that name: then by IIN).
-        self.by_row_id = ROW_ID not in resolved.filter_columns
-        if self.by_row_id:
+        if resolved.row_id:  # what `preview` reads the final rows back by (DuckDB)
             self.fs.append_column(sa.column(ROW_ID, sa.BigInteger()))
         # The index columns read instead of the history and the group tables (`_reads`).
         self.index_columns: list[str] = []
@@ -934,7 +933,7 @@ class Compiler:
         """The kept IINs with their score and the named base `columns`, read back from the
         feature store by row id when `kept` has it, else by IIN (every kept row is in it: the
         source is, or its step 1 removed the others)."""
-        rows = sa.select(kept.c.iin, *(kept.c[c] for c in (ROW,) if c in kept.c))
+        rows = sa.select(kept.c.iin, kept.c[ROW]) if ROW in kept.c else sa.select(kept.c.iin)
         base = self._base(extra=columns, rows=rows, name="final_base")
         selected: list[Expression] = [base.c.iin]
         if self.spec.rank is not None:
@@ -964,9 +963,10 @@ class Compiler:
         survivors are the final rows, materialized, read by small parts. `read_back` (DuckDB,
         which keeps `flagged`): `flagged` is narrow (IIN, step, score, feature-store row id) and
         the final rows' other columns are read back from the feature store for them only, by
-        row id (a join by IIN took twice as long); at 10 M customers the copy of every row's
-        columns took 0.9 GB more (peak RSS 2.3 → 1.3 GB) and was slower. Otherwise (PostgreSQL
-        scans `flagged` again, its join back was slower) `flagged` carries them. The parts:
+        row id (a join by IIN took twice as long; by IIN still when a feature-store column is
+        named rowid); at 10 M customers the copy of every row's columns took 0.9 GB more (peak
+        RSS 2.3 → 1.3 GB) and was slower. Otherwise (PostgreSQL scans `flagged` again, its join
+        back was slower) `flagged` carries them. The parts:
 
         - part "funnel": (step = failed_at, n) over every row;
         - parts "age_band", "gender", "filial", "device": (key, n) over the final audience;
@@ -988,7 +988,7 @@ class Compiler:
         # Every row with its step (and score): the funnel counts it, the final rows are its
         # survivors (the best `keep_at_most`); materialized, the parts below read the final
         # rows, not every source row.
-        by_row = read_back and self.by_row_id
+        by_row = read_back and self.resolved.row_id
         flagged = _read_twice(self.flagged(() if read_back else carried, row_ids=by_row))
         kept = sa.select(*flagged.c).where(flagged.c.failed_at == 0)
         if self.keep_at_most is not None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from dataquery.audiences import spec as s
 from dataquery.audiences.access import Viewer, find_visible_audience
-from dataquery.audiences.compiler import FEATURE_COLUMNS, Resolved
+from dataquery.audiences.compiler import FEATURE_COLUMNS, ROW_ID, Resolved
 from dataquery.audiences.models import audience_members
 from dataquery.bank.tables import CampaignDict
 from dataquery.core.errors import Conflict
@@ -412,6 +412,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
     return Resolved(
         feature_store=feature_store.table_name,
         feature_columns=frozenset(c for c in columns if c in FEATURE_COLUMNS),
+        row_id=all(c.lower() != ROW_ID for c in columns),
         score_columns=score_columns,
         products=products_table,
         push_optouts=push.table_name if push is not None else None,
