@@ -52,3 +52,18 @@ def test_the_app_sets_postgresql_parallel_workers_when_configured(
                 assert conn.scalar(sa.text("SHOW max_parallel_workers_per_gather")) == expected
                 assert conn.scalar(sa.text("SHOW jit")) == "off"
         app.state.engine.dispose()
+
+
+def test_statements_that_differ_in_values_compile_once(engine: Engine) -> None:
+    """SQLAlchemy's compiled cache, on DuckDB too (duckdb_engine turns it off): the same
+    statement shape with other bound values reuses the compiled SQL; a new shape adds one."""
+    values = sa.select(sa.literal(1).label("n")).cte("numbers_cte")
+    cache: dict[object, object] = {}
+    with engine.connect() as conn:
+        conn = conn.execution_options(compiled_cache=cache)
+        for low in (1, 5, 9):
+            query = sa.select(sa.func.count()).select_from(values).where(values.c.n >= low)
+            assert conn.scalar(query) == (1 if low <= 1 else 0)
+        assert len(cache) == 1
+        conn.scalar(sa.select(sa.func.count()).select_from(values).where(values.c.n < 3))
+        assert len(cache) == 2

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import sqlalchemy as sa
+from duckdb_engine import Dialect as DuckDBDialect
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -56,6 +57,22 @@ def naive_utc(moment: datetime) -> datetime:
 IIN = sa.String(12)
 
 
+class CachingDuckDBDialect(DuckDBDialect):
+    """duckdb_engine's dialect with SQLAlchemy's compiled-statement cache on. It compiles with
+    PostgreSQL's compiler, which caches; duckdb_engine turned the cache off only to silence
+    SQLAlchemy's warning until someone tested it. Compiling a 20-step audience preview costs
+    about 20 ms, and an analyst who changes a step's values (ages, amounts, dates, top N: bound
+    parameters) previews the same statement shape again."""
+
+    supports_statement_cache = True
+
+
+sa.dialects.registry.register("duckdb.dataquery", __name__, "CachingDuckDBDialect")
+# Compiled statements kept per engine (SQLAlchemy's LRU, pruned at 1.5 times this; its default
+# is 500). A 20-step preview's takes about 2 MB, so the cache stays under about 150 MB.
+COMPILED_CACHE_SIZE = 50
+
+
 def create_warehouse_engine(
     url: str, pool: dict[str, float] | None = None, parallel_workers: int | None = None
 ) -> Engine:
@@ -67,12 +84,14 @@ def create_warehouse_engine(
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     if in_memory:  # a single-connection pool (SingletonThreadPool) takes no sizes
         pool = None
+    duckdb = parsed.get_backend_name() == "duckdb"
     # hide_parameters: a failed statement's message (logged, maybe shown) never carries the
     # values bound to it: password hashes, IINs, tokens.
     engine = sa.create_engine(
-        url,
-        pool_pre_ping=parsed.get_backend_name() != "duckdb",
+        parsed.set(drivername="duckdb+dataquery") if duckdb else parsed,
+        pool_pre_ping=not duckdb,
         hide_parameters=True,
+        query_cache_size=COMPILED_CACHE_SIZE,
         **(pool or {}),
     )
     if engine.dialect.name == "postgresql":
