@@ -126,7 +126,7 @@ def prepare(customers: int, workdir: Path) -> Path:
 
     data = workdir / f"bank_{customers}"
     warehouse = data / "warehouse.duckdb"
-    done = data / "READY.v4"  # v4: the product, opt-out and contact indexes
+    done = data / "READY.v5"  # v5: the product, opt-out, contact and reach indexes
     if done.exists():
         engine = create_warehouse_engine(f"duckdb:///{warehouse}")
         upgrade(engine)  # a warehouse prepared by older code gets the newer migrations

@@ -83,13 +83,18 @@ def test_migrate_then_demo_loads_the_catalog(cli_env: Path) -> None:
     assert "already loaded" in again.output
 
 
-def test_index_history_rebuilds_from_history_written_outside(cli_env: Path) -> None:
-    assert runner.invoke(app, ["index", "history"]).exit_code != 0  # nothing to index yet
+def _demo_bank(cli_env: Path) -> sa.Engine:
+    """A migrated warehouse with 500 demo customers, and an engine on it."""
     assert runner.invoke(app, ["migrate"]).exit_code == 0
     out = cli_env / "demo"
     demo = ["demo", "--customers", "500", "--seed", "3", "--out", str(out), "--as-of", "2026-11-28"]
     assert runner.invoke(app, demo).exit_code == 0
-    engine = sa.create_engine(f"duckdb:///{cli_env}/wh.duckdb")
+    return sa.create_engine(f"duckdb:///{cli_env}/wh.duckdb")
+
+
+def test_index_history_rebuilds_from_history_written_outside(cli_env: Path) -> None:
+    assert runner.invoke(app, ["index", "history"]).exit_code != 0  # nothing to index yet
+    engine = _demo_bank(cli_env)
     with engine.begin() as conn:
         iin = conn.execute(sa.text("SELECT min(iin) FROM feature_store")).scalar_one()
         conn.execute(
@@ -109,6 +114,27 @@ def test_index_history_rebuilds_from_history_written_outside(cli_env: Path) -> N
         ).scalar_one()
     engine.dispose()
     assert str(latest) == "2026-11-20"
+
+
+def test_index_reach_marks_rows_changed_outside(cli_env: Path) -> None:
+    assert runner.invoke(app, ["index", "reach"]).exit_code != 0  # nothing to index yet
+    engine = _demo_bank(cli_env)
+    lacks = "SELECT dq_unreachable FROM feature_store WHERE iin = :iin"
+    with engine.begin() as conn:
+        iin = conn.execute(
+            sa.text("SELECT min(iin) FROM feature_store WHERE dq_unreachable IS NULL")
+        ).scalar_one()
+        conn.execute(
+            sa.text("UPDATE feature_store SET phone = '8701' WHERE iin = :iin"), {"iin": iin}
+        )
+        assert conn.execute(sa.text(lacks), {"iin": iin}).scalar_one() is None  # stale
+    engine.dispose()
+    result = runner.invoke(app, ["index", "reach"])
+    assert result.exit_code == 0, result.output
+    engine = sa.create_engine(f"duckdb:///{cli_env}/wh.duckdb")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text(lacks), {"iin": iin}).scalar_one() == 2  # no valid phone
+    engine.dispose()
 
 
 def test_openapi_lists_the_foundation_routes() -> None:

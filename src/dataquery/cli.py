@@ -501,6 +501,20 @@ def index_history() -> None:
     err.print(f"[green]contact index rebuilt[/], groups of {campaigns} live campaigns marked")
 
 
+@index_app.command(
+    "reach",
+    help="Mark in the feature store which customers lack a p_sid or a valid phone, as loading "
+    "it does: after its rows were changed from outside the application. " + WRITES_DUCKDB,
+)
+def index_reach() -> None:
+    from dataquery.datasets import reach_index
+
+    for db in _session():
+        if not reach_index.build(db):
+            _fail("there is no feature store to index yet: load it first")
+    err.print("[green]reach index rebuilt[/]")
+
+
 @app.command(
     help="Distribute the new-user pool of a day (default: the bank's today) to the active "
     "campaigns that take a share, once per day: a done day is reported and left alone. "

@@ -23,6 +23,8 @@ from dataquery.auth.models import User
 from dataquery.bank.tables import CampaignDict, local_control, local_target
 from dataquery.campaigns import deploy
 from dataquery.core.errors import InvalidInput
+from dataquery.datasets import reach_index
+from dataquery.datasets.models import ContactIndex
 
 ANALYST = User(username="anna", role="analyst")
 EVENT = "marketing_offers"
@@ -66,6 +68,8 @@ def seeded(bank: Bank) -> Iterator[tuple[Bank, dict[str, str]]]:
     with bank.sessions.begin() as db:
         db.execute(store.update().where(store.c.iin.in_(empty_p_sid)).values(p_sid=""))
         db.execute(store.update().where(store.c.iin.in_(bad_phone)).values(phone="87011234567"))
+        # Written outside the loader: rebuilt as `dataquery index reach` would.
+        assert reach_index.build(db)
         for campaign, status in EXTRA:
             c = campaign
             db.add(campaign_row(c.camp_cd, c.stream, c.start, c.end, status))
@@ -157,6 +161,48 @@ def test_reachability_equals_a_recount(
     assert expected["dropouts"]["push"] and expected["dropouts"]["sms"]
     if event is not None:
         assert expected["dropouts"]["push"].get("opted_out")
+
+
+def test_the_reach_index_holds_what_each_row_lacks(seeded: tuple[Bank, dict[str, str]]) -> None:
+    bank, _ = seeded
+    store = sa.table(
+        "feature_store",
+        sa.column("iin"),
+        sa.column("p_sid"),
+        sa.column("phone"),
+        sa.column(reach_index.COLUMN),
+    )
+    with bank.sessions() as db:
+        rows = db.execute(sa.select(store)).all()
+    lacking: dict[int, int] = {}
+    for iin, p_sid, phone, lacks in rows:
+        expected = (0 if p_sid else reach_index.NO_P_SID) | (
+            0 if re.fullmatch(r"\+77[0-9]{9}", phone or "") else reach_index.NO_PHONE
+        )
+        assert (lacks or 0) == expected, iin
+        lacking[expected] = lacking.get(expected, 0) + 1
+    assert set(lacking) == {0, 1, 2, 3}, lacking  # every combination occurs
+
+
+@pytest.mark.parametrize("event", [None, EVENT])
+def test_reachability_without_the_reach_index_reads_the_rows(
+    seeded: tuple[Bank, dict[str, str]], event: str | None
+) -> None:
+    """Exact or absent: without its catalog row the preview tests the p_sid and phone."""
+    bank, _ = seeded
+    spec = _spec(SPECS["mau"])
+    with bank.sessions() as db:
+        indexed = service.preview(db, spec, None, reachability=True, push_event_type=event)
+        db.execute(sa.delete(ContactIndex).where(ContactIndex.name == reach_index.NAME))
+        compiler = service.compile_spec(db, spec, None)
+        assert not compiler.resolved.reach_index
+        plan = service.reach_plan(db, compiler, event)
+        sql = str(compiler.preview(reach=plan, read_back=True).compile())
+        assert reach_index.COLUMN not in sql and "p_sid" in sql
+        read = service.preview(db, spec, None, reachability=True, push_event_type=event)
+        db.rollback()
+    assert indexed.reachability is not None and indexed.reachability.dropouts["sms"]
+    assert read.reachability == indexed.reachability
 
 
 def test_reachability_equals_what_a_deploy_would_drop(seeded: tuple[Bank, dict[str, str]]) -> None:

@@ -47,17 +47,16 @@ from dataquery.audiences.reach import (
     REACH_COLUMNS,
     SMS_REASONS,
     code_of,
-    has_p_sid,
     opted_out_of,
     push_rules,
     sms_rules,
-    valid_phone,
 )
 from dataquery.bank.tables import CampaignDict, contact_history, local_control, local_target
-from dataquery.datasets import contact_index
+from dataquery.datasets import contact_index, reach_index
 from dataquery.datasets.contact_index import NOT_CONTACTING
 from dataquery.datasets.list_index import BITS_COLUMN, code_key
 from dataquery.datasets.member_index import BITS_COLUMN as MEMBER_BITS
+from dataquery.datasets.reach_index import has_p_sid, valid_phone
 
 Predicate = sa.ColumnElement[bool]
 Expression = sa.ColumnElement[Any]
@@ -155,6 +154,8 @@ class Resolved:
     stream_campaigns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Whether DuckDB's `rowid` names the feature store's row id (no column of it is so named).
     row_id: bool = True
+    # Whether the feature store's reach column is right (datasets.reach_index).
+    reach_index: bool = False
 
 
 Param = str | int | float | None
@@ -365,6 +366,7 @@ class Compiler:
                 **{c: COLUMN_SQL_TYPES[kind] for c, kind in resolved.filter_columns.items()},
                 **{c: sa.Date() for c in contact_index.COLUMNS if resolved.contact_index},
                 **({MEMBER_BITS: sa.BigInteger()} if resolved.member_bits else {}),
+                **({reach_index.COLUMN: sa.SmallInteger()} if resolved.reach_index else {}),
             },
         )
         if resolved.row_id:  # what `preview` reads the final rows back by (DuckDB)
@@ -979,7 +981,12 @@ class Compiler:
 
         Columns: part, step, key, n, iin, age, gender, filial, device, mau, score.
         """
-        carried = PROFILE_COLUMNS + (REACH_COLUMNS if reach is not None else ())
+        carried: tuple[str, ...] = PROFILE_COLUMNS
+        if reach is not None and self.resolved.reach_index:
+            carried += ("push_enabled", reach_index.COLUMN)
+            self._reads(reach_index.COLUMN)
+        elif reach is not None:
+            carried += REACH_COLUMNS
         if self._reach_optout_mask(reach) is not None:
             carried += (BITS_COLUMN,)
         if overlap is not None and marked is not None:
@@ -1074,8 +1081,14 @@ class Compiler:
             opted = opted_out_of(_table(reach.optouts, "iin", "event_type"), reach.push_event_type)
             rows = final.outerjoin(opted, opted.c.iin == final.c.iin)
             opted_out = opted.c.iin.is_not(None)
-        push = push_rules(in_store, final.c.has_p_sid, final.c.push_enabled, opted_out)
-        sms = sms_rules(in_store, valid_phone(final.c.phone))
+        if self.resolved.reach_index:
+            lacks = final.c[reach_index.COLUMN]
+            p_sid_ok = _bits_clear(lacks, reach_index.NO_P_SID)
+            phone_ok = _bits_clear(lacks, reach_index.NO_PHONE)
+        else:
+            p_sid_ok, phone_ok = final.c.has_p_sid, valid_phone(final.c.phone)
+        push = push_rules(in_store, p_sid_ok, final.c.push_enabled, opted_out)
+        sms = sms_rules(in_store, phone_ok)
         key = code_of(push, PUSH_REASONS) * _one(10) + code_of(sms, SMS_REASONS)
         return sa.select(key.label("reach")).select_from(rows).subquery("reach_keys")
 

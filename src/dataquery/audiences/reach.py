@@ -6,9 +6,10 @@ push:  in the feature store, a non-empty p_sid, push enabled, and not opted out 
 sms:   in the feature store, a valid phone (+77 and 9 digits);
 popup: everyone (the app shows it to whoever opens it: no one drops out).
 
-Each channel's rules are (test, reason) pairs in order: the first true test is why a customer
-drops out. A deploy reads them as a CASE giving the reason (NULL: stays), the preview as a
-CASE giving the reason's number (0: stays), which is cheaper to count.
+Whether a row has a p_sid and a valid phone is decided in `datasets.reach_index`, which also
+keeps the answers in the feature store. Each channel's rules are (test, reason) pairs in order:
+the first true test is why a customer drops out. A deploy reads them as a CASE giving the reason
+(NULL: stays), the preview as a CASE giving the reason's number (0: stays), cheaper to count.
 """
 
 from __future__ import annotations
@@ -17,25 +18,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-PHONE_PATTERN = r"^\+77[0-9]{9}$"
+from dataquery.datasets.reach_index import has_p_sid, valid_phone
+
 PUSH_REASONS = ("not_in_feature_store", "no_p_sid", "push_disabled", "opted_out")
 SMS_REASONS = ("not_in_feature_store", "no_valid_phone")
 REASONS: dict[str, tuple[str, ...]] = {"push": PUSH_REASONS, "sms": SMS_REASONS, "popup": ()}
 # What the preview carries of the feature store for the rules: a p_sid is read only as "has
-# one" (a boolean is cheaper to carry through the funnel than the string), the phone as is.
+# one" (a boolean is cheaper to carry through the funnel than the string), the phone as is;
+# with the reach index (datasets.reach_index) its column instead of both.
 REACH_COLUMNS = ("has_p_sid", "phone", "push_enabled")
 
 Predicate = sa.ColumnElement[bool]
 Expression = sa.ColumnElement[Any]
 Rules = list[tuple[Predicate, str]]
-
-
-def has_p_sid(p_sid: Expression) -> Predicate:
-    return sa.and_(p_sid.is_not(None), p_sid != "")
-
-
-def valid_phone(phone: Expression) -> Predicate:
-    return sa.func.coalesce(phone, "").regexp_match(PHONE_PATTERN)
 
 
 def push_rules(

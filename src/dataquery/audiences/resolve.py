@@ -25,7 +25,7 @@ from dataquery.audiences.models import audience_members
 from dataquery.bank.tables import CampaignDict
 from dataquery.core.errors import Conflict
 from dataquery.core.problems import Problems
-from dataquery.datasets import contact_index, member_index
+from dataquery.datasets import contact_index, member_index, reach_index
 from dataquery.datasets.access import visible_datasets
 from dataquery.datasets.contact_index import NOT_CONTACTING
 from dataquery.datasets.list_index import (
@@ -36,7 +36,7 @@ from dataquery.datasets.list_index import (
     bits_by_list,
     code_key,
 )
-from dataquery.datasets.models import Dataset, DatasetCategory, upload_dataset_name
+from dataquery.datasets.models import ContactIndex, Dataset, DatasetCategory, upload_dataset_name
 from dataquery.reference.models import Channel, Filial, PushEventType, Stream
 
 SUPPRESSION_CATEGORIES = frozenset(
@@ -409,6 +409,7 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
 
     problems.raise_if_any(code="audience.invalid_spec")
     push = datasets.get("push_optouts")
+    built = set(db.scalars(sa.select(ContactIndex.name)))  # the feature-store column indexes
     return Resolved(
         feature_store=feature_store.table_name,
         feature_columns=frozenset(c for c in columns if c in FEATURE_COLUMNS),
@@ -429,7 +430,8 @@ def resolve(db: Session, spec: s.AudienceSpec, viewer: Viewer | None = None) -> 
             },
         },
         filter_columns=tested,
-        contact_index=contact_index.is_built(db),
+        contact_index=contact_index.NAME in built,
+        reach_index=reach_index.NAME in built,
         member_bits=member_index.bits_by_group(db),
         stream_campaigns={
             stream: _live_campaigns(db, stream, spec.reference_date) for stream in stream_filters

@@ -90,12 +90,14 @@ def compile_spec(
     db: Session, spec: s.AudienceSpec, viewer: Viewer | None, indexed: bool = True
 ) -> Compiler:
     """`indexed=False` joins every suppression list, product, opt-out and campaign group, also
-    those the list and member indexes mark, and reads the contact history instead of the
-    contact index: explain tests each step on its own, and a source IIN missing from the
-    feature store has no bits."""
+    those the list and member indexes mark, reads the contact history instead of the contact
+    index, and the p_sid and phone instead of the reach index: explain tests each step on its
+    own, and a source IIN missing from the feature store has no bits."""
     resolved = resolve(db, spec, viewer)
     if not indexed:
-        resolved = dataclasses.replace(resolved, list_bits={}, contact_index=False, member_bits={})
+        resolved = dataclasses.replace(
+            resolved, list_bits={}, contact_index=False, member_bits={}, reach_index=False
+        )
     return Compiler(spec, resolved)
 
 

@@ -73,8 +73,10 @@ class ListIndex(Base):
 
 
 class ContactIndex(Base):
-    """Present while the feature store's contact columns (datasets.contact_index) are right:
-    written in the transaction that builds them; without it the funnel reads the history."""
+    """Present while an index kept in feature-store columns is right, written in the transaction
+    that builds it: `contacts`, the latest contacts (datasets.contact_index; without it the
+    funnel reads the history), and `reach`, what each customer lacks for push and SMS
+    (datasets.reach_index, depth 0; without it the preview reads the p_sid and the phone)."""
 
     __tablename__ = "dq_contact_index"
 

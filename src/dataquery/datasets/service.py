@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from dataquery.core.db import utcnow
 from dataquery.core.errors import InvalidInput
 from dataquery.core.progress import Progress, no_progress
-from dataquery.datasets import contact_index, list_index, member_index
+from dataquery.datasets import contact_index, list_index, member_index, reach_index
 from dataquery.datasets.access import Viewer, get_visible_dataset, visible_datasets
 from dataquery.datasets.catalog import STANDARD_BY_NAME, DatasetSpec
 from dataquery.datasets.loader import (
@@ -45,12 +45,13 @@ def load_dataset(db: Session, spec: DatasetSpec, path: Path) -> Dataset:
     db.add(dataset)
     db.flush()
     # The indexes follow in the same transaction: a reloaded feature store gets every list's
-    # and campaign group's bits and every customer's latest contacts again, a reloaded list its
-    # own bits.
+    # and campaign group's bits, every customer's latest contacts and what it lacks for push
+    # and SMS again, a reloaded list its own bits.
     if spec.category is DatasetCategory.FEATURE_STORE:
         list_index.rebuild(db)
         contact_index.build(db)
         member_index.rebuild(db)
+        reach_index.build(db)
     else:
         list_index.index_dataset(db, dataset)
     return dataset
