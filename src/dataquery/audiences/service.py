@@ -34,7 +34,13 @@ from dataquery.audiences.compiler import (
 )
 from dataquery.audiences.models import Audience, audience_members
 from dataquery.audiences.overlap import PARTS as OVERLAP_PARTS
-from dataquery.audiences.overlap import Window, any_campaign, from_rows, marked_campaigns
+from dataquery.audiences.overlap import (
+    Window,
+    any_campaign,
+    from_bits,
+    from_rows,
+    marked_campaigns,
+)
 from dataquery.audiences.reach import PUSH_REASONS, SMS_REASONS, reason_at
 from dataquery.audiences.resolve import (
     SUPPRESSION_CATEGORIES,
@@ -267,6 +273,8 @@ def preview(
         counts = {int(r.step): int(r.n) for r in rows if r.part == "funnel"}
         reach_rows = [r for r in rows if r.part == "reach"]
         overlap_rows = [r for r in rows if r.part in OVERLAP_PARTS]
+        if marked is not None:
+            overlap_rows = from_bits(overlap_rows, marked)
         profile = [r for r in rows if r.part not in ("funnel", "sample", "reach", *OVERLAP_PARTS)]
         sample_rows = [
             SampleRow(
