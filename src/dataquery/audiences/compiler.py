@@ -813,6 +813,7 @@ class Compiler:
             raw = sa.select(
                 source.c.iin.label("iin"),
                 fs.c.iin.label("fs_iin"),
+                *([source.c.score] if "score" in source.c else []),  # the rows' own, kept
                 *attributes,
                 *_heads(source.c.iin, attributes),
             ).select_from(source.outerjoin(fs, joined))
@@ -932,14 +933,19 @@ class Compiler:
         return query.cte("flagged")
 
     def _final(self, kept: sa.CTE, columns: Sequence[str]) -> sa.CTE:
-        """The kept IINs with their score and the named base `columns`, read back from the
-        feature store by row id when `kept` has it, else by IIN (every kept row is in it: the
-        source is, or its step 1 removed the others)."""
-        rows = sa.select(kept.c.iin, kept.c[ROW]) if ROW in kept.c else sa.select(kept.c.iin)
+        """The kept IINs with their score (as `kept` has it) and the named base `columns`, read
+        back from the feature store by row id when `kept` has it, else by IIN (every kept row
+        is in it: the source is, or its step 1 removed the others)."""
+        ranked = self.spec.rank is not None
+        rows = sa.select(
+            kept.c.iin,
+            *([kept.c[ROW]] if ROW in kept.c else []),
+            *([kept.c.score] if ranked else []),
+        )
         base = self._base(extra=columns, rows=rows, name="final_base")
         selected: list[Expression] = [base.c.iin]
-        if self.spec.rank is not None:
-            selected.append(self.score(base).label("score"))
+        if ranked:
+            selected.append(base.c.score)  # computed once, in `flagged`
         selected += [base.c[c] for c in columns]
         return sa.select(*selected).cte("final")
 
@@ -976,8 +982,9 @@ class Compiler:
         - part "reach" (`reach`): (step = 10 × push reason + SMS reason, n) over the final
           audience, by the rules of `audiences.reach` (a reason's number, 0: reached);
         - parts "overlap_*" (`overlap`): the final audience's members of deployed campaigns
-          overlapping the window (`audiences.overlap.overlap_parts`), from the member bits
-          when `marked` gives every one of those campaigns' bits (`marked_parts`).
+          overlapping the window (`audiences.overlap.overlap_parts`); when `marked` gives
+          every one of those campaigns' bits, part "overlap_bits" instead: the member bits the
+          final rows hold, counted (`marked_parts`; `overlap.from_bits` makes the parts).
 
         Columns: part, step, key, n, iin, age, gender, filial, device, mau, score.
         """
