@@ -40,10 +40,6 @@ def valid_phone(phone: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
     return sa.func.coalesce(phone, "").regexp_match(PHONE_PATTERN)
 
 
-def is_built(db: Session) -> bool:
-    return db.get(ContactIndex, NAME) is not None
-
-
 def build(db: Session) -> bool:
     """After the feature store was (re)loaded: add the column if needed, fill it, record the
     index. A feature store without a p_sid (or phone) column lacks it on every row. False when
@@ -66,7 +62,8 @@ def build(db: Session) -> bool:
     lacks = sa.case((sa.not_(p_sid_ok), NO_P_SID), else_=0) + sa.case(
         (sa.not_(phone_ok), NO_PHONE), else_=0
     )
-    # A reload of a table the migrations own keeps the column: every row is set again.
+    # Rows mended since the last build lose their bits (`dataquery index reach` after outside
+    # writes; a reloaded feature store has a new, empty column).
     db.execute(store.update().where(store.c[COLUMN].is_not(None)).values({COLUMN: None}))
     db.execute(
         store.update().where(sa.or_(sa.not_(p_sid_ok), sa.not_(phone_ok))).values({COLUMN: lacks})
