@@ -124,8 +124,15 @@ def test_index_reach_marks_rows_changed_outside(cli_env: Path) -> None:
         iin = conn.execute(
             sa.text("SELECT min(iin) FROM feature_store WHERE dq_unreachable IS NULL")
         ).scalar_one()
+        mended = conn.execute(
+            sa.text("SELECT min(iin) FROM feature_store WHERE dq_unreachable = 2")
+        ).scalar_one()
         conn.execute(
             sa.text("UPDATE feature_store SET phone = '8701' WHERE iin = :iin"), {"iin": iin}
+        )
+        conn.execute(
+            sa.text("UPDATE feature_store SET phone = '+77011234567' WHERE iin = :iin"),
+            {"iin": mended},
         )
         assert conn.execute(sa.text(lacks), {"iin": iin}).scalar_one() is None  # stale
     engine.dispose()
@@ -134,6 +141,7 @@ def test_index_reach_marks_rows_changed_outside(cli_env: Path) -> None:
     engine = sa.create_engine(f"duckdb:///{cli_env}/wh.duckdb")
     with engine.connect() as conn:
         assert conn.execute(sa.text(lacks), {"iin": iin}).scalar_one() == 2  # no valid phone
+        assert conn.execute(sa.text(lacks), {"iin": mended}).scalar_one() is None  # has both
     engine.dispose()
 
 

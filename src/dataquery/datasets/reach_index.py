@@ -62,11 +62,13 @@ def build(db: Session) -> bool:
     lacks = sa.case((sa.not_(p_sid_ok), NO_P_SID), else_=0) + sa.case(
         (sa.not_(phone_ok), NO_PHONE), else_=0
     )
-    # Rows mended since the last build lose their bits (`dataquery index reach` after outside
-    # writes; a reloaded feature store has a new, empty column).
-    db.execute(store.update().where(store.c[COLUMN].is_not(None)).values({COLUMN: None}))
+    # One pass: rows lacking something get their bits, rows mended since the last build
+    # (`dataquery index reach` after outside writes) lose theirs; a reloaded feature store has
+    # a new, empty column.
     db.execute(
-        store.update().where(sa.or_(sa.not_(p_sid_ok), sa.not_(phone_ok))).values({COLUMN: lacks})
+        store.update()
+        .where(sa.or_(store.c[COLUMN].is_not(None), sa.not_(p_sid_ok), sa.not_(phone_ok)))
+        .values({COLUMN: sa.func.nullif(lacks, 0)})
     )
     entry = db.get(ContactIndex, NAME) or ContactIndex(name=NAME)
     entry.depth = 0
